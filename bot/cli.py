@@ -1,0 +1,59 @@
+"""The `supportbot` command: each subcommand lives in its own module under `bot.commands`.
+
+A module exposes `register(subparsers)`, which adds its parser and sets `handler` to a function
+taking the parsed arguments and returning the exit code. Operator mistakes (bad settings, an
+unknown ticket) end with one line on stderr and a non-zero code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import SettingsError
+from escalation.policy import PolicyError
+
+COMMAND_MODULES = ("run", "tickets", "triage", "sandbox")
+
+
+class CommandError(Exception):
+    """An operator-facing failure: printed as one line on stderr, exit code 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every installed subcommand."""
+    parser = argparse.ArgumentParser(prog="supportbot", description="IPTV support desk on Telegram")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"bot.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"bot.commands.{name}":
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.handler(args) or 0)
+    except (CommandError, SettingsError, PolicyError) as exc:
+        print(f"supportbot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

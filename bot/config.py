@@ -1,0 +1,108 @@
+"""Settings from the environment and `.env`, validated once at start.
+
+Every setting has a default that makes `make run` work on a fresh machine; production sets
+BOT_TOKEN, REDIS_URL and the chat ids. A bad value stops the process with one line naming
+the variable and what it expects (see `load_settings`), never a pydantic traceback.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Language = Literal["pt", "en", "es"]
+
+TELEGRAM_API_URL_DEFAULT = "https://api.telegram.org"
+
+
+def _parse_id_list(value: object) -> object:
+    """Accept `1,2,3`, `1 2 3` or an empty string for the id lists, as people write them in `.env`."""
+    if isinstance(value, str):
+        return [part for part in value.replace(",", " ").split() if part]
+    return value
+
+
+class Settings(BaseSettings):
+    """The desk's configuration. Field names are the environment variable names, upper-cased."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = Field(default=None, description="Telegram bot token; empty runs the sandbox")
+    telegram_api_url: str = Field(default=TELEGRAM_API_URL_DEFAULT, description="a Bot API base URL")
+    redis_url: str | None = Field(default=None, description="a redis:// or rediss:// or unix:// URL")
+    redis_namespace: str = Field(default="supportbot", pattern=r"^[A-Za-z0-9_.-]{1,40}$",
+                                 description="letters, digits, _ . - (1-40 characters)")
+    data_dir: Path = Field(default=Path("data"), description="a directory path")
+    agents_chat_id: int | None = Field(default=None, description="the agents' group chat id (an integer)")
+    agent_ids: Annotated[list[int], NoDecode] = Field(default_factory=list,
+                                                      description="comma-separated Telegram user ids")
+    supervisor_ids: Annotated[list[int], NoDecode] = Field(default_factory=list,
+                                                           description="comma-separated Telegram user ids")
+    manager_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list,
+                                                             description="comma-separated chat ids")
+    customers_file: Path | None = Field(default=None, description="a CSV file path")
+    faq_file: Path | None = Field(default=None, description="a YAML file path")
+    policy_file: Path | None = Field(default=None, description="a YAML file path")
+    timezone: str = Field(default="America/Sao_Paulo", description="an IANA time zone such as America/Sao_Paulo")
+    default_language: Language = Field(default="pt", description="one of pt, en, es")
+    agents_language: Language = Field(default="pt", description="one of pt, en, es")
+    runtime: Literal["aiogram", "ptb"] = Field(default="aiogram", description="aiogram or ptb")
+    sandbox_port: int = Field(default=8081, ge=0, le=65535, description="a TCP port (0-65535)")
+    sla_tick_seconds: float = Field(default=15.0, gt=0, le=3600, description="seconds between SLA ticks (0-3600)")
+    webhook_url: str | None = Field(default=None, description="the public HTTPS URL for webhook mode")
+    webhook_secret: SecretStr | None = Field(default=None, description="the webhook secret token")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, description="a TCP port (1-65535)")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO",
+                                                                   description="DEBUG, INFO, WARNING or ERROR")
+
+    @field_validator("agent_ids", "supervisor_ids", "manager_chat_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        return _parse_id_list(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown time zone") from exc
+        return value
+
+    @field_validator("bot_token", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def sandbox_mode(self) -> bool:
+        """With no token the bot runs against the local sandbox instead of Telegram."""
+        return self.bot_token is None
+
+    def is_staff(self, user_id: int) -> bool:
+        """Agents and supervisors may act on tickets."""
+        return user_id in self.agent_ids or user_id in self.supervisor_ids
+
+
+_SECRET_FIELDS = frozenset({"bot_token", "webhook_secret", "redis_url"})
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message is one line meant for the operator."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning a validation failure into one line naming the variable and what it expects."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "?"
+        field = Settings.model_fields.get(name)
+        expected = field.description if field and field.description else error["msg"]
+        shown = "hidden" if name in _SECRET_FIELDS else repr(error.get("input"))
+        raise SettingsError(f"{name.upper()}: expected {expected} (got {shown})") from None

@@ -1,0 +1,181 @@
+"""The desk policy: SLA targets, business hours, plan tiers, priority rules and lexicons.
+
+A manager edits `policy.yaml` (or the file named by POLICY_FILE) without touching code. Loading
+validates everything strictly; a mistake fails with the key path and what was expected, e.g.
+`policy.yaml: sla.P1.first_response: expected a duration like 90s, 15m, 4h or 1d`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from escalation.calendar import BusinessCalendar
+from escalation.domain import Priority, Tier
+
+DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.yaml")
+LANGUAGES = ("pt", "en", "es")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+
+def parse_duration(value: object) -> float:
+    """`90s`, `15m`, `4h`, `1d` (or a number of seconds) to seconds."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    match = _DURATION.match(str(value)) if isinstance(value, str) else None
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError("expected a duration like 90s, 15m, 4h or 1d")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SlaTarget(_Strict):
+    """The three promises for one priority, and which clock measures them."""
+
+    first_response: Duration
+    next_response: Duration
+    resolution: Duration
+    clock: Literal["always", "business"] = "always"
+
+
+class BusinessHours(_Strict):
+    """Weekly opening hours (`mon: ["09:00-18:00"]`) and closed dates, in one time zone."""
+
+    timezone: str | None = None
+    weekly: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], list[str]]
+    holidays: list[date] = Field(default_factory=list)
+
+    @field_validator("weekly")
+    @classmethod
+    def _valid_hours(cls, weekly: dict[str, list[str]]) -> dict[str, list[str]]:
+        for day, spans in weekly.items():
+            for span in spans:
+                match = _HOURS.match(span)
+                if not match:
+                    raise ValueError(f"{day}: expected spans like 09:00-18:00, got {span!r}")
+                opens, closes = _span(span)
+                if closes != time(0) and closes <= opens:
+                    raise ValueError(f"{day}: {span} closes before it opens")
+        return weekly
+
+
+def _span(text: str) -> tuple[time, time]:
+    h1, m1, h2, m2 = (int(part) for part in _HOURS.match(text).groups())  # type: ignore[union-attr]
+    return time(h1, m1), time(0) if (h2, m2) in ((24, 0), (0, 0)) else time(h2, m2)
+
+
+class Escalation(_Strict):
+    """What happens around a breach: the ladder of pings and the claim timeout."""
+
+    warnings: list[Annotated[float, Field(gt=0, lt=1)]] = Field(default_factory=lambda: [0.5, 0.8])
+    renotify: Duration = 600.0
+    loops: int = Field(default=3, ge=0, le=100)
+    claim_timeout: Duration = 900.0
+    breach_raises_priority: bool = True
+
+
+class PriorityRules(_Strict):
+    """Base priority per situation, and the raises on top of it."""
+
+    base: dict[Literal["outage_total", "outage_partial", "cancel", "billing", "other"], Priority]
+    tier_raise: dict[Tier, Annotated[int, Field(ge=0, le=3)]]
+    urgency_raise: int = Field(default=1, ge=0, le=3)
+    repeat_contact_count: int = Field(default=3, ge=2)
+    repeat_contact_window: Duration = 86400.0
+
+    @field_validator("base", mode="before")
+    @classmethod
+    def _parse_priorities(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {key: Priority.parse(str(raw)) for key, raw in value.items()}
+        return value
+
+
+class Policy(_Strict):
+    """The whole policy file, validated."""
+
+    sla: dict[Priority, SlaTarget]
+    business_hours: BusinessHours
+    escalation: Escalation = Field(default_factory=Escalation)
+    reopen_window: Duration = 86400.0
+    plans: dict[str, Tier]
+    priority: PriorityRules
+    lexicons: dict[Literal["pt", "en", "es"], dict[str, list[str]]] = Field(default_factory=dict)
+
+    @field_validator("sla", mode="before")
+    @classmethod
+    def _parse_sla_keys(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {Priority.parse(str(key)): target for key, target in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> Policy:
+        missing = [p.name for p in Priority if p not in self.sla]
+        if missing:
+            raise ValueError(f"sla: missing {', '.join(missing)}")
+        if set(self.priority.base) != {"outage_total", "outage_partial", "cancel", "billing", "other"}:
+            raise ValueError("priority.base: needs outage_total, outage_partial, cancel, billing and other")
+        return self
+
+    def tier_of(self, plan: str | None) -> Tier:
+        """The tier a directory plan name maps to; unknown plans count as basic."""
+        if not plan:
+            return Tier.BASIC
+        return self.plans.get(plan.strip().lower(), Tier.BASIC)
+
+    def calendar(self, default_timezone: str) -> BusinessCalendar:
+        """The business calendar, in the policy's time zone or else `default_timezone`."""
+        hours = self.business_hours
+        weekly = {WEEKDAYS.index(day): [_span(s) for s in spans] for day, spans in hours.weekly.items()}
+        return BusinessCalendar(hours.timezone or default_timezone, weekly, frozenset(hours.holidays))
+
+
+class PolicyError(Exception):
+    """The policy file is invalid; the message names the file, the key path and the problem."""
+
+
+def load_policy(path: Path | str | None = None) -> Policy:
+    """Read and validate a policy file (the packaged default when `path` is None)."""
+    source = Path(path) if path else DEFAULT_POLICY_FILE
+    try:
+        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PolicyError(f"{source}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{source}: not valid YAML ({exc})") from None
+    if not isinstance(raw, dict):
+        raise PolicyError(f"{source}: expected a mapping at the top level")
+    try:
+        policy = Policy.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        message = error["msg"].removeprefix("Value error, ")
+        raise PolicyError(f"{source.name}: {where}: {message}") from None
+    uses_business = any(target.clock == "business" for target in policy.sla.values())
+    if uses_business and not any(policy.business_hours.weekly.values()):
+        raise PolicyError(f"{source.name}: business_hours.weekly: empty, but an SLA uses the business clock")
+    return policy
