@@ -80,7 +80,8 @@ class EmbeddedRedis:
         if process is None:
             return
         with contextlib.suppress(redis.RedisError):
-            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=5)
+            # No retries: the server closing the connection is how SHUTDOWN succeeds.
+            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=5, retry=None)
             client.shutdown(save=True)
         try:
             process.wait(timeout=15)

@@ -1,0 +1,79 @@
+"""Every Redis key of the desk, in one place.
+
+All keys start with the namespace and carry one hash tag (`{namespace}`), so the multi-key Lua
+scripts also run on Redis Cluster, and two desks (or two test runs) on one server never touch
+each other's keys. The Lua scripts derive per-ticket keys from the same prefix (`Keys.prefix`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """Key names for one desk namespace."""
+
+    namespace: str
+
+    @property
+    def prefix(self) -> str:
+        """`<namespace>:{<namespace>}:`: the start of every key of this desk."""
+        return f"{self.namespace}:{{{self.namespace}}}:"
+
+    def ticket(self, number: int) -> str:
+        """Hash with the ticket's fields."""
+        return f"{self.prefix}t:{number}"
+
+    def log(self, number: int) -> str:
+        """List of the ticket's events and messages (JSON), oldest first."""
+        return f"{self.prefix}t:{number}:log"
+
+    @property
+    def seq(self) -> str:
+        """Counter behind the human ticket numbers."""
+        return f"{self.prefix}seq"
+
+    @property
+    def queue(self) -> str:
+        """ZSET of open (unclaimed) tickets scored by the deadline they owe, earliest first."""
+        return f"{self.prefix}queue"
+
+    @property
+    def claimed(self) -> str:
+        """ZSET of claimed tickets scored by claim time."""
+        return f"{self.prefix}claimed"
+
+    @property
+    def resolved(self) -> str:
+        """ZSET of resolved tickets scored by resolution time."""
+        return f"{self.prefix}resolved"
+
+    @property
+    def created(self) -> str:
+        """ZSET of every ticket scored by creation time (listing, reports)."""
+        return f"{self.prefix}created"
+
+    @property
+    def sla(self) -> str:
+        """ZSET of active tickets scored by their next SLA check time."""
+        return f"{self.prefix}sla"
+
+    @property
+    def active(self) -> str:
+        """HASH customer id -> their one open or claimed ticket."""
+        return f"{self.prefix}active"
+
+    @property
+    def last(self) -> str:
+        """HASH customer id -> their latest resolved ticket (for reopening)."""
+        return f"{self.prefix}last"
+
+    @property
+    def audit(self) -> str:
+        """STREAM of every transition of every ticket, capped with MAXLEN ~."""
+        return f"{self.prefix}audit"
+
+    def update_seen(self, update_id: int) -> str:
+        """Marker that a Telegram update was handled (SET NX, 24 h)."""
+        return f"{self.prefix}upd:{update_id}"

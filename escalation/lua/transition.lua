@@ -1,0 +1,115 @@
+-- One ticket transition, atomically: check, change, re-index, audit.
+--
+-- Every state change of the desk runs through this script, so the invariant "a ticket is in
+-- exactly the indexes its state implies" lives in one place. The caller (escalation/store.py)
+-- computes policy-dependent values (priority, deadlines) and passes them as fields; the script
+-- only checks the guards and applies them.
+--
+-- KEYS: none are passed; all keys are derived from the prefix, which carries the desk's hash tag
+-- (so every key lives in one Cluster slot).
+-- ARGV[1]  prefix                 e.g. "supportbot:{supportbot}:"
+-- ARGV[2]  ticket number          "" creates a new ticket
+-- ARGV[3]  customer id            used by create and the one-ticket-per-customer guard
+-- ARGV[4]  allowed states         comma separated ("" with create)
+-- ARGV[5]  expected version       "" skips the check
+-- ARGV[6]  expected assignee      "" skips the check
+-- ARGV[7]  fields                 JSON object field -> string; "" deletes the field
+-- ARGV[8]  event                  JSON text appended to the ticket log and the audit stream
+-- ARGV[9]  event name
+-- ARGV[10] actor
+-- ARGV[11] now (epoch seconds)
+-- ARGV[12] audit stream MAXLEN (approximate)
+-- ARGV[13] SLA index score        "" keeps it, "-" removes it, a number sets it
+-- ARGV[14] "1" when the customer must have no active ticket (create, reopen)
+-- Returns {status, number, version, fields...}; status is "ok", "not_found", "state",
+-- "version", "assignee" or "active" (then number is the customer's active ticket).
+
+local prefix = ARGV[1]
+local number = ARGV[2]
+local customer = ARGV[3]
+local active_key = prefix .. "active"
+
+if ARGV[14] == "1" then
+  local existing = redis.call("HGET", active_key, customer)
+  if existing and existing ~= number then
+    return {"active", existing, "0"}
+  end
+end
+
+local ticket_key
+if number == "" then
+  number = tostring(redis.call("INCR", prefix .. "seq"))
+  ticket_key = prefix .. "t:" .. number
+  redis.call("HSET", ticket_key, "number", number, "customer_id", customer, "version", "0")
+  redis.call("ZADD", prefix .. "created", ARGV[11], number)
+else
+  ticket_key = prefix .. "t:" .. number
+  local current = redis.call("HMGET", ticket_key, "state", "version", "assignee")
+  if not current[1] then
+    return {"not_found", number, "0"}
+  end
+  local allowed = false
+  for state in string.gmatch(ARGV[4], "[^,]+") do
+    if state == current[1] then allowed = true end
+  end
+  if not allowed then
+    return {"state", number, current[2], "state", current[1]}
+  end
+  if ARGV[5] ~= "" and ARGV[5] ~= current[2] then
+    return {"version", number, current[2]}
+  end
+  if ARGV[6] ~= "" and ARGV[6] ~= (current[3] or "") then
+    return {"assignee", number, current[2], "assignee", current[3] or ""}
+  end
+  customer = redis.call("HGET", ticket_key, "customer_id")
+end
+
+local fields = cjson.decode(ARGV[7])
+for field, value in pairs(fields) do
+  if value == "" then
+    redis.call("HDEL", ticket_key, field)
+  else
+    redis.call("HSET", ticket_key, field, value)
+  end
+end
+local version = redis.call("HINCRBY", ticket_key, "version", 1)
+
+local state, due, claimed_at, resolved_at =
+  unpack(redis.call("HMGET", ticket_key, "state", "due_at", "claimed_at", "resolved_at"))
+if state == "open" then
+  redis.call("ZADD", prefix .. "queue", due, number)
+  redis.call("ZREM", prefix .. "claimed", number)
+  redis.call("ZREM", prefix .. "resolved", number)
+  redis.call("HSET", active_key, customer, number)
+elseif state == "claimed" then
+  redis.call("ZREM", prefix .. "queue", number)
+  redis.call("ZADD", prefix .. "claimed", claimed_at, number)
+  redis.call("ZREM", prefix .. "resolved", number)
+  redis.call("HSET", active_key, customer, number)
+elseif state == "resolved" then
+  redis.call("ZREM", prefix .. "queue", number)
+  redis.call("ZREM", prefix .. "claimed", number)
+  redis.call("ZADD", prefix .. "resolved", resolved_at, number)
+  if redis.call("HGET", active_key, customer) == number then
+    redis.call("HDEL", active_key, customer)
+  end
+  redis.call("HSET", prefix .. "last", customer, number)
+  redis.call("ZREM", prefix .. "sla", number)
+end
+
+if state ~= "resolved" then
+  if ARGV[13] == "-" then
+    redis.call("ZREM", prefix .. "sla", number)
+  elseif ARGV[13] ~= "" then
+    redis.call("ZADD", prefix .. "sla", ARGV[13], number)
+  end
+end
+
+redis.call("RPUSH", ticket_key .. ":log", ARGV[8])
+redis.call("XADD", prefix .. "audit", "MAXLEN", "~", ARGV[12], "*",
+  "ticket", number, "event", ARGV[9], "actor", ARGV[10], "at", ARGV[11])
+
+local result = {"ok", number, tostring(version)}
+local all = redis.call("HGETALL", ticket_key)
+for i = 1, #all do result[#result + 1] = all[i] end
+return result

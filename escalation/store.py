@@ -1,0 +1,552 @@
+"""The ticket store: every transition of the desk, atomically, in Redis.
+
+Each public method is one transition, applied by `lua/transition.lua`: it checks the ticket's
+state (and, where Python computed values from a snapshot, its version), writes the fields,
+re-indexes the ticket by its new state and appends the audit event, all in one script. When a
+concurrent change wins the race the script refuses, and the methods that read first re-read and
+retry; claim, release and resolve need no read at all, so two agents pressing Claim at once
+cost one round trip each and exactly one wins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from redis.asyncio import Redis
+
+from escalation.clock import Clock, SystemClock
+from escalation.domain import Assessment, Impact, Intent, Priority, Reason, ReasonCode, State
+from escalation.keys import Keys
+from escalation.policy import Policy
+from escalation.sla import SlaClock, Target
+from escalation.ticket import Customer, Ticket
+
+T = TypeVar("T")
+_LUA_DIR = Path(__file__).with_name("lua")
+MAX_RETRIES = 64
+MAX_STORED_TEXT = 10_000
+DEDUP_TTL_S = 24 * 3600
+
+
+class StoreError(Exception):
+    """A transition was refused; the message is fit to show an agent or an operator."""
+
+
+class TicketNotFound(StoreError):
+    """No ticket has that number."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"ticket #{number} does not exist")
+        self.number = number
+
+
+class IllegalTransition(StoreError):
+    """The ticket's state does not allow the action (claim a resolved ticket, ...)."""
+
+    def __init__(self, number: int, action: str, state: str) -> None:
+        super().__init__(f"ticket #{number} is {state}; cannot {action} it")
+        self.number = number
+        self.action = action
+        self.state = state
+
+
+class NotAssignee(StoreError):
+    """Only the agent holding the ticket may do this."""
+
+    def __init__(self, number: int, assignee: str) -> None:
+        who = f"agent {assignee}" if assignee else "nobody"
+        super().__init__(f"ticket #{number} is held by {who}")
+        self.number = number
+
+
+class Outcome(StrEnum):
+    """What a customer's message did to the desk."""
+
+    CREATED = "created"
+    APPENDED = "appended"
+    REOPENED = "reopened"
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """The ticket a customer's message landed in, and how."""
+
+    ticket: Ticket
+    outcome: Outcome
+
+
+class _Conflict(Exception):
+    """The snapshot we computed from is stale; re-read and try again."""
+
+
+class TicketStore:
+    """Tickets, queue and SLA index of one desk namespace."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        keys: Keys,
+        policy: Policy,
+        sla: SlaClock,
+        clock: Clock | None = None,
+        audit_maxlen: int = 100_000,
+    ) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.policy = policy
+        self.sla = sla
+        self.clock = clock or SystemClock()
+        self.audit_maxlen = audit_maxlen
+        self._transition = redis.register_script((_LUA_DIR / "transition.lua").read_text())
+        self._claim_due = redis.register_script((_LUA_DIR / "claim_due.lua").read_text())
+
+    @classmethod
+    def build(
+        cls, redis: Redis, namespace: str, policy: Policy, timezone: str, clock: Clock | None = None
+    ) -> TicketStore:
+        """A store for one desk namespace with the policy's business calendar."""
+        return cls(redis, Keys(namespace), policy, SlaClock(policy, policy.calendar(timezone)), clock)
+
+    # ----------------------------------------------------------------- reads
+
+    async def get(self, number: int) -> Ticket:
+        """The ticket, or TicketNotFound."""
+        raw = await self.redis.hgetall(self.keys.ticket(number))
+        if not raw:
+            raise TicketNotFound(number)
+        return Ticket.from_hash(raw)
+
+    async def get_many(self, numbers: Sequence[int]) -> list[Ticket]:
+        """Several tickets in one round trip, in the given order (missing ones skipped)."""
+        if not numbers:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for number in numbers:
+                pipe.hgetall(self.keys.ticket(number))
+            rows = await pipe.execute()
+        return [Ticket.from_hash(row) for row in rows if row]
+
+    async def history(self, number: int) -> list[dict[str, Any]]:
+        """The ticket's events and messages, oldest first."""
+        await self.get(number)
+        return [json.loads(item) for item in await self.redis.lrange(self.keys.log(number), 0, -1)]
+
+    async def list(self, state: State | None = None, limit: int = 100) -> list[Ticket]:
+        """Tickets by state: open in queue order, claimed by claim time, else newest first."""
+        if state is State.OPEN:
+            numbers = await self.redis.zrange(self.keys.queue, 0, limit - 1)
+        elif state is State.CLAIMED:
+            numbers = await self.redis.zrange(self.keys.claimed, 0, limit - 1)
+        elif state is State.RESOLVED:
+            numbers = await self.redis.zrevrange(self.keys.resolved, 0, limit - 1)
+        else:
+            numbers = await self.redis.zrevrange(self.keys.created, 0, limit - 1)
+        return await self.get_many([int(n) for n in numbers])
+
+    async def queue_position(self, number: int) -> int | None:
+        """1-based place in the open queue, or None when the ticket is not waiting."""
+        rank = await self.redis.zrank(self.keys.queue, number)
+        return None if rank is None else rank + 1
+
+    async def queue_length(self) -> int:
+        """How many tickets wait for an agent."""
+        return int(await self.redis.zcard(self.keys.queue))
+
+    async def active_ticket(self, customer_id: int) -> Ticket | None:
+        """The customer's open or claimed ticket, if any."""
+        number = await self.redis.hget(self.keys.active, str(customer_id))
+        if number is None:
+            return None
+        try:
+            return await self.get(int(number))
+        except TicketNotFound:
+            return None
+
+    async def claimed_by(self, agent_id: int, limit: int = 100) -> list[Ticket]:
+        """Tickets an agent currently holds."""
+        return [t for t in await self.list(State.CLAIMED, limit=10_000) if t.assignee == agent_id][:limit]
+
+    # ------------------------------------------------------- customer side
+
+    async def submit(
+        self,
+        customer: Customer,
+        text: str,
+        assessment: Assessment,
+        intent: Intent,
+        impact: Impact | None,
+        *,
+        kind: str = "text",
+    ) -> Submission:
+        """A customer message that needs a human: open a ticket, append to theirs, or reopen it.
+
+        A customer has at most one active ticket: the script refuses to create a second one, and
+        a message within the reopen window of their last resolved ticket reopens it instead.
+        """
+        cid = str(customer.telegram_id)
+
+        async def attempt() -> Submission:
+            now = self.clock.now()
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.hget(self.keys.active, cid)
+                pipe.hget(self.keys.last, cid)
+                active, last = await pipe.execute()
+            try:
+                if active is not None:
+                    ticket = await self.get(int(active))
+                    appended = await self._append(ticket, text, assessment, intent, impact, kind, now)
+                    return Submission(appended, Outcome.APPENDED)
+                if last is not None:
+                    previous = await self.get(int(last))
+                    if now - (previous.resolved_at or 0.0) <= self.policy.reopen_window:
+                        reopened = await self._reopen(previous, text, assessment, intent, impact, kind, now)
+                        return Submission(reopened, Outcome.REOPENED)
+            except TicketNotFound:
+                raise _Conflict("ticket vanished between read and write") from None
+            created = await self._create(customer, text, assessment, intent, impact, kind, now)
+            return Submission(created, Outcome.CREATED)
+
+        return await self._retrying(attempt, f"customer {cid}")
+
+    async def _create(
+        self,
+        customer: Customer,
+        text: str,
+        assessment: Assessment,
+        intent: Intent,
+        impact: Impact | None,
+        kind: str,
+        now: float,
+    ) -> Ticket:
+        due = self.sla.deadline(assessment.priority, now, "first_response")
+        fields = {
+            "state": State.OPEN.value,
+            "customer_name": customer.name,
+            "language": customer.language,
+            "subscriber_id": customer.subscriber_id or "",
+            "tier": customer.tier.value if customer.tier else "",
+            "region": customer.region or "",
+            "created_at": _ts(now),
+            "last_customer_at": _ts(now),
+            "contacts": json.dumps([now]),
+            "first_response_due": _ts(due),
+            "resolution_due": _ts(self.sla.deadline(assessment.priority, now, "resolution")),
+            **_due_fields("first_response", now, due),
+            **_assessment_fields(assessment, intent, impact),
+        }
+        event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": assessment.priority.name}
+        return await self._apply(
+            None, "created", f"customer:{customer.telegram_id}", now, fields, event,
+            customer_id=customer.telegram_id, require_no_active=True,
+            sla_at=self._first_check(assessment.priority, now, "first_response", now),
+        )
+
+    async def _append(
+        self,
+        ticket: Ticket,
+        text: str,
+        assessment: Assessment,
+        intent: Intent,
+        impact: Impact | None,
+        kind: str,
+        now: float,
+    ) -> Ticket:
+        rules = self.policy.priority
+        contacts = [t for t in ticket.contacts if now - t <= rules.repeat_contact_window] + [now]
+        fields: dict[str, str] = {"last_customer_at": _ts(now), "contacts": json.dumps(contacts)}
+        current = Assessment(ticket.priority, ticket.reasons)
+        situation = (ticket.intent, ticket.impact)
+        if assessment.priority < current.priority:
+            kept = tuple(r for r in current.reasons if r.code in _STICKY_REASONS)
+            current = Assessment(assessment.priority, (*assessment.reasons, *kept))
+            situation = (intent, impact)
+        repeat = len(contacts) >= rules.repeat_contact_count
+        if repeat and not any(r.code is ReasonCode.REPEAT_CONTACT for r in current.reasons):
+            current = current.raised(Reason(ReasonCode.REPEAT_CONTACT))
+        if current.reasons != ticket.reasons:
+            fields.update(_assessment_fields(current, *situation))
+        sla_at = ""
+        if ticket.first_response_at is None:
+            if current.priority != ticket.priority:
+                due = self.sla.deadline(current.priority, ticket.created_at, "first_response")
+                fields.update(first_response_due=_ts(due), **_due_fields("first_response", ticket.created_at, due))
+                sla_at = self._first_check(current.priority, ticket.created_at, "first_response", now)
+        elif ticket.due_kind != "next_response":
+            due = self.sla.deadline(current.priority, now, "next_response")
+            fields.update(_due_fields("next_response", now, due))
+            sla_at = self._first_check(current.priority, now, "next_response", now)
+        event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": current.priority.name}
+        return await self._apply(
+            ticket, "message", f"customer:{ticket.customer.telegram_id}", now, fields, event,
+            allowed=(State.OPEN, State.CLAIMED), check_version=True, sla_at=sla_at,
+        )
+
+    async def _reopen(
+        self,
+        ticket: Ticket,
+        text: str,
+        assessment: Assessment,
+        intent: Intent,
+        impact: Impact | None,
+        kind: str,
+        now: float,
+    ) -> Ticket:
+        current = Assessment(ticket.priority, ticket.reasons)
+        if assessment.priority < current.priority:
+            current = assessment
+        due = self.sla.deadline(current.priority, now, "next_response")
+        fields = {
+            "state": State.OPEN.value,
+            "assignee": "",
+            "claimed_at": "",
+            "resolved_at": "",
+            "resolution": "",
+            "csat": "",
+            "last_customer_at": _ts(now),
+            "contacts": json.dumps([now]),
+            "resolution_due": _ts(self.sla.deadline(current.priority, now, "resolution")),
+            **_due_fields("next_response", now, due),
+            **_assessment_fields(current, intent if current is assessment else ticket.intent,
+                                 impact if current is assessment else ticket.impact),
+        }
+        event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": current.priority.name}
+        return await self._apply(
+            ticket, "reopened", f"customer:{ticket.customer.telegram_id}", now, fields, event,
+            allowed=(State.RESOLVED,), check_version=True, require_no_active=True,
+            sla_at=self._first_check(current.priority, now, "next_response", now),
+        )
+
+    async def withdraw(self, number: int, customer_id: int) -> Ticket:
+        """The customer withdraws their ticket (/cancel): it is resolved as withdrawn."""
+        ticket = await self.get(number)
+        if ticket.customer.telegram_id != customer_id:
+            raise TicketNotFound(number)
+        now = self.clock.now()
+        fields = {"state": State.RESOLVED.value, "resolved_at": _ts(now), "resolution": "withdrawn"}
+        return await self._apply(ticket, "withdrawn", f"customer:{customer_id}", now, fields, {},
+                                 allowed=(State.OPEN, State.CLAIMED))
+
+    async def rate(self, number: int, customer_id: int, score: int) -> Ticket:
+        """The customer's 1-5 rating of a resolved ticket; the first rating counts."""
+        if not 1 <= score <= 5:
+            raise StoreError("a rating is a whole number from 1 to 5")
+        ticket = await self.get(number)
+        if ticket.customer.telegram_id != customer_id:
+            raise TicketNotFound(number)
+        if ticket.csat is not None:
+            raise IllegalTransition(number, "rate", "already rated")
+        now = self.clock.now()
+        try:
+            return await self._apply(ticket, "rated", f"customer:{customer_id}", now,
+                                     {"csat": str(score)}, {"score": score},
+                                     allowed=(State.RESOLVED,), check_version=True)
+        except _Conflict:
+            raise IllegalTransition(number, "rate", "already rated") from None
+
+    # ---------------------------------------------------------- agent side
+
+    async def claim(self, number: int, agent_id: int) -> Ticket:
+        """Take a waiting ticket; of concurrent claimers exactly one wins."""
+        now = self.clock.now()
+        fields = {"state": State.CLAIMED.value, "assignee": str(agent_id), "claimed_at": _ts(now)}
+        return await self._apply(number, "claimed", f"agent:{agent_id}", now, fields, {},
+                                 allowed=(State.OPEN,))
+
+    async def release(self, number: int, agent_id: int, *, force: bool = False, reason: str = "") -> Ticket:
+        """Put a claimed ticket back in the queue; only its assignee may, unless `force` (supervisor, SLA)."""
+        now = self.clock.now()
+        fields = {"state": State.OPEN.value, "assignee": "", "claimed_at": ""}
+        actor = "system" if agent_id == 0 else f"agent:{agent_id}"
+        return await self._apply(number, "released", actor, now, fields, {"reason": reason} if reason else {},
+                                 allowed=(State.CLAIMED,), assignee=None if force else agent_id)
+
+    async def resolve(self, number: int, agent_id: int, note: str = "") -> Ticket:
+        """Close the ticket; the customer will be asked for a rating."""
+        now = self.clock.now()
+        fields = {"state": State.RESOLVED.value, "resolved_at": _ts(now), "resolution": "resolved"}
+        if note:
+            fields["resolution_note"] = note[:MAX_STORED_TEXT]
+        return await self._apply(number, "resolved", f"agent:{agent_id}", now, fields,
+                                 {"note": note[:MAX_STORED_TEXT]} if note else {},
+                                 allowed=(State.OPEN, State.CLAIMED))
+
+    async def reply(self, number: int, agent_id: int, text: str, *, kind: str = "text") -> Ticket:
+        """An agent's answer to the customer: the first one stops the first-response clock.
+
+        Replying to a waiting ticket claims it for the replying agent.
+        """
+        async def attempt() -> Ticket:
+            ticket = await self.get(number)
+            now = self.clock.now()
+            fields = {
+                "last_agent_at": _ts(now),
+                **_due_fields("resolution", ticket.created_at, ticket.resolution_due),
+            }
+            if ticket.first_response_at is None:
+                fields["first_response_at"] = _ts(now)
+            if ticket.state is State.OPEN:
+                fields.update(state=State.CLAIMED.value, assignee=str(agent_id), claimed_at=_ts(now))
+            return await self._apply(ticket, "reply", f"agent:{agent_id}", now, fields,
+                                     {"text": text[:MAX_STORED_TEXT], "kind": kind},
+                                     allowed=(State.OPEN, State.CLAIMED), check_version=True, sla_at="-")
+
+        return await self._retrying(attempt, f"ticket #{number}")
+
+    async def note(self, number: int, agent_id: int, text: str) -> Ticket:
+        """An internal note: stays in the ticket history, never reaches the customer."""
+        now = self.clock.now()
+        return await self._apply(number, "note", f"agent:{agent_id}", now, {}, {"text": text[:MAX_STORED_TEXT]},
+                                 allowed=tuple(State))
+
+    async def set_priority(self, number: int, agent_id: int, priority: Priority) -> Ticket:
+        """An agent overrides the priority; deadlines follow the new priority."""
+        async def attempt() -> Ticket:
+            ticket = await self.get(number)
+            if ticket.state is State.RESOLVED:
+                raise IllegalTransition(number, "reprioritise", ticket.state.value)
+            now = self.clock.now()
+            reasons = tuple(r for r in ticket.reasons if r.code is not ReasonCode.AGENT_SET)
+            assessment = Assessment(priority, (*reasons, Reason(ReasonCode.AGENT_SET, str(agent_id))))
+            fields = _assessment_fields(assessment, ticket.intent, ticket.impact)
+            sla_at = ""
+            owed = ticket.due_kind
+            if owed in ("first_response", "next_response"):
+                start = ticket.created_at if owed == "first_response" else (ticket.last_customer_at or now)
+                due = self.sla.deadline(priority, start, owed)
+                fields.update(_due_fields(owed, start, due))
+                if owed == "first_response":
+                    fields["first_response_due"] = _ts(due)
+                sla_at = self._first_check(priority, start, owed, now)
+            return await self._apply(ticket, "priority", f"agent:{agent_id}", now, fields,
+                                     {"from": ticket.priority.name, "to": priority.name},
+                                     allowed=(State.OPEN, State.CLAIMED), check_version=True, sla_at=sla_at)
+
+        return await self._retrying(attempt, f"ticket #{number}")
+
+    async def set_card(self, number: int, message_id: int) -> Ticket:
+        """Remember the agents' card of this ticket so it is edited in place, never re-posted."""
+        now = self.clock.now()
+        return await self._apply(number, "card", "system", now, {"card_message_id": str(message_id)}, {},
+                                 allowed=tuple(State))
+
+    async def mark_unreachable(self, number: int, unreachable: bool = True) -> Ticket:
+        """The customer blocked the bot (403): agents see it on the card."""
+        now = self.clock.now()
+        return await self._apply(number, "unreachable" if unreachable else "reachable", "system", now,
+                                 {"unreachable": "1" if unreachable else ""}, {}, allowed=tuple(State))
+
+    # ------------------------------------------------------------ SLA index
+
+    async def claim_due(self, now: float, limit: int = 1000) -> list[tuple[int, float]]:
+        """Atomically take the SLA entries due by `now`: whoever removes an entry owns its ping."""
+        raw = await self._claim_due(keys=[self.keys.sla], args=[_ts(now), limit])
+        return [(int(raw[i]), float(raw[i + 1])) for i in range(0, len(raw), 2)]
+
+    async def schedule_check(self, number: int, at: float) -> None:
+        """Put a ticket back in the SLA index for its next check (only while it is active)."""
+        await self.redis.zadd(self.keys.sla, {str(number): at})
+
+    # --------------------------------------------------------------- dedup
+
+    async def first_delivery(self, update_id: int) -> bool:
+        """True the first time an update id is seen within 24 h; redeliveries get False."""
+        return bool(await self.redis.set(self.keys.update_seen(update_id), "1", nx=True, ex=DEDUP_TTL_S))
+
+    # ------------------------------------------------------------- plumbing
+
+    async def _retrying(self, attempt: Callable[[], Awaitable[T]], what: str) -> T:
+        """Optimistic concurrency: re-read and retry when another writer changed the ticket first.
+
+        Jittered backoff spreads racing writers out, so each round lets one of them through.
+        """
+        for round_number in range(MAX_RETRIES):
+            try:
+                return await attempt()
+            except _Conflict:
+                await asyncio.sleep(random.uniform(0, 0.002 * (round_number + 1)))
+        raise StoreError(f"{what}: too many concurrent changes, try again")
+
+    def _first_check(self, priority: Priority, start: float, target: Target, now: float) -> str:
+        """The next SLA check for a clock started at `start`: the first warning still ahead, else the deadline."""
+        for at in self.sla.warning_times(priority, start, target):
+            if at > now:
+                return _ts(at)
+        return _ts(self.sla.deadline(priority, start, target))
+
+    async def _apply(
+        self,
+        target: Ticket | int | None,
+        event_name: str,
+        actor: str,
+        now: float,
+        fields: dict[str, str],
+        event: dict[str, Any],
+        *,
+        allowed: Sequence[State] = (),
+        check_version: bool = False,
+        assignee: int | None = None,
+        customer_id: int | None = None,
+        require_no_active: bool = False,
+        sla_at: str = "",
+    ) -> Ticket:
+        number = target.number if isinstance(target, Ticket) else target
+        version = str(target.version) if isinstance(target, Ticket) and check_version else ""
+        if customer_id is None and isinstance(target, Ticket):
+            customer_id = target.customer.telegram_id
+        record = {"event": event_name, "at": now, "actor": actor, **event}
+        result = await self._transition(args=[
+            self.keys.prefix,
+            "" if number is None else str(number),
+            "" if customer_id is None else str(customer_id),
+            ",".join(state.value for state in allowed),
+            version,
+            "" if assignee is None else str(assignee),
+            json.dumps(fields),
+            json.dumps(record, ensure_ascii=False),
+            event_name,
+            actor,
+            _ts(now),
+            str(self.audit_maxlen),
+            sla_at,
+            "1" if require_no_active else "0",
+        ])
+        status, ticket_number = result[0], int(result[1])
+        if status == "ok":
+            raw = dict(zip(result[3::2], result[4::2], strict=True))
+            return Ticket.from_hash(raw)
+        if status == "not_found":
+            raise TicketNotFound(ticket_number)
+        if status == "state":
+            raise IllegalTransition(ticket_number, _VERBS.get(event_name, event_name), result[4])
+        if status == "assignee":
+            raise NotAssignee(ticket_number, result[4])
+        raise _Conflict(status)
+
+
+_STICKY_REASONS = frozenset({ReasonCode.REPEAT_CONTACT, ReasonCode.SLA_BREACH, ReasonCode.AGENT_SET})
+_VERBS = {"claimed": "claim", "released": "release", "resolved": "resolve", "reply": "reply to",
+          "withdrawn": "withdraw", "rated": "rate", "priority": "reprioritise"}
+
+
+def _ts(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def _due_fields(kind: str, start: float, due: float) -> dict[str, str]:
+    return {"due_kind": kind, "due_from": _ts(start), "due_at": _ts(due)}
+
+
+def _assessment_fields(assessment: Assessment, intent: Intent, impact: Impact | None) -> dict[str, str]:
+    return {
+        "priority": assessment.priority.name,
+        "reasons": json.dumps([r.to_json() for r in assessment.reasons]),
+        "intent": intent.value,
+        "impact": impact.value if impact else "",
+    }

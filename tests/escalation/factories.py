@@ -1,0 +1,28 @@
+"""Small builders shared by the escalation tests."""
+
+from __future__ import annotations
+
+from escalation.domain import Impact, Intent, Tier
+from escalation.policy import Policy
+from escalation.priority import assess
+from escalation.store import Submission, TicketStore
+from escalation.ticket import Customer
+
+
+def customer(telegram_id: int, tier: Tier | None = Tier.BASIC, name: str = "Ana") -> Customer:
+    """A linked customer (tier None = not in the directory)."""
+    return Customer(telegram_id, name, "pt", f"S{telegram_id}" if tier else None, tier)
+
+
+async def report(
+    store: TicketStore,
+    policy: Policy,
+    who: Customer,
+    text: str = "nada funciona",
+    intent: Intent = Intent.OUTAGE,
+    impact: Impact | None = Impact.TOTAL,
+    urgent: bool = False,
+) -> Submission:
+    """Submit a customer message the way the handlers will: assess, then submit."""
+    assessment = assess(policy, intent, impact, who.tier, urgent=urgent)
+    return await store.submit(who, text, assessment, intent, impact)

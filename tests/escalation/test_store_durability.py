@@ -1,0 +1,75 @@
+"""Stop and restart the embedded Redis: every ticket, index and audit event is still there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.embedded_redis import EmbeddedRedis
+from bot.redis_connection import make_client
+from escalation.clock import ManualClock
+from escalation.policy import Policy
+from escalation.store import TicketStore
+from tests.conftest import TIMEZONE
+from tests.escalation.factories import customer, report
+
+
+async def dump(store: TicketStore) -> dict[str, object]:
+    """Everything of the namespace, by key."""
+    client = store.redis
+    result: dict[str, object] = {}
+    async for key in client.scan_iter(match=f"{store.keys.namespace}:*"):
+        kind = await client.type(key)
+        if kind == "hash":
+            result[key] = await client.hgetall(key)
+        elif kind == "zset":
+            result[key] = await client.zrange(key, 0, -1, withscores=True)
+        elif kind == "list":
+            result[key] = await client.lrange(key, 0, -1)
+        elif kind == "stream":
+            result[key] = await client.xrange(key)
+        else:
+            result[key] = await client.get(key)
+    return result
+
+
+async def test_restart_keeps_every_ticket_index_and_audit_event(tmp_path: Path, policy: Policy) -> None:
+    clock = ManualClock(1_767_798_000.0)
+    server = EmbeddedRedis(tmp_path / "redis").start()
+    client = make_client(server.url)
+    store = TicketStore.build(client, "durable", policy, TIMEZONE, clock)
+    for cid in range(1, 31):
+        number = (await report(store, policy, customer(cid))).ticket.number
+        if cid % 3 == 0:
+            await store.claim(number, 9001)
+        if cid % 5 == 0:
+            await store.resolve(number, 9001)
+    await store.first_delivery(123)
+    before = await dump(store)
+    await client.aclose()
+    server.stop()
+
+    restarted = EmbeddedRedis(tmp_path / "redis").start()
+    assert restarted.owned
+    client = make_client(restarted.url)
+    try:
+        store = TicketStore.build(client, "durable", policy, TIMEZONE, clock)
+        assert await dump(store) == before
+        assert len(before) > 60
+        assert await store.first_delivery(123) is False
+        assert (await report(store, policy, customer(99))).ticket.number == 31
+    finally:
+        await client.aclose()
+        restarted.stop()
+
+
+async def test_second_process_shares_a_running_server(tmp_path: Path) -> None:
+    first = EmbeddedRedis(tmp_path / "redis").start()
+    try:
+        second = EmbeddedRedis(tmp_path / "redis").start()
+        assert first.owned and not second.owned
+        second.stop()
+        client = make_client(first.url)
+        assert await client.ping()
+        await client.aclose()
+    finally:
+        first.stop()
