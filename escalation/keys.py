@@ -31,7 +31,7 @@ class Keys:
 
     @property
     def seq(self) -> str:
-        """Counter behind the human ticket numbers."""
+        """Counter behind the human ticket numbers; number order is creation order."""
         return f"{self.prefix}seq"
 
     @property
@@ -48,11 +48,6 @@ class Keys:
     def resolved(self) -> str:
         """ZSET of resolved tickets scored by resolution time."""
         return f"{self.prefix}resolved"
-
-    @property
-    def created(self) -> str:
-        """ZSET of every ticket scored by creation time (listing, reports)."""
-        return f"{self.prefix}created"
 
     @property
     def sla(self) -> str:

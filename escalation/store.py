@@ -139,7 +139,10 @@ class TicketStore:
         return [json.loads(item) for item in await self.redis.lrange(self.keys.log(number), 0, -1)]
 
     async def list(self, state: State | None = None, limit: int = 100) -> list[Ticket]:
-        """Tickets by state: open in queue order, claimed by claim time, else newest first."""
+        """Tickets by state: open in queue order, claimed by claim time, else newest first.
+
+        Ticket numbers come from INCR, so "newest first" needs no index: count down from the counter.
+        """
         if state is State.OPEN:
             numbers = await self.redis.zrange(self.keys.queue, 0, limit - 1)
         elif state is State.CLAIMED:
@@ -147,7 +150,8 @@ class TicketStore:
         elif state is State.RESOLVED:
             numbers = await self.redis.zrevrange(self.keys.resolved, 0, limit - 1)
         else:
-            numbers = await self.redis.zrevrange(self.keys.created, 0, limit - 1)
+            newest = int(await self.redis.get(self.keys.seq) or 0)
+            numbers = list(range(newest, max(0, newest - limit), -1))
         return await self.get_many([int(n) for n in numbers])
 
     async def queue_position(self, number: int) -> int | None:
@@ -536,7 +540,8 @@ _VERBS = {"claimed": "claim", "released": "release", "resolved": "resolve", "rep
 
 
 def _ts(value: float) -> str:
-    return f"{value:.3f}"
+    """Epoch seconds to millisecond precision, trailing zeros dropped (whole seconds store as integers)."""
+    return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 def _due_fields(kind: str, start: float, due: float) -> dict[str, str]:

@@ -41,7 +41,6 @@ if number == "" then
   number = tostring(redis.call("INCR", prefix .. "seq"))
   ticket_key = prefix .. "t:" .. number
   redis.call("HSET", ticket_key, "number", number, "customer_id", customer, "version", "0")
-  redis.call("ZADD", prefix .. "created", ARGV[11], number)
 else
   ticket_key = prefix .. "t:" .. number
   local current = redis.call("HMGET", ticket_key, "state", "version", "assignee")

@@ -1,0 +1,140 @@
+"""Benchmark of the ticket store on a real Redis.
+
+Measures, on one process:
+- create_per_s: customer messages that open a ticket (priority, deadlines, Lua transition), from
+  concurrent tasks;
+- claim_per_s: agents claiming those tickets;
+- sla_scan_ms_100k: one atomic claim of the due SLA entries (1,000 due) among 100,000 indexed
+  open tickets, median of several runs;
+- redis_bytes_per_ticket: Redis `used_memory` growth per open ticket (hash, log, indexes, audit).
+
+Redis: REDIS_URL (or --redis-url) when given, else the embedded server in a temp dir. Keys live in
+a private namespace that is deleted afterwards. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.embedded_redis import EmbeddedRedis  # noqa: E402
+from bot.redis_connection import make_client  # noqa: E402
+from escalation.clock import ManualClock  # noqa: E402
+from escalation.domain import Impact, Intent, Tier  # noqa: E402
+from escalation.policy import load_policy  # noqa: E402
+from escalation.priority import assess  # noqa: E402
+from escalation.store import TicketStore  # noqa: E402
+from escalation.ticket import Customer  # noqa: E402
+
+CONCURRENCY = 64
+SLA_INDEX_SIZE = 100_000
+SLA_DUE = 1_000
+
+
+async def run_parallel(count: int, work) -> float:  # type: ignore[no-untyped-def]
+    """Run work(i) for i in range(count) on CONCURRENCY tasks; return operations per second."""
+    counter = iter(range(count))
+
+    async def worker() -> None:
+        for i in counter:
+            await work(i)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return count / (time.perf_counter() - started)
+
+
+async def bench(redis_url: str, tickets: int, scans: int) -> dict[str, float]:
+    """Run every measurement on a fresh namespace and return the figures."""
+    client = make_client(redis_url)
+    namespace = f"bench-{uuid.uuid4().hex[:8]}"
+    policy = load_policy()
+    clock = ManualClock(1_767_798_000.0)
+    store = TicketStore.build(client, namespace, policy, "America/Sao_Paulo", clock)
+    tiers = [Tier.BASIC, Tier.STANDARD, Tier.PREMIUM, None]
+    try:
+        await client.ping()
+        memory_before = int((await client.info("memory"))["used_memory"])
+
+        async def create(i: int) -> None:
+            tier = tiers[i % 4]
+            who = Customer(100_000 + i, f"Cliente {i}", "pt", f"S{i}" if tier else None, tier)
+            assessment = assess(policy, Intent.OUTAGE, Impact.TOTAL, tier)
+            await store.submit(who, "nenhum canal funciona desde ontem à noite", assessment,
+                               Intent.OUTAGE, Impact.TOTAL)
+
+        create_per_s = await run_parallel(tickets, create)
+        memory_after = int((await client.info("memory"))["used_memory"])
+        bytes_per_ticket = (memory_after - memory_before) / tickets
+        print(f"created {tickets} tickets: {create_per_s:,.0f}/s, {bytes_per_ticket:,.0f} bytes of Redis each")
+
+        async def claim(i: int) -> None:
+            await store.claim(i + 1, 9000 + i % 20)
+
+        claim_per_s = await run_parallel(tickets, claim)
+        print(f"claimed {tickets} tickets: {claim_per_s:,.0f}/s")
+
+        sla_key = store.keys.sla
+        await client.delete(sla_key)
+        now = clock.now()
+        for start in range(0, SLA_INDEX_SIZE, 10_000):
+            batch = {str(n): now + 60 + n for n in range(start + 1, start + 10_001)}
+            await client.zadd(sla_key, batch)
+        size = await client.zcard(sla_key)
+        timings = []
+        for _ in range(scans):
+            due = {str(n): now - n for n in range(1, SLA_DUE + 1)}
+            await client.zadd(sla_key, due)
+            started = time.perf_counter()
+            taken = await store.claim_due(now, limit=SLA_DUE * 2)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert len(taken) == SLA_DUE, len(taken)
+        scan_ms = statistics.median(timings)
+        print(f"SLA tick over {size:,} indexed tickets taking {SLA_DUE} due: median {scan_ms:.2f} ms "
+              f"(min {min(timings):.2f}, max {max(timings):.2f}) over {scans} runs")
+    finally:
+        async for key in client.scan_iter(match=f"{namespace}:*", count=5000):
+            await client.delete(key)
+        await client.aclose()
+    return {
+        "create_per_s": round(create_per_s),
+        "claim_per_s": round(claim_per_s),
+        "sla_scan_ms_100k": round(scan_ms, 3),
+        "redis_bytes_per_ticket": round(bytes_per_ticket),
+    }
+
+
+def main() -> int:
+    """Parse arguments, pick a Redis, run, print the JSON line last."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a run of a few seconds")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"), help="default: embedded Redis")
+    args = parser.parse_args()
+    tickets, scans = (5_000, 5) if args.quick else (30_000, 21)
+    embedded = None
+    url = args.redis_url
+    if not url:
+        embedded = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="bench-redis-"))).start()
+        url = embedded.url
+    print(f"Redis: {'embedded (unix socket)' if embedded else url}; {CONCURRENCY} concurrent tasks")
+    try:
+        figures = asyncio.run(bench(url, tickets, scans))
+    finally:
+        if embedded:
+            embedded.stop()
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
