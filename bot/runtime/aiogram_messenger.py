@@ -1,0 +1,175 @@
+"""The Messenger port on aiogram's Bot, with aiogram's exceptions mapped to the neutral ones.
+
+Parse mode and link previews are passed on every call rather than left to the Bot's defaults, so
+the messages are the same whatever Bot this is given, and the same as python-telegram-bot's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from aiogram import Bot
+from aiogram.enums import ChatMemberStatus, ParseMode
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramRetryAfter,
+)
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    LinkPreviewOptions,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
+
+from bot.runtime.errors import NOT_MODIFIED, check_editable, unknown_attachment
+from handlers.events import Keyboard, Outgoing
+from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+@contextmanager
+def neutral_errors() -> Iterator[None]:
+    """Re-raise aiogram's failures as the Messenger port's errors (network trouble: plain TelegramError)."""
+    try:
+        yield
+    except TelegramRetryAfter as exc:
+        raise RetryAfter(float(exc.retry_after)) from exc
+    except TelegramForbiddenError as exc:
+        raise Forbidden(exc.message) from exc
+    except TelegramBadRequest as exc:
+        if NOT_MODIFIED in exc.message.lower():
+            raise NotModified(exc.message) from exc
+        raise BadRequest(exc.message) from exc
+    except TelegramMigrateToChat as exc:
+        raise BadRequest(f"group became supergroup {exc.migrate_to_chat_id}") from exc
+    except (TelegramAPIError, ClientDecodeError) as exc:
+        raise TelegramError(exc.message) from exc
+
+
+def reply_markup(keyboard: Keyboard | None) -> Markup | None:
+    """aiogram's markup for a neutral keyboard: remove, contact request or inline rows, in that order."""
+    if keyboard is None:
+        return None
+    if keyboard.remove:
+        return ReplyKeyboardRemove()
+    if keyboard.contact_request is not None:
+        return ReplyKeyboardMarkup(
+            keyboard=[[KeyboardButton(text=keyboard.contact_request, request_contact=True)]],
+            one_time_keyboard=True,
+            resize_keyboard=True,
+        )
+    return inline_markup(keyboard)
+
+
+def inline_markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """Inline buttons only (what an edit accepts); None when there are none."""
+    if keyboard is None or not keyboard.rows:
+        return None
+    rows = [[InlineKeyboardButton(text=b.text, callback_data=b.data) for b in row] for row in keyboard.rows]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+class AiogramMessenger:
+    """Sends, edits and answers through an aiogram Bot; every failure leaves as a neutral error."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, message: Outgoing) -> int:
+        """Send a text, or a photo/document by file id with the text as caption; return its id."""
+        markup = reply_markup(message.keyboard)
+        reply = (
+            ReplyParameters(message_id=message.reply_to, allow_sending_without_reply=True)
+            if message.reply_to is not None
+            else None
+        )
+        attachment = message.attachment
+        with neutral_errors():
+            sent: Message
+            if attachment is None:
+                sent = await self._bot.send_message(
+                    chat_id=message.chat_id,
+                    text=message.text,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                    message_thread_id=message.thread_id,
+                    reply_parameters=reply,
+                    reply_markup=markup,
+                )
+            elif attachment.kind == "photo":
+                sent = await self._bot.send_photo(
+                    chat_id=message.chat_id,
+                    photo=attachment.file_id,
+                    caption=message.text or None,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=message.thread_id,
+                    reply_parameters=reply,
+                    reply_markup=markup,
+                )
+            elif attachment.kind == "document":
+                sent = await self._bot.send_document(
+                    chat_id=message.chat_id,
+                    document=attachment.file_id,
+                    caption=message.text or None,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=message.thread_id,
+                    reply_parameters=reply,
+                    reply_markup=markup,
+                )
+            else:
+                raise unknown_attachment(attachment.kind)
+        return sent.message_id
+
+    async def edit(self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None) -> None:
+        """Replace text and inline keyboard (no keyboard removes it, as Telegram does)."""
+        check_editable(keyboard)
+        with neutral_errors():
+            await self._bot.edit_message_text(
+                text=text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=inline_markup(keyboard),
+            )
+
+    async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
+        """Stop the button's spinner, with a toast (or an alert) when there is text."""
+        with neutral_errors():
+            await self._bot.answer_callback_query(callback_id, text=text or None, show_alert=alert)
+
+    async def member_status(self, chat_id: int, user_id: int) -> str:
+        """The user's status in the chat as Telegram's plain word (creator, member, left...).
+
+        Only the status matters here, so a member aiogram cannot parse (its models require every
+        privilege flag of the newest Bot API, which a server may not send yet) still yields it.
+        """
+        with neutral_errors():
+            try:
+                member = await self._bot.get_chat_member(chat_id=chat_id, user_id=user_id)
+            except ClientDecodeError as exc:
+                status = raw_status(exc.data)
+                if status is None:
+                    raise
+                return status
+        return ChatMemberStatus(member.status).value
+
+
+def raw_status(response: object) -> str | None:
+    """The `status` of a getChatMember response body, if it is one of Telegram's words."""
+    result = response.get("result") if isinstance(response, dict) else None
+    status = result.get("status") if isinstance(result, dict) else None
+    known = {member.value for member in ChatMemberStatus}
+    return status if isinstance(status, str) and status in known else None
