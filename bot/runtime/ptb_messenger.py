@@ -1,0 +1,166 @@
+"""The Messenger port on python-telegram-bot's Bot, with PTB's exceptions mapped to the neutral ones.
+
+Parse mode and link previews are passed on every call (no PTB `Defaults`), so the messages are the
+same as aiogram's. PTB's own rate limiter is not used: the desk's outbound queue owns pacing and
+must see every 429 itself.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    LinkPreviewOptions,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
+from telegram import error as ptb_error
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.runtime.errors import NOT_MODIFIED, check_editable, unknown_attachment
+from handlers.events import Keyboard, Outgoing
+from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def retry_seconds(exc: ptb_error.RetryAfter) -> float:
+    """`retry_after` in seconds; PTB 22 returns int or timedelta (PTB_TIMEDELTA) and warns about the int."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+@contextmanager
+def neutral_errors() -> Iterator[None]:
+    """Re-raise PTB's failures as the Messenger port's errors (network trouble: plain TelegramError).
+
+    PTB's BadRequest subclasses its NetworkError, so it is matched first.
+    """
+    try:
+        yield
+    except ptb_error.RetryAfter as exc:
+        raise RetryAfter(retry_seconds(exc)) from exc
+    except ptb_error.Forbidden as exc:
+        raise Forbidden(exc.message) from exc
+    except ptb_error.BadRequest as exc:
+        if NOT_MODIFIED in exc.message.lower():
+            raise NotModified(exc.message) from exc
+        raise BadRequest(exc.message) from exc
+    except ptb_error.ChatMigrated as exc:
+        raise BadRequest(f"group became supergroup {exc.new_chat_id}") from exc
+    except ptb_error.TelegramError as exc:
+        raise TelegramError(exc.message) from exc
+
+
+def reply_markup(keyboard: Keyboard | None) -> Markup | None:
+    """PTB's markup for a neutral keyboard: remove, contact request or inline rows, in that order."""
+    if keyboard is None:
+        return None
+    if keyboard.remove:
+        return ReplyKeyboardRemove()
+    if keyboard.contact_request is not None:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(keyboard.contact_request, request_contact=True)]],
+            one_time_keyboard=True,
+            resize_keyboard=True,
+        )
+    return inline_markup(keyboard)
+
+
+def inline_markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """Inline buttons only (what an edit accepts); None when there are none."""
+    if keyboard is None or not keyboard.rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in keyboard.rows]
+    )
+
+
+class PtbMessenger:
+    """Sends, edits and answers through a PTB Bot; every failure leaves as a neutral error."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, message: Outgoing) -> int:
+        """Send a text, or a photo/document by file id with the text as caption; return its id."""
+        markup = reply_markup(message.keyboard)
+        reply = (
+            ReplyParameters(message.reply_to, allow_sending_without_reply=True)
+            if message.reply_to is not None
+            else None
+        )
+        attachment = message.attachment
+        with neutral_errors():
+            sent: Message
+            if attachment is None:
+                sent = await self._bot.send_message(
+                    chat_id=message.chat_id,
+                    text=message.text,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                    message_thread_id=message.thread_id,
+                    reply_parameters=reply,
+                    reply_markup=markup,
+                )
+            elif attachment.kind == "photo":
+                sent = await self._bot.send_photo(
+                    chat_id=message.chat_id,
+                    photo=attachment.file_id,
+                    caption=message.text or None,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=message.thread_id,
+                    reply_parameters=reply,
+                    reply_markup=markup,
+                )
+            elif attachment.kind == "document":
+                sent = await self._bot.send_document(
+                    chat_id=message.chat_id,
+                    document=attachment.file_id,
+                    caption=message.text or None,
+                    parse_mode=ParseMode.HTML,
+                    message_thread_id=message.thread_id,
+                    reply_parameters=reply,
+                    reply_markup=markup,
+                )
+            else:
+                raise unknown_attachment(attachment.kind)
+        return sent.message_id
+
+    async def edit(self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None) -> None:
+        """Replace text and inline keyboard (no keyboard removes it, as Telegram does)."""
+        check_editable(keyboard)
+        with neutral_errors():
+            await self._bot.edit_message_text(
+                text=text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=inline_markup(keyboard),
+            )
+
+    async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
+        """Stop the button's spinner, with a toast (or an alert) when there is text."""
+        with neutral_errors():
+            await self._bot.answer_callback_query(callback_id, text=text or None, show_alert=alert)
+
+    async def member_status(self, chat_id: int, user_id: int) -> str:
+        """The user's status in the chat as Telegram's plain word (creator, member, left...)."""
+        with neutral_errors():
+            member = await self._bot.get_chat_member(chat_id=chat_id, user_id=user_id)
+        return ChatMemberStatus(member.status).value
