@@ -1,0 +1,104 @@
+"""From lexicon hits and the FAQ verdict to intent, impact and urgency.
+
+The rules are ordered by what costs most to miss: an outage first (a missed outage is a customer
+without TV), then cancellation, billing and a request for a person, then information (FAQ), then
+greetings. Two guards keep information questions out of the outage queue: a symptom only counts
+as a report when it is not inside a hypothetical ("o que fazer quando trava?", "what if it
+drops?"), and channels or signal mentioned without a symptom ("o sinal é em HD?") are never one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from escalation.domain import Impact, Intent
+from faq.lexicon import Hit
+from faq.matcher import FaqMatch, Outcome
+
+HYPOTHETICAL_REACH = 6
+NEAR = 2
+QUESTION_DOUBT = 0.8
+CUE_ONLY_CONFIDENCE = 0.5
+_SYMPTOMS = ("outage", "degraded")
+_SPECIFIC = ("billing", "cancel")
+_DOMAIN = ("topic", "scope_partial", "live_event")
+_PLAIN_INTENTS = (("cancel", Intent.CANCEL), ("billing", Intent.BILLING), ("human", Intent.HUMAN))
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a message is about, before the priority engine weighs it."""
+
+    intent: Intent
+    impact: Impact | None
+    urgent: bool
+    confidence: float
+    asks: bool = False
+
+
+def interpret(hits: Sequence[Hit], faq: FaqMatch, question_mark: bool) -> Reading:
+    """Intent, impact, urgency and confidence for a message's lexicon hits and FAQ verdict."""
+    found: dict[str, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        found[hit.category].append(hit)
+    asks = question_mark or bool(found["question"])
+    explicit_urgency = bool(found["urgency"])
+    symptoms = _reported_symptoms(found)
+    if symptoms:
+        live_now = bool(found["live_event"]) and bool(found["now"])
+        confidence = _best(symptoms) * (QUESTION_DOUBT if question_mark else 1.0)
+        impact = _impact(symptoms, found)
+        return Reading(Intent.OUTAGE, impact, explicit_urgency or live_now, confidence, asks)
+    for category, intent in _PLAIN_INTENTS:
+        if found[category]:
+            return Reading(intent, None, explicit_urgency, _best(found[category]), asks)
+    if faq.outcome is not Outcome.NONE:
+        return Reading(Intent.FAQ, None, explicit_urgency, faq.score, asks)
+    if asks and any(found[category] for category in _DOMAIN):
+        return Reading(Intent.FAQ, None, explicit_urgency, CUE_ONLY_CONFIDENCE, asks)
+    if found["greeting"]:
+        return Reading(Intent.GREETING, None, explicit_urgency, _best(found["greeting"]), asks)
+    return Reading(Intent.UNKNOWN, None, explicit_urgency, 0.0, asks)
+
+
+def _reported_symptoms(found: dict[str, list[Hit]]) -> list[Hit]:
+    """Symptoms that report a problem: not at a billing or cancel phrase, not hypothetical.
+
+    "o pix não caiu" holds "caiu" and "problema na cobrança" holds "problema", but the billing
+    phrase at (or right next to) them says what they are about.
+    """
+    specific = [hit for category in _SPECIFIC for hit in found[category]]
+    return [
+        hit
+        for category in _SYMPTOMS
+        for hit in found[category]
+        if not _overlaps(hit, specific) and not _after_cue(hit, found["hypothetical"])
+    ]
+
+
+def _impact(symptoms: list[Hit], found: dict[str, list[Hit]]) -> Impact:
+    """Total when the service is down everywhere; partial when narrowed or merely degraded.
+
+    Degradation (freezing, buffering, no audio) is partial even on every channel; a down
+    symptom is total unless the message narrows it (one channel, a named channel, movies only)
+    and does not also widen it (all channels, nothing, everything).
+    """
+    if not any(hit.category == "outage" for hit in symptoms):
+        return Impact.PARTIAL
+    if found["scope_total"]:
+        return Impact.TOTAL
+    return Impact.PARTIAL if found["scope_partial"] else Impact.TOTAL
+
+
+def _overlaps(hit: Hit, others: Iterable[Hit]) -> bool:
+    return any(hit.start <= other.end + NEAR and other.start <= hit.end + NEAR for other in others)
+
+
+def _after_cue(hit: Hit, cues: Iterable[Hit]) -> bool:
+    return any(cue.start <= hit.start <= cue.end + HYPOTHETICAL_REACH for cue in cues)
+
+
+def _best(hits: Iterable[Hit]) -> float:
+    return max(hit.quality for hit in hits)

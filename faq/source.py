@@ -1,0 +1,53 @@
+"""A FAQ file that follows its edits: providers change answers while the bot runs.
+
+Each use costs one `os.stat`; the file is parsed and the matcher rebuilt only when its
+modification time or size changed. A broken edit is logged and the last good knowledge base
+stays in service, so a typo in the YAML never takes the FAQ down.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from faq.knowledge import KnowledgeBase, KnowledgeBaseError, default_faq_path, load_knowledge_base
+from faq.matcher import FaqMatcher
+
+log = logging.getLogger(__name__)
+
+
+class KnowledgeFile:
+    """The matcher for a FAQ file, rebuilt when the file changes; the first load must succeed."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path else default_faq_path()
+        self._signature = self._stat()
+        self._matcher = FaqMatcher(load_knowledge_base(self.path))
+        self._rejected: tuple[int, int] | None = None
+
+    @property
+    def knowledge_base(self) -> KnowledgeBase:
+        """The knowledge base in service (after reloading if the file changed)."""
+        return self.matcher().kb
+
+    def matcher(self) -> FaqMatcher:
+        """The matcher for the file as it is now, or the last good one if the edit is invalid."""
+        signature = self._stat()
+        if signature != self._signature and signature != self._rejected:
+            try:
+                self._matcher = FaqMatcher(load_knowledge_base(self.path))
+            except KnowledgeBaseError as exc:
+                log.error("FAQ not reloaded, keeping the previous version: %s", exc)
+                self._rejected = signature
+            else:
+                self._signature = signature
+                self._rejected = None
+        return self._matcher
+
+    def _stat(self) -> tuple[int, int]:
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return (-1, -1)
+        return (info.st_mtime_ns, info.st_size)

@@ -1,0 +1,142 @@
+"""Triage of one subscriber message: what it is about, whether the FAQ answers it, its priority.
+
+The one entry point the conversation handlers call for every message. Everything expensive
+(loading the knowledge base, compiling lexicons, preprocessing FAQ phrasings) happens at
+construction; `classify` is pure computation, needs no Redis or network, and never raises on
+odd input. Priority comes from `escalation.priority.assess`, the same engine the ticket store
+uses, so what triage predicts is what a ticket gets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from escalation.domain import Assessment, Impact, Intent, Priority, Reason, Tier
+from escalation.policy import Policy, load_policy
+from escalation.priority import assess
+from escalation.reasons import describe
+from faq.gaps import GapRecorder
+from faq.intent import interpret
+from faq.knowledge import KnowledgeBase
+from faq.language import detect_language, parse_language
+from faq.lexicon import Lexicon
+from faq.matcher import FaqMatch, FaqMatcher, Outcome
+from faq.normalize import tokens
+from faq.source import KnowledgeFile
+
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class TriageResult:
+    """Everything a handler needs to act on a message (and the CLI prints)."""
+
+    intent: Intent
+    impact: Impact | None
+    priority: Priority
+    reasons: tuple[Reason, ...]
+    lang: str
+    urgent: bool
+    confidence: float
+    faq_id: str | None = None
+    suggestions: tuple[str, ...] = ()
+    answer: str | None = None
+
+    @property
+    def assessment(self) -> Assessment:
+        """Priority and reasons in the form the ticket store takes."""
+        return Assessment(self.priority, self.reasons)
+
+    def reason_texts(self) -> list[str]:
+        """The reasons in words, in the message's language."""
+        return describe(self.reasons, self.lang)
+
+    def to_json(self) -> dict[str, object]:
+        """The CLI's JSON object (see `supportbot triage`)."""
+        return {
+            "intent": self.intent.value,
+            "impact": self.impact.value if self.impact else None,
+            "priority": str(self.priority),
+            "faq_id": self.faq_id,
+            "suggestions": list(self.suggestions),
+            "confidence": round(self.confidence, 3),
+            "reasons": self.reason_texts(),
+        }
+
+
+class Triage:
+    """Classifies messages against one policy and one knowledge base (a file follows its edits)."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        knowledge: KnowledgeFile | KnowledgeBase,
+        gaps: GapRecorder | None = None,
+    ) -> None:
+        self.policy = policy
+        self._lexicon = Lexicon.from_policy(policy)
+        if isinstance(knowledge, KnowledgeBase):
+            fixed = FaqMatcher(knowledge)
+            self._matcher: Callable[[], FaqMatcher] = lambda: fixed
+        else:
+            self._matcher = knowledge.matcher
+        self._gaps = gaps
+
+    @classmethod
+    def load(cls, faq_file: Path | str | None, policy: Policy, gaps: GapRecorder | None = None) -> Triage:
+        """Triage over a FAQ file (FAQ_FILE or the default when None) that follows its edits."""
+        return cls(policy, KnowledgeFile(faq_file), gaps)
+
+    @classmethod
+    def from_files(
+        cls,
+        faq_file: Path | str | None = None,
+        policy_file: Path | str | None = None,
+        gaps: GapRecorder | None = None,
+    ) -> Triage:
+        """Triage over a FAQ file (FAQ_FILE or the default) and a policy file (or the default)."""
+        return cls.load(faq_file, load_policy(policy_file), gaps)
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The knowledge base in service, e.g. to show a suggestion's title or an answer."""
+        return self._matcher().kb
+
+    def classify(self, text: str, lang: str | None = None, tier: Tier | None = None) -> TriageResult:
+        """Intent, impact, priority, reasons and FAQ verdict for one message.
+
+        `lang` is the message's language if known (a Telegram code such as "pt-br" is fine);
+        otherwise it is detected. `tier` comes from the customer directory; None means the
+        customer is not linked and counts as basic.
+        """
+        text = text[:MAX_TEXT]
+        language = parse_language(lang) or detect_language(text)
+        words = tokens(text)
+        matcher = self._matcher()
+        faq = matcher.match(text, language)
+        reading = interpret(self._lexicon.scan(words), faq, "?" in text)
+        assessment = assess(self.policy, reading.intent, reading.impact, tier, urgent=reading.urgent)
+        answered = faq.outcome is Outcome.ANSWER and reading.intent is Intent.FAQ
+        result = TriageResult(
+            intent=reading.intent,
+            impact=reading.impact,
+            priority=assessment.priority,
+            reasons=assessment.reasons,
+            lang=language,
+            urgent=reading.urgent,
+            confidence=min(1.0, max(0.0, reading.confidence)),
+            faq_id=faq.entry_id if answered else None,
+            suggestions=faq.suggestions if reading.intent is Intent.FAQ else (),
+            answer=_answer(matcher, faq, language) if answered else None,
+        )
+        unanswered = reading.intent is Intent.FAQ or (reading.intent is Intent.UNKNOWN and reading.asks)
+        if self._gaps and unanswered and not answered:
+            self._gaps.record(text, language)
+        return result
+
+
+def _answer(matcher: FaqMatcher, faq: FaqMatch, lang: str) -> str | None:
+    entry = matcher.kb.get(faq.entry_id) if faq.entry_id else None
+    return entry.answer(lang) if entry else None
