@@ -18,6 +18,7 @@ from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramMigrateToChat,
     TelegramRetryAfter,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import (
     InlineKeyboardButton,
@@ -30,7 +31,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from bot.runtime.errors import NOT_MODIFIED, check_editable, unknown_attachment
+from bot.runtime.errors import NOT_MODIFIED, REJECTED_TOKEN, check_editable, unknown_attachment
 from handlers.events import Keyboard, Outgoing
 from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
 
@@ -54,6 +55,8 @@ def neutral_errors() -> Iterator[None]:
         raise BadRequest(exc.message) from exc
     except TelegramMigrateToChat as exc:
         raise BadRequest(f"group became supergroup {exc.migrate_to_chat_id}") from exc
+    except TelegramUnauthorizedError as exc:
+        raise TelegramError(REJECTED_TOKEN) from exc
     except (TelegramAPIError, ClientDecodeError) as exc:
         raise TelegramError(exc.message) from exc
 

@@ -6,6 +6,7 @@ from handlers.events import Keyboard
 from handlers.messenger import BadRequest
 
 NOT_MODIFIED = "message is not modified"
+REJECTED_TOKEN = "the Bot API rejected the bot token"
 
 
 def unknown_attachment(kind: str) -> BadRequest:

@@ -27,7 +27,7 @@ from telegram import error as ptb_error
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.runtime.errors import NOT_MODIFIED, check_editable, unknown_attachment
+from bot.runtime.errors import NOT_MODIFIED, REJECTED_TOKEN, check_editable, unknown_attachment
 from handlers.events import Keyboard, Outgoing
 from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
 
@@ -48,7 +48,8 @@ def retry_seconds(exc: ptb_error.RetryAfter) -> float:
 def neutral_errors() -> Iterator[None]:
     """Re-raise PTB's failures as the Messenger port's errors (network trouble: plain TelegramError).
 
-    PTB's BadRequest subclasses its NetworkError, so it is matched first.
+    PTB's BadRequest subclasses its NetworkError, so it is matched first. InvalidToken (401/404)
+    drops the original: the one `Bot.initialize` raises quotes the token.
     """
     try:
         yield
@@ -62,6 +63,8 @@ def neutral_errors() -> Iterator[None]:
         raise BadRequest(exc.message) from exc
     except ptb_error.ChatMigrated as exc:
         raise BadRequest(f"group became supergroup {exc.new_chat_id}") from exc
+    except ptb_error.InvalidToken:
+        raise TelegramError(REJECTED_TOKEN) from None  # PTB's message may quote the token
     except ptb_error.TelegramError as exc:
         raise TelegramError(exc.message) from exc
 

@@ -18,7 +18,6 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram import error as ptb_error
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
@@ -36,7 +35,6 @@ from bot.runtime.transport import (
     is_official,
     webhook_path,
 )
-from handlers.messenger import TelegramError
 
 NAME = "ptb"
 
@@ -98,14 +96,8 @@ class PtbRuntime:
 
     async def _initialize(self) -> None:
         """Initialize the Application (its getMe also answers bot_username)."""
-        try:
-            with neutral_errors():
-                await self.app.initialize()
-        except TelegramError as exc:
-            if isinstance(exc.__cause__, ptb_error.InvalidToken):
-                # PTB's own message quotes the token; say the same without it.
-                raise TelegramError("the Bot API rejected the bot token") from None
-            raise
+        with neutral_errors():
+            await self.app.initialize()
         self._username = self.app.bot.username or ""
 
     async def run_polling(self, handle: EventHandler) -> None:
