@@ -78,13 +78,16 @@ def parse_language(code: str | None) -> str | None:
     return base if base in LANGUAGES else None
 
 
-def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
-    """The most likely of pt, en and es; `default` when nothing tells them apart."""
+def detect_language(text: str, default: str = DEFAULT_LANGUAGE, words: list[str] | None = None) -> str:
+    """The most likely of pt, en and es; `default` when nothing tells them apart.
+
+    `words` are the text's normalised words when the caller already has them.
+    """
     lowered = text.lower()
     scores = dict.fromkeys(LANGUAGES, 0.0)
     for lang, marks in _MARKS.items():
         scores[lang] += 2.0 * sum(mark in lowered for mark in marks)
-    for word in tokens(text)[:200]:
+    for word in (tokens(text) if words is None else words)[:200]:
         known = [lang for lang in LANGUAGES if word in _WORDS[lang]]
         for lang in known:
             scores[lang] += 1.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -88,9 +89,10 @@ class Lexicon:
         for (text, prefix), wid in self._word_ids.items():
             if prefix:
                 self._prefixes.setdefault(len(text), {})[text] = wid
-        self._fuzzy_prefixes = {
-            length: list(prefixes) for length, prefixes in self._prefixes.items() if length >= _MIN_TYPO_ONE
-        }
+        self._prefix_texts = [
+            text for length, group in self._prefixes.items() if length >= _MIN_TYPO_ONE for text in group
+        ]
+        self._head_sizes = sorted({len(text) + delta for text in self._prefix_texts for delta in (-1, 0, 1)})
         self._fuzzy_words = [text for text in self._exact if len(text) >= _MIN_TYPO_ONE]
         self._memo: dict[str, dict[int, float]] = {}
 
@@ -175,15 +177,14 @@ class Lexicon:
             plural = word in (text + "s", text + "es")
             if distance <= allowed and text[0] == word[0] and not plural:
                 found.setdefault(self._exact[text], FUZZY_QUALITY)
-        for length, texts in self._fuzzy_prefixes.items():
-            if len(word) < length - 1:
-                continue
-            for head in {word[: length - 1], word[:length], word[: length + 1]}:
-                for text, _, _ in process.extract(
-                    head, texts, scorer=OSA.distance, score_cutoff=1, limit=None
-                ):
-                    if text[0] == word[0]:
-                        found.setdefault(self._prefixes[length][text], FUZZY_QUALITY)
+        heads = sorted({word[:size] for size in self._head_sizes if size <= len(word)})
+        if not heads or not self._prefix_texts:
+            return
+        distances = process.cdist(heads, self._prefix_texts, scorer=OSA.distance, score_cutoff=1)
+        for row, column in zip(*np.nonzero(distances <= 1), strict=True):
+            head, text = heads[row], self._prefix_texts[column]
+            if abs(len(head) - len(text)) <= 1 and text[0] == word[0]:
+                found.setdefault(self._prefixes[len(text)][text], FUZZY_QUALITY)
 
 
 def _extend(

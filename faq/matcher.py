@@ -30,8 +30,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from faq.knowledge import KnowledgeBase
-from faq.normalize import normalize
-from faq.terms import content_terms
+from faq.normalize import normalize, tokens
+from faq.terms import content_terms, terms_of
 
 ANSWER_THRESHOLD = 0.50
 ANSWER_MARGIN = 0.10
@@ -79,14 +79,6 @@ class _Ranked:
     recall: float
 
 
-@dataclass(frozen=True, slots=True)
-class _Phrasing:
-    entry: int
-    lang: str
-    weight: float
-    surface: str
-
-
 class FaqMatcher:
     """Matches messages against one knowledge base; build once, call `match` per message."""
 
@@ -106,25 +98,33 @@ class FaqMatcher:
         count = max(len(kb), 1)
         self._idf = {term: math.log(1 + count / len(entries)) for term, entries in document_frequency.items()}
         self._unknown_idf = math.log(1 + 2 * count)
+        self._entries_of = {
+            term: np.fromiter(sorted(entries), dtype=np.int64) for term, entries in document_frequency.items()
+        }
+        postings: dict[str, list[int]] = defaultdict(list)
         self._aliases: dict[str, tuple[str, ...]] = {}
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        self._entries_of = {term: sorted(entries) for term, entries in document_frequency.items()}
-        self._phrasings: list[_Phrasing] = []
-        self._by_entry: dict[int, list[int]] = defaultdict(list)
-        for position, (index, lang, surface, terms) in enumerate(parsed):
+        self._surfaces: dict[int, list[str]] = defaultdict(list)
+        for position, (index, _, surface, terms) in enumerate(parsed):
             for term in terms:
-                self._postings[term].append(position)
+                postings[term].append(position)
             for first, second in itertools.pairwise(terms):
                 self._aliases.setdefault(first + second, (first, second))
-            weight = sum(self._idf[term] for term in terms)
-            self._phrasings.append(_Phrasing(index, lang, weight, surface))
-            self._by_entry[index].append(position)
+            self._surfaces[index].append(surface)
         self._aliases.update({term: (term,) for term in self._idf})
+        self._postings = {term: np.array(positions, dtype=np.int64) for term, positions in postings.items()}
+        self._phrasing_entry = np.array([index for index, _, _, _ in parsed], dtype=np.int64)
+        self._phrasing_lang = np.array([lang for _, lang, _, _ in parsed], dtype=object)
+        self._phrasing_weight = np.array([sum(self._idf[term] for term in terms) for *_, terms in parsed])
+        self._entry_count = len(kb)
         self._vocabulary = sorted(self._idf)
 
     def match(self, text: str, lang: str) -> FaqMatch:
         """Answer, suggestions or abstention for `text`, preferring phrasings in `lang`."""
-        terms = content_terms(text)[:MAX_QUERY_TERMS]
+        return self.match_words(tokens(text), lang)
+
+    def match_words(self, words: list[str], lang: str) -> FaqMatch:
+        """`match` for a message already split into normalised words (`faq.normalize.tokens`)."""
+        terms = terms_of(words)[:MAX_QUERY_TERMS]
         total = 0.0
         matched: dict[str, float] = {}
         for key, similarity in self._resolve(terms):
@@ -135,31 +135,30 @@ class FaqMatcher:
         if not matched:
             return NO_MATCH
         ranked = self._rank(matched, total, lang)
-        return _decide(self._rerank(ranked, normalize(text)))
+        return _decide(self._rerank(ranked, " ".join(words)))
 
     def _rank(self, matched: dict[str, float], total: float, lang: str) -> list[tuple[int, float, float]]:
-        """Entries by score: recall over all of an entry's phrasings, precision of its best one."""
-        explained: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
+        """The leading entries by score: recall over all of an entry's phrasings, precision of its best.
+
+        Vectorised over the phrasings and entries that share a term with the message, so a large
+        knowledge base costs array operations rather than Python loops.
+        """
+        explained = np.zeros(self._entry_count)
+        covered = np.zeros(len(self._phrasing_entry))
         for term, similarity in matched.items():
             idf = self._idf[term]
-            for entry in self._entries_of[term]:
-                explained[entry] += idf * similarity
-            for position in self._postings[term]:
-                covered[position] += idf
-        precision: dict[int, float] = {}
-        for position, weight in covered.items():
-            phrasing = self._phrasings[position]
-            value = weight / phrasing.weight
-            if phrasing.lang != lang:
-                value *= OTHER_LANGUAGE_FACTOR
-            if value > precision.get(phrasing.entry, 0.0):
-                precision[phrasing.entry] = value
-        ranked = []
-        for entry, best_precision in precision.items():
-            recall = explained[entry] / total
-            ranked.append((entry, 2 * recall * best_precision / (recall + best_precision), recall))
-        return sorted(ranked, key=_by_score)
+            explained[self._entries_of[term]] += idf * similarity
+            covered[self._postings[term]] += idf
+        touched = np.flatnonzero(covered)
+        precision = covered[touched] / self._phrasing_weight[touched]
+        precision[self._phrasing_lang[touched] != lang] *= OTHER_LANGUAGE_FACTOR
+        best = np.zeros(self._entry_count)
+        np.maximum.at(best, self._phrasing_entry[touched], precision)
+        candidates = np.flatnonzero(best)
+        recall = explained[candidates] / total
+        scores = 2 * recall * best[candidates] / (recall + best[candidates])
+        order = np.lexsort((candidates, -scores))[:RERANK_DEPTH]
+        return [(int(candidates[i]), float(scores[i]), float(recall[i])) for i in order]
 
     def _rerank(self, ranked: list[tuple[int, float, float]], surface: str) -> list[_Ranked]:
         """The leading entries re-weighed by how close the message reads to their best phrasing.
@@ -169,9 +168,8 @@ class FaqMatcher:
         (word order free) prefers the phrasing the message resembles most.
         """
         head = []
-        for entry, score, recall in ranked[:RERANK_DEPTH]:
-            surfaces = [self._phrasings[position].surface for position in self._by_entry[entry]]
-            closest = process.extractOne(surface, surfaces, scorer=fuzz.token_sort_ratio)
+        for entry, score, recall in ranked:
+            closest = process.extractOne(surface, self._surfaces[entry], scorer=fuzz.token_sort_ratio)
             resemblance = closest[1] / 100 if closest else 0.0
             blended = score * (1 - SURFACE_WEIGHT + SURFACE_WEIGHT * resemblance)
             head.append(_Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall)))
@@ -233,10 +231,6 @@ class FaqMatcher:
             if query[:end] in self._idf:
                 return query[:end], PREFIX_SIMILARITY
         return None, 0.0
-
-
-def _by_score(item: tuple[int, float, float]) -> tuple[float, int]:
-    return -item[1], item[0]
 
 
 def _decide(ranked: list[_Ranked]) -> FaqMatch:

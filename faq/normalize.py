@@ -13,6 +13,9 @@ import unicodedata
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
 _DOUBLED = re.compile(r"([a-z])\1+")
+# Combining marks that NFKD splits off Latin letters (accents, cedilla, tilde); removed rather
+# than turned into spaces so "ação" stays one word.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 # Chat abbreviations of pt-BR (and a few of en/es) and what they stand for. The expansions are
 # never keys themselves, so expanding twice changes nothing.
@@ -74,9 +77,10 @@ SLANG: dict[str, str] = {
 
 def _fold(text: str) -> str:
     """Lower case without accents, everything but ASCII letters and digits turned into spaces."""
+    if text.isascii():
+        return _NOT_WORD.sub(" ", text.lower())
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub(" ", stripped)
+    return _NOT_WORD.sub(" ", _COMBINING.sub("", decomposed))
 
 
 def normalize(text: str) -> str:

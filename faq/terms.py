@@ -7,6 +7,9 @@ rest are reduced to a light stem so that "instalar", "instalo" and "instalação
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
+
 from faq.normalize import squeeze, tokens
 
 
@@ -78,6 +81,7 @@ _SUFFIXES_LONGEST_FIRST = tuple(sorted(_SUFFIXES, key=len, reverse=True))
 _MIN_STEM = 4
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light, language-neutral stem: plural and common verb/noun endings of pt, es and en removed.
 
@@ -100,8 +104,13 @@ def stem(word: str) -> str:
 
 def content_terms(text: str) -> list[str]:
     """The distinct stems of the topic-bearing words of `text`, in order of appearance."""
+    return terms_of(tokens(text))
+
+
+def terms_of(words: Iterable[str]) -> list[str]:
+    """`content_terms` for words that are already normalised (see `faq.normalize.tokens`)."""
     seen: dict[str, None] = {}
-    for word in tokens(text):
+    for word in words:
         if word in STOPWORDS or len(word) < 2 or word.isdigit():
             continue
         seen.setdefault(stem(word), None)

@@ -112,10 +112,10 @@ class Triage:
         customer is not linked and counts as basic.
         """
         text = text[:MAX_TEXT]
-        language = parse_language(lang) or detect_language(text)
         words = tokens(text)
+        language = parse_language(lang) or detect_language(text, words=words)
         matcher = self._matcher()
-        faq = matcher.match(text, language)
+        faq = matcher.match_words(words, language)
         reading = interpret(self._lexicon.scan(words), faq, "?" in text)
         assessment = assess(self.policy, reading.intent, reading.impact, tier, urgent=reading.urgent)
         answered = faq.outcome is Outcome.ANSWER and reading.intent is Intent.FAQ

@@ -1,0 +1,173 @@
+"""Triage latency and throughput on one core, for the default and a generated 1,000-entry FAQ.
+
+Messages are the labelled test sets (tests/faq/data) varied the way people type: caps, missing
+accents, a swapped or doubled letter, an emoji, so the fuzzy paths run instead of only cached
+exact hits. Each call is timed twice: by the thread's CPU clock (the cost on one core, which
+other processes on a busy machine cannot inflate) and by the wall clock (which they can).
+Prints what it measures; the last line is one JSON object with p50_ms, p99_ms and per_s
+(default knowledge base) and p99_ms_1000 (generated 1,000-entry knowledge base), all from the
+CPU clock, plus the wall-clock p99s for comparison.
+
+    python bench/triage.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from escalation.domain import Tier  # noqa: E402
+from escalation.policy import load_policy  # noqa: E402
+from faq.knowledge import KnowledgeBase, load_knowledge_base, parse_knowledge_base  # noqa: E402
+from faq.triage import Triage  # noqa: E402
+
+DATA = ROOT / "tests" / "faq" / "data"
+EMOJI = ("😡", "🙏", "😭", "👍", "⚽", "")
+TIERS = (None, Tier.BASIC, Tier.STANDARD, Tier.PREMIUM)
+
+
+def base_messages() -> list[str]:
+    """The texts of the labelled sets, plus a few long and noisy ones."""
+    texts = []
+    for name in ("triage_extra.jsonl", "faq_queries.jsonl"):
+        path = DATA / name
+        if path.exists():
+            texts += [
+                json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line
+            ]
+    texts += [
+        "boa noite, estou tentando assistir o jogo desde as oito e o aplicativo fica carregando e "
+        "depois aparece uma mensagem de erro, já reiniciei o roteador e a tv, o que eu faço?",
+        "<b>oi</b> &amp; tudo bem? queria saber se vocês têm o canal da globo em HD e quanto custa",
+        "ok",
+        "👍",
+    ]
+    return texts
+
+
+def vary(text: str, rng: random.Random) -> str:
+    """`text` as someone in a hurry might type it."""
+    if rng.random() < 0.3:
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    if rng.random() < 0.2:
+        text = text.upper()
+    words = text.split()
+    if words and rng.random() < 0.5:
+        i = rng.randrange(len(words))
+        word = words[i]
+        if len(word) > 3:
+            j = rng.randrange(len(word) - 1)
+            word = (
+                word[:j] + word[j + 1] + word[j] + word[j + 2 :]
+                if rng.random() < 0.5
+                else word + word[-1] * 2
+            )
+        words[i] = word
+    return " ".join(words) + rng.choice(EMOJI)
+
+
+def generated_kb(size: int, rng: random.Random) -> KnowledgeBase:
+    """A knowledge base of `size` entries built from the default one's words, recombined."""
+    default = load_knowledge_base()
+    pools = {lang: [q for e in default for q in e.questions.get(lang, ())] for lang in ("pt", "en", "es")}
+    vocab = {lang: sorted({w for q in qs for w in q.split()}) for lang, qs in pools.items()}
+    entries = []
+    for n in range(size):
+        questions = {
+            lang: [
+                " ".join(rng.sample(vocab[lang], rng.randint(3, 7))) + f" item{n} {rng.choice(pools[lang])}"
+                for _ in range(3)
+            ]
+            for lang in vocab
+        }
+        entries.append(
+            {"id": f"gen-{n}", "questions": questions, "answer": {"pt": "x", "en": "x", "es": "x"}}
+        )
+    return parse_knowledge_base({"entries": entries}, "generated")
+
+
+def measure(triage: Triage, messages: list[str], rng: random.Random) -> tuple[list[float], list[float]]:
+    """Milliseconds per classify call (CPU clock, wall clock), one message after another."""
+    cpu, wall = [], []
+    for text in messages:
+        tier = rng.choice(TIERS)
+        wall_start, cpu_start = time.perf_counter_ns(), time.thread_time_ns()
+        triage.classify(text, None, tier)
+        cpu.append((time.thread_time_ns() - cpu_start) / 1e6)
+        wall.append((time.perf_counter_ns() - wall_start) / 1e6)
+    return cpu, wall
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> int:
+    """Run the benchmark and print its figures, the JSON summary last."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a run of a few seconds")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    count = 4_000 if args.quick else 40_000
+    policy = load_policy()
+    bases = base_messages()
+    messages = [vary(rng.choice(bases), rng) for _ in range(count)]
+
+    started = time.perf_counter()
+    triage = Triage.load(None, policy)
+    built = time.perf_counter() - started
+    print(f"default knowledge base: {len(triage.knowledge)} entries, built in {built:.2f}s")
+    measure(triage, messages[:200], rng)
+    timings, wall = measure(triage, messages, rng)
+    p50, p99 = percentile(timings, 0.5), percentile(timings, 0.99)
+    per_s = count / (sum(timings) / 1000)
+    print(
+        f"  {count} messages, CPU clock: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {max(timings):.3f} ms, "
+        f"mean {statistics.fmean(timings):.3f} ms, {per_s:.0f} messages/s"
+    )
+    print(
+        f"  wall clock: p50 {percentile(wall, 0.5):.3f} ms, p99 {percentile(wall, 0.99):.3f} ms, "
+        f"{count / (sum(wall) / 1000):.0f} messages/s"
+    )
+
+    started = time.perf_counter()
+    big = Triage(policy, generated_kb(1000, rng))
+    built = time.perf_counter() - started
+    print(f"generated knowledge base: {len(big.knowledge)} entries, built in {built:.2f}s")
+    big_count = count // 4
+    measure(big, messages[:200], rng)
+    big_timings, big_wall = measure(big, messages[:big_count], rng)
+    p99_big = percentile(big_timings, 0.99)
+    p50_big = percentile(big_timings, 0.5)
+    print(
+        f"  {big_count} messages, CPU clock: p50 {p50_big:.3f} ms, p99 {p99_big:.3f} ms, "
+        f"max {max(big_timings):.3f} ms"
+    )
+    print(f"  wall clock: p50 {percentile(big_wall, 0.5):.3f} ms, p99 {percentile(big_wall, 0.99):.3f} ms")
+
+    summary = {
+        "p50_ms": round(p50, 4),
+        "p99_ms": round(p99, 4),
+        "per_s": round(per_s),
+        "p99_ms_1000": round(p99_big, 4),
+        "clock": "thread CPU time",
+        "wall_p99_ms": round(percentile(wall, 0.99), 4),
+        "wall_p99_ms_1000": round(percentile(big_wall, 0.99), 4),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
