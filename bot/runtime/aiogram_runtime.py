@@ -126,6 +126,7 @@ class AiogramRuntime:
         app.router.add_post(webhook_path(url), receiver.handle)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
+        started = False
         try:
             await web.TCPSite(runner, WEBHOOK_LISTEN, port).start()
             username = await self.bot_username()
@@ -137,11 +138,13 @@ class AiogramRuntime:
                     drop_pending_updates=False,
                 )
             logs.started(NAME, "webhook", username, self._api, f"on port {port} for {url}")
+            started = True
             await asyncio.Event().wait()
         finally:
             await runner.cleanup()
             await lanes.close(SHUTDOWN_GRACE_SECONDS)
-            logs.stopped(NAME, "webhook")
+            if started:
+                logs.stopped(NAME, "webhook")
 
     async def close(self) -> None:
         """Close the HTTP session (after run_* has returned)."""

@@ -118,36 +118,43 @@ class PtbRuntime:
         lanes = ChatLanes(handle, NAME)
         handler = forwarder(lanes)
         self.app.add_handler(handler)
+        started = False
         try:
             await self._initialize()
-            username = await self.bot_username()
             await self.app.start()
             with neutral_errors():
-                if webhook is None:
-                    await self.app.updater.start_polling(
-                        timeout=POLL_TIMEOUT_SECONDS,
-                        allowed_updates=list(ALLOWED_UPDATES),
-                        drop_pending_updates=False,
-                    )
-                    logs.started(NAME, mode, username, self._api)
-                else:
-                    url, secret, port = webhook
-                    await self.app.updater.start_webhook(
-                        listen=WEBHOOK_LISTEN,
-                        port=port,
-                        url_path=webhook_path(url),
-                        webhook_url=url,
-                        secret_token=secret,
-                        allowed_updates=list(ALLOWED_UPDATES),
-                        drop_pending_updates=False,
-                    )
-                    logs.started(NAME, mode, username, self._api, f"on port {port} for {url}")
+                detail = await self._start_updater(webhook)
+            logs.started(NAME, mode, await self.bot_username(), self._api, detail)
+            started = True
             await asyncio.Event().wait()
         finally:
             await self._stop()
             await lanes.close(SHUTDOWN_GRACE_SECONDS)
             self.app.remove_handler(handler)
-            logs.stopped(NAME, mode)
+            if started:
+                logs.stopped(NAME, mode)
+
+    async def _start_updater(self, webhook: tuple[str, str, int] | None) -> str:
+        """Start fetching updates by polling, or by webhook when given (url, secret, port); the log detail."""
+        updater = self.app.updater
+        if webhook is None:
+            await updater.start_polling(
+                timeout=POLL_TIMEOUT_SECONDS,
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+            )
+            return ""
+        url, secret, port = webhook
+        await updater.start_webhook(
+            listen=WEBHOOK_LISTEN,
+            port=port,
+            url_path=webhook_path(url),
+            webhook_url=url,
+            secret_token=secret,
+            allowed_updates=list(ALLOWED_UPDATES),
+            drop_pending_updates=False,
+        )
+        return f"on port {port} for {url}"
 
     async def _stop(self) -> None:
         """Stop fetching (updater), then processing (application); either may not have started."""

@@ -109,16 +109,23 @@ async def test_start_and_stop_are_logged_alike_and_the_token_never_is(
     assert sandbox.token not in caplog.text
 
 
-async def test_a_rejected_token_fails_start_without_quoting_it(kind: RuntimeKind) -> None:
+async def test_a_rejected_token_fails_start_without_quoting_it(
+    kind: RuntimeKind, caplog: pytest.LogCaptureFixture
+) -> None:
     async with Sandbox(token="4242:the-right-one") as sandbox:
         wrong = "4242:a-secret-that-must-not-leak"
         runtime = build_runtime(kind, wrong, sandbox.base_url)
         try:
-            with pytest.raises(TelegramError, match="rejected the bot token") as caught:
+            with (
+                caplog.at_level(logging.DEBUG),
+                pytest.raises(TelegramError, match="rejected the bot token") as caught,
+            ):
                 await runtime.run_polling(Inbox())
         finally:
             await runtime.close()
     assert wrong not in "".join(traceback.format_exception(caught.value))
+    assert wrong not in caplog.text
+    assert not [r for r in caplog.records if r.name == "bot.runtime" and r.levelno >= logging.INFO]
 
 
 async def post_update(port: int, update: dict[str, Any], secret: str | None) -> int:
