@@ -148,3 +148,10 @@ def test_keyboards_become_the_same_bot_api_markup(
     framework: Any, keyboard: Keyboard | None, expected: dict[str, Any] | None
 ) -> None:
     assert as_json(framework.reply_markup(keyboard)) == expected
+
+
+def test_aiogram_member_status_falls_back_to_the_raw_status_word() -> None:
+    body = {"ok": True, "result": {"status": "administrator", "user": {"id": 1}}}
+    assert aiogram_messenger.raw_status(body) == "administrator"
+    assert aiogram_messenger.raw_status({"ok": True, "result": {"status": "boss"}}) is None
+    assert aiogram_messenger.raw_status("not json") is None
