@@ -45,39 +45,11 @@ STOPWORDS: frozenset[str] = _words(
 )
 
 _REWRITES = (("coes", "cao"), ("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("eis", "el"), ("ies", "y"))
-_SUFFIXES = (
-    "amento",
-    "imento",
-    "acao",
-    "icao",
-    "acion",
-    "ation",
-    "mente",
-    "ando",
-    "endo",
-    "indo",
-    "ing",
-    "ado",
-    "ada",
-    "ido",
-    "ida",
-    "ara",
-    "ira",
-    "aram",
-    "eram",
-    "iram",
-    "ou",
-    "eu",
-    "iu",
-    "ei",
-    "ed",
-    "ar",
-    "ir",
-    "o",
-    "a",
-    "e",
+_SUFFIXES = _words(
+    "amento imento acao icao acion ation mente ando endo indo ing ado ada ido ida ara ira aram eram iram",
+    "am em ou eu iu ei ed ar ir o a e",
 )
-_SUFFIXES_LONGEST_FIRST = tuple(sorted(_SUFFIXES, key=len, reverse=True))
+_SUFFIXES_LONGEST_FIRST = tuple(sorted(_SUFFIXES, key=lambda suffix: (-len(suffix), suffix)))
 _MIN_STEM = 4
 
 

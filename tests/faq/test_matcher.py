@@ -1,0 +1,112 @@
+"""FAQ matching: answers when sure, suggests when close, abstains when the question is not covered."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from faq.knowledge import parse_knowledge_base
+from faq.matcher import MAX_SUGGESTIONS, FaqMatcher, Outcome
+
+from .conftest import DATA, read_jsonl
+
+QUERIES = read_jsonl(DATA / "faq_queries.jsonl")
+IN_SCOPE = [row for row in QUERIES if row["faq_id"]]
+OUT_OF_SCOPE = [row for row in QUERIES if not row["faq_id"]]
+
+
+def top(matcher: FaqMatcher, text: str, lang: str) -> str | None:
+    result = matcher.match(text, lang)
+    return result.entry_id or (result.suggestions[0] if result.suggestions else None)
+
+
+def test_the_labelled_query_set_is_large_enough() -> None:
+    assert len(IN_SCOPE) >= 60
+    assert len(OUT_OF_SCOPE) >= 20
+
+
+def test_top1_on_labelled_queries_is_at_least_90_percent(matcher: FaqMatcher) -> None:
+    misses = [row["text"] for row in IN_SCOPE if top(matcher, row["text"], row["lang"]) != row["faq_id"]]
+    assert 1 - len(misses) / len(IN_SCOPE) >= 0.90, misses
+
+
+def test_confident_answers_on_labelled_queries_are_right(matcher: FaqMatcher) -> None:
+    wrong = []
+    for row in IN_SCOPE:
+        result = matcher.match(row["text"], row["lang"])
+        if result.outcome is Outcome.ANSWER and result.entry_id != row["faq_id"]:
+            wrong.append((row["text"], result.entry_id))
+    assert not wrong
+
+
+@pytest.mark.parametrize("row", OUT_OF_SCOPE, ids=lambda row: row["text"])
+def test_out_of_scope_questions_abstain(matcher: FaqMatcher, row: dict) -> None:
+    result = matcher.match(row["text"], row["lang"])
+    assert result.outcome is Outcome.NONE
+    assert result.entry_id is None and result.suggestions == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "entry_id"),
+    [
+        ("Como instalar no Fire Stick?", "pt", "install-firestick"),
+        ("COMO INSTALAR NO FIRESTICK", "pt", "install-firestick"),
+        ("isntalar no firestik", "pt", "install-firestick"),
+        ("firestick no instalar como", "pt", "install-firestick"),
+        ("tem teste gratis", "pt", "free-trial"),
+        ("vcs tem teste grátis???", "pt", "free-trial"),
+        ("¿tienen prueba gratuita?", "es", "free-trial"),
+        ("do you have a free trial", "en", "free-trial"),
+    ],
+)
+def test_case_accents_typos_and_word_order_do_not_matter(
+    text: str, lang: str, entry_id: str, matcher: FaqMatcher
+) -> None:
+    assert top(matcher, text, lang) == entry_id
+
+
+def test_a_question_in_another_language_still_finds_its_entry(matcher: FaqMatcher) -> None:
+    assert matcher.match("aceitam pix?", "en").entry_id == "pay-pix"
+
+
+def test_the_message_language_is_preferred() -> None:
+    kb = parse_knowledge_base(
+        {
+            "entries": [
+                {"id": "pt-entry", "questions": {"pt": ["canal premiere"]}, "answer": {"pt": "pt"}},
+                {"id": "es-entry", "questions": {"es": ["canal premiere"]}, "answer": {"es": "es"}},
+            ]
+        }
+    )
+    matcher = FaqMatcher(kb)
+    assert matcher.match("canal premiere", "pt").ranked[0][0] == "pt-entry"
+    assert matcher.match("canal premiere", "es").ranked[0][0] == "es-entry"
+
+
+def test_an_ambiguous_question_gets_suggestions_not_an_answer(matcher: FaqMatcher) -> None:
+    result = matcher.match("tienen peliculas?", "es")
+    assert result.outcome is Outcome.SUGGEST
+    assert "movies-series" in result.suggestions
+    assert 1 < len(result.suggestions) <= MAX_SUGGESTIONS
+
+
+def test_messages_without_content_words_abstain(matcher: FaqMatcher) -> None:
+    for text in ("", "???", "oi, tudo bem?", "👍", "como?"):
+        assert matcher.match(text, "pt").outcome is Outcome.NONE
+
+
+def test_an_empty_knowledge_base_always_abstains() -> None:
+    matcher = FaqMatcher(parse_knowledge_base({"entries": []}))
+    assert matcher.match("como instalar", "pt").outcome is Outcome.NONE
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["pt", "en", "es"]))
+def test_any_text_gets_a_well_formed_verdict(matcher: FaqMatcher, text: str, lang: str) -> None:
+    result = matcher.match(text, lang)
+    assert 0.0 <= result.score <= 1.0
+    assert len(result.suggestions) <= MAX_SUGGESTIONS
+    assert len(set(result.suggestions)) == len(result.suggestions)
+    assert (result.outcome is Outcome.ANSWER) == (result.entry_id is not None)
+    assert result.outcome is not Outcome.SUGGEST or result.suggestions
