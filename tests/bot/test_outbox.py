@@ -1,0 +1,146 @@
+"""The outbound queue: priority order, pacing per chat, 429 obeyed, retries, edits coalesced.
+
+A recording Messenger stands in for Telegram here; the end-to-end tests run the same outbox
+against the sandbox's real HTTP Bot API and its real 429s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bot.outbox import Limits, Outbox, TokenBucket
+from handlers.events import Keyboard, Outgoing
+from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
+
+GROUP = -100
+
+
+class RecordingMessenger:
+    """Records what was sent; scripted failures are raised once each, in order."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[float, int, str]] = []
+        self.edits: list[tuple[int, int, str]] = []
+        self.failures: dict[str, list[Exception]] = {}
+        self.next_id = 1
+
+    async def send(self, message: Outgoing) -> int:
+        queued = self.failures.get(message.text)
+        if queued:
+            raise queued.pop(0)
+        self.sent.append((time.monotonic(), message.chat_id, message.text))
+        self.next_id += 1
+        return self.next_id
+
+    async def edit(self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None) -> None:
+        queued = self.failures.get(text)
+        if queued:
+            raise queued.pop(0)
+        self.edits.append((chat_id, message_id, text))
+
+    async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
+        return None
+
+    async def member_status(self, chat_id: int, user_id: int) -> str:
+        return "member"
+
+
+@pytest.fixture
+async def telegram() -> RecordingMessenger:
+    return RecordingMessenger()
+
+
+async def started(telegram: RecordingMessenger, limits: Limits) -> Outbox:
+    outbox = Outbox(telegram, limits)
+    outbox.start()
+    return outbox
+
+
+async def test_higher_priority_goes_first_when_the_budget_is_short(telegram: RecordingMessenger) -> None:
+    outbox = await started(telegram, Limits(global_per_s=5, global_burst=1))
+    sends = [asyncio.create_task(outbox.send(Outgoing(chat, f"p{priority}", priority=priority)))
+             for chat, priority in ((1, 4), (2, 4), (3, 1), (4, 3), (5, 2))]
+    await asyncio.gather(*sends)
+    await outbox.stop()
+    assert [text for _, _, text in telegram.sent] == ["p1", "p2", "p3", "p4", "p4"]
+
+
+async def test_private_chat_is_paced_and_keeps_order(telegram: RecordingMessenger) -> None:
+    outbox = await started(telegram, Limits(private_per_s=20, private_burst=1))
+    await asyncio.gather(*(outbox.send(Outgoing(1, f"m{i}")) for i in range(6)))
+    await outbox.stop()
+    times = [at for at, _, _ in telegram.sent]
+    assert [text for _, _, text in telegram.sent] == [f"m{i}" for i in range(6)]
+    assert times[-1] - times[0] >= 5 / 20 * 0.9
+
+
+async def test_busy_group_does_not_hold_back_private_chats(telegram: RecordingMessenger) -> None:
+    outbox = await started(telegram, Limits(group_per_min=60, group_burst=1))
+    group = [asyncio.create_task(outbox.send(Outgoing(GROUP, f"g{i}", priority=1))) for i in range(3)]
+    await asyncio.sleep(0.05)
+    await asyncio.wait_for(outbox.send(Outgoing(7, "private", priority=4)), timeout=0.5)
+    assert [text for _, _, text in telegram.sent][:2] == ["g0", "private"]
+    for task in group:
+        task.cancel()
+    await outbox.stop(drain_timeout=0)
+
+
+async def test_retry_after_is_obeyed_and_nothing_is_lost(telegram: RecordingMessenger) -> None:
+    telegram.failures["hello"] = [RetryAfter(0.2)]
+    outbox = await started(telegram, Limits())
+    started_at = time.monotonic()
+    message_id = await outbox.send(Outgoing(1, "hello"))
+    await outbox.stop()
+    assert message_id > 0
+    assert [text for _, _, text in telegram.sent] == ["hello"]
+    assert telegram.sent[0][0] - started_at >= 0.19
+    assert outbox.throttled == 1
+
+
+async def test_network_errors_are_retried(telegram: RecordingMessenger) -> None:
+    telegram.failures["x"] = [TelegramError("timeout"), TelegramError("reset")]
+    outbox = await started(telegram, Limits())
+    await asyncio.wait_for(outbox.send(Outgoing(1, "x")), timeout=10)
+    await outbox.stop()
+    assert len(telegram.sent) == 1
+
+
+@pytest.mark.parametrize("error", [Forbidden("blocked"), BadRequest("bad")])
+async def test_final_errors_reach_the_caller_and_do_not_block_the_chat(
+    telegram: RecordingMessenger, error: Exception
+) -> None:
+    telegram.failures["doomed"] = [error]
+    outbox = await started(telegram, Limits())
+    with pytest.raises(type(error)):
+        await outbox.send(Outgoing(1, "doomed"))
+    await outbox.send(Outgoing(1, "after"))
+    await outbox.stop()
+    assert [text for _, _, text in telegram.sent] == ["after"]
+
+
+async def test_pending_edits_of_one_message_coalesce_to_the_latest(telegram: RecordingMessenger) -> None:
+    outbox = await started(telegram, Limits(group_per_min=60, group_burst=1))
+    await outbox.send(Outgoing(GROUP, "card"))
+    edits = [asyncio.create_task(outbox.edit(GROUP, 42, f"v{i}")) for i in range(5)]
+    await asyncio.gather(*edits)
+    await outbox.stop()
+    assert telegram.edits == [(GROUP, 42, "v4")]
+
+
+async def test_not_modified_edit_counts_as_done(telegram: RecordingMessenger) -> None:
+    telegram.failures["same"] = [NotModified("same")]
+    outbox = await started(telegram, Limits())
+    await outbox.edit(GROUP, 1, "same")
+    await outbox.stop()
+
+
+def test_token_bucket_refills_at_its_rate() -> None:
+    bucket = TokenBucket(rate=2.0, capacity=2.0, now=0.0)
+    bucket.take(0.0)
+    bucket.take(0.0)
+    assert bucket.ready_at(0.0) == pytest.approx(0.5)
+    assert bucket.ready_at(0.5) == pytest.approx(0.5)
+    assert bucket.ready_at(10.0) == 10.0
