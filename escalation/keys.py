@@ -69,6 +69,34 @@ class Keys:
         """STREAM of every transition of every ticket, capped with MAXLEN ~."""
         return f"{self.prefix}audit"
 
+    @property
+    def links(self) -> str:
+        """HASH telegram user id -> subscriber id, for customers who linked themselves."""
+        return f"{self.prefix}links"
+
+    @property
+    def agent_names(self) -> str:
+        """HASH agent user id -> display name, for cards."""
+        return f"{self.prefix}agents"
+
+    @property
+    def first_responses(self) -> str:
+        """LIST of recent first-response times in seconds (expected-wait estimates)."""
+        return f"{self.prefix}frt"
+
+    @property
+    def callback_secret(self) -> str:
+        """The desk's secret for signing button data."""
+        return f"{self.prefix}secret"
+
+    def message_ticket(self, chat_id: int, message_id: int) -> str:
+        """Which ticket a message in the agents' group belongs to (cards, relayed messages)."""
+        return f"{self.prefix}msg:{chat_id}:{message_id}"
+
+    def pending_question(self, user_id: int) -> str:
+        """The last FAQ question a customer asked, for "no, it didn't help"."""
+        return f"{self.prefix}q:{user_id}"
+
     def update_seen(self, update_id: int) -> str:
         """Marker that a Telegram update was handled (SET NX, 24 h)."""
         return f"{self.prefix}upd:{update_id}"

@@ -1,0 +1,69 @@
+"""The desk's small state beside the tickets: links, message map, pending questions, agent names.
+
+Kept in Redis like everything else, so any worker can answer any update after a restart.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from redis.asyncio import Redis
+
+from escalation.keys import Keys
+
+MESSAGE_MAP_TTL_S = 60 * 24 * 3600
+PENDING_QUESTION_TTL_S = 24 * 3600
+FIRST_RESPONSE_SAMPLES = 100
+
+
+class DeskState:
+    """Read and write the desk's side state for one namespace."""
+
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self.redis = redis
+        self.keys = keys
+
+    async def link(self, telegram_id: int, subscriber_id: str) -> None:
+        """Remember that this Telegram user proved to be this subscriber."""
+        await self.redis.hset(self.keys.links, str(telegram_id), subscriber_id)
+
+    async def linked_subscriber(self, telegram_id: int) -> str | None:
+        """The subscriber id a user linked to, if any."""
+        return await self.redis.hget(self.keys.links, str(telegram_id))
+
+    async def remember_message(self, chat_id: int, message_id: int, ticket: int) -> None:
+        """A group message (card or relayed text) belongs to a ticket: replies to it go there."""
+        await self.redis.set(self.keys.message_ticket(chat_id, message_id), ticket, ex=MESSAGE_MAP_TTL_S)
+
+    async def ticket_for_message(self, chat_id: int, message_id: int) -> int | None:
+        """The ticket a group message belongs to, if known."""
+        value = await self.redis.get(self.keys.message_ticket(chat_id, message_id))
+        return int(value) if value else None
+
+    async def remember_question(self, user_id: int, text: str) -> None:
+        """The last question answered from the FAQ, to open a ticket with if it did not help."""
+        await self.redis.set(self.keys.pending_question(user_id), text[:4000], ex=PENDING_QUESTION_TTL_S)
+
+    async def take_question(self, user_id: int) -> str | None:
+        """The pending question, removed (one ticket per "no")."""
+        return await self.redis.getdel(self.keys.pending_question(user_id))
+
+    async def set_agent_name(self, agent_id: int, name: str) -> None:
+        """Remember how to call an agent on cards."""
+        await self.redis.hset(self.keys.agent_names, str(agent_id), name[:64])
+
+    async def agent_name(self, agent_id: int) -> str:
+        """An agent's display name (their id when unknown)."""
+        return await self.redis.hget(self.keys.agent_names, str(agent_id)) or str(agent_id)
+
+    async def record_first_response(self, seconds: float) -> None:
+        """Keep the latest first-response times for wait estimates."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.lpush(self.keys.first_responses, round(seconds, 1))
+            pipe.ltrim(self.keys.first_responses, 0, FIRST_RESPONSE_SAMPLES - 1)
+            await pipe.execute()
+
+    async def typical_first_response(self) -> float | None:
+        """Median of the recent first-response times, or None with no history."""
+        values = await self.redis.lrange(self.keys.first_responses, 0, -1)
+        return statistics.median(float(v) for v in values) if values else None

@@ -1,0 +1,100 @@
+"""The agents' card of a ticket: one message per ticket, edited in place on every change.
+
+Everything a customer typed is HTML-escaped and cut to an excerpt, so no input can break the
+card's markup or its length.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from escalation.domain import Priority, State
+from escalation.reasons import describe
+from escalation.ticket import Ticket
+from handlers.callbacks import CallbackCodec
+from handlers.events import Button, Keyboard
+from handlers.texts import a
+
+EXCERPT_CHARS = 400
+PRIORITY_MARK = {Priority.P1: "🔴", Priority.P2: "🟠", Priority.P3: "🟡", Priority.P4: "⚪"}
+
+
+def duration_words(seconds: float) -> str:
+    """`95` -> `1 min`, `5400` -> `1 h 30 min`, `190000` -> `2 d 4 h`: compact, for cards and queues."""
+    minutes = int(abs(seconds) // 60)
+    if minutes < 60:
+        return f"{max(minutes, 1)} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def time_left(language: str, due: float, now: float) -> str:
+    """"12 min left" or "overdue by 3 min"."""
+    if due >= now:
+        return a(language, "left", time=duration_words(due - now))
+    return a(language, "overdue", time=duration_words(now - due))
+
+
+def render_card(
+    ticket: Ticket,
+    excerpt: str,
+    *,
+    language: str,
+    timezone: str,
+    now: float,
+    assignee_name: str | None = None,
+) -> str:
+    """The card's HTML text."""
+    customer = ticket.customer
+    situation = ticket.intent.value + (f" / {ticket.impact.value}" if ticket.impact else "")
+    who = html.escape(customer.name or str(customer.telegram_id))
+    account = html.escape(customer.subscriber_id) if customer.subscriber_id else a(language, "card_not_linked")
+    text = excerpt if len(excerpt) <= EXCERPT_CHARS else excerpt[: EXCERPT_CHARS - 1] + "…"
+    lines = [
+        f"{PRIORITY_MARK[ticket.priority]} <b>{ticket.priority.name}</b> · <b>{ticket.label}</b> · "
+        f"{customer.effective_tier.value}",
+        f"{situation}",
+        f"{a(language, 'card_reasons')}: {html.escape('; '.join(describe(ticket.reasons, language)))}",
+        f"{a(language, 'card_customer')}: {who} · {account}",
+        f"<blockquote>{html.escape(text)}</blockquote>",
+    ]
+    due_label = a(language, "card_due" if ticket.due_kind == "first_response" else "card_due_next")
+    if ticket.state is State.RESOLVED:
+        key = "card_withdrawn" if ticket.resolution == "withdrawn" else "card_resolved"
+        resolver = f" {html.escape(assignee_name)}" if assignee_name and key == "card_resolved" else ""
+        lines.append(f"✅ {a(language, key)}{resolver}")
+        if ticket.csat:
+            lines.append(f"{a(language, 'card_rating')}: {'⭐' * ticket.csat}")
+    else:
+        local = datetime.fromtimestamp(ticket.due_at, ZoneInfo(timezone)).strftime("%d/%m %H:%M")
+        lines.append(f"⏱ {due_label}: {local} ({time_left(language, ticket.due_at, now)})")
+        if ticket.state is State.CLAIMED:
+            lines.append(f"👤 {a(language, 'card_claimed_by')}: {html.escape(assignee_name or '?')}")
+        else:
+            lines.append(f"🕓 {a(language, 'card_waiting')}")
+    if ticket.unreachable:
+        lines.append(a(language, "card_unreachable"))
+    return "\n".join(lines)
+
+
+def card_keyboard(ticket: Ticket, codec: CallbackCodec, language: str) -> Keyboard | None:
+    """Claim / Release / Resolve and priority up / down; none once resolved.
+
+    All three state buttons stay on the card whatever the state, so agents always find them in
+    the same place; the store refuses the ones that do not apply and the agent is told why.
+    """
+    if ticket.state is State.RESOLVED:
+        return None
+    n = ticket.number
+    first = [Button(a(language, action), codec.encode(action, n)) for action in ("claim", "release", "resolve")]
+    second = []
+    if ticket.priority is not Priority.P1:
+        second.append(Button(a(language, "up"), codec.encode("up", n)))
+    if ticket.priority is not Priority.P4:
+        second.append(Button(a(language, "down"), codec.encode("down", n)))
+    return Keyboard.inline(first, second)

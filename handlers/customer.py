@@ -1,0 +1,340 @@
+"""The subscriber's side: a private chat with the bot.
+
+Free text goes through triage. The FAQ answers what it is sure of (and asks whether it helped),
+offers close matches as buttons, and everything that needs a person opens or joins the
+customer's one ticket. Who the customer is, and so their plan tier, comes only from the
+directory: by their Telegram id, or after they proved a phone number by sharing their own
+contact. What they type about their plan changes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from escalation.domain import Intent
+from escalation.priority import assess
+from escalation.reasons import describe
+from escalation.store import IllegalTransition, Outcome, StoreError, TicketNotFound
+from escalation.ticket import Customer, Ticket
+from faq.triage import TriageResult
+from handlers.callbacks import Callback
+from handlers.context import HandlerContext
+from handlers.desk_actions import DeskActions
+from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
+from handlers.texts import pick_language, t
+
+log = logging.getLogger(__name__)
+
+NEEDS_A_PERSON = frozenset({Intent.OUTAGE, Intent.CANCEL, Intent.BILLING, Intent.HUMAN})
+FAQ_TOPICS_SHOWN = 6
+
+
+class CustomerConversation:
+    """Handles private-chat messages and the customer's button presses."""
+
+    def __init__(self, ctx: HandlerContext, actions: DeskActions) -> None:
+        self.ctx = ctx
+        self.actions = actions
+
+    # ---------------------------------------------------------------- input
+
+    async def on_message(self, message: IncomingMessage) -> None:
+        """Route one private message: contact, command, ticket follow-up or new question."""
+        language = self._language(message.user)
+        if message.contact is not None:
+            await self._contact(message, language)
+            return
+        command = message.command
+        if command is not None:
+            await self._command(message, command, language)
+            return
+        active = await self.ctx.store.active_ticket(message.user.id)
+        text = message.text or message.caption
+        if active is not None:
+            await self._follow_up(active, message, text, language)
+            return
+        if not text.strip():
+            await self._say(message.chat.id, t(language, "attachment_no_ticket"))
+            return
+        customer = await self._customer(message.user, language)
+        result = self.ctx.triage.classify(text, lang=language, tier=customer.tier)
+        await self._answer(message, customer, text, result, language)
+
+    async def on_button(self, press: ButtonPress, callback: Callback) -> None:
+        """Menu, FAQ feedback and rating buttons."""
+        language = self._language(press.user)
+        action, args = callback.action, callback.args
+        if action == "menu" and args:
+            await self.ctx.sender.answer_button(press.callback_id)
+            await self._menu(press, args[0], language)
+        elif action == "faq" and args:
+            await self.ctx.sender.answer_button(press.callback_id)
+            await self._send_faq_answer(press.chat.id, press.user.id, args[0], language)
+        elif action == "helped" and len(args) == 2:
+            await self._helped(press, args[0], args[1] == "1", language)
+        elif action == "rate" and len(args) == 2:
+            await self._rate(press, int(args[0]), int(args[1]), language)
+        else:
+            raise ValueError(f"unknown customer action {action!r}")
+
+    # ------------------------------------------------------------- commands
+
+    async def _command(self, message: IncomingMessage, command: str, language: str) -> None:
+        user, chat = message.user, message.chat.id
+        if command == "start":
+            await self._say(chat, t(language, "welcome", name=html.escape(user.first_name)),
+                            self._menu_keyboard(language))
+            if await self._subscriber_id(user.id) is None:
+                await self._say(chat, t(language, "link_share_prompt"),
+                                Keyboard.share_contact(t(language, "menu_share_phone")))
+        elif command == "help":
+            await self._say(chat, t(language, "help"), self._menu_keyboard(language))
+        elif command == "status":
+            await self._status(chat, user.id, language)
+        elif command == "cancel":
+            await self._withdraw(chat, user.id, language)
+        elif command == "link":
+            await self._link(message, language)
+        else:
+            await self._say(chat, t(language, "unknown_command"))
+
+    async def _status(self, chat: int, user_id: int, language: str) -> None:
+        ticket = await self.ctx.store.active_ticket(user_id)
+        if ticket is None:
+            await self._say(chat, t(language, "status_none"), self._menu_keyboard(language))
+            return
+        await self._say(chat, t(language, "status", ticket=ticket.label,
+                                state=t(language, f"state_{ticket.state.value}"),
+                                priority=t(language, f"priority_{ticket.priority.name}"),
+                                queue=await self.actions.queue_words(ticket, language)))
+
+    async def _withdraw(self, chat: int, user_id: int, language: str) -> None:
+        ticket = await self.ctx.store.active_ticket(user_id)
+        if ticket is None:
+            await self._say(chat, t(language, "cancel_none"))
+            return
+        try:
+            withdrawn = await self.ctx.store.withdraw(ticket.number, user_id)
+        except (IllegalTransition, TicketNotFound):
+            await self._say(chat, t(language, "cancel_none"))
+            return
+        await self._say(chat, t(language, "cancelled", ticket=withdrawn.label))
+        await self.actions.refresh_card(withdrawn)
+
+    async def _link(self, message: IncomingMessage, language: str) -> None:
+        """`/link S1001`: linked only when the directory already ties that subscriber to this user.
+
+        Anyone can type a subscriber id, so a bare claim never changes a customer's tier: for a
+        subscriber not tied to this Telegram account the customer must share their own phone.
+        """
+        chat, user = message.chat.id, message.user
+        subscriber_id = message.args.split()[0] if message.args else ""
+        if not subscriber_id:
+            await self._say(chat, t(language, "link_usage"))
+            return
+        found = await self.ctx.directory.by_subscriber_id(subscriber_id) if self.ctx.directory else None
+        if found is None:
+            await self._say(chat, t(language, "link_not_found"))
+            return
+        if found.telegram_id != user.id:
+            await self._say(chat, t(language, "link_share_prompt"),
+                            Keyboard.share_contact(t(language, "menu_share_phone")))
+            return
+        await self.ctx.state.link(user.id, found.subscriber_id)
+        await self._say(chat, t(language, "link_ok", subscriber=html.escape(found.subscriber_id),
+                                plan=html.escape(found.plan)))
+
+    async def _contact(self, message: IncomingMessage, language: str) -> None:
+        """A shared contact links the account only if it is the sender's own number."""
+        chat, user, contact = message.chat.id, message.user, message.contact
+        assert contact is not None
+        if contact.user_id != user.id:
+            await self._say(chat, t(language, "contact_not_own"), Keyboard.removed())
+            return
+        found = await self.ctx.directory.by_phone(contact.phone_number) if self.ctx.directory else None
+        if found is None:
+            await self._say(chat, t(language, "link_not_found"), Keyboard.removed())
+            return
+        await self.ctx.state.link(user.id, found.subscriber_id)
+        await self._say(chat, t(language, "link_ok", subscriber=html.escape(found.subscriber_id),
+                                plan=html.escape(found.plan)), Keyboard.removed())
+
+    # ---------------------------------------------------------------- triage
+
+    async def _answer(self, message: IncomingMessage, customer: Customer, text: str,
+                      result: TriageResult, language: str) -> None:
+        chat = message.chat.id
+        if result.intent in NEEDS_A_PERSON:
+            await self._open_ticket(customer, text, result.intent, result, "text", language)
+        elif result.faq_id is not None:
+            await self.ctx.state.remember_question(message.user.id, text)
+            await self._send_faq_answer(chat, message.user.id, result.faq_id, language)
+        elif result.suggestions:
+            await self.ctx.state.remember_question(message.user.id, text)
+            rows = [[Button(self._faq_title(entry, language)[:60], self.ctx.codec.encode("faq", entry))]
+                    for entry in result.suggestions[:3]]
+            rows.append([Button(t(language, "menu_human"), self.ctx.codec.encode("menu", "human"))])
+            await self._say(chat, t(language, "faq_suggest"), Keyboard.inline(*rows))
+        elif result.intent is Intent.GREETING:
+            await self._say(chat, t(language, "greeting", name=html.escape(message.user.first_name)),
+                            self._menu_keyboard(language))
+        else:
+            await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
+
+    async def _open_ticket(self, customer: Customer, text: str, intent: Intent, result: TriageResult | None,
+                           kind: str, language: str) -> Ticket:
+        impact = result.impact if result and intent is Intent.OUTAGE else None
+        urgent = bool(result and result.urgent)
+        assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
+        submission = await self.ctx.store.submit(customer, text, assessment, intent, impact, kind=kind)
+        ticket = submission.ticket
+        if submission.outcome is Outcome.APPENDED:
+            await self._relay_to_agents(ticket, text)
+            await self._say(customer.telegram_id, t(language, "ticket_appended", ticket=ticket.label))
+            return ticket
+        await self.actions.refresh_card(ticket)
+        key = "ticket_created" if submission.outcome is Outcome.CREATED else "ticket_reopened"
+        await self._say(customer.telegram_id, t(
+            language, key, ticket=ticket.label,
+            priority=t(language, f"priority_{ticket.priority.name}"),
+            reasons=html.escape("; ".join(describe(ticket.reasons, language))),
+            queue=await self.actions.queue_words(ticket, language)), priority=int(ticket.priority))
+        return ticket
+
+    async def _follow_up(self, ticket: Ticket, message: IncomingMessage, text: str, language: str) -> None:
+        """Anything the customer sends while their ticket is active goes to the ticket and the agents."""
+        customer = await self._customer(message.user, language)
+        result = self.ctx.triage.classify(text, lang=language, tier=customer.tier) if text.strip() else None
+        intent = result.intent if result and result.intent in NEEDS_A_PERSON else ticket.intent
+        impact = result.impact if result and intent is Intent.OUTAGE else ticket.impact
+        urgent = bool(result and result.urgent)
+        assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
+        kind = message.attachment.kind if message.attachment else "text"
+        body = text or f"[{kind}]"
+        submission = await self.ctx.store.submit(customer, body, assessment, intent, impact, kind=kind)
+        updated = submission.ticket
+        if submission.outcome is not Outcome.APPENDED:
+            await self.actions.refresh_card(updated)
+            return
+        await self._relay_to_agents(updated, text, message)
+        if updated.priority != ticket.priority:
+            await self.actions.refresh_card(updated)
+        await self._say(message.chat.id, t(language, "ticket_appended", ticket=updated.label))
+
+    async def _relay_to_agents(self, ticket: Ticket, text: str, message: IncomingMessage | None = None) -> None:
+        chat = self.ctx.config.agents_chat_id
+        if chat is None:
+            return
+        header = f"💬 <b>{ticket.label}</b> {html.escape(ticket.customer.name)}:"
+        if message is not None and message.attachment is not None:
+            caption = header + (f"\n{html.escape(text[:900])}" if text else "")
+            message_id = await self.ctx.sender.send(Outgoing(
+                chat, caption, reply_to=ticket.card_message_id, attachment=message.attachment,
+                priority=int(ticket.priority)))
+            await self.ctx.state.remember_message(chat, message_id, ticket.number)
+            return
+        await self.actions.post_to_agents(ticket, header, text)
+
+    # --------------------------------------------------------------- buttons
+
+    async def _menu(self, press: ButtonPress, choice: str, language: str) -> None:
+        chat = press.chat.id
+        if choice == "report":
+            await self._say(chat, t(language, "ask_problem"))
+        elif choice == "faq":
+            entries = list(self.ctx.triage.knowledge)[:FAQ_TOPICS_SHOWN]
+            rows = [[Button(entry.title(language)[:60], self.ctx.codec.encode("faq", entry.id))]
+                    for entry in entries]
+            await self._say(chat, t(language, "faq_topics"), Keyboard.inline(*rows))
+        elif choice == "human":
+            customer = await self._customer(press.user, language)
+            question = await self.ctx.state.take_question(press.user.id)
+            await self._open_ticket(customer, question or t(language, "menu_human"), Intent.HUMAN, None,
+                                    "button", language)
+        elif choice == "status":
+            await self._status(chat, press.user.id, language)
+
+    async def _send_faq_answer(self, chat: int, user_id: int, entry_id: str, language: str) -> None:
+        entry = self.ctx.triage.knowledge.get(entry_id)
+        if entry is None:
+            await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
+            return
+        keyboard = Keyboard.inline([
+            Button(t(language, "yes"), self.ctx.codec.encode("helped", entry_id, 1)),
+            Button(t(language, "no"), self.ctx.codec.encode("helped", entry_id, 0)),
+        ])
+        await self._say(chat, f"{html.escape(entry.answer(language))}\n\n{t(language, 'faq_helpful')}", keyboard)
+
+    async def _helped(self, press: ButtonPress, entry_id: str, helped: bool, language: str) -> None:
+        await self.ctx.sender.answer_button(press.callback_id)
+        if helped:
+            await self.ctx.state.take_question(press.user.id)
+            await self._say(press.chat.id, t(language, "faq_thanks"))
+            return
+        question = await self.ctx.state.take_question(press.user.id) or self._faq_title(entry_id, language)
+        customer = await self._customer(press.user, language)
+        result = self.ctx.triage.classify(question, lang=language, tier=customer.tier)
+        intent = result.intent if result.intent in NEEDS_A_PERSON else Intent.FAQ
+        await self._open_ticket(customer, question, intent, result, "faq_not_helpful", language)
+
+    async def _rate(self, press: ButtonPress, number: int, score: int, language: str) -> None:
+        try:
+            ticket = await self.ctx.store.rate(number, press.user.id, score)
+        except IllegalTransition:
+            await self.ctx.sender.answer_button(press.callback_id, t(language, "already_rated"))
+            return
+        except StoreError:
+            await self.ctx.sender.answer_button(press.callback_id, t(language, "error"), alert=True)
+            return
+        await self.ctx.sender.answer_button(press.callback_id, t(language, "rated"))
+        await self.ctx.sender.edit(press.chat.id, press.message_id,
+                                   f"{t(language, 'rated')} {'⭐' * score}", Keyboard.inline())
+        await self.actions.refresh_card(ticket)
+
+    # --------------------------------------------------------------- helpers
+
+    def _language(self, user: User) -> str:
+        return pick_language(user.language_code, self.ctx.config.default_language)
+
+    async def _subscriber_id(self, user_id: int) -> str | None:
+        linked = await self.ctx.state.linked_subscriber(user_id)
+        if linked:
+            return linked
+        found = await self.ctx.directory.by_telegram_id(user_id) if self.ctx.directory else None
+        return found.subscriber_id if found else None
+
+    async def _customer(self, user: User, language: str) -> Customer:
+        """The customer as the directory knows them; not found means unlinked (basic)."""
+        directory = self.ctx.directory
+        found = None
+        if directory is not None:
+            linked = await self.ctx.state.linked_subscriber(user.id)
+            found = await directory.by_subscriber_id(linked) if linked else await directory.by_telegram_id(user.id)
+        if found is None:
+            return Customer(user.id, user.first_name, language)
+        return Customer(user.id, found.name or user.first_name, language, found.subscriber_id, found.tier,
+                        found.region)
+
+    def _faq_title(self, entry_id: str, language: str) -> str:
+        entry = self.ctx.triage.knowledge.get(entry_id)
+        return entry.title(language) if entry else entry_id
+
+    def _menu_keyboard(self, language: str) -> Keyboard:
+        codec = self.ctx.codec
+        return Keyboard.inline(
+            [Button(t(language, "menu_report"), codec.encode("menu", "report")),
+             Button(t(language, "menu_faq"), codec.encode("menu", "faq"))],
+            [Button(t(language, "menu_human"), codec.encode("menu", "human")),
+             Button(t(language, "menu_status"), codec.encode("menu", "status"))],
+        )
+
+    async def _say(self, chat: int, text: str, keyboard: Keyboard | None = None, priority: int = 3) -> None:
+        await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
+
+
+def rating_keyboard(ticket: Ticket, ctx: HandlerContext) -> Keyboard:
+    """1-5 stars for a resolved ticket."""
+    return Keyboard.inline([Button(f"{score}⭐", ctx.codec.encode("rate", ticket.number, score))
+                            for score in range(1, 6)])
+

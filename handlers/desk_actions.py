@@ -1,0 +1,104 @@
+"""Effects shared by the customer and agent conversations: cards, customer notices, queue words.
+
+Every change of a ticket ends here: its card is posted once and edited in place afterwards, the
+customer is told what matters, and a customer who blocked the bot is marked unreachable on the
+card instead of failing the agent's action.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import math
+
+from escalation.domain import Priority, State
+from escalation.ticket import Ticket
+from handlers.cards import card_keyboard, duration_words, render_card
+from handlers.context import HandlerContext
+from handlers.events import Keyboard, Outgoing
+from handlers.messenger import Forbidden, TelegramError
+from handlers.split import split_text
+from handlers.texts import t
+
+log = logging.getLogger(__name__)
+
+
+class DeskActions:
+    """Card upkeep and customer notifications for one desk."""
+
+    def __init__(self, ctx: HandlerContext) -> None:
+        self.ctx = ctx
+
+    async def refresh_card(self, ticket: Ticket) -> None:
+        """Post the ticket's card to the agents' group, or edit the one already there."""
+        chat = self.ctx.config.agents_chat_id
+        if chat is None:
+            return
+        language = self.ctx.config.agents_language
+        history = await self.ctx.store.history(ticket.number)
+        excerpt = next((e.get("text", "") for e in history if e.get("text")), "")
+        name = await self.ctx.state.agent_name(ticket.assignee) if ticket.assignee else None
+        if ticket.state is State.RESOLVED:
+            resolver = next((e["actor"] for e in reversed(history) if e["event"] == "resolved"), "")
+            if resolver.startswith("agent:"):
+                name = await self.ctx.state.agent_name(int(resolver.split(":", 1)[1]))
+        text = render_card(ticket, excerpt, language=language, timezone=self.ctx.config.timezone,
+                           now=self.ctx.clock.now(), assignee_name=name)
+        keyboard = card_keyboard(ticket, self.ctx.codec, language) or Keyboard.inline()
+        priority = int(ticket.priority)
+        if ticket.card_message_id is not None:
+            await self.ctx.sender.edit(chat, ticket.card_message_id, text, keyboard, priority=priority)
+            return
+        message_id = await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
+        await self.ctx.store.set_card(ticket.number, message_id)
+        await self.ctx.state.remember_message(chat, message_id, ticket.number)
+
+    async def tell_customer(self, ticket: Ticket, text: str, keyboard: Keyboard | None = None) -> bool:
+        """Send the customer a message about their ticket; False (and the card says so) if they blocked us."""
+        try:
+            await self.ctx.sender.send(Outgoing(ticket.customer.telegram_id, text, keyboard,
+                                                priority=int(ticket.priority)))
+        except Forbidden:
+            log.info("customer of %s blocked the bot", ticket.label)
+            if not ticket.unreachable:
+                await self.refresh_card(await self.ctx.store.mark_unreachable(ticket.number))
+            return False
+        except TelegramError as exc:
+            log.warning("could not tell the customer of %s: %s", ticket.label, exc)
+            return False
+        if ticket.unreachable:
+            await self.refresh_card(await self.ctx.store.mark_unreachable(ticket.number, False))
+        return True
+
+    async def post_to_agents(self, ticket: Ticket, header: str, body: str) -> None:
+        """Post a customer's words to the group as replies to the card, split if long."""
+        chat = self.ctx.config.agents_chat_id
+        if chat is None:
+            return
+        for index, chunk in enumerate(split_text(body)):
+            text = (header + "\n" if index == 0 else "") + html.escape(chunk)
+            message_id = await self.ctx.sender.send(
+                Outgoing(chat, text, reply_to=ticket.card_message_id, priority=int(ticket.priority)))
+            await self.ctx.state.remember_message(chat, message_id, ticket.number)
+
+    async def queue_words(self, ticket: Ticket, language: str) -> str:
+        """"You are number 3 in the queue. Expected wait: about 20 min." (or "an agent is on it")."""
+        if ticket.state is State.CLAIMED:
+            return t(language, "queue_claimed")
+        position = await self.ctx.store.queue_position(ticket.number)
+        if position is None:
+            return ""
+        return t(language, "queue_position", position=position,
+                 wait=await self.expected_wait(ticket.priority, position, language))
+
+    async def expected_wait(self, priority: Priority, position: int, language: str) -> str:
+        """From recent first-response times; with no history, the SLA promise for the priority."""
+        typical = await self.ctx.state.typical_first_response()
+        if typical is None:
+            target = self.ctx.policy.sla[priority].first_response
+            return t(language, "wait_within", n=duration_words(target))
+        busy = max(1, len({t.assignee for t in await self.ctx.store.list(State.CLAIMED, limit=500)}))
+        seconds = typical * math.ceil(position / busy)
+        if seconds < 3600:
+            return t(language, "wait_minutes", n=max(1, round(seconds / 60)))
+        return t(language, "wait_hours", n=round(seconds / 3600, 1))

@@ -1,0 +1,89 @@
+"""The single entry point for every event a runtime delivers.
+
+It drops redelivered updates (Redis SET NX on the update id, 24 h), routes by chat (the
+customer's private chat, the agents' group, a manager's chat), checks button signatures, and
+turns any failure into a logged error plus a polite answer, never a crash of the bot.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from handlers.agents import AgentConversation
+from handlers.callbacks import InvalidCallback
+from handlers.context import HandlerContext
+from handlers.customer import CustomerConversation
+from handlers.desk_actions import DeskActions
+from handlers.events import ButtonPress, ChatKind, Event, IncomingMessage, Outgoing
+from handlers.managers import ManagerConversation
+from handlers.texts import a, pick_language, t
+
+log = logging.getLogger(__name__)
+
+AGENT_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down"})
+
+
+class Dispatcher:
+    """Routes neutral events to the customer, agent and manager conversations."""
+
+    def __init__(self, ctx: HandlerContext) -> None:
+        self.ctx = ctx
+        actions = DeskActions(ctx)
+        self.customers = CustomerConversation(ctx, actions)
+        self.agents = AgentConversation(ctx, actions)
+        self.managers = ManagerConversation(ctx)
+
+    async def handle(self, event: Event) -> None:
+        """Handle one update exactly once; errors are logged and answered, never raised."""
+        if not await self.ctx.store.first_delivery(event.update_id):
+            log.info("update %s already handled; dropped", event.update_id)
+            return
+        try:
+            if isinstance(event, ButtonPress):
+                await self._button(event)
+            else:
+                await self._message(event)
+        except Exception:
+            log.exception("update %s failed", event.update_id)
+            await self._apologise(event)
+
+    async def _message(self, message: IncomingMessage) -> None:
+        config = self.ctx.config
+        if message.user.is_bot:
+            return
+        if message.chat.id == config.agents_chat_id:
+            await self.agents.on_message(message)
+        elif message.chat.id in config.manager_chat_ids:
+            await self.managers.on_message(message)
+        elif message.chat.kind is ChatKind.PRIVATE:
+            await self.customers.on_message(message)
+        else:
+            log.debug("message in unknown chat %s ignored", message.chat.id)
+
+    async def _button(self, press: ButtonPress) -> None:
+        try:
+            callback = self.ctx.codec.decode(press.data)
+        except InvalidCallback as exc:
+            log.warning("rejected button data from user %s: %s", press.user.id, exc)
+            await self.ctx.sender.answer_button(press.callback_id, a(self.ctx.config.agents_language, "bad_button"),
+                                                alert=True)
+            return
+        if callback.action in AGENT_ACTIONS:
+            if press.chat.id != self.ctx.config.agents_chat_id:
+                await self.ctx.sender.answer_button(press.callback_id, a(self.ctx.config.agents_language,
+                                                                         "bad_button"), alert=True)
+                return
+            await self.agents.on_button(press, callback)
+        else:
+            await self.customers.on_button(press, callback)
+
+    async def _apologise(self, event: Event) -> None:
+        """Best effort: tell the person something went wrong, without raising again."""
+        language = pick_language(event.user.language_code, self.ctx.config.default_language)
+        try:
+            if isinstance(event, ButtonPress):
+                await self.ctx.sender.answer_button(event.callback_id, t(language, "error"), alert=True)
+            elif event.chat.kind is ChatKind.PRIVATE:
+                await self.ctx.sender.send(Outgoing(event.chat.id, t(language, "error")))
+        except Exception:
+            log.exception("could not tell user %s about the failure", event.user.id)

@@ -1,0 +1,292 @@
+"""Everything the bot says, per language (pt-BR first, en, es).
+
+Templates are HTML (Telegram parse mode HTML); placeholders are filled with `str.format` and any
+value that comes from a user must be escaped by the caller (`html.escape`). A key missing in a
+language falls back to English, so a new text never breaks a conversation.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("pt", "en", "es")
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "pt": {
+        "welcome": "Olá, {name}! 👋 Sou o atendimento da sua TV.\nEscolha uma opção ou escreva o que aconteceu.",
+        "help": (
+            "Como posso ajudar:\n"
+            "• Escreva sua dúvida ou o problema com suas palavras.\n"
+            "• /status: ver seu chamado\n• /cancel: encerrar seu chamado\n"
+            "• /link &lt;código&gt;: vincular sua assinatura\n• Ou toque em um botão abaixo."
+        ),
+        "menu_report": "📺 Relatar problema",
+        "menu_faq": "❓ Dúvidas",
+        "menu_human": "🙋 Falar com atendente",
+        "menu_status": "🎫 Meu chamado",
+        "menu_share_phone": "📱 Compartilhar meu telefone",
+        "ask_problem": "Conte o que está acontecendo: quais canais, em qual aparelho, desde quando.",
+        "faq_topics": "Alguns assuntos frequentes. Toque em um ou escreva sua pergunta:",
+        "faq_helpful": "Isso ajudou?",
+        "yes": "👍 Sim",
+        "no": "👎 Não",
+        "faq_thanks": "Que bom! Se precisar, é só escrever. 😊",
+        "faq_suggest": "Não tenho certeza se entendi. Você quis dizer:",
+        "unknown": "Não entendi bem. Pode explicar com outras palavras, ou escolher uma opção:",
+        "greeting": "Olá, {name}! Como posso ajudar?",
+        "ticket_created": (
+            "Abri o chamado <b>{ticket}</b> para você.\n"
+            "Prioridade: <b>{priority}</b> ({reasons}).\n{queue}"
+        ),
+        "ticket_reopened": "Reabri o seu chamado <b>{ticket}</b>. Prioridade: <b>{priority}</b>.\n{queue}",
+        "ticket_appended": "Recebido, adicionei ao chamado <b>{ticket}</b>.",
+        "queue_position": "Você é o {position}º da fila. Tempo estimado: {wait}.",
+        "queue_claimed": "Um atendente já está cuidando do seu caso.",
+        "status_none": "Você não tem chamado aberto. Escreva se precisar de ajuda.",
+        "status": "Chamado <b>{ticket}</b>: {state}. Prioridade: <b>{priority}</b>.\n{queue}",
+        "state_open": "aguardando atendente",
+        "state_claimed": "em atendimento",
+        "state_resolved": "resolvido",
+        "cancelled": "Chamado <b>{ticket}</b> encerrado a seu pedido. Se precisar, é só escrever.",
+        "cancel_none": "Você não tem chamado aberto para encerrar.",
+        "agent_reply": "💬 <b>Atendente</b> ({ticket}):\n{text}",
+        "claimed_notice": "👤 {agent} está cuidando do seu chamado <b>{ticket}</b>.",
+        "resolved_notice": "✅ Seu chamado <b>{ticket}</b> foi resolvido.{note}\nComo foi o atendimento?",
+        "rated": "Obrigado pela avaliação! ⭐",
+        "already_rated": "Este atendimento já foi avaliado. Obrigado!",
+        "link_ok": "Pronto! Assinatura <b>{subscriber}</b> vinculada (plano {plan}).",
+        "link_not_found": "Não encontrei essa assinatura. Confira o código ou compartilhe seu telefone.",
+        "link_usage": "Envie /link seguido do código da assinatura, por exemplo: /link S1001",
+        "link_share_prompt": "Para identificar sua assinatura, toque no botão para compartilhar seu telefone.",
+        "contact_not_own": "Por segurança, só aceito o seu próprio número. Use o botão de compartilhar.",
+        "unknown_command": "Não conheço esse comando. Veja /help.",
+        "attachment_no_ticket": "Recebi o arquivo. Descreva em texto o problema para eu abrir um chamado.",
+        "too_long": "Mensagem recebida (parte {part} de {parts}).",
+        "error": "Desculpe, algo deu errado aqui. Tente novamente em instantes.",
+        "wait_minutes": "cerca de {n} min",
+        "wait_hours": "cerca de {n} h",
+        "wait_within": "até {n}",
+        "priority_P1": "urgente",
+        "priority_P2": "alta",
+        "priority_P3": "normal",
+        "priority_P4": "baixa",
+    },
+    "en": {
+        "welcome": "Hi, {name}! 👋 This is your TV support.\nPick an option or tell me what happened.",
+        "help": (
+            "How I can help:\n"
+            "• Write your question or problem in your own words.\n"
+            "• /status: see your ticket\n• /cancel: close your ticket\n"
+            "• /link &lt;code&gt;: link your subscription\n• Or tap a button below."
+        ),
+        "menu_report": "📺 Report a problem",
+        "menu_faq": "❓ Questions",
+        "menu_human": "🙋 Talk to a person",
+        "menu_status": "🎫 My ticket",
+        "menu_share_phone": "📱 Share my phone number",
+        "ask_problem": "Tell me what is happening: which channels, which device, since when.",
+        "faq_topics": "Some frequent topics. Tap one or type your question:",
+        "faq_helpful": "Did this help?",
+        "yes": "👍 Yes",
+        "no": "👎 No",
+        "faq_thanks": "Great! Write any time you need help. 😊",
+        "faq_suggest": "I am not sure I understood. Did you mean:",
+        "unknown": "I did not quite get that. Could you say it another way, or pick an option:",
+        "greeting": "Hi, {name}! How can I help?",
+        "ticket_created": (
+            "I opened ticket <b>{ticket}</b> for you.\n"
+            "Priority: <b>{priority}</b> ({reasons}).\n{queue}"
+        ),
+        "ticket_reopened": "I reopened your ticket <b>{ticket}</b>. Priority: <b>{priority}</b>.\n{queue}",
+        "ticket_appended": "Got it, added to ticket <b>{ticket}</b>.",
+        "queue_position": "You are number {position} in the queue. Expected wait: {wait}.",
+        "queue_claimed": "An agent is already working on your case.",
+        "status_none": "You have no open ticket. Write to me if you need help.",
+        "status": "Ticket <b>{ticket}</b>: {state}. Priority: <b>{priority}</b>.\n{queue}",
+        "state_open": "waiting for an agent",
+        "state_claimed": "being handled",
+        "state_resolved": "resolved",
+        "cancelled": "Ticket <b>{ticket}</b> closed as you asked. Write any time you need help.",
+        "cancel_none": "You have no open ticket to close.",
+        "agent_reply": "💬 <b>Agent</b> ({ticket}):\n{text}",
+        "claimed_notice": "👤 {agent} is handling your ticket <b>{ticket}</b>.",
+        "resolved_notice": "✅ Your ticket <b>{ticket}</b> was resolved.{note}\nHow was the help you got?",
+        "rated": "Thank you for your rating! ⭐",
+        "already_rated": "This ticket was already rated. Thank you!",
+        "link_ok": "Done! Subscription <b>{subscriber}</b> linked ({plan} plan).",
+        "link_not_found": "I could not find that subscription. Check the code or share your phone number.",
+        "link_usage": "Send /link followed by your subscription code, for example: /link S1001",
+        "link_share_prompt": "To find your subscription, tap the button to share your phone number.",
+        "contact_not_own": "For your safety I only accept your own number. Please use the share button.",
+        "unknown_command": "I do not know that command. See /help.",
+        "attachment_no_ticket": "I got the file. Please describe the problem in text so I can open a ticket.",
+        "too_long": "Message received (part {part} of {parts}).",
+        "error": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "wait_minutes": "about {n} min",
+        "wait_hours": "about {n} h",
+        "wait_within": "within {n}",
+        "priority_P1": "urgent",
+        "priority_P2": "high",
+        "priority_P3": "normal",
+        "priority_P4": "low",
+    },
+    "es": {
+        "welcome": "¡Hola, {name}! 👋 Soy el soporte de tu TV.\nElige una opción o cuéntame qué pasó.",
+        "help": (
+            "Cómo puedo ayudarte:\n"
+            "• Escribe tu duda o el problema con tus palabras.\n"
+            "• /status: ver tu ticket\n• /cancel: cerrar tu ticket\n"
+            "• /link &lt;código&gt;: vincular tu suscripción\n• O toca un botón abajo."
+        ),
+        "menu_report": "📺 Reportar problema",
+        "menu_faq": "❓ Preguntas",
+        "menu_human": "🙋 Hablar con una persona",
+        "menu_status": "🎫 Mi ticket",
+        "menu_share_phone": "📱 Compartir mi teléfono",
+        "ask_problem": "Cuéntame qué pasa: qué canales, en qué dispositivo, desde cuándo.",
+        "faq_topics": "Algunos temas frecuentes. Toca uno o escribe tu pregunta:",
+        "faq_helpful": "¿Te ayudó?",
+        "yes": "👍 Sí",
+        "no": "👎 No",
+        "faq_thanks": "¡Qué bien! Escríbeme cuando lo necesites. 😊",
+        "faq_suggest": "No estoy seguro de haber entendido. ¿Quisiste decir:",
+        "unknown": "No entendí bien. ¿Puedes decirlo de otra forma, o elegir una opción?",
+        "greeting": "¡Hola, {name}! ¿En qué puedo ayudarte?",
+        "ticket_created": (
+            "Abrí el ticket <b>{ticket}</b> para ti.\n"
+            "Prioridad: <b>{priority}</b> ({reasons}).\n{queue}"
+        ),
+        "ticket_reopened": "Reabrí tu ticket <b>{ticket}</b>. Prioridad: <b>{priority}</b>.\n{queue}",
+        "ticket_appended": "Recibido, lo agregué al ticket <b>{ticket}</b>.",
+        "queue_position": "Eres el número {position} en la fila. Espera estimada: {wait}.",
+        "queue_claimed": "Un agente ya está atendiendo tu caso.",
+        "status_none": "No tienes ningún ticket abierto. Escríbeme si necesitas ayuda.",
+        "status": "Ticket <b>{ticket}</b>: {state}. Prioridad: <b>{priority}</b>.\n{queue}",
+        "state_open": "esperando a un agente",
+        "state_claimed": "en atención",
+        "state_resolved": "resuelto",
+        "cancelled": "Ticket <b>{ticket}</b> cerrado como pediste. Escríbeme cuando lo necesites.",
+        "cancel_none": "No tienes ningún ticket abierto para cerrar.",
+        "agent_reply": "💬 <b>Agente</b> ({ticket}):\n{text}",
+        "claimed_notice": "👤 {agent} está atendiendo tu ticket <b>{ticket}</b>.",
+        "resolved_notice": "✅ Tu ticket <b>{ticket}</b> fue resuelto.{note}\n¿Cómo fue la atención?",
+        "rated": "¡Gracias por tu calificación! ⭐",
+        "already_rated": "Este ticket ya fue calificado. ¡Gracias!",
+        "link_ok": "¡Listo! Suscripción <b>{subscriber}</b> vinculada (plan {plan}).",
+        "link_not_found": "No encontré esa suscripción. Revisa el código o comparte tu teléfono.",
+        "link_usage": "Envía /link seguido del código de suscripción, por ejemplo: /link S1001",
+        "link_share_prompt": "Para encontrar tu suscripción, toca el botón para compartir tu teléfono.",
+        "contact_not_own": "Por seguridad solo acepto tu propio número. Usa el botón de compartir.",
+        "unknown_command": "No conozco ese comando. Mira /help.",
+        "attachment_no_ticket": "Recibí el archivo. Describe el problema en texto para abrir un ticket.",
+        "too_long": "Mensaje recibido (parte {part} de {parts}).",
+        "error": "Lo siento, algo salió mal. Inténtalo de nuevo en un momento.",
+        "wait_minutes": "unos {n} min",
+        "wait_hours": "unas {n} h",
+        "wait_within": "dentro de {n}",
+        "priority_P1": "urgente",
+        "priority_P2": "alta",
+        "priority_P3": "normal",
+        "priority_P4": "baja",
+    },
+}
+
+_AGENT_TEXTS: dict[str, dict[str, str]] = {
+    "pt": {
+        "claim": "Assumir", "release": "Liberar", "resolve": "Resolver",
+        "up": "▲ Prioridade", "down": "▼ Prioridade",
+        "card_customer": "Cliente", "card_reasons": "Motivos", "card_due": "1ª resposta até",
+        "card_due_next": "Resposta até", "card_claimed_by": "Com", "card_waiting": "Na fila",
+        "card_resolved": "Resolvido por", "card_withdrawn": "Encerrado pelo cliente",
+        "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
+        "card_not_linked": "não vinculado", "card_rating": "Avaliação",
+        "not_agent": "Apenas atendentes podem fazer isso.",
+        "bad_button": "Este botão não é válido (talvez antigo). Nada foi alterado.",
+        "claimed_ok": "{ticket} é seu.", "released_ok": "{ticket} voltou para a fila.",
+        "resolved_ok": "{ticket} resolvido.", "priority_ok": "{ticket} agora é {priority}.",
+        "relayed": "✉️ Enviado ao cliente ({ticket}).", "noted": "📝 Nota registrada em {ticket}.",
+        "relay_failed": "⚠️ Não consegui entregar ao cliente de {ticket}: bloqueou o bot.",
+        "queue_empty": "Fila vazia. 🎉", "queue_title": "Fila ({count}):",
+        "mine_empty": "Você não tem chamados.", "mine_title": "Seus chamados:",
+        "customer_says": "💬 {ticket} {name}:",
+        "usage": (
+            "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
+            "/priority N P1..P4, /reply N texto, /note N texto. Responda a um card para falar com o cliente."
+        ),
+        "no_ticket_for_reply": "Responda a um card de chamado (ou use /reply N texto).",
+        "left": "restam {time}", "overdue": "atrasado {time}",
+        "report_title": "📊 Backlog agora", "report_open": "Abertos na fila", "report_claimed": "Em atendimento",
+        "report_oldest": "Mais antigo esperando", "report_none": "nenhum",
+    },
+    "en": {
+        "claim": "Claim", "release": "Release", "resolve": "Resolve",
+        "up": "▲ Priority", "down": "▼ Priority",
+        "card_customer": "Customer", "card_reasons": "Reasons", "card_due": "First response due",
+        "card_due_next": "Response due", "card_claimed_by": "With", "card_waiting": "In queue",
+        "card_resolved": "Resolved by", "card_withdrawn": "Withdrawn by the customer",
+        "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
+        "card_not_linked": "not linked", "card_rating": "Rating",
+        "not_agent": "Only agents can do that.",
+        "bad_button": "This button is not valid (maybe outdated). Nothing changed.",
+        "claimed_ok": "{ticket} is yours.", "released_ok": "{ticket} is back in the queue.",
+        "resolved_ok": "{ticket} resolved.", "priority_ok": "{ticket} is now {priority}.",
+        "relayed": "✉️ Sent to the customer ({ticket}).", "noted": "📝 Note added to {ticket}.",
+        "relay_failed": "⚠️ Could not deliver to the customer of {ticket}: they blocked the bot.",
+        "queue_empty": "Queue is empty. 🎉", "queue_title": "Queue ({count}):",
+        "mine_empty": "You hold no tickets.", "mine_title": "Your tickets:",
+        "customer_says": "💬 {ticket} {name}:",
+        "usage": (
+            "Commands: /queue, /next, /mine, /claim N, /release N, /resolve N [note], "
+            "/priority N P1..P4, /reply N text, /note N text. Reply to a card to talk to the customer."
+        ),
+        "no_ticket_for_reply": "Reply to a ticket card (or use /reply N text).",
+        "left": "{time} left", "overdue": "overdue by {time}",
+        "report_title": "📊 Backlog now", "report_open": "Waiting in queue", "report_claimed": "Being handled",
+        "report_oldest": "Oldest waiting", "report_none": "none",
+    },
+    "es": {
+        "claim": "Tomar", "release": "Liberar", "resolve": "Resolver",
+        "up": "▲ Prioridad", "down": "▼ Prioridad",
+        "card_customer": "Cliente", "card_reasons": "Motivos", "card_due": "1.ª respuesta antes de",
+        "card_due_next": "Respuesta antes de", "card_claimed_by": "Con", "card_waiting": "En fila",
+        "card_resolved": "Resuelto por", "card_withdrawn": "Cerrado por el cliente",
+        "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
+        "card_not_linked": "no vinculado", "card_rating": "Calificación",
+        "not_agent": "Solo los agentes pueden hacer eso.",
+        "bad_button": "Este botón no es válido (quizá antiguo). No se cambió nada.",
+        "claimed_ok": "{ticket} es tuyo.", "released_ok": "{ticket} volvió a la fila.",
+        "resolved_ok": "{ticket} resuelto.", "priority_ok": "{ticket} ahora es {priority}.",
+        "relayed": "✉️ Enviado al cliente ({ticket}).", "noted": "📝 Nota agregada a {ticket}.",
+        "relay_failed": "⚠️ No pude entregar al cliente de {ticket}: bloqueó el bot.",
+        "queue_empty": "Fila vacía. 🎉", "queue_title": "Fila ({count}):",
+        "mine_empty": "No tienes tickets.", "mine_title": "Tus tickets:",
+        "customer_says": "💬 {ticket} {name}:",
+        "usage": (
+            "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
+            "/priority N P1..P4, /reply N texto, /note N texto. Responde a una tarjeta para hablar con el cliente."
+        ),
+        "no_ticket_for_reply": "Responde a una tarjeta de ticket (o usa /reply N texto).",
+        "left": "quedan {time}", "overdue": "atrasado {time}",
+        "report_title": "📊 Backlog ahora", "report_open": "En fila", "report_claimed": "En atención",
+        "report_oldest": "El más antiguo esperando", "report_none": "ninguno",
+    },
+}
+
+
+def pick_language(code: str | None, default: str) -> str:
+    """Telegram's `language_code` (`pt-br`, `es-419`) to one of ours, else the default."""
+    if code:
+        base = code.lower().split("-", 1)[0]
+        if base in LANGUAGES:
+            return base
+    return default
+
+
+def t(language: str, key: str, **values: object) -> str:
+    """A customer-facing text in `language` with placeholders filled."""
+    table = _TEXTS.get(language, _TEXTS["en"])
+    return table.get(key, _TEXTS["en"][key]).format(**values)
+
+
+def a(language: str, key: str, **values: object) -> str:
+    """An agent-facing text in the agents' language."""
+    table = _AGENT_TEXTS.get(language, _AGENT_TEXTS["en"])
+    return table.get(key, _AGENT_TEXTS["en"][key]).format(**values)
