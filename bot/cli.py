@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import SettingsError
+from escalation.directory import DirectoryError
 from escalation.policy import PolicyError
 
 COMMAND_MODULES = ("run", "tickets", "triage", "sandbox")
@@ -48,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args) or 0)
-    except (CommandError, SettingsError, PolicyError) as exc:
+    except (CommandError, SettingsError, PolicyError, DirectoryError) as exc:
         print(f"supportbot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -1,0 +1,162 @@
+"""The application: wire settings, Redis, triage, directory, outbox and a runtime, then serve.
+
+With no BOT_TOKEN it starts the local Bot API sandbox first and runs against it, with a demo
+directory and demo agents, so `make run` shows the whole desk on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import Settings
+from bot.desk import Desk, open_desk
+from bot.outbox import Limits, Outbox
+from bot.runtime import build_runtime
+from bot.runtime.base import Runtime
+from bot.sandbox.server import Sandbox
+from escalation.desk_state import DeskState
+from escalation.directory import CsvDirectory, CustomerDirectory
+from faq.triage import Triage
+from handlers.callbacks import CallbackCodec
+from handlers.context import DeskConfig, HandlerContext
+from handlers.dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
+
+DEMO_DIR = Path(__file__).with_name("demo")
+DEMO_TOKEN = "100000001:SANDBOX-demo-token"
+DEMO_AGENTS_CHAT = -1001000000001
+DEMO_AGENTS = (2001, 2002)
+DEMO_SUPERVISORS = (2003,)
+DEMO_MANAGER_CHAT = 3001
+
+
+def sandbox_defaults(settings: Settings) -> Settings:
+    """Fill what the sandbox demo needs but the operator did not set (their values win)."""
+    updates: dict[str, object] = {}
+    if settings.agents_chat_id is None:
+        updates["agents_chat_id"] = DEMO_AGENTS_CHAT
+    if not settings.agent_ids:
+        updates["agent_ids"] = list(DEMO_AGENTS)
+    if not settings.supervisor_ids:
+        updates["supervisor_ids"] = list(DEMO_SUPERVISORS)
+    if not settings.manager_chat_ids:
+        updates["manager_chat_ids"] = [DEMO_MANAGER_CHAT]
+    if settings.customers_file is None:
+        updates["customers_file"] = DEMO_DIR / "customers.csv"
+    return settings.model_copy(update=updates)
+
+
+def desk_config(settings: Settings) -> DeskConfig:
+    """The part of the settings the handlers act on."""
+    return DeskConfig(
+        agents_chat_id=settings.agents_chat_id,
+        agent_ids=frozenset(settings.agent_ids),
+        supervisor_ids=frozenset(settings.supervisor_ids),
+        manager_chat_ids=frozenset(settings.manager_chat_ids),
+        default_language=settings.default_language,
+        agents_language=settings.agents_language,
+        timezone=settings.timezone,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RunningBot:
+    """A started bot: its desk, outbox, runtime and dispatcher (and the sandbox, in demo mode)."""
+
+    desk: Desk
+    outbox: Outbox
+    runtime: Runtime
+    dispatcher: Dispatcher
+
+
+@asynccontextmanager
+async def start_bot(
+    settings: Settings, token: str, api_url: str, limits: Limits | None = None
+) -> AsyncIterator[RunningBot]:
+    """Everything but the update loop: tests and `run` share it."""
+    async with open_desk(settings) as desk:
+        directory: CustomerDirectory | None = None
+        if settings.customers_file is not None:
+            directory = CsvDirectory(settings.customers_file, desk.policy)
+        else:
+            log.warning("CUSTOMERS_FILE is not set: every customer counts as unlinked (basic)")
+        runtime = build_runtime(settings.runtime, token, api_url)
+        outbox = Outbox(runtime.messenger, limits)
+        outbox.start()
+        ctx = HandlerContext(
+            config=desk_config(settings),
+            policy=desk.policy,
+            store=desk.store,
+            state=DeskState(desk.redis, desk.store.keys),
+            triage=Triage.load(settings.faq_file, desk.policy),
+            directory=directory,
+            sender=outbox,
+            codec=await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret),
+            clock=desk.clock,
+        )
+        try:
+            yield RunningBot(desk, outbox, runtime, Dispatcher(ctx))
+        finally:
+            await outbox.stop()
+            await runtime.close()
+
+
+async def serve(settings: Settings) -> None:
+    """Run until cancelled: against Telegram with a token, else against the local sandbox."""
+    sandbox: Sandbox | None = None
+    if settings.sandbox_mode:
+        settings = sandbox_defaults(settings)
+        sandbox = Sandbox(token=DEMO_TOKEN)
+        await sandbox.start("127.0.0.1", settings.sandbox_port)
+        token, api_url = DEMO_TOKEN, sandbox.base_url
+    else:
+        assert settings.bot_token is not None
+        token, api_url = settings.bot_token.get_secret_value(), settings.telegram_api_url
+    try:
+        async with start_bot(settings, token, api_url) as bot:
+            name = await bot.runtime.bot_username()
+            if sandbox is not None:
+                _announce_sandbox(sandbox, settings, name)
+            if settings.webhook_url and not settings.sandbox_mode:
+                secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+                await bot.runtime.run_webhook(bot.dispatcher.handle, settings.webhook_url, secret,
+                                              settings.webhook_port)
+            else:
+                await bot.runtime.run_polling(bot.dispatcher.handle)
+    finally:
+        if sandbox is not None:
+            with contextlib.suppress(Exception):
+                await sandbox.stop()
+
+
+def _announce_sandbox(sandbox: Sandbox, settings: Settings, bot_name: str) -> None:
+    base = sandbox.base_url
+    print(
+        f"\nIPTV support desk running in SANDBOX mode (no BOT_TOKEN) as @{bot_name}, runtime {settings.runtime}.\n"
+        f"  Web chat:     {base}/\n"
+        f"  Bot API:      {base}/bot<token>/<method>\n"
+        f"  Control API:  {base}/sandbox/api  (see README)\n"
+        f"  Agents group: {settings.agents_chat_id}  agents {settings.agent_ids}, "
+        f"supervisors {settings.supervisor_ids}\n"
+        f"  Managers:     {settings.manager_chat_ids}\n"
+        f"  Customers:    {settings.customers_file}\n"
+        f"  Redis:        {settings.redis_url or 'embedded, data in ' + str(settings.data_dir / 'redis')}\n"
+        "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+
+
+def run(settings: Settings) -> int:
+    """Blocking entry point for `supportbot run`."""
+    try:
+        asyncio.run(serve(settings))
+    except KeyboardInterrupt:
+        log.info("stopped")
+    return 0
