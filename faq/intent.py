@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from escalation.domain import Impact, Intent
 from faq.lexicon import Hit
 from faq.matcher import FaqMatch, Outcome
+from faq.terms import terms_of
 
 HYPOTHETICAL_REACH = 6
 NEAR = 2
@@ -38,8 +39,12 @@ class Reading:
     asks: bool = False
 
 
-def interpret(hits: Sequence[Hit], faq: FaqMatch, question_mark: bool) -> Reading:
-    """Intent, impact, urgency and confidence for a message's lexicon hits and FAQ verdict."""
+def interpret(hits: Sequence[Hit], faq: FaqMatch, question_mark: bool, words: Sequence[str] = ()) -> Reading:
+    """Intent, impact, urgency and confidence for a message's lexicon hits and FAQ verdict.
+
+    `words` are the message's normalised words; they tell a bare greeting ("oi, tudo bem?")
+    from a greeting that opens a question ("hi, is there a discount for paying yearly?").
+    """
     found: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
         found[hit.category].append(hit)
@@ -58,7 +63,7 @@ def interpret(hits: Sequence[Hit], faq: FaqMatch, question_mark: bool) -> Readin
         return Reading(Intent.FAQ, None, explicit_urgency, faq.score, asks)
     if asks and any(found[category] for category in _DOMAIN):
         return Reading(Intent.FAQ, None, explicit_urgency, CUE_ONLY_CONFIDENCE, asks)
-    if found["greeting"]:
+    if found["greeting"] and not (asks and _says_more(words, found["greeting"])):
         return Reading(Intent.GREETING, None, explicit_urgency, _best(found["greeting"]), asks)
     return Reading(Intent.UNKNOWN, None, explicit_urgency, 0.0, asks)
 
@@ -67,15 +72,17 @@ def _reported_symptoms(found: dict[str, list[Hit]]) -> list[Hit]:
     """Symptoms that report a problem: not at a billing or cancel phrase, not hypothetical.
 
     "o pix não caiu" holds "caiu" and "problema na cobrança" holds "problema", but the billing
-    phrase at (or right next to) them says what they are about.
+    phrase at (or right next to) them says what they are about. Where two symptom phrases
+    overlap, the longer one says it better ("está fora de sincronia" is about sync, not down).
     """
     specific = [hit for category in _SPECIFIC for hit in found[category]]
-    return [
+    candidates = [
         hit
         for category in _SYMPTOMS
         for hit in found[category]
-        if not _overlaps(hit, specific) and not _after_cue(hit, found["hypothetical"])
+        if not _near(hit, specific) and not _after_cue(hit, found["hypothetical"])
     ]
+    return [hit for hit in candidates if not any(_outweighs(other, hit) for other in candidates)]
 
 
 def _impact(symptoms: list[Hit], found: dict[str, list[Hit]]) -> Impact:
@@ -92,8 +99,19 @@ def _impact(symptoms: list[Hit], found: dict[str, list[Hit]]) -> Impact:
     return Impact.PARTIAL if found["scope_partial"] else Impact.TOTAL
 
 
-def _overlaps(hit: Hit, others: Iterable[Hit]) -> bool:
+def _says_more(words: Sequence[str], greetings: list[Hit]) -> bool:
+    """Whether the words outside the greeting phrases carry any content term."""
+    greeted = {position for hit in greetings for position in range(hit.start, hit.end + 1)}
+    return bool(terms_of(word for position, word in enumerate(words) if position not in greeted))
+
+
+def _near(hit: Hit, others: Iterable[Hit]) -> bool:
     return any(hit.start <= other.end + NEAR and other.start <= hit.end + NEAR for other in others)
+
+
+def _outweighs(other: Hit, hit: Hit) -> bool:
+    overlapping = hit.start <= other.end and other.start <= hit.end
+    return overlapping and other.category != hit.category and other.end - other.start > hit.end - hit.start
 
 
 def _after_cue(hit: Hit, cues: Iterable[Hit]) -> bool:

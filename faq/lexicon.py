@@ -40,6 +40,7 @@ MAX_WORDS = 400
 FUZZY_QUALITY = 0.85
 _MIN_TYPO_ONE = 5
 _MIN_TYPO_TWO = 9
+_MIN_FUZZY_PREFIX = 7
 _MEMO_LIMIT = 50_000
 
 
@@ -90,7 +91,7 @@ class Lexicon:
             if prefix:
                 self._prefixes.setdefault(len(text), {})[text] = wid
         self._prefix_texts = [
-            text for length, group in self._prefixes.items() if length >= _MIN_TYPO_ONE for text in group
+            text for length, group in self._prefixes.items() if length >= _MIN_FUZZY_PREFIX for text in group
         ]
         self._head_sizes = sorted({len(text) + delta for text in self._prefix_texts for delta in (-1, 0, 1)})
         self._fuzzy_words = [text for text in self._exact if len(text) >= _MIN_TYPO_ONE]

@@ -116,7 +116,7 @@ class Triage:
         language = parse_language(lang) or detect_language(text, words=words)
         matcher = self._matcher()
         faq = matcher.match_words(words, language)
-        reading = interpret(self._lexicon.scan(words), faq, "?" in text)
+        reading = interpret(self._lexicon.scan(words), faq, "?" in text, words)
         assessment = assess(self.policy, reading.intent, reading.impact, tier, urgent=reading.urgent)
         answered = faq.outcome is Outcome.ANSWER and reading.intent is Intent.FAQ
         result = TriageResult(

@@ -17,7 +17,8 @@ def read(policy: Policy):
     lexicon = Lexicon.from_policy(policy)
 
     def reading(text: str) -> Reading:
-        return interpret(lexicon.scan(tokens(text)), NO_MATCH, "?" in text)
+        words = tokens(text)
+        return interpret(lexicon.scan(words), NO_MATCH, "?" in text, words)
 
     return reading
 
