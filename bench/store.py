@@ -27,14 +27,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.embedded_redis import EmbeddedRedis  # noqa: E402
-from bot.redis_connection import make_client  # noqa: E402
-from escalation.clock import ManualClock  # noqa: E402
-from escalation.domain import Impact, Intent, Tier  # noqa: E402
-from escalation.policy import load_policy  # noqa: E402
-from escalation.priority import assess  # noqa: E402
-from escalation.store import TicketStore  # noqa: E402
-from escalation.ticket import Customer  # noqa: E402
+from bot.embedded_redis import EmbeddedRedis
+from bot.redis_connection import make_client
+from escalation.clock import ManualClock
+from escalation.domain import Impact, Intent, Tier
+from escalation.policy import load_policy
+from escalation.priority import assess
+from escalation.store import TicketStore
+from escalation.ticket import Customer
 
 CONCURRENCY = 64
 SLA_INDEX_SIZE = 100_000
@@ -70,13 +70,16 @@ async def bench(redis_url: str, tickets: int, scans: int) -> dict[str, float]:
             tier = tiers[i % 4]
             who = Customer(100_000 + i, f"Cliente {i}", "pt", f"S{i}" if tier else None, tier)
             assessment = assess(policy, Intent.OUTAGE, Impact.TOTAL, tier)
-            await store.submit(who, "nenhum canal funciona desde ontem à noite", assessment,
-                               Intent.OUTAGE, Impact.TOTAL)
+            await store.submit(
+                who, "nenhum canal funciona desde ontem à noite", assessment, Intent.OUTAGE, Impact.TOTAL
+            )
 
         create_per_s = await run_parallel(tickets, create)
         memory_after = int((await client.info("memory"))["used_memory"])
         bytes_per_ticket = (memory_after - memory_before) / tickets
-        print(f"created {tickets} tickets: {create_per_s:,.0f}/s, {bytes_per_ticket:,.0f} bytes of Redis each")
+        print(
+            f"created {tickets} tickets: {create_per_s:,.0f}/s, {bytes_per_ticket:,.0f} bytes of Redis each"
+        )
 
         async def claim(i: int) -> None:
             await store.claim(i + 1, 9000 + i % 20)
@@ -100,8 +103,10 @@ async def bench(redis_url: str, tickets: int, scans: int) -> dict[str, float]:
             timings.append((time.perf_counter() - started) * 1000)
             assert len(taken) == SLA_DUE, len(taken)
         scan_ms = statistics.median(timings)
-        print(f"SLA tick over {size:,} indexed tickets taking {SLA_DUE} due: median {scan_ms:.2f} ms "
-              f"(min {min(timings):.2f}, max {max(timings):.2f}) over {scans} runs")
+        print(
+            f"SLA tick over {size:,} indexed tickets taking {SLA_DUE} due: median {scan_ms:.2f} ms "
+            f"(min {min(timings):.2f}, max {max(timings):.2f}) over {scans} runs"
+        )
     finally:
         async for key in client.scan_iter(match=f"{namespace}:*", count=5000):
             await client.delete(key)
@@ -116,7 +121,9 @@ async def bench(redis_url: str, tickets: int, scans: int) -> dict[str, float]:
 
 def main() -> int:
     """Parse arguments, pick a Redis, run, print the JSON line last."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="a run of a few seconds")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"), help="default: embedded Redis")
     args = parser.parse_args()

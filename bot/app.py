@@ -126,8 +126,9 @@ async def serve(settings: Settings) -> None:
                 _announce_sandbox(sandbox, settings, name)
             if settings.webhook_url and not settings.sandbox_mode:
                 secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-                await bot.runtime.run_webhook(bot.dispatcher.handle, settings.webhook_url, secret,
-                                              settings.webhook_port)
+                await bot.runtime.run_webhook(
+                    bot.dispatcher.handle, settings.webhook_url, secret, settings.webhook_port
+                )
             else:
                 await bot.runtime.run_polling(bot.dispatcher.handle)
     finally:
@@ -139,7 +140,8 @@ async def serve(settings: Settings) -> None:
 def _announce_sandbox(sandbox: Sandbox, settings: Settings, bot_name: str) -> None:
     base = sandbox.base_url
     print(
-        f"\nIPTV support desk running in SANDBOX mode (no BOT_TOKEN) as @{bot_name}, runtime {settings.runtime}.\n"
+        f"\nIPTV support desk running in SANDBOX mode (no BOT_TOKEN) as @{bot_name}, "
+        f"runtime {settings.runtime}.\n"
         f"  Web chat:     {base}/\n"
         f"  Bot API:      {base}/bot<token>/<method>\n"
         f"  Control API:  {base}/sandbox/api  (see README)\n"

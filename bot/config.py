@@ -31,33 +31,46 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    bot_token: SecretStr | None = Field(default=None, description="Telegram bot token; empty runs the sandbox")
+    bot_token: SecretStr | None = Field(
+        default=None, description="Telegram bot token; empty runs the sandbox"
+    )
     telegram_api_url: str = Field(default=TELEGRAM_API_URL_DEFAULT, description="a Bot API base URL")
     redis_url: str | None = Field(default=None, description="a redis:// or rediss:// or unix:// URL")
-    redis_namespace: str = Field(default="supportbot", pattern=r"^[A-Za-z0-9_.-]{1,40}$",
-                                 description="letters, digits, _ . - (1-40 characters)")
+    redis_namespace: str = Field(
+        default="supportbot",
+        pattern=r"^[A-Za-z0-9_.-]{1,40}$",
+        description="letters, digits, _ . - (1-40 characters)",
+    )
     data_dir: Path = Field(default=Path("data"), description="a directory path")
     agents_chat_id: int | None = Field(default=None, description="the agents' group chat id (an integer)")
-    agent_ids: Annotated[list[int], NoDecode] = Field(default_factory=list,
-                                                      description="comma-separated Telegram user ids")
-    supervisor_ids: Annotated[list[int], NoDecode] = Field(default_factory=list,
-                                                           description="comma-separated Telegram user ids")
-    manager_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list,
-                                                             description="comma-separated chat ids")
+    agent_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="comma-separated Telegram user ids"
+    )
+    supervisor_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="comma-separated Telegram user ids"
+    )
+    manager_chat_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="comma-separated chat ids"
+    )
     customers_file: Path | None = Field(default=None, description="a CSV file path")
     faq_file: Path | None = Field(default=None, description="a YAML file path")
     policy_file: Path | None = Field(default=None, description="a YAML file path")
-    timezone: str = Field(default="America/Sao_Paulo", description="an IANA time zone such as America/Sao_Paulo")
+    timezone: str = Field(
+        default="America/Sao_Paulo", description="an IANA time zone such as America/Sao_Paulo"
+    )
     default_language: Language = Field(default="pt", description="one of pt, en, es")
     agents_language: Language = Field(default="pt", description="one of pt, en, es")
     runtime: Literal["aiogram", "ptb"] = Field(default="aiogram", description="aiogram or ptb")
     sandbox_port: int = Field(default=8081, ge=0, le=65535, description="a TCP port (0-65535)")
-    sla_tick_seconds: float = Field(default=15.0, gt=0, le=3600, description="seconds between SLA ticks (0-3600)")
+    sla_tick_seconds: float = Field(
+        default=15.0, gt=0, le=3600, description="seconds between SLA ticks (0-3600)"
+    )
     webhook_url: str | None = Field(default=None, description="the public HTTPS URL for webhook mode")
     webhook_secret: SecretStr | None = Field(default=None, description="the webhook secret token")
     webhook_port: int = Field(default=8443, ge=1, le=65535, description="a TCP port (1-65535)")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO",
-                                                                   description="DEBUG, INFO, WARNING or ERROR")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
 
     @field_validator("agent_ids", "supervisor_ids", "manager_chat_ids", mode="before")
     @classmethod

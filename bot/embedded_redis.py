@@ -64,9 +64,7 @@ class EmbeddedRedis:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise EmbeddedRedisError(
-                    f"embedded Redis exited at start; see {self.data_dir / 'redis.log'}"
-                )
+                raise EmbeddedRedisError(f"embedded Redis exited at start; see {self.data_dir / 'redis.log'}")
             if self._ping():
                 log.info("embedded Redis started, data in %s", self.data_dir)
                 return self

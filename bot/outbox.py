@@ -107,6 +107,8 @@ class Outbox:
         self._pending_edits: dict[tuple[int, int], _Job] = {}
         self._global = TokenBucket(self.limits.global_per_s, self.limits.global_burst, clock())
         self._wakeup = asyncio.Event()
+        self._drained = asyncio.Event()
+        self._drained.set()
         self._worker: asyncio.Task[None] | None = None
         self.sent = 0
         self.throttled = 0
@@ -118,8 +120,14 @@ class Outbox:
         job = _Job(message.priority, next(self._seq), message.chat_id, message=message)
         return await self._submit(job)
 
-    async def edit(self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None,
-                   priority: int = DEFAULT_PRIORITY) -> None:
+    async def edit(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        keyboard: Keyboard | None = None,
+        priority: int = DEFAULT_PRIORITY,
+    ) -> None:
         """Queue an edit; a pending edit of the same message is replaced by this newer content."""
         pending = self._pending_edits.get((chat_id, message_id))
         if pending is not None:
@@ -149,9 +157,8 @@ class Outbox:
 
     async def stop(self, drain_timeout: float = 10.0) -> None:
         """Send what is queued (up to `drain_timeout`), then stop."""
-        deadline = self._clock() + drain_timeout
-        while self.pending and self._clock() < deadline:
-            await asyncio.sleep(0.05)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._drained.wait(), timeout=drain_timeout)
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -189,6 +196,7 @@ class Outbox:
         chat = self._chat(job.chat_id)
         heapq.heappush(chat.jobs, (job.priority, job.seq, job))
         self._schedule(job.chat_id, chat, self._clock())
+        self._drained.clear()
         self._wakeup.set()
 
     def _schedule(self, chat_id: int, chat: _ChatQueue, now: float) -> None:
@@ -244,6 +252,8 @@ class Outbox:
                     await asyncio.wait_for(self._wakeup.wait(), timeout=wait)
                 continue
             await self._deliver(job)
+            if not self.pending:
+                self._drained.set()
 
     async def _deliver(self, job: _Job) -> None:
         chat = self._chat(job.chat_id)
@@ -251,10 +261,8 @@ class Outbox:
             if job.edit is not None:
                 self._pending_edits.pop((job.chat_id, job.edit[0]), None)
                 message_id, text, keyboard = job.edit
-                try:
+                with contextlib.suppress(NotModified):
                     await self.messenger.edit(job.chat_id, message_id, text, keyboard)
-                except NotModified:
-                    pass
                 result = message_id
             else:
                 assert job.message is not None
@@ -274,7 +282,9 @@ class Outbox:
                 return
             job.attempts += 1
             backoff = min(MAX_BACKOFF_S, 0.5 * 2 ** min(job.attempts - 1, 6))
-            log.warning("send to chat %s failed (%s); retry %d in %.1fs", job.chat_id, exc, job.attempts, backoff)
+            log.warning(
+                "send to chat %s failed (%s); retry %d in %.1fs", job.chat_id, exc, job.attempts, backoff
+            )
             chat.paused_until = self._clock() + backoff
             self._requeue(job)
             return

@@ -247,8 +247,14 @@ class TicketStore:
         }
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": assessment.priority.name}
         return await self._apply(
-            None, "created", f"customer:{customer.telegram_id}", now, fields, event,
-            customer_id=customer.telegram_id, require_no_active=True,
+            None,
+            "created",
+            f"customer:{customer.telegram_id}",
+            now,
+            fields,
+            event,
+            customer_id=customer.telegram_id,
+            require_no_active=True,
             sla_at=self._first_check(assessment.priority, now, "first_response", now),
         )
 
@@ -280,7 +286,9 @@ class TicketStore:
         if ticket.first_response_at is None:
             if current.priority != ticket.priority:
                 due = self.sla.deadline(current.priority, ticket.created_at, "first_response")
-                fields.update(first_response_due=_ts(due), **_due_fields("first_response", ticket.created_at, due))
+                fields.update(
+                    first_response_due=_ts(due), **_due_fields("first_response", ticket.created_at, due)
+                )
                 sla_at = self._first_check(current.priority, ticket.created_at, "first_response", now)
         elif ticket.due_kind != "next_response":
             due = self.sla.deadline(current.priority, now, "next_response")
@@ -288,8 +296,15 @@ class TicketStore:
             sla_at = self._first_check(current.priority, now, "next_response", now)
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": current.priority.name}
         return await self._apply(
-            ticket, "message", f"customer:{ticket.customer.telegram_id}", now, fields, event,
-            allowed=(State.OPEN, State.CLAIMED), check_version=True, sla_at=sla_at,
+            ticket,
+            "message",
+            f"customer:{ticket.customer.telegram_id}",
+            now,
+            fields,
+            event,
+            allowed=(State.OPEN, State.CLAIMED),
+            check_version=True,
+            sla_at=sla_at,
         )
 
     async def _reopen(
@@ -317,13 +332,23 @@ class TicketStore:
             "contacts": json.dumps([now]),
             "resolution_due": _ts(self.sla.deadline(current.priority, now, "resolution")),
             **_due_fields("next_response", now, due),
-            **_assessment_fields(current, intent if current is assessment else ticket.intent,
-                                 impact if current is assessment else ticket.impact),
+            **_assessment_fields(
+                current,
+                intent if current is assessment else ticket.intent,
+                impact if current is assessment else ticket.impact,
+            ),
         }
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": current.priority.name}
         return await self._apply(
-            ticket, "reopened", f"customer:{ticket.customer.telegram_id}", now, fields, event,
-            allowed=(State.RESOLVED,), check_version=True, require_no_active=True,
+            ticket,
+            "reopened",
+            f"customer:{ticket.customer.telegram_id}",
+            now,
+            fields,
+            event,
+            allowed=(State.RESOLVED,),
+            check_version=True,
+            require_no_active=True,
             sla_at=self._first_check(current.priority, now, "next_response", now),
         )
 
@@ -334,8 +359,15 @@ class TicketStore:
             raise TicketNotFound(number)
         now = self.clock.now()
         fields = {"state": State.RESOLVED.value, "resolved_at": _ts(now), "resolution": "withdrawn"}
-        return await self._apply(ticket, "withdrawn", f"customer:{customer_id}", now, fields, {},
-                                 allowed=(State.OPEN, State.CLAIMED))
+        return await self._apply(
+            ticket,
+            "withdrawn",
+            f"customer:{customer_id}",
+            now,
+            fields,
+            {},
+            allowed=(State.OPEN, State.CLAIMED),
+        )
 
     async def rate(self, number: int, customer_id: int, score: int) -> Ticket:
         """The customer's 1-5 rating of a resolved ticket; the first rating counts."""
@@ -348,9 +380,16 @@ class TicketStore:
             raise IllegalTransition(number, "rate", "already rated")
         now = self.clock.now()
         try:
-            return await self._apply(ticket, "rated", f"customer:{customer_id}", now,
-                                     {"csat": str(score)}, {"score": score},
-                                     allowed=(State.RESOLVED,), check_version=True)
+            return await self._apply(
+                ticket,
+                "rated",
+                f"customer:{customer_id}",
+                now,
+                {"csat": str(score)},
+                {"score": score},
+                allowed=(State.RESOLVED,),
+                check_version=True,
+            )
         except _Conflict:
             raise IllegalTransition(number, "rate", "already rated") from None
 
@@ -360,16 +399,25 @@ class TicketStore:
         """Take a waiting ticket; of concurrent claimers exactly one wins."""
         now = self.clock.now()
         fields = {"state": State.CLAIMED.value, "assignee": str(agent_id), "claimed_at": _ts(now)}
-        return await self._apply(number, "claimed", f"agent:{agent_id}", now, fields, {},
-                                 allowed=(State.OPEN,))
+        return await self._apply(
+            number, "claimed", f"agent:{agent_id}", now, fields, {}, allowed=(State.OPEN,)
+        )
 
     async def release(self, number: int, agent_id: int, *, force: bool = False, reason: str = "") -> Ticket:
         """Put a claimed ticket back in the queue; only its assignee may, unless `force` (supervisor, SLA)."""
         now = self.clock.now()
         fields = {"state": State.OPEN.value, "assignee": "", "claimed_at": ""}
         actor = "system" if agent_id == 0 else f"agent:{agent_id}"
-        return await self._apply(number, "released", actor, now, fields, {"reason": reason} if reason else {},
-                                 allowed=(State.CLAIMED,), assignee=None if force else agent_id)
+        return await self._apply(
+            number,
+            "released",
+            actor,
+            now,
+            fields,
+            {"reason": reason} if reason else {},
+            allowed=(State.CLAIMED,),
+            assignee=None if force else agent_id,
+        )
 
     async def resolve(self, number: int, agent_id: int, note: str = "") -> Ticket:
         """Close the ticket; the customer will be asked for a rating."""
@@ -377,15 +425,22 @@ class TicketStore:
         fields = {"state": State.RESOLVED.value, "resolved_at": _ts(now), "resolution": "resolved"}
         if note:
             fields["resolution_note"] = note[:MAX_STORED_TEXT]
-        return await self._apply(number, "resolved", f"agent:{agent_id}", now, fields,
-                                 {"note": note[:MAX_STORED_TEXT]} if note else {},
-                                 allowed=(State.OPEN, State.CLAIMED))
+        return await self._apply(
+            number,
+            "resolved",
+            f"agent:{agent_id}",
+            now,
+            fields,
+            {"note": note[:MAX_STORED_TEXT]} if note else {},
+            allowed=(State.OPEN, State.CLAIMED),
+        )
 
     async def reply(self, number: int, agent_id: int, text: str, *, kind: str = "text") -> Ticket:
         """An agent's answer to the customer: the first one stops the first-response clock.
 
         Replying to a waiting ticket claims it for the replying agent.
         """
+
         async def attempt() -> Ticket:
             ticket = await self.get(number)
             now = self.clock.now()
@@ -397,20 +452,36 @@ class TicketStore:
                 fields["first_response_at"] = _ts(now)
             if ticket.state is State.OPEN:
                 fields.update(state=State.CLAIMED.value, assignee=str(agent_id), claimed_at=_ts(now))
-            return await self._apply(ticket, "reply", f"agent:{agent_id}", now, fields,
-                                     {"text": text[:MAX_STORED_TEXT], "kind": kind},
-                                     allowed=(State.OPEN, State.CLAIMED), check_version=True, sla_at="-")
+            return await self._apply(
+                ticket,
+                "reply",
+                f"agent:{agent_id}",
+                now,
+                fields,
+                {"text": text[:MAX_STORED_TEXT], "kind": kind},
+                allowed=(State.OPEN, State.CLAIMED),
+                check_version=True,
+                sla_at="-",
+            )
 
         return await self._retrying(attempt, f"ticket #{number}")
 
     async def note(self, number: int, agent_id: int, text: str) -> Ticket:
         """An internal note: stays in the ticket history, never reaches the customer."""
         now = self.clock.now()
-        return await self._apply(number, "note", f"agent:{agent_id}", now, {}, {"text": text[:MAX_STORED_TEXT]},
-                                 allowed=tuple(State))
+        return await self._apply(
+            number,
+            "note",
+            f"agent:{agent_id}",
+            now,
+            {},
+            {"text": text[:MAX_STORED_TEXT]},
+            allowed=tuple(State),
+        )
 
     async def set_priority(self, number: int, agent_id: int, priority: Priority) -> Ticket:
         """An agent overrides the priority; deadlines follow the new priority."""
+
         async def attempt() -> Ticket:
             ticket = await self.get(number)
             if ticket.state is State.RESOLVED:
@@ -428,23 +499,39 @@ class TicketStore:
                 if owed == "first_response":
                     fields["first_response_due"] = _ts(due)
                 sla_at = self._first_check(priority, start, owed, now)
-            return await self._apply(ticket, "priority", f"agent:{agent_id}", now, fields,
-                                     {"from": ticket.priority.name, "to": priority.name},
-                                     allowed=(State.OPEN, State.CLAIMED), check_version=True, sla_at=sla_at)
+            return await self._apply(
+                ticket,
+                "priority",
+                f"agent:{agent_id}",
+                now,
+                fields,
+                {"from": ticket.priority.name, "to": priority.name},
+                allowed=(State.OPEN, State.CLAIMED),
+                check_version=True,
+                sla_at=sla_at,
+            )
 
         return await self._retrying(attempt, f"ticket #{number}")
 
     async def set_card(self, number: int, message_id: int) -> Ticket:
         """Remember the agents' card of this ticket so it is edited in place, never re-posted."""
         now = self.clock.now()
-        return await self._apply(number, "card", "system", now, {"card_message_id": str(message_id)}, {},
-                                 allowed=tuple(State))
+        return await self._apply(
+            number, "card", "system", now, {"card_message_id": str(message_id)}, {}, allowed=tuple(State)
+        )
 
     async def mark_unreachable(self, number: int, unreachable: bool = True) -> Ticket:
         """The customer blocked the bot (403): agents see it on the card."""
         now = self.clock.now()
-        return await self._apply(number, "unreachable" if unreachable else "reachable", "system", now,
-                                 {"unreachable": "1" if unreachable else ""}, {}, allowed=tuple(State))
+        return await self._apply(
+            number,
+            "unreachable" if unreachable else "reachable",
+            "system",
+            now,
+            {"unreachable": "1" if unreachable else ""},
+            {},
+            allowed=tuple(State),
+        )
 
     # ------------------------------------------------------------ SLA index
 
@@ -478,7 +565,7 @@ class TicketStore:
         raise StoreError(f"{what}: too many concurrent changes, try again")
 
     def _first_check(self, priority: Priority, start: float, target: Target, now: float) -> str:
-        """The next SLA check for a clock started at `start`: the first warning still ahead, else the deadline."""
+        """The next SLA check of a clock started at `start`: the next warning ahead, else the deadline."""
         for at in self.sla.warning_times(priority, start, target):
             if at > now:
                 return _ts(at)
@@ -505,22 +592,24 @@ class TicketStore:
         if customer_id is None and isinstance(target, Ticket):
             customer_id = target.customer.telegram_id
         record = {"event": event_name, "at": now, "actor": actor, **event}
-        result = await self._transition(args=[
-            self.keys.prefix,
-            "" if number is None else str(number),
-            "" if customer_id is None else str(customer_id),
-            ",".join(state.value for state in allowed),
-            version,
-            "" if assignee is None else str(assignee),
-            json.dumps(fields),
-            json.dumps(record, ensure_ascii=False),
-            event_name,
-            actor,
-            _ts(now),
-            str(self.audit_maxlen),
-            sla_at,
-            "1" if require_no_active else "0",
-        ])
+        result = await self._transition(
+            args=[
+                self.keys.prefix,
+                "" if number is None else str(number),
+                "" if customer_id is None else str(customer_id),
+                ",".join(state.value for state in allowed),
+                version,
+                "" if assignee is None else str(assignee),
+                json.dumps(fields),
+                json.dumps(record, ensure_ascii=False),
+                event_name,
+                actor,
+                _ts(now),
+                str(self.audit_maxlen),
+                sla_at,
+                "1" if require_no_active else "0",
+            ]
+        )
         status, ticket_number = result[0], int(result[1])
         if status == "ok":
             raw = dict(zip(result[3::2], result[4::2], strict=True))
@@ -535,8 +624,15 @@ class TicketStore:
 
 
 _STICKY_REASONS = frozenset({ReasonCode.REPEAT_CONTACT, ReasonCode.SLA_BREACH, ReasonCode.AGENT_SET})
-_VERBS = {"claimed": "claim", "released": "release", "resolved": "resolve", "reply": "reply to",
-          "withdrawn": "withdraw", "rated": "rate", "priority": "reprioritise"}
+_VERBS = {
+    "claimed": "claim",
+    "released": "release",
+    "resolved": "resolve",
+    "reply": "reply to",
+    "withdrawn": "withdraw",
+    "rated": "rate",
+    "priority": "reprioritise",
+}
 
 
 def _ts(value: float) -> str:

@@ -72,7 +72,9 @@ class AgentConversation:
         if command is None and message.reply_to_message_id is None:
             return
         if command is None:
-            number = await self.ctx.state.ticket_for_message(message.chat.id, message.reply_to_message_id or 0)
+            number = await self.ctx.state.ticket_for_message(
+                message.chat.id, message.reply_to_message_id or 0
+            )
             if number is None:
                 return
         if not await self.is_agent(message.user):
@@ -97,12 +99,20 @@ class AgentConversation:
                 await self._next(message)
             elif command in ("claim", "release", "resolve") and number is not None:
                 await self._act(command, number, message.user, note=rest)
-                await self._say(a(lang, f"{command}ed_ok" if command != "resolve" else "resolved_ok",
-                                  ticket=f"#{number}"), reply_to=message.message_id)
+                await self._say(
+                    a(
+                        lang,
+                        f"{command}ed_ok" if command != "resolve" else "resolved_ok",
+                        ticket=f"#{number}",
+                    ),
+                    reply_to=message.message_id,
+                )
             elif command == "priority" and number is not None and rest:
                 ticket = await self._set_priority(number, agent, Priority.parse(rest))
-                await self._say(a(lang, "priority_ok", ticket=ticket.label, priority=ticket.priority.name),
-                                reply_to=message.message_id)
+                await self._say(
+                    a(lang, "priority_ok", ticket=ticket.label, priority=ticket.priority.name),
+                    reply_to=message.message_id,
+                )
             elif command == "reply" and number is not None and rest:
                 await self._relay(message, number, rest)
             elif command == "note" and number is not None and rest:
@@ -126,19 +136,23 @@ class AgentConversation:
         delivered = await self._deliver(ticket, message, text, language)
         notice = "relayed" if delivered else "relay_failed"
         await self._say(a(self.language, notice, ticket=ticket.label), reply_to=message.message_id)
-        await self.actions.refresh_card(ticket)
+        await self.actions.refresh_card(await self.ctx.store.get(number))
 
     async def _deliver(self, ticket: Ticket, message: IncomingMessage, text: str, language: str) -> bool:
         customer = ticket.customer.telegram_id
         try:
             if message.attachment is not None:
                 caption = t(language, "agent_reply", ticket=ticket.label, text=html.escape(text[:900]))
-                await self.ctx.sender.send(Outgoing(customer, caption, attachment=message.attachment,
-                                                    priority=int(ticket.priority)))
+                await self.ctx.sender.send(
+                    Outgoing(customer, caption, attachment=message.attachment, priority=int(ticket.priority))
+                )
                 return True
             for index, chunk in enumerate(split_text(text)):
-                body = (t(language, "agent_reply", ticket=ticket.label, text=html.escape(chunk))
-                        if index == 0 else html.escape(chunk))
+                body = (
+                    t(language, "agent_reply", ticket=ticket.label, text=html.escape(chunk))
+                    if index == 0
+                    else html.escape(chunk)
+                )
                 await self.ctx.sender.send(Outgoing(customer, body, priority=int(ticket.priority)))
         except Forbidden:
             if not ticket.unreachable:
@@ -179,9 +193,11 @@ class AgentConversation:
 
     def _line(self, ticket: Ticket) -> str:
         now = self.ctx.clock.now()
-        return (f"{ticket.priority.name} <b>{ticket.label}</b> {ticket.customer.effective_tier.value} · "
-                f"{ticket.intent.value} · {html.escape(ticket.customer.name)} · "
-                f"{time_left(self.language, ticket.due_at, now)}")
+        return (
+            f"{ticket.priority.name} <b>{ticket.label}</b> {ticket.customer.effective_tier.value} · "
+            f"{ticket.intent.value} · {html.escape(ticket.customer.name)} · "
+            f"{time_left(self.language, ticket.due_at, now)}"
+        )
 
     # -------------------------------------------------------------- buttons
 
@@ -199,14 +215,17 @@ class AgentConversation:
             if callback.action in ("claim", "release", "resolve"):
                 ticket = await self._act(callback.action, number, press.user)
                 done = {"claim": "claimed_ok", "release": "released_ok", "resolve": "resolved_ok"}
-                await self.ctx.sender.answer_button(press.callback_id, a(lang, done[callback.action],
-                                                                         ticket=ticket.label))
+                await self.ctx.sender.answer_button(
+                    press.callback_id, a(lang, done[callback.action], ticket=ticket.label)
+                )
             elif callback.action in ("up", "down"):
                 current = await self.ctx.store.get(number)
                 target = current.priority.raised() if callback.action == "up" else current.priority.lowered()
                 ticket = await self._set_priority(number, press.user.id, target)
-                await self.ctx.sender.answer_button(press.callback_id, a(lang, "priority_ok", ticket=ticket.label,
-                                                                         priority=ticket.priority.name))
+                await self.ctx.sender.answer_button(
+                    press.callback_id,
+                    a(lang, "priority_ok", ticket=ticket.label, priority=ticket.priority.name),
+                )
             else:
                 raise ValueError(f"unknown card action {callback.action!r}")
         except (IllegalTransition, NotAssignee, TicketNotFound) as exc:
@@ -221,16 +240,26 @@ class AgentConversation:
         supervisor = agent.id in self.ctx.config.supervisor_ids
         if action == "claim":
             ticket = await store.claim(number, agent.id)
-            await self.actions.tell_customer(ticket, t(ticket.customer.language, "claimed_notice",
-                                                       agent=html.escape(agent.first_name), ticket=ticket.label))
+            await self.actions.tell_customer(
+                ticket,
+                t(
+                    ticket.customer.language,
+                    "claimed_notice",
+                    agent=html.escape(agent.first_name),
+                    ticket=ticket.label,
+                ),
+            )
         elif action == "release":
             ticket = await store.release(number, agent.id, force=supervisor)
         else:
             ticket = await store.resolve(number, agent.id, note)
             language = ticket.customer.language
             extra = f"\n{html.escape(note)}" if note else ""
-            await self.actions.tell_customer(ticket, t(language, "resolved_notice", ticket=ticket.label, note=extra),
-                                             rating_keyboard(ticket, self.ctx))
+            await self.actions.tell_customer(
+                ticket,
+                t(language, "resolved_notice", ticket=ticket.label, note=extra),
+                rating_keyboard(ticket, self.ctx),
+            )
         await self.actions.refresh_card(await store.get(number))
         return ticket
 

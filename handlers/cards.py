@@ -18,6 +18,11 @@ from handlers.events import Button, Keyboard
 from handlers.texts import a
 
 EXCERPT_CHARS = 400
+_DUE_LABELS = {
+    "first_response": "card_due",
+    "next_response": "card_due_next",
+    "resolution": "card_due_resolution",
+}
 PRIORITY_MARK = {Priority.P1: "🔴", Priority.P2: "🟠", Priority.P3: "🟡", Priority.P4: "⚪"}
 
 
@@ -34,7 +39,7 @@ def duration_words(seconds: float) -> str:
 
 
 def time_left(language: str, due: float, now: float) -> str:
-    """"12 min left" or "overdue by 3 min"."""
+    """ "12 min left" or "overdue by 3 min"."""
     if due >= now:
         return a(language, "left", time=duration_words(due - now))
     return a(language, "overdue", time=duration_words(now - due))
@@ -53,7 +58,9 @@ def render_card(
     customer = ticket.customer
     situation = ticket.intent.value + (f" / {ticket.impact.value}" if ticket.impact else "")
     who = html.escape(customer.name or str(customer.telegram_id))
-    account = html.escape(customer.subscriber_id) if customer.subscriber_id else a(language, "card_not_linked")
+    account = (
+        html.escape(customer.subscriber_id) if customer.subscriber_id else a(language, "card_not_linked")
+    )
     text = excerpt if len(excerpt) <= EXCERPT_CHARS else excerpt[: EXCERPT_CHARS - 1] + "…"
     lines = [
         f"{PRIORITY_MARK[ticket.priority]} <b>{ticket.priority.name}</b> · <b>{ticket.label}</b> · "
@@ -63,7 +70,7 @@ def render_card(
         f"{a(language, 'card_customer')}: {who} · {account}",
         f"<blockquote>{html.escape(text)}</blockquote>",
     ]
-    due_label = a(language, "card_due" if ticket.due_kind == "first_response" else "card_due_next")
+    due_label = a(language, _DUE_LABELS.get(ticket.due_kind, "card_due_next"))
     if ticket.state is State.RESOLVED:
         key = "card_withdrawn" if ticket.resolution == "withdrawn" else "card_resolved"
         resolver = f" {html.escape(assignee_name)}" if assignee_name and key == "card_resolved" else ""
@@ -91,7 +98,9 @@ def card_keyboard(ticket: Ticket, codec: CallbackCodec, language: str) -> Keyboa
     if ticket.state is State.RESOLVED:
         return None
     n = ticket.number
-    first = [Button(a(language, action), codec.encode(action, n)) for action in ("claim", "release", "resolve")]
+    first = [
+        Button(a(language, action), codec.encode(action, n)) for action in ("claim", "release", "resolve")
+    ]
     second = []
     if ticket.priority is not Priority.P1:
         second.append(Button(a(language, "up"), codec.encode("up", n)))

@@ -83,11 +83,15 @@ class CustomerConversation:
     async def _command(self, message: IncomingMessage, command: str, language: str) -> None:
         user, chat = message.user, message.chat.id
         if command == "start":
-            await self._say(chat, t(language, "welcome", name=html.escape(user.first_name)),
-                            self._menu_keyboard(language))
+            await self._say(
+                chat, t(language, "welcome", name=html.escape(user.first_name)), self._menu_keyboard(language)
+            )
             if await self._subscriber_id(user.id) is None:
-                await self._say(chat, t(language, "link_share_prompt"),
-                                Keyboard.share_contact(t(language, "menu_share_phone")))
+                await self._say(
+                    chat,
+                    t(language, "link_share_prompt"),
+                    Keyboard.share_contact(t(language, "menu_share_phone")),
+                )
         elif command == "help":
             await self._say(chat, t(language, "help"), self._menu_keyboard(language))
         elif command == "status":
@@ -104,10 +108,17 @@ class CustomerConversation:
         if ticket is None:
             await self._say(chat, t(language, "status_none"), self._menu_keyboard(language))
             return
-        await self._say(chat, t(language, "status", ticket=ticket.label,
-                                state=t(language, f"state_{ticket.state.value}"),
-                                priority=t(language, f"priority_{ticket.priority.name}"),
-                                queue=await self.actions.queue_words(ticket, language)))
+        await self._say(
+            chat,
+            t(
+                language,
+                "status",
+                ticket=ticket.label,
+                state=t(language, f"state_{ticket.state.value}"),
+                priority=t(language, f"priority_{ticket.priority.name}"),
+                queue=await self.actions.queue_words(ticket, language),
+            ),
+        )
 
     async def _withdraw(self, chat: int, user_id: int, language: str) -> None:
         ticket = await self.ctx.store.active_ticket(user_id)
@@ -138,12 +149,17 @@ class CustomerConversation:
             await self._say(chat, t(language, "link_not_found"))
             return
         if found.telegram_id != user.id:
-            await self._say(chat, t(language, "link_share_prompt"),
-                            Keyboard.share_contact(t(language, "menu_share_phone")))
+            await self._say(
+                chat,
+                t(language, "link_share_prompt"),
+                Keyboard.share_contact(t(language, "menu_share_phone")),
+            )
             return
         await self.ctx.state.link(user.id, found.subscriber_id)
-        await self._say(chat, t(language, "link_ok", subscriber=html.escape(found.subscriber_id),
-                                plan=html.escape(found.plan)))
+        await self._say(
+            chat,
+            t(language, "link_ok", subscriber=html.escape(found.subscriber_id), plan=html.escape(found.plan)),
+        )
 
     async def _contact(self, message: IncomingMessage, language: str) -> None:
         """A shared contact links the account only if it is the sender's own number."""
@@ -157,13 +173,17 @@ class CustomerConversation:
             await self._say(chat, t(language, "link_not_found"), Keyboard.removed())
             return
         await self.ctx.state.link(user.id, found.subscriber_id)
-        await self._say(chat, t(language, "link_ok", subscriber=html.escape(found.subscriber_id),
-                                plan=html.escape(found.plan)), Keyboard.removed())
+        await self._say(
+            chat,
+            t(language, "link_ok", subscriber=html.escape(found.subscriber_id), plan=html.escape(found.plan)),
+            Keyboard.removed(),
+        )
 
     # ---------------------------------------------------------------- triage
 
-    async def _answer(self, message: IncomingMessage, customer: Customer, text: str,
-                      result: TriageResult, language: str) -> None:
+    async def _answer(
+        self, message: IncomingMessage, customer: Customer, text: str, result: TriageResult, language: str
+    ) -> None:
         chat = message.chat.id
         if result.intent in NEEDS_A_PERSON:
             await self._open_ticket(customer, text, result.intent, result, "text", language)
@@ -172,18 +192,30 @@ class CustomerConversation:
             await self._send_faq_answer(chat, message.user.id, result.faq_id, language)
         elif result.suggestions:
             await self.ctx.state.remember_question(message.user.id, text)
-            rows = [[Button(self._faq_title(entry, language)[:60], self.ctx.codec.encode("faq", entry))]
-                    for entry in result.suggestions[:3]]
+            rows = [
+                [Button(self._faq_title(entry, language)[:60], self.ctx.codec.encode("faq", entry))]
+                for entry in result.suggestions[:3]
+            ]
             rows.append([Button(t(language, "menu_human"), self.ctx.codec.encode("menu", "human"))])
             await self._say(chat, t(language, "faq_suggest"), Keyboard.inline(*rows))
         elif result.intent is Intent.GREETING:
-            await self._say(chat, t(language, "greeting", name=html.escape(message.user.first_name)),
-                            self._menu_keyboard(language))
+            await self._say(
+                chat,
+                t(language, "greeting", name=html.escape(message.user.first_name)),
+                self._menu_keyboard(language),
+            )
         else:
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
 
-    async def _open_ticket(self, customer: Customer, text: str, intent: Intent, result: TriageResult | None,
-                           kind: str, language: str) -> Ticket:
+    async def _open_ticket(
+        self,
+        customer: Customer,
+        text: str,
+        intent: Intent,
+        result: TriageResult | None,
+        kind: str,
+        language: str,
+    ) -> Ticket:
         impact = result.impact if result and intent is Intent.OUTAGE else None
         urgent = bool(result and result.urgent)
         assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
@@ -195,11 +227,18 @@ class CustomerConversation:
             return ticket
         await self.actions.refresh_card(ticket)
         key = "ticket_created" if submission.outcome is Outcome.CREATED else "ticket_reopened"
-        await self._say(customer.telegram_id, t(
-            language, key, ticket=ticket.label,
-            priority=t(language, f"priority_{ticket.priority.name}"),
-            reasons=html.escape("; ".join(describe(ticket.reasons, language))),
-            queue=await self.actions.queue_words(ticket, language)), priority=int(ticket.priority))
+        await self._say(
+            customer.telegram_id,
+            t(
+                language,
+                key,
+                ticket=ticket.label,
+                priority=t(language, f"priority_{ticket.priority.name}"),
+                reasons=html.escape("; ".join(describe(ticket.reasons, language))),
+                queue=await self.actions.queue_words(ticket, language),
+            ),
+            priority=int(ticket.priority),
+        )
         return ticket
 
     async def _follow_up(self, ticket: Ticket, message: IncomingMessage, text: str, language: str) -> None:
@@ -222,16 +261,24 @@ class CustomerConversation:
             await self.actions.refresh_card(updated)
         await self._say(message.chat.id, t(language, "ticket_appended", ticket=updated.label))
 
-    async def _relay_to_agents(self, ticket: Ticket, text: str, message: IncomingMessage | None = None) -> None:
+    async def _relay_to_agents(
+        self, ticket: Ticket, text: str, message: IncomingMessage | None = None
+    ) -> None:
         chat = self.ctx.config.agents_chat_id
         if chat is None:
             return
         header = f"💬 <b>{ticket.label}</b> {html.escape(ticket.customer.name)}:"
         if message is not None and message.attachment is not None:
             caption = header + (f"\n{html.escape(text[:900])}" if text else "")
-            message_id = await self.ctx.sender.send(Outgoing(
-                chat, caption, reply_to=ticket.card_message_id, attachment=message.attachment,
-                priority=int(ticket.priority)))
+            message_id = await self.ctx.sender.send(
+                Outgoing(
+                    chat,
+                    caption,
+                    reply_to=ticket.card_message_id,
+                    attachment=message.attachment,
+                    priority=int(ticket.priority),
+                )
+            )
             await self.ctx.state.remember_message(chat, message_id, ticket.number)
             return
         await self.actions.post_to_agents(ticket, header, text)
@@ -244,14 +291,17 @@ class CustomerConversation:
             await self._say(chat, t(language, "ask_problem"))
         elif choice == "faq":
             entries = list(self.ctx.triage.knowledge)[:FAQ_TOPICS_SHOWN]
-            rows = [[Button(entry.title(language)[:60], self.ctx.codec.encode("faq", entry.id))]
-                    for entry in entries]
+            rows = [
+                [Button(entry.title(language)[:60], self.ctx.codec.encode("faq", entry.id))]
+                for entry in entries
+            ]
             await self._say(chat, t(language, "faq_topics"), Keyboard.inline(*rows))
         elif choice == "human":
             customer = await self._customer(press.user, language)
             question = await self.ctx.state.take_question(press.user.id)
-            await self._open_ticket(customer, question or t(language, "menu_human"), Intent.HUMAN, None,
-                                    "button", language)
+            await self._open_ticket(
+                customer, question or t(language, "menu_human"), Intent.HUMAN, None, "button", language
+            )
         elif choice == "status":
             await self._status(chat, press.user.id, language)
 
@@ -260,11 +310,15 @@ class CustomerConversation:
         if entry is None:
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
             return
-        keyboard = Keyboard.inline([
-            Button(t(language, "yes"), self.ctx.codec.encode("helped", entry_id, 1)),
-            Button(t(language, "no"), self.ctx.codec.encode("helped", entry_id, 0)),
-        ])
-        await self._say(chat, f"{html.escape(entry.answer(language))}\n\n{t(language, 'faq_helpful')}", keyboard)
+        keyboard = Keyboard.inline(
+            [
+                Button(t(language, "yes"), self.ctx.codec.encode("helped", entry_id, 1)),
+                Button(t(language, "no"), self.ctx.codec.encode("helped", entry_id, 0)),
+            ]
+        )
+        await self._say(
+            chat, f"{html.escape(entry.answer(language))}\n\n{t(language, 'faq_helpful')}", keyboard
+        )
 
     async def _helped(self, press: ButtonPress, entry_id: str, helped: bool, language: str) -> None:
         await self.ctx.sender.answer_button(press.callback_id)
@@ -288,8 +342,9 @@ class CustomerConversation:
             await self.ctx.sender.answer_button(press.callback_id, t(language, "error"), alert=True)
             return
         await self.ctx.sender.answer_button(press.callback_id, t(language, "rated"))
-        await self.ctx.sender.edit(press.chat.id, press.message_id,
-                                   f"{t(language, 'rated')} {'⭐' * score}", Keyboard.inline())
+        await self.ctx.sender.edit(
+            press.chat.id, press.message_id, f"{t(language, 'rated')} {'⭐' * score}", Keyboard.inline()
+        )
         await self.actions.refresh_card(ticket)
 
     # --------------------------------------------------------------- helpers
@@ -310,11 +365,16 @@ class CustomerConversation:
         found = None
         if directory is not None:
             linked = await self.ctx.state.linked_subscriber(user.id)
-            found = await directory.by_subscriber_id(linked) if linked else await directory.by_telegram_id(user.id)
+            found = (
+                await directory.by_subscriber_id(linked)
+                if linked
+                else await directory.by_telegram_id(user.id)
+            )
         if found is None:
             return Customer(user.id, user.first_name, language)
-        return Customer(user.id, found.name or user.first_name, language, found.subscriber_id, found.tier,
-                        found.region)
+        return Customer(
+            user.id, found.name or user.first_name, language, found.subscriber_id, found.tier, found.region
+        )
 
     def _faq_title(self, entry_id: str, language: str) -> str:
         entry = self.ctx.triage.knowledge.get(entry_id)
@@ -323,10 +383,14 @@ class CustomerConversation:
     def _menu_keyboard(self, language: str) -> Keyboard:
         codec = self.ctx.codec
         return Keyboard.inline(
-            [Button(t(language, "menu_report"), codec.encode("menu", "report")),
-             Button(t(language, "menu_faq"), codec.encode("menu", "faq"))],
-            [Button(t(language, "menu_human"), codec.encode("menu", "human")),
-             Button(t(language, "menu_status"), codec.encode("menu", "status"))],
+            [
+                Button(t(language, "menu_report"), codec.encode("menu", "report")),
+                Button(t(language, "menu_faq"), codec.encode("menu", "faq")),
+            ],
+            [
+                Button(t(language, "menu_human"), codec.encode("menu", "human")),
+                Button(t(language, "menu_status"), codec.encode("menu", "status")),
+            ],
         )
 
     async def _say(self, chat: int, text: str, keyboard: Keyboard | None = None, priority: int = 3) -> None:
@@ -335,6 +399,6 @@ class CustomerConversation:
 
 def rating_keyboard(ticket: Ticket, ctx: HandlerContext) -> Keyboard:
     """1-5 stars for a resolved ticket."""
-    return Keyboard.inline([Button(f"{score}⭐", ctx.codec.encode("rate", ticket.number, score))
-                            for score in range(1, 6)])
-
+    return Keyboard.inline(
+        [Button(f"{score}⭐", ctx.codec.encode("rate", ticket.number, score)) for score in range(1, 6)]
+    )

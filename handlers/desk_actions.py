@@ -42,8 +42,14 @@ class DeskActions:
             resolver = next((e["actor"] for e in reversed(history) if e["event"] == "resolved"), "")
             if resolver.startswith("agent:"):
                 name = await self.ctx.state.agent_name(int(resolver.split(":", 1)[1]))
-        text = render_card(ticket, excerpt, language=language, timezone=self.ctx.config.timezone,
-                           now=self.ctx.clock.now(), assignee_name=name)
+        text = render_card(
+            ticket,
+            excerpt,
+            language=language,
+            timezone=self.ctx.config.timezone,
+            now=self.ctx.clock.now(),
+            assignee_name=name,
+        )
         keyboard = card_keyboard(ticket, self.ctx.codec, language) or Keyboard.inline()
         priority = int(ticket.priority)
         if ticket.card_message_id is not None:
@@ -56,8 +62,9 @@ class DeskActions:
     async def tell_customer(self, ticket: Ticket, text: str, keyboard: Keyboard | None = None) -> bool:
         """Send the customer a message about their ticket; False (and the card says so) if they blocked us."""
         try:
-            await self.ctx.sender.send(Outgoing(ticket.customer.telegram_id, text, keyboard,
-                                                priority=int(ticket.priority)))
+            await self.ctx.sender.send(
+                Outgoing(ticket.customer.telegram_id, text, keyboard, priority=int(ticket.priority))
+            )
         except Forbidden:
             log.info("customer of %s blocked the bot", ticket.label)
             if not ticket.unreachable:
@@ -78,18 +85,23 @@ class DeskActions:
         for index, chunk in enumerate(split_text(body)):
             text = (header + "\n" if index == 0 else "") + html.escape(chunk)
             message_id = await self.ctx.sender.send(
-                Outgoing(chat, text, reply_to=ticket.card_message_id, priority=int(ticket.priority)))
+                Outgoing(chat, text, reply_to=ticket.card_message_id, priority=int(ticket.priority))
+            )
             await self.ctx.state.remember_message(chat, message_id, ticket.number)
 
     async def queue_words(self, ticket: Ticket, language: str) -> str:
-        """"You are number 3 in the queue. Expected wait: about 20 min." (or "an agent is on it")."""
+        """ "You are number 3 in the queue. Expected wait: about 20 min." (or "an agent is on it")."""
         if ticket.state is State.CLAIMED:
             return t(language, "queue_claimed")
         position = await self.ctx.store.queue_position(ticket.number)
         if position is None:
             return ""
-        return t(language, "queue_position", position=position,
-                 wait=await self.expected_wait(ticket.priority, position, language))
+        return t(
+            language,
+            "queue_position",
+            position=position,
+            wait=await self.expected_wait(ticket.priority, position, language),
+        )
 
     async def expected_wait(self, priority: Priority, position: int, language: str) -> str:
         """From recent first-response times; with no history, the SLA promise for the priority."""

@@ -65,13 +65,15 @@ class Dispatcher:
             callback = self.ctx.codec.decode(press.data)
         except InvalidCallback as exc:
             log.warning("rejected button data from user %s: %s", press.user.id, exc)
-            await self.ctx.sender.answer_button(press.callback_id, a(self.ctx.config.agents_language, "bad_button"),
-                                                alert=True)
+            await self.ctx.sender.answer_button(
+                press.callback_id, a(self.ctx.config.agents_language, "bad_button"), alert=True
+            )
             return
         if callback.action in AGENT_ACTIONS:
             if press.chat.id != self.ctx.config.agents_chat_id:
-                await self.ctx.sender.answer_button(press.callback_id, a(self.ctx.config.agents_language,
-                                                                         "bad_button"), alert=True)
+                await self.ctx.sender.answer_button(
+                    press.callback_id, a(self.ctx.config.agents_language, "bad_button"), alert=True
+                )
                 return
             await self.agents.on_button(press, callback)
         else:

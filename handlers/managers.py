@@ -27,11 +27,16 @@ class ManagerConversation:
         lang = self.ctx.config.agents_language
         backlog = await backlog_now(self.ctx.store, self.ctx.clock.now())
         per_priority = " · ".join(f"{name}: {count}" for name, count in backlog.open_by_priority.items())
-        lines = [f"<b>{a(lang, 'report_title')}</b>", per_priority,
-                 f"{a(lang, 'report_open')}: {backlog.waiting} · {a(lang, 'report_claimed')}: {backlog.claimed}"]
+        lines = [
+            f"<b>{a(lang, 'report_title')}</b>",
+            per_priority,
+            f"{a(lang, 'report_open')}: {backlog.waiting} · {a(lang, 'report_claimed')}: {backlog.claimed}",
+        ]
         if backlog.oldest is not None:
-            lines.append(f"{a(lang, 'report_oldest')}: {backlog.oldest.label} "
-                         f"({backlog.oldest.priority.name}, {duration_words(backlog.oldest_wait_s)})")
+            lines.append(
+                f"{a(lang, 'report_oldest')}: {backlog.oldest.label} "
+                f"({backlog.oldest.priority.name}, {duration_words(backlog.oldest_wait_s)})"
+            )
         else:
             lines.append(f"{a(lang, 'report_oldest')}: {a(lang, 'report_none')}")
         for agent, count in sorted(backlog.claimed_by_agent.items(), key=lambda item: -item[1]):

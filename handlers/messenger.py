@@ -63,8 +63,9 @@ class Sender(Protocol):
         """Queue a message (ordered by `message.priority`); return its id once sent."""
         ...
 
-    async def edit(self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None,
-                   priority: int = 3) -> None:
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None, priority: int = 3
+    ) -> None:
         """Queue an edit; newer edits of the same message replace pending ones."""
         ...
 

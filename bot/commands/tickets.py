@@ -55,8 +55,10 @@ async def _list(args: argparse.Namespace) -> int:
     tz = ZoneInfo(settings.timezone)
     print(f"{'#':>6}  {'state':8} {'prio':4} {'intent':9} {'customer':20} {'assignee':10} due")
     for t in tickets:
-        print(f"{t.label:>6}  {t.state.value:8} {t.priority.name:4} {t.intent.value:9} "
-              f"{t.customer.name[:20]:20} {t.assignee or '-'!s:10} {_when(t.due_at, tz)}")
+        print(
+            f"{t.label:>6}  {t.state.value:8} {t.priority.name:4} {t.intent.value:9} "
+            f"{t.customer.name[:20]:20} {t.assignee or '-'!s:10} {_when(t.due_at, tz)}"
+        )
     return 0
 
 
@@ -77,11 +79,17 @@ async def _show(args: argparse.Namespace) -> int:
 
 def _print_ticket(ticket: Ticket, history: list[dict[str, Any]], tz: ZoneInfo) -> None:
     customer = ticket.customer
-    print(f"{ticket.label}  {ticket.state.value}  {ticket.priority.name}  {ticket.intent.value}"
-          f"{' / ' + ticket.impact.value if ticket.impact else ''}")
-    print(f"customer: {customer.name} (telegram {customer.telegram_id}, "
-          f"{customer.subscriber_id or 'not linked'}, {customer.effective_tier.value})")
-    print(f"reasons: {', '.join(r.code.value + (f'={r.detail}' if r.detail else '') for r in ticket.reasons)}")
+    print(
+        f"{ticket.label}  {ticket.state.value}  {ticket.priority.name}  {ticket.intent.value}"
+        f"{' / ' + ticket.impact.value if ticket.impact else ''}"
+    )
+    print(
+        f"customer: {customer.name} (telegram {customer.telegram_id}, "
+        f"{customer.subscriber_id or 'not linked'}, {customer.effective_tier.value})"
+    )
+    print(
+        f"reasons: {', '.join(r.code.value + (f'={r.detail}' if r.detail else '') for r in ticket.reasons)}"
+    )
     print(f"assignee: {ticket.assignee or '-'}   due ({ticket.due_kind}): {_when(ticket.due_at, tz)}")
     print("history:")
     for event in history:

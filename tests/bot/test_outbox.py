@@ -61,8 +61,10 @@ async def started(telegram: RecordingMessenger, limits: Limits) -> Outbox:
 
 async def test_higher_priority_goes_first_when_the_budget_is_short(telegram: RecordingMessenger) -> None:
     outbox = await started(telegram, Limits(global_per_s=5, global_burst=1))
-    sends = [asyncio.create_task(outbox.send(Outgoing(chat, f"p{priority}", priority=priority)))
-             for chat, priority in ((1, 4), (2, 4), (3, 1), (4, 3), (5, 2))]
+    sends = [
+        asyncio.create_task(outbox.send(Outgoing(chat, f"p{priority}", priority=priority)))
+        for chat, priority in ((1, 4), (2, 4), (3, 1), (4, 3), (5, 2))
+    ]
     await asyncio.gather(*sends)
     await outbox.stop()
     assert [text for _, _, text in telegram.sent] == ["p1", "p2", "p3", "p4", "p4"]

@@ -28,8 +28,14 @@ AGENT_ANA, AGENT_BRUNO, SUPERVISOR = 2001, 2002, 2003
 STRANGER = 2999
 MANAGER_CHAT = 3001
 CARLA_PREMIUM, JOAO_BASIC, MARY_STANDARD = 1001, 1002, 1003
-FAST = Limits(global_per_s=1000, global_burst=1000, group_per_min=60_000, group_burst=1000,
-              private_per_s=1000, private_burst=1000)
+FAST = Limits(
+    global_per_s=1000,
+    global_burst=1000,
+    group_per_min=60_000,
+    group_burst=1000,
+    private_per_s=1000,
+    private_burst=1000,
+)
 
 
 def user(user_id: int, name: str | None = None, language: str = "pt") -> dict[str, Any]:
@@ -52,24 +58,44 @@ class Desk:
 
     async def agent_says(self, who: dict[str, Any], text: str, **extra: Any) -> dict[str, Any]:
         """A user writes in the agents' group."""
-        return await self.api.send_message(who, text, chat={"id": AGENTS_CHAT, "type": "supergroup",
-                                                            "title": "Agents"}, **extra)
+        return await self.api.send_message(
+            who, text, chat={"id": AGENTS_CHAT, "type": "supergroup", "title": "Agents"}, **extra
+        )
 
-    async def expect(self, chat_id: int, contains: str, timeout: float = 10.0, after: int | None = None,
-                     where: Callable[[dict[str, Any]], bool] | None = None) -> dict[str, Any]:
+    async def expect(
+        self,
+        chat_id: int,
+        contains: str,
+        within: float = 10.0,
+        after: int | None = None,
+        where: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> dict[str, Any]:
         """The first bot message in the chat containing `contains` (and matching `where`)."""
+
         def match(message: dict[str, Any]) -> bool:
             text = message.get("text") or message.get("caption") or ""
-            return (message.get("from", {}).get("is_bot", False) and contains in text
-                    and (where is None or where(message)))
-        return await self.api.wait_for(chat_id, match, timeout, after=after)
+            return (
+                message.get("from", {}).get("is_bot", False)
+                and contains in text
+                and (where is None or where(message))
+            )
 
-    async def card(self, number: int, where: Callable[[str], bool] | None = None,
-                   timeout: float = 10.0) -> dict[str, Any]:
+        return await self.api.wait_for(chat_id, match, within, after=after)
+
+    async def card(
+        self, number: int, where: Callable[[str], bool] | None = None, within: float = 10.0
+    ) -> dict[str, Any]:
         """The agents' card of ticket #number (optionally once its text satisfies `where`)."""
-        return await self.expect(AGENTS_CHAT, f"#{number}", timeout,
-                                 where=lambda m: "reply_markup" in m or "✅" in m.get("text", "")
-                                 if where is None else where(m.get("text", "")))
+        return await self.expect(
+            AGENTS_CHAT,
+            f"#{number}",
+            within,
+            where=lambda m: (
+                "reply_markup" in m or "✅" in m.get("text", "")
+                if where is None
+                else where(m.get("text", ""))
+            ),
+        )
 
     async def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
         """Every bot message in a chat, in order."""
@@ -88,24 +114,42 @@ def runtime_kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-async def open_harness(redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path,
-                       *, sandbox_limits: bool = False, outbox_limits: Limits = FAST,
-                       agents_language: str = "en", **sandbox_options: Any) -> AsyncIterator[Desk]:
+async def open_harness(
+    redis_url: str,
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
+    *,
+    sandbox_limits: bool = False,
+    outbox_limits: Limits = FAST,
+    agents_language: str = "en",
+    **sandbox_options: Any,
+) -> AsyncIterator[Desk]:
     """Start a sandbox and the bot against it; stop both afterwards."""
     sandbox = Sandbox(token=TOKEN, limits_enabled=sandbox_limits, **sandbox_options)
     await sandbox.start()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
-        redis_url=redis_url, redis_namespace=namespace, data_dir=tmp_path, runtime=runtime_kind,
-        agents_chat_id=AGENTS_CHAT, agent_ids=[AGENT_ANA, AGENT_BRUNO], supervisor_ids=[SUPERVISOR],
-        manager_chat_ids=[MANAGER_CHAT], customers_file=DEMO_DIR / "customers.csv",
+        redis_url=redis_url,
+        redis_namespace=namespace,
+        data_dir=tmp_path,
+        runtime=runtime_kind,
+        agents_chat_id=AGENTS_CHAT,
+        agent_ids=[AGENT_ANA, AGENT_BRUNO],
+        supervisor_ids=[SUPERVISOR],
+        manager_chat_ids=[MANAGER_CHAT],
+        customers_file=DEMO_DIR / "customers.csv",
         agents_language=agents_language,
     )
     api = SandboxClient(sandbox.base_url)
-    await api.create_chat(AGENTS_CHAT, title="Agents", members=[
-        {"user": user(AGENT_ANA, "Ana"), "status": "member"},
-        {"user": user(AGENT_BRUNO, "Bruno"), "status": "member"},
-    ])
+    await api.create_chat(
+        AGENTS_CHAT,
+        title="Agents",
+        members=[
+            {"user": user(AGENT_ANA, "Ana"), "status": "member"},
+            {"user": user(AGENT_BRUNO, "Bruno"), "status": "member"},
+        ],
+    )
     try:
         async with start_bot(settings, TOKEN, sandbox.base_url, outbox_limits) as bot:
             polling = asyncio.create_task(bot.runtime.run_polling(bot.dispatcher.handle))
@@ -121,8 +165,9 @@ async def open_harness(redis_url: str, namespace: str, runtime_kind: str, tmp_pa
 
 
 @pytest.fixture
-async def desk(redis: Redis, redis_url: str, namespace: str, runtime_kind: str,
-               tmp_path: Path) -> AsyncIterator[Desk]:
+async def desk(
+    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+) -> AsyncIterator[Desk]:
     """The bot with English agent texts, limits off (the `redis` fixture cleans the namespace)."""
     async for harness in open_harness(redis_url, namespace, runtime_kind, tmp_path):
         yield harness

@@ -14,16 +14,30 @@ from bot.sandbox.ratelimit import RateLimits
 from tests.e2e.conftest import AGENTS_CHAT, FAST, Desk, open_harness, user
 
 SUBSCRIBERS = 20
-SANDBOX_LIMITS = RateLimits(overall_per_second=20, overall_burst=4, group_per_minute=600, group_burst=3,
-                            private_per_second=2, private_burst=1)
+SANDBOX_LIMITS = RateLimits(
+    overall_per_second=20,
+    overall_burst=4,
+    group_per_minute=600,
+    group_burst=3,
+    private_per_second=2,
+    private_burst=1,
+)
 
 
 @pytest.fixture
-async def stormy_desk(redis: Redis, redis_url: str, namespace: str, runtime_kind: str,
-                      tmp_path: Path) -> AsyncIterator[Desk]:
+async def stormy_desk(
+    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+) -> AsyncIterator[Desk]:
     """Sandbox limits on and tight; the outbox deliberately looser, so 429s happen."""
-    async for harness in open_harness(redis_url, namespace, runtime_kind, tmp_path, sandbox_limits=True,
-                                      outbox_limits=FAST, limits=SANDBOX_LIMITS):
+    async for harness in open_harness(
+        redis_url,
+        namespace,
+        runtime_kind,
+        tmp_path,
+        sandbox_limits=True,
+        outbox_limits=FAST,
+        limits=SANDBOX_LIMITS,
+    ):
         yield harness
 
 
@@ -33,9 +47,9 @@ async def test_429_storm_loses_and_duplicates_nothing(stormy_desk: Desk) -> None
     await asyncio.gather(*(desk.say(person, "nenhum canal funciona, caiu tudo") for person in people))
 
     for person in people:
-        await desk.expect(person["id"], "Abri o chamado", timeout=60)
+        await desk.expect(person["id"], "Abri o chamado", within=60)
     for number in range(1, SUBSCRIBERS + 1):
-        await desk.card(number, timeout=60)
+        await desk.card(number, within=60)
 
     stats = await desk.api.stats()
     assert stats["throttled_429"] > 0, "the storm should have provoked 429s"
@@ -44,4 +58,5 @@ async def test_429_storm_loses_and_duplicates_nothing(stormy_desk: Desk) -> None
         assert len(acks) == 1
     cards = [m for m in await desk.bot_messages(AGENTS_CHAT) if "reply_markup" in m]
     assert sorted(int(m["text"].split("#", 1)[1].split()[0].rstrip("<")) for m in cards) == list(
-        range(1, SUBSCRIBERS + 1))
+        range(1, SUBSCRIBERS + 1)
+    )

@@ -13,8 +13,15 @@ from escalation.store import IllegalTransition, TicketStore
 TIMEZONE = "America/Sao_Paulo"
 
 
-def race(redis_url: str, namespace: str, numbers: list[int], claimers: int, agent_base: int,
-         barrier: Barrier, results: Queue) -> None:
+def race(
+    redis_url: str,
+    namespace: str,
+    numbers: list[int],
+    claimers: int,
+    agent_base: int,
+    barrier: Barrier,
+    results: Queue,
+) -> None:
     """For each ticket, wait at the barrier, then fire `claimers` concurrent claims; put the winners."""
 
     async def main() -> list[list[int]]:

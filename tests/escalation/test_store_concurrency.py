@@ -15,7 +15,9 @@ ROUNDS = 20
 CLAIMERS = 50
 
 
-async def test_fifty_concurrent_claimers_in_one_process_one_winner(store: TicketStore, policy: Policy) -> None:
+async def test_fifty_concurrent_claimers_in_one_process_one_winner(
+    store: TicketStore, policy: Policy
+) -> None:
     for round_number in range(ROUNDS):
         ticket = (await report(store, policy, customer(1000 + round_number))).ticket
 
@@ -41,8 +43,10 @@ async def test_claimers_in_two_os_processes_one_winner(
     barrier = context.Barrier(2)
     half = CLAIMERS // 2
     queue = context.Queue()
-    processes = [context.Process(target=race, args=(redis_url, namespace, numbers, half, base, barrier, queue))
-                 for base in (10_000, 20_000)]
+    processes = [
+        context.Process(target=race, args=(redis_url, namespace, numbers, half, base, barrier, queue))
+        for base in (10_000, 20_000)
+    ]
     for process in processes:
         process.start()
     results = [queue.get(timeout=120)[1] for _ in processes]
@@ -57,7 +61,9 @@ async def test_claimers_in_two_os_processes_one_winner(
         assert len(claims) == 1
 
 
-async def test_concurrent_messages_from_one_customer_make_one_ticket(store: TicketStore, policy: Policy) -> None:
+async def test_concurrent_messages_from_one_customer_make_one_ticket(
+    store: TicketStore, policy: Policy
+) -> None:
     who = customer(7)
     submissions = await asyncio.gather(*(report(store, policy, who, f"msg {i}") for i in range(30)))
     assert len({s.ticket.number for s in submissions}) == 1

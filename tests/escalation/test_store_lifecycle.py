@@ -13,7 +13,9 @@ from tests.escalation.factories import customer, report
 AGENT, OTHER_AGENT = 9001, 9002
 
 
-async def test_premium_total_outage_opens_p1_ticket_first_in_queue(store: TicketStore, policy: Policy) -> None:
+async def test_premium_total_outage_opens_p1_ticket_first_in_queue(
+    store: TicketStore, policy: Policy
+) -> None:
     basic = await report(store, policy, customer(1, Tier.BASIC))
     premium = await report(store, policy, customer(2, Tier.PREMIUM))
 
@@ -119,7 +121,10 @@ async def test_message_within_reopen_window_reopens_else_new_ticket(
     clock.advance(3600)
     reopened = await report(store, policy, who, "voltou a cair")
     assert (reopened.outcome, reopened.ticket.number, reopened.ticket.state) == (
-        Outcome.REOPENED, number, State.OPEN)
+        Outcome.REOPENED,
+        number,
+        State.OPEN,
+    )
     assert reopened.ticket.assignee is None
 
     await store.resolve(number, AGENT)

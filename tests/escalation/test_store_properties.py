@@ -26,10 +26,16 @@ from tests.escalation.factories import customer, report
 
 CUSTOMERS = st.integers(min_value=1, max_value=4)
 AGENTS = st.sampled_from([9001, 9002])
-SITUATIONS = st.sampled_from([
-    (Intent.OUTAGE, Impact.TOTAL), (Intent.OUTAGE, Impact.PARTIAL), (Intent.CANCEL, None),
-    (Intent.BILLING, None), (Intent.HUMAN, None), (Intent.FAQ, None),
-])
+SITUATIONS = st.sampled_from(
+    [
+        (Intent.OUTAGE, Impact.TOTAL),
+        (Intent.OUTAGE, Impact.PARTIAL),
+        (Intent.CANCEL, None),
+        (Intent.BILLING, None),
+        (Intent.HUMAN, None),
+        (Intent.FAQ, None),
+    ]
+)
 TIERS = st.sampled_from([None, Tier.BASIC, Tier.STANDARD, Tier.PREMIUM])
 
 
@@ -71,9 +77,12 @@ class DeskMachine(RuleBasedStateMachine):
         return known[index % len(known)]
 
     @rule(cid=CUSTOMERS, situation=SITUATIONS, tier=TIERS, urgent=st.booleans())
-    def message(self, cid: int, situation: tuple[Intent, Impact | None], tier: Tier | None, urgent: bool) -> None:
-        submission = self.run(report(self.store, self.policy, customer(cid, tier), "msg", *situation,
-                                     urgent=urgent))
+    def message(
+        self, cid: int, situation: tuple[Intent, Impact | None], tier: Tier | None, urgent: bool
+    ) -> None:
+        submission = self.run(
+            report(self.store, self.policy, customer(cid, tier), "msg", *situation, urgent=urgent)
+        )
         self.transitions[submission.ticket.number] += 1
 
     @rule(index=st.integers(0, 20), agent=AGENTS)
@@ -162,5 +171,12 @@ class DeskMachine(RuleBasedStateMachine):
 def test_store_invariants_hold_for_random_operation_sequences(redis_url: str, policy: Policy) -> None:
     DeskMachine.redis_url = redis_url
     DeskMachine.policy = policy
-    run_state_machine_as_test(DeskMachine, settings=settings(
-        max_examples=40, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]))
+    run_state_machine_as_test(
+        DeskMachine,
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
