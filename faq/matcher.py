@@ -1,19 +1,32 @@
 """FAQ matching that knows when it is unsure: answer, suggest up to three entries, or abstain.
 
-Every phrasing in the knowledge base is reduced once, at construction, to its content terms
-(`faq.terms`), each weighted by how rare it is across entries (IDF). A message is reduced the same
-way; each of its terms is mapped onto the knowledge base's vocabulary exactly, by prefix, or by
-edit distance (rapidfuzz `process.cdist` against the preprocessed vocabulary, so typos cost one
-vectorised call). A phrasing scores the harmonic mean of
+At construction every question of the knowledge base is reduced to its content terms
+(`faq.terms`: normalised, stop words dropped, lightly stemmed, synonyms of pt/en/es mapped onto
+one representative by `faq.synonyms`), and every term is weighted by how rare it is across
+entries (IDF). A message is reduced the same way; each of its terms is then mapped onto the
+vocabulary exactly, by prefix ("config" -> "configur") or by edit distance (rapidfuzz
+`process.cdist` of the unknown terms against the preprocessed vocabulary: one vectorised call,
+one typo in 6+ letters, two in 9+).
 
-* recall: how much of the message's weight it explains (a message about something the knowledge
-  base never mentions, e.g. "qual a capital da França", explains nothing and scores 0), and
-* precision: how much of the phrasing's weight the message touches (so "canal?" alone does not
-  claim the whole "channel list" entry).
+An entry is scored by the harmonic mean of
 
-An entry scores its best phrasing, slightly preferring the message's language. The top entry is
-answered only when it scores high and clearly ahead of the runner-up; close entries are offered
-as suggestions; otherwise the matcher abstains and the question becomes a FAQ gap.
+* recall: how much of the message's weight the entry explains, over all its questions (and, at
+  half weight, its answer). Words the knowledge base never uses count against it at the weight
+  of a term rarer than any known one, so "qual a capital da França" or "qual o telefone da
+  pizzaria" explain little and abstain, and
+* precision: how much of its best question's weight the message touches, so a lone "canal?"
+  does not claim the "channel list" entry outright. Questions lighter than one rare word are
+  weighed as that word, so a two-word phrasing in another language cannot win on a generic term.
+
+The leading entries are then re-weighed by how closely the message reads like their closest
+question (rapidfuzz `token_sort_ratio`), which breaks ties between entries sharing words.
+
+Decision, with thresholds tuned on tests/faq/data/faq_queries.jsonl (98 labelled questions with
+typos and other words, 24 out-of-scope) to never answer wrongly rather than to answer often:
+answer when the top entry scores >= 0.50, explains >= 70% of the message and leads the runner-up
+by >= 0.10; suggest the (up to three) entries scoring >= 0.40 that explain >= 50% of it;
+otherwise abstain. Recall is the gate that keeps out-of-scope questions out: none of them
+reaches 50%, while in-scope questions with a stray word still do.
 """
 
 from __future__ import annotations
@@ -22,6 +35,7 @@ import bisect
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -31,14 +45,16 @@ from rapidfuzz.distance import OSA
 
 from faq.knowledge import KnowledgeBase
 from faq.normalize import normalize, tokens
-from faq.terms import content_terms, terms_of
+from faq.synonyms import load_synonyms
+from faq.terms import terms_of
 
 ANSWER_THRESHOLD = 0.50
 ANSWER_MARGIN = 0.10
 ANSWER_RECALL = 0.7
-SUGGEST_THRESHOLD = 0.45
+SUGGEST_THRESHOLD = 0.40
 SUGGEST_RECALL = 0.5
 MAX_SUGGESTIONS = 3
+ANSWER_EVIDENCE = 0.5
 OTHER_LANGUAGE_FACTOR = 0.92
 PREFIX_SIMILARITY = 0.85
 TYPO_SIMILARITY = (1.0, 0.9, 0.8)
@@ -48,6 +64,7 @@ SURFACE_WEIGHT = 0.2
 _MIN_PREFIX = 5
 _MIN_TYPO_ONE = 6
 _MIN_TYPO_TWO = 9
+SYNONYMS = load_synonyms()
 
 
 class Outcome(StrEnum):
@@ -60,7 +77,11 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class FaqMatch:
-    """The matcher's verdict; `score` is the top entry's score in [0, 1] (0 when nothing matched)."""
+    """The matcher's verdict; `score` is the top entry's score in [0, 1] (0 when nothing matched).
+
+    `ranked` keeps the leading entries as (id, score, recall) so callers and tests can see how
+    close the alternatives were.
+    """
 
     outcome: Outcome
     entry_id: str | None
@@ -73,6 +94,14 @@ NO_MATCH = FaqMatch(Outcome.NONE, None, (), 0.0)
 
 
 @dataclass(frozen=True, slots=True)
+class _Phrasing:
+    entry: int
+    lang: str
+    surface: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Ranked:
     entry_id: str
     score: float
@@ -82,41 +111,68 @@ class _Ranked:
 class FaqMatcher:
     """Matches messages against one knowledge base; build once, call `match` per message."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, synonyms: Mapping[str, str] | None = None) -> None:
         self.kb = kb
+        self._synonyms = SYNONYMS if synonyms is None else synonyms
         self._ids = [entry.id for entry in kb]
-        parsed: list[tuple[int, str, str, list[str]]] = []
-        document_frequency: dict[str, set[int]] = defaultdict(set)
+        self._entry_count = len(kb)
+        phrasings, evidence = self._read(kb)
+        self._idf = {term: self._rarity(entries) for term, entries in evidence.items()}
+        self._unknown_idf = math.log(1 + 2 * max(self._entry_count, 1))
+        self._entries_of = {
+            term: (np.fromiter(entries, dtype=np.int64), np.fromiter(entries.values(), dtype=float))
+            for term, entries in evidence.items()
+        }
+        self._index(phrasings)
+
+    def _read(self, kb: KnowledgeBase) -> tuple[list[_Phrasing], dict[str, dict[int, float]]]:
+        """Every question with its terms, and for each term the entries it is evidence for.
+
+        A term in an entry's questions is full evidence for it; a term only in its answer is
+        half ("aceita pix?" against an entry asking about payment methods whose answer says Pix).
+        """
+        phrasings: list[_Phrasing] = []
+        evidence: dict[str, dict[int, float]] = defaultdict(dict)
         for index, entry in enumerate(kb):
+            for answer in entry.answers.values():
+                for term in self._terms(tokens(answer)):
+                    evidence[term][index] = ANSWER_EVIDENCE
             for lang, questions in entry.questions.items():
                 for question in questions:
-                    terms = content_terms(question)
+                    terms = self._terms(tokens(question))
                     if terms:
-                        parsed.append((index, lang, normalize(question), terms))
+                        phrasings.append(_Phrasing(index, lang, normalize(question), tuple(terms)))
                         for term in terms:
-                            document_frequency[term].add(index)
-        count = max(len(kb), 1)
-        self._idf = {term: math.log(1 + count / len(entries)) for term, entries in document_frequency.items()}
-        self._unknown_idf = math.log(1 + 2 * count)
-        self._entries_of = {
-            term: np.fromiter(sorted(entries), dtype=np.int64) for term, entries in document_frequency.items()
-        }
+                            evidence[term][index] = 1.0
+        return phrasings, evidence
+
+    def _rarity(self, entries: dict[int, float]) -> float:
+        """IDF over the entries whose questions use the term (or whose answers do, if none)."""
+        in_questions = sum(weight == 1.0 for weight in entries.values())
+        return math.log(1 + max(self._entry_count, 1) / (in_questions or len(entries)))
+
+    def _index(self, phrasings: list[_Phrasing]) -> None:
+        """Postings, per-question arrays for the vectorised ranking, and the lookup vocabulary."""
         postings: dict[str, list[int]] = defaultdict(list)
         self._aliases: dict[str, tuple[str, ...]] = {}
         self._surfaces: dict[int, list[str]] = defaultdict(list)
-        for position, (index, _, surface, terms) in enumerate(parsed):
-            for term in terms:
+        for position, phrasing in enumerate(phrasings):
+            for term in phrasing.terms:
                 postings[term].append(position)
-            for first, second in itertools.pairwise(terms):
+            for first, second in itertools.pairwise(phrasing.terms):
                 self._aliases.setdefault(first + second, (first, second))
-            self._surfaces[index].append(surface)
+            self._surfaces[phrasing.entry].append(phrasing.surface)
         self._aliases.update({term: (term,) for term in self._idf})
+        for surface, representative in self._synonyms.items():
+            if representative in self._idf:
+                self._aliases.setdefault(surface, (representative,))
         self._postings = {term: np.array(positions, dtype=np.int64) for term, positions in postings.items()}
-        self._phrasing_entry = np.array([index for index, _, _, _ in parsed], dtype=np.int64)
-        self._phrasing_lang = np.array([lang for _, lang, _, _ in parsed], dtype=object)
-        self._phrasing_weight = np.array([sum(self._idf[term] for term in terms) for *_, terms in parsed])
-        self._entry_count = len(kb)
-        self._vocabulary = sorted(self._idf)
+        self._phrasing_entry = np.array([phrasing.entry for phrasing in phrasings], dtype=np.int64)
+        self._phrasing_lang = np.array([phrasing.lang for phrasing in phrasings], dtype=object)
+        weights = np.array([sum(self._idf[term] for term in phrasing.terms) for phrasing in phrasings])
+        self._phrasing_weight = np.maximum(weights, self._unknown_idf)
+        self._known = {key for key, terms in self._aliases.items() if len(terms) == 1}
+        self._vocabulary = sorted(self._known)
 
     def match(self, text: str, lang: str) -> FaqMatch:
         """Answer, suggestions or abstention for `text`, preferring phrasings in `lang`."""
@@ -124,7 +180,7 @@ class FaqMatcher:
 
     def match_words(self, words: list[str], lang: str) -> FaqMatch:
         """`match` for a message already split into normalised words (`faq.normalize.tokens`)."""
-        terms = terms_of(words)[:MAX_QUERY_TERMS]
+        terms = self._terms(words)[:MAX_QUERY_TERMS]
         total = 0.0
         matched: dict[str, float] = {}
         for key, similarity in self._resolve(terms):
@@ -135,7 +191,11 @@ class FaqMatcher:
         if not matched:
             return NO_MATCH
         ranked = self._rank(matched, total, lang)
-        return _decide(self._rerank(ranked, " ".join(words)))
+        return _decide(self._rerank(ranked, " ".join(words))) if ranked else NO_MATCH
+
+    def _terms(self, words: list[str]) -> list[str]:
+        """Content terms with synonyms mapped onto their group's representative, without repeats."""
+        return list(dict.fromkeys(self._synonyms.get(term, term) for term in terms_of(words)))
 
     def _rank(self, matched: dict[str, float], total: float, lang: str) -> list[tuple[int, float, float]]:
         """The leading entries by score: recall over all of an entry's phrasings, precision of its best.
@@ -147,8 +207,10 @@ class FaqMatcher:
         covered = np.zeros(len(self._phrasing_entry))
         for term, similarity in matched.items():
             idf = self._idf[term]
-            explained[self._entries_of[term]] += idf * similarity
-            covered[self._postings[term]] += idf
+            entries, weights = self._entries_of[term]
+            explained[entries] += idf * similarity * weights
+            if term in self._postings:
+                covered[self._postings[term]] += idf
         touched = np.flatnonzero(covered)
         precision = covered[touched] / self._phrasing_weight[touched]
         precision[self._phrasing_lang[touched] != lang] *= OTHER_LANGUAGE_FACTOR
@@ -188,6 +250,7 @@ class FaqMatcher:
         while position < len(terms):
             term = terms[position]
             joined = term + terms[position + 1] if position + 1 < len(terms) else ""
+            joined = self._synonyms.get(joined, joined)
             if joined in self._aliases:
                 resolved.append((joined, 1.0))
                 position += 1
@@ -202,6 +265,7 @@ class FaqMatcher:
         return resolved
 
     def _fuzzy(self, unknown: list[tuple[int, str]], resolved: list[tuple[str | None, float]]) -> None:
+        """Unknown terms resolved by prefix or by edit distance (same first letter), in place."""
         queries = [term for _, term in unknown]
         distances = process.cdist(
             queries, self._vocabulary, scorer=OSA.distance, score_cutoff=2, dtype=np.int32
@@ -228,7 +292,7 @@ class FaqMatcher:
         if at < len(self._vocabulary) and self._vocabulary[at].startswith(query):
             return self._vocabulary[at], PREFIX_SIMILARITY
         for end in range(len(query) - 1, _MIN_PREFIX - 1, -1):
-            if query[:end] in self._idf:
+            if query[:end] in self._known:
                 return query[:end], PREFIX_SIMILARITY
         return None, 0.0
 

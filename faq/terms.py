@@ -30,12 +30,13 @@ STOPWORDS: frozenset[str] = _words(
     "estao estava tem tenho temos tinha ter ha vai vou faz fazer faco fiz algum alguma alguem ",
     "duvida pergunta ajuda ajudar agora entao tipo coisa existe existem la lo le ver vejo vi ",
     "encontrar encontro acho achar olhar algo tudo beleza pessoal galera mano amigo amiga valeu ",
+    "antes depois ",
     # en
     "the a an of to in on at for with from by about and or but not no yes i you he she it we they ",
     "my your our their me us him her them is are was were be been am do does did have has had ",
     "can could will would should may might this that these those there here what which who whom ",
     "how where when why hi hello hey please thanks thank want wanted need know like get got ",
-    "any some just also its it s i m im ve ll d see find look put out something use send ",
+    "any some just also its it s i m im ve ll d see find look out something use send before after ",
     # es
     "el la los las lo un una unos unas del al en con para por sin sobre y o pero que si no mi mis ",
     "tu tus su sus yo usted ustedes nosotros es son esta estan estoy fue era hay tiene tienen ",

@@ -110,7 +110,7 @@ def test_unanswered_questions_are_recorded_as_gaps(policy: Policy, kb: Knowledge
     triage = Triage(policy, kb, gaps)
     triage.classify("vocês têm canal de pesca esportiva?", "pt")
     triage.classify("qual a capital da França?", "pt")
-    triage.classify("tienen peliculas?", "es")
+    triage.classify("instalar na tv?", "pt")
     triage.classify("como pago com pix?", "pt")
     triage.classify("caiu tudo", "pt")
     triage.classify("oi", "pt")
@@ -118,7 +118,7 @@ def test_unanswered_questions_are_recorded_as_gaps(policy: Policy, kb: Knowledge
     assert {gap.text for gap in gaps.top()} == {
         "vocês têm canal de pesca esportiva?",
         "qual a capital da França?",
-        "tienen peliculas?",
+        "instalar na tv?",
     }
 
 

@@ -1,0 +1,55 @@
+"""Synonyms let a sparse knowledge base meet the words customers actually use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from faq.knowledge import parse_knowledge_base
+from faq.matcher import FaqMatcher, Outcome
+from faq.synonyms import load_synonyms
+
+SPARSE = parse_knowledge_base(
+    {
+        "entries": [
+            {"id": "precos", "questions": {"pt": ["Quais são os preços?"]}, "answer": {"pt": "R$ 30."}},
+            {"id": "teste", "questions": {"pt": ["Vocês têm teste grátis?"]}, "answer": {"pt": "Sim."}},
+            {
+                "id": "pagamento",
+                "questions": {"pt": ["Quais formas de pagamento vocês aceitam?"]},
+                "answer": {"pt": "Pix e cartão."},
+            },
+            {"id": "legendas", "questions": {"pt": ["Como ativar legendas?"]}, "answer": {"pt": "No menu."}},
+        ]
+    }
+)
+
+
+def test_the_packaged_groups_map_words_onto_one_representative() -> None:
+    synonyms = load_synonyms()
+    assert synonyms["valor"] == synonyms["cost"] == synonyms["cuest"] == "prec"
+    assert "prec" not in synonyms
+
+
+def test_a_custom_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "synonyms.yaml"
+    path.write_text("groups:\n  - [globo, globinho]\n", encoding="utf-8")
+    assert load_synonyms(path) == {"globinh": "glob"}
+
+
+def test_other_words_for_the_same_thing_find_the_entry() -> None:
+    matcher = FaqMatcher(SPARSE)
+    assert matcher.match("qual o valor?", "pt").entry_id == "precos"
+    assert matcher.match("¿cuánto cuesta?", "es").entry_id == "precos"
+    assert matcher.match("do you have a free trial?", "en").entry_id == "teste"
+    assert matcher.match("como coloco legenda?", "pt").entry_id == "legendas"
+
+
+def test_without_synonyms_the_same_questions_are_missed() -> None:
+    matcher = FaqMatcher(SPARSE, synonyms={})
+    assert matcher.match("qual o valor?", "pt").outcome is Outcome.NONE
+
+
+def test_an_answer_word_is_weaker_evidence_than_a_question_word() -> None:
+    result = FaqMatcher(SPARSE).match("aceita pix?", "pt")
+    assert result.outcome is Outcome.SUGGEST
+    assert result.suggestions == ("pagamento",)
