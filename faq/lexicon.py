@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from escalation.policy import Policy
+from escalation.policy import Policy, PolicyError
 from faq.normalize import normalize, squeeze
 
 CATEGORIES = (
@@ -44,8 +44,11 @@ _MIN_FUZZY_PREFIX = 7
 _MEMO_LIMIT = 50_000
 
 
-class LexiconError(Exception):
-    """A lexicon in the policy is unusable; the message names the language, category and phrase."""
+class LexiconError(PolicyError):
+    """A lexicon in the policy is unusable; the message names the language, category and phrase.
+
+    A PolicyError, so every command that loads the policy reports it as one line.
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ uses, so what triage predicts is what a ticket gets.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from faq.normalize import tokens
 from faq.source import KnowledgeFile
 
 MAX_TEXT = 4000
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +134,17 @@ class Triage:
             answer=_answer(matcher, faq, language) if answered else None,
         )
         unanswered = reading.intent is Intent.FAQ or (reading.intent is Intent.UNKNOWN and reading.asks)
-        if self._gaps and unanswered and not answered:
-            self._gaps.record(text, language)
+        if self._gaps is not None and unanswered and not answered:
+            _record_gap(self._gaps, text, language)
         return result
+
+
+def _record_gap(gaps: GapRecorder, text: str, language: str) -> None:
+    """Count a FAQ gap; a failing recorder is logged, never allowed to break triage."""
+    try:
+        gaps.record(text, language)
+    except Exception:
+        log.exception("could not record a FAQ gap")
 
 
 def _answer(matcher: FaqMatcher, faq: FaqMatch, lang: str) -> str | None:

@@ -18,7 +18,6 @@ from bot.cli import CommandError
 from escalation.domain import Tier
 from faq.knowledge import KnowledgeBaseError
 from faq.language import LANGUAGES, parse_language
-from faq.lexicon import LexiconError
 from faq.triage import Triage
 
 
@@ -49,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("triage: give either TEXT or --jsonl")
     try:
         triage = Triage.from_files(args.faq, args.policy or os.environ.get("POLICY_FILE") or None)
-    except (KnowledgeBaseError, LexiconError) as exc:
+    except KnowledgeBaseError as exc:
         raise CommandError(str(exc)) from None
     default_tier = Tier(args.plan) if args.plan else None
     if not args.jsonl:

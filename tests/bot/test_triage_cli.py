@@ -174,3 +174,14 @@ def test_the_installed_command_runs_without_redis_or_network(tmp_path: Path) -> 
     assert (results[0]["impact"], results[0]["priority"]) == ("total", "P2")
     assert (results[1]["impact"], results[1]["priority"]) == ("partial", "P2")
     assert "error" in results[2]
+
+
+def test_a_bad_lexicon_in_the_policy_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    policy_text = (Path(__file__).resolve().parents[2] / "escalation" / "policy.yaml").read_text(
+        encoding="utf-8"
+    )
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(policy_text.replace("\n    outage:\n", "\n    outgae:\n", 1), encoding="utf-8")
+    code, out, err = triage(capsys, "caiu tudo", "--policy", str(policy))
+    assert (code, out) == (1, "")
+    assert "lexicons.pt.outgae: unknown category" in err and err.count("\n") == 1

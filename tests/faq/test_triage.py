@@ -200,3 +200,16 @@ def test_classify_never_crashes_and_stays_well_formed(
 )
 def test_huge_and_strange_messages_are_handled(triage: Triage, text: str) -> None:
     check_well_formed(triage, text, None, None)
+
+
+class BrokenRecorder:
+    def record(self, text: str, lang: str) -> None:
+        raise ConnectionError("redis is down")
+
+
+def test_a_failing_gap_recorder_does_not_break_triage(
+    policy: Policy, kb: KnowledgeBase, caplog: pytest.LogCaptureFixture
+) -> None:
+    triage = Triage(policy, kb, BrokenRecorder())
+    assert triage.classify("vocês têm canal de pesca esportiva?", "pt").intent is Intent.FAQ
+    assert "could not record a FAQ gap" in caplog.text
