@@ -97,9 +97,11 @@ class SandboxClient:
         reply_to_message_id: int | None = None,
         message_thread_id: int | None = None,
     ) -> dict[str, Any]:
-        """A user writes (text, contact or photo); returns `{"message_id", "update_id"}`.
+        """A user writes (text, contact or photo); returns `{"message_id", "update_id", ...}`.
 
-        No `chat` means the user's private chat; an int names a known chat by id.
+        No `chat` means the user's private chat; an int names a known chat by id. A text over 4096
+        characters becomes several messages (as Telegram apps send it); the ids are the last one's,
+        and `message_ids` / `update_ids` list them all.
         """
         body: dict[str, Any] = {"user": user_spec(user)}
         optional = {
@@ -121,9 +123,15 @@ class SandboxClient:
         result = await self._call("POST", "/callbacks", json=body)
         return str(result["callback_query_id"])
 
-    async def callback(self, callback_query_id: str) -> dict[str, Any]:
-        """How the bot answered a press: `{"answered", "text", "show_alert", "url"}`."""
-        result: dict[str, Any] = await self._call("GET", f"/callbacks/{callback_query_id}")
+    async def callback(self, callback_query_id: str, *, wait: float = 5.0) -> dict[str, Any]:
+        """How the bot answered a press: `{"answered", "text", "show_alert", "url"}`.
+
+        Waits up to `wait` seconds for the answer (returning as soon as it comes), since a press is
+        handled asynchronously; pass wait=0 to read the state as it is.
+        """
+        result: dict[str, Any] = await self._call(
+            "GET", f"/callbacks/{callback_query_id}", params={"wait": wait}
+        )
         return result
 
     async def changes(

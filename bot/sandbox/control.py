@@ -23,7 +23,7 @@ from PIL import Image
 from bot.sandbox import types
 from bot.sandbox.core import Core
 from bot.sandbox.errors import BotApiError
-from bot.sandbox.formatting import format_text
+from bot.sandbox.formatting import format_text, split_long_text
 from bot.sandbox.state import MEMBER_STATUSES, PRESENT_STATUSES, Chat, User
 
 PREFIX = "/sandbox/api"
@@ -80,6 +80,14 @@ def _optional_int(value: Any, name: str) -> int | None:
 
 def _path_int(request: web.Request, name: str) -> int:
     return _int(request.match_info[name], name)
+
+
+def _wait_seconds(request: web.Request) -> float:
+    """The `wait` query parameter of long-polling reads, capped at MAX_WAIT_S."""
+    try:
+        return min(max(float(request.query.get("wait") or 0), 0.0), MAX_WAIT_S)
+    except ValueError:
+        raise ControlError(400, "wait must be a number of seconds") from None
 
 
 class ControlRoutes:
@@ -219,12 +227,16 @@ class ControlRoutes:
     # -- what users do --------------------------------------------------------------------------------
 
     async def post_message(self, request: web.Request) -> web.Response:
-        """POST /messages: a user's message (text, contact or photo) in a chat, queued for the bot."""
+        """POST /messages: a user's message (text, contact or photo) in a chat, queued for the bot.
+
+        A text over 4096 characters arrives as several messages, as Telegram apps send it; the answer
+        names the last one, and lists all under `message_ids` / `update_ids`.
+        """
         body = await _body(request)
         world = self.core.world
         user = self._user(body.get("user"))
         chat = self._chat(body.get("chat"), user)
-        content = self._content(body, user)
+        contents = self._contents(body, user)
         reply_to = None
         if body.get("reply_to_message_id") is not None:
             reply_to = chat.message(_int(body["reply_to_message_id"], "reply_to_message_id"))
@@ -235,11 +247,22 @@ class ControlRoutes:
             raise ControlError(400, "message_thread_id: no such forum topic in the chat")
         if chat.type == "private" and user.id in world.blocked:
             self._set_blocked(user, False)
-        message = world.add_message(chat, user, content, thread_id=thread, reply_to=reply_to)
-        update_id = self.core.queue.push("message", message)
-        return web.json_response({"message_id": message["message_id"], "update_id": update_id})
+        message_ids, update_ids = [], []
+        for content in contents:
+            message = world.add_message(chat, user, content, thread_id=thread, reply_to=reply_to)
+            reply_to = None
+            message_ids.append(message["message_id"])
+            update_ids.append(self.core.queue.push("message", message))
+        return web.json_response(
+            {
+                "message_id": message_ids[-1],
+                "update_id": update_ids[-1],
+                "message_ids": message_ids,
+                "update_ids": update_ids,
+            }
+        )
 
-    def _content(self, body: dict[str, Any], user: User) -> dict[str, Any]:
+    def _contents(self, body: dict[str, Any], user: User) -> list[dict[str, Any]]:
         """One kind of content per message, as Telegram has: a photo (with caption), a contact or text."""
         if body.get("photo") is not None:
             content: dict[str, Any] = {"photo": self.core.files.add_photo(self._photo_bytes(body["photo"]))}
@@ -249,12 +272,15 @@ class ControlRoutes:
                 content["caption"] = caption
                 if entities:
                     content["caption_entities"] = entities
-            return content
+            return [content]
         if body.get("contact") is not None:
-            return {"contact": self._contact(body["contact"], user)}
+            return [{"contact": self._contact(body["contact"], user)}]
         if body.get("text") is not None:
-            text, entities = format_text(str(body["text"]), None, None)
-            return {"text": text, "entities": entities} if entities else {"text": text}
+            contents = []
+            for part in split_long_text(str(body["text"])) or [""]:
+                text, entities = format_text(part, None, None)
+                contents.append({"text": text, "entities": entities} if entities else {"text": text})
+            return contents
         raise ControlError(400, "a message needs text, contact or photo")
 
     @staticmethod
@@ -325,10 +351,18 @@ class ControlRoutes:
         return web.json_response({"callback_query_id": record.id, "update_id": update_id})
 
     async def get_callback(self, request: web.Request) -> web.Response:
-        """GET /callbacks/{id}: whether and how the bot answered the press."""
+        """GET /callbacks/{id}?wait=S: whether and how the bot answered the press.
+
+        With `wait`, an unanswered press is awaited up to S seconds (the answer returns at once).
+        """
         record = self.core.world.callbacks.get(request.match_info["callback_id"])
         if record is None:
             raise ControlError(404, "callback query not found")
+        deadline = time.monotonic() + _wait_seconds(request)
+        while (
+            not record.answered and not self.core.closing and (remaining := deadline - time.monotonic()) > 0
+        ):
+            await self.core.world.changed.wait(remaining)
         return web.json_response(
             {
                 "answered": record.answered,
@@ -350,11 +384,7 @@ class ControlRoutes:
         chat = self._known_chat(request)
         after = _optional_int(request.query.get("after"), "after")
         since = _optional_int(request.query.get("since"), "since")
-        try:
-            wait = min(max(float(request.query.get("wait") or 0), 0.0), MAX_WAIT_S)
-        except ValueError:
-            raise ControlError(400, "wait must be a number of seconds") from None
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + _wait_seconds(request)
         while True:
             messages = [
                 stored.data

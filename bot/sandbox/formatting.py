@@ -22,7 +22,7 @@ MAX_CAPTION_LENGTH = 1024
 TRIMMED = " \t\r\n"
 
 AUTO_PATTERNS = (
-    ("bot_command", re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/@])")),
+    ("bot_command", re.compile(r"(?<![\w/@<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/@<>])")),
     ("url", re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")),
     ("email", re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?!\w)")),
     ("mention", re.compile(r"(?<![\w@/.])@[A-Za-z0-9_]{4,32}(?![\w@])")),
@@ -116,3 +116,24 @@ def format_text(
     elif utf16_len(text) > MAX_TEXT_LENGTH:
         raise bad_request("message is too long")
     return text, detect_entities(text, parsed)
+
+
+def split_long_text(text: str, limit: int = MAX_TEXT_LENGTH) -> list[str]:
+    """Cut a user's long text as Telegram apps do before sending it: parts of at most `limit` UTF-16
+    code units, cut at the last newline or space of a part when there is one.
+
+    A user can never send more than 4096 characters in one message; the apps send several.
+    """
+    parts: list[str] = []
+    rest = text
+    while utf16_len(rest) > limit:
+        units, cut = 0, 0
+        while units + utf16_len(rest[cut]) <= limit:
+            units += utf16_len(rest[cut])
+            cut += 1
+        space = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
+        cut = space if space > 0 else cut
+        parts.append(rest[:cut])
+        rest = rest[cut:]
+    parts.append(rest)
+    return [part for part in parts if part.strip(TRIMMED)]

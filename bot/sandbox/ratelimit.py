@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 GROUP_TYPES = frozenset({"group", "supergroup", "channel"})
+EPSILON = 1e-9  # refills are float sums: 30 x (1/30 s x 30/s) must make a whole token
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class TokenBucket:
     def wait_time(self, now: float) -> float:
         """Seconds until a token is available (0 when one is)."""
         self._refill(now)
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        return 0.0 if self.tokens >= 1 - EPSILON else (1 - self.tokens) / self.rate
 
     def take(self) -> None:
         """Spend a token; call only after wait_time returned 0."""

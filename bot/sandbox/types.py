@@ -3,7 +3,8 @@
 Field names, required fields and optional-field omission follow the official schema (Bot API 10.1):
 Telegram leaves out optional fields that are empty rather than sending null, and aiogram / PTB
 parse what we send into their own types, so a wrong name or a missing required field shows up as a
-parse failure in the framework tests.
+parse failure in the framework tests. One field is newer than that schema: Telegram (Bot API 10.3)
+sends `can_send_welcome_messages` for administrators, and aiogram 3.31 requires it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ ADMIN_RIGHTS = (
     "can_post_stories",
     "can_edit_stories",
     "can_delete_stories",
+    "can_send_welcome_messages",
     "can_pin_messages",
     "can_manage_topics",
 )
