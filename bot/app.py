@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from bot.desk import Desk, open_desk
 from bot.outbox import Limits, Outbox
 from bot.runtime import build_runtime
 from bot.runtime.base import Runtime
+from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import Sandbox
 from escalation.desk_state import DeskState
 from escalation.directory import CsvDirectory, CustomerDirectory
@@ -35,6 +37,7 @@ DEMO_AGENTS_CHAT = -1001000000001
 DEMO_AGENTS = (2001, 2002)
 DEMO_SUPERVISORS = (2003,)
 DEMO_MANAGER_CHAT = 3001
+DEMO_NAMES = {2001: "Ana (agent)", 2002: "Bruno (agent)", 2003: "Sofia (supervisor)"}
 
 
 def sandbox_defaults(settings: Settings) -> Settings:
@@ -115,6 +118,7 @@ async def serve(settings: Settings) -> None:
         settings = sandbox_defaults(settings)
         sandbox = Sandbox(token=DEMO_TOKEN)
         await sandbox.start("127.0.0.1", settings.sandbox_port)
+        await _create_demo_chats(sandbox, settings)
         token, api_url = DEMO_TOKEN, sandbox.base_url
     else:
         assert settings.bot_token is not None
@@ -137,6 +141,17 @@ async def serve(settings: Settings) -> None:
                 await sandbox.stop()
 
 
+async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
+    """The demo's agents' group, with the demo agents and supervisor as members."""
+    assert settings.agents_chat_id is not None
+    names = {**dict.fromkeys(settings.agent_ids, "Agent"),
+             **dict.fromkeys(settings.supervisor_ids, "Supervisor")}
+    members = [{"user": {"id": uid, "first_name": DEMO_NAMES.get(uid, f"{role} {uid}")}, "status": "member"}
+               for uid, role in names.items()]
+    async with SandboxClient(sandbox.base_url) as api:
+        await api.create_chat(settings.agents_chat_id, title="Agents on call", members=members)
+
+
 def _announce_sandbox(sandbox: Sandbox, settings: Settings, bot_name: str) -> None:
     base = sandbox.base_url
     print(
@@ -156,9 +171,21 @@ def _announce_sandbox(sandbox: Sandbox, settings: Settings, bot_name: str) -> No
 
 
 def run(settings: Settings) -> int:
-    """Blocking entry point for `supportbot run`."""
-    try:
-        asyncio.run(serve(settings))
-    except KeyboardInterrupt:
+    """Blocking entry point for `supportbot run`: SIGTERM stops it as cleanly as Ctrl-C.
+
+    Without the handler a SIGTERM (systemd, docker stop, `timeout`) would kill the process
+    before the outbox drains and the embedded Redis saves and stops.
+    """
+
+    async def main() -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, task.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await serve(settings)
         log.info("stopped")
+
+    asyncio.run(main())
     return 0

@@ -30,7 +30,17 @@ class DeskActions:
         self.ctx = ctx
 
     async def refresh_card(self, ticket: Ticket) -> None:
-        """Post the ticket's card to the agents' group, or edit the one already there."""
+        """Post the ticket's card to the agents' group, or edit the one already there.
+
+        A card that cannot be posted (a wrong AGENTS_CHAT_ID, the bot removed from the group) is
+        logged and tried again at the ticket's next change; it never fails the customer's flow.
+        """
+        try:
+            await self._refresh_card(ticket)
+        except TelegramError as exc:
+            log.error("card of %s could not be posted or edited: %s", ticket.label, exc)
+
+    async def _refresh_card(self, ticket: Ticket) -> None:
         chat = self.ctx.config.agents_chat_id
         if chat is None:
             return
