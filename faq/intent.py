@@ -74,13 +74,16 @@ def _reported_symptoms(found: dict[str, list[Hit]]) -> list[Hit]:
     "o pix não caiu" holds "caiu" and "problema na cobrança" holds "problema", but the billing
     phrase at (or right next to) them says what they are about. Where two symptom phrases
     overlap, the longer one says it better ("está fora de sincronia" is about sync, not down).
+    A negated degradation is the opposite of a report ("canais que não travam", "sem travar").
     """
     specific = [hit for category in _SPECIFIC for hit in found[category]]
     candidates = [
         hit
         for category in _SYMPTOMS
         for hit in found[category]
-        if not _near(hit, specific) and not _after_cue(hit, found["hypothetical"])
+        if not _near(hit, specific)
+        and not _after_cue(hit, found["hypothetical"])
+        and not (hit.category == "degraded" and _negated(hit, found["negation"]))
     ]
     return [hit for hit in candidates if not any(_outweighs(other, hit) for other in candidates)]
 
@@ -112,6 +115,10 @@ def _near(hit: Hit, others: Iterable[Hit]) -> bool:
 def _outweighs(other: Hit, hit: Hit) -> bool:
     overlapping = hit.start <= other.end and other.start <= hit.end
     return overlapping and other.category != hit.category and other.end - other.start > hit.end - hit.start
+
+
+def _negated(hit: Hit, negations: Iterable[Hit]) -> bool:
+    return any(negation.end == hit.start - 1 for negation in negations)
 
 
 def _after_cue(hit: Hit, cues: Iterable[Hit]) -> bool:

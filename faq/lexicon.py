@@ -24,6 +24,7 @@ CATEGORIES = (
     "scope_total",
     "scope_partial",
     "hypothetical",
+    "negation",
     "urgency",
     "live_event",
     "now",

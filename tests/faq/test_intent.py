@@ -48,9 +48,13 @@ def test_information_questions_mentioning_channels_or_signal_are_not_outages(rea
         "e se cair o sinal no meio do jogo?",
         "what should i do if the app is not working?",
         "¿qué hago si se cae la señal?",
+        "¿qué pasa si se corta la señal?",
+        "vocês tem canais que não travam?",
+        "tem canais de esporte em 4k sem travar?",
+        "the channels never freeze?",
     ],
 )
-def test_hypothetical_symptoms_are_questions_not_reports(read, text: str) -> None:
+def test_hypothetical_or_negated_symptoms_are_questions_not_reports(read, text: str) -> None:
     assert read(text).intent is not Intent.OUTAGE
 
 
@@ -88,6 +92,7 @@ def test_impact_follows_symptom_and_scope(read, text: str, impact: Impact) -> No
         ("boa noite", Intent.GREETING),
         ("boa noite, estou sem sinal", Intent.OUTAGE),
         ("asdfgh", Intent.UNKNOWN),
+        ("o canal não trava mas está sem som", Intent.OUTAGE),
     ],
 )
 def test_the_costliest_intent_to_miss_wins(read, text: str, intent: Intent) -> None:
