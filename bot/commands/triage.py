@@ -78,11 +78,11 @@ def _classify_line(
         return {"error": f"line {number}: `text` must be a non-empty string"}
     plan = item.get("plan")
     tier = default_tier
-    if plan is not None:
+    if plan not in (None, ""):
         tier = _tier(triage, plan)
         if tier is None:
             return {"error": f"line {number}: unknown plan {plan!r} (expected basic, standard or premium)"}
-    lang = item.get("lang")
+    lang = item.get("lang") or None
     if lang is not None and (not isinstance(lang, str) or parse_language(lang) is None):
         return {"error": f"line {number}: unknown lang {lang!r} (expected pt, en or es)"}
     return triage.classify(text, lang or default_lang, tier).to_json()
