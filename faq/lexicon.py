@@ -89,6 +89,11 @@ class Lexicon:
                     words, gaps = self._compile(phrase, f"lexicons.{lang}.{category}[{position}]")
                     self._starts.setdefault(words[0], []).append(len(self._phrases))
                     self._phrases.append(_Phrase(category, lang, phrase, words, gaps))
+        self._index_words()
+        self._memo: dict[str, dict[int, float]] = {}
+
+    def _index_words(self) -> None:
+        """Lookups from a message word to lexicon words: exact, by prefix, and the fuzzy candidates."""
         self._exact = {text: wid for (text, prefix), wid in self._word_ids.items() if not prefix}
         self._prefixes: dict[int, dict[str, int]] = {}
         for (text, prefix), wid in self._word_ids.items():
@@ -99,7 +104,6 @@ class Lexicon:
         ]
         self._head_sizes = sorted({len(text) + delta for text in self._prefix_texts for delta in (-1, 0, 1)})
         self._fuzzy_words = [text for text in self._exact if len(text) >= _MIN_TYPO_ONE]
-        self._memo: dict[str, dict[int, float]] = {}
 
     @classmethod
     def from_policy(cls, policy: Policy) -> Lexicon:
@@ -175,6 +179,8 @@ class Lexicon:
         return found
 
     def _fuzzy(self, word: str, found: dict[int, float]) -> None:
+        """Add lexicon words one typo from `word` (same first letter, not merely its plural) and
+        prefixes one typo from its start; a typo costs quality, not the match."""
         for text, distance, _ in process.extract(
             word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=2, limit=None
         ):
