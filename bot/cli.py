@@ -10,18 +10,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
+from bot.commands import CommandError
 from bot.config import SettingsError
 from escalation.directory import DirectoryError
 from escalation.policy import PolicyError
 
 COMMAND_MODULES = ("run", "tickets", "triage", "sandbox")
-
-
-class CommandError(Exception):
-    """An operator-facing failure: printed as one line on stderr, exit code 1."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader (`| head`) went away: stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Language = Literal["pt", "en", "es"]
@@ -86,10 +86,13 @@ class Settings(BaseSettings):
             raise ValueError("unknown time zone") from exc
         return value
 
-    @field_validator("bot_token", "webhook_secret", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _empty_is_none(cls, value: object) -> object:
-        return None if value == "" else value
+    def _empty_means_default(cls, data: object) -> object:
+        """`AGENTS_CHAT_ID=` in `.env` (as `.env.example` leaves it) means "use the default"."""
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if value != ""}
+        return data
 
     @property
     def sandbox_mode(self) -> bool:

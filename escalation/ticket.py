@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from escalation.domain import Impact, Intent, Priority, Reason, State, Tier
+from escalation.reasons import describe
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +117,17 @@ class Ticket:
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The documented JSON shape of a ticket (CLI `--json`, reports)."""
+        """The documented JSON shape of a ticket (CLI `--json`, reports).
+
+        `reasons` are phrases in the customer's language, as the customer was told them;
+        `reason_codes` are the stable codes behind them, for tools.
+        """
         return {
             "number": self.number,
             "state": self.state.value,
             "priority": self.priority.name,
-            "reasons": [reason.to_json() for reason in self.reasons],
+            "reasons": describe(self.reasons, self.customer.language),
+            "reason_codes": [reason.to_json() for reason in self.reasons],
             "assignee": self.assignee,
             "intent": self.intent.value,
             "impact": self.impact.value if self.impact else None,

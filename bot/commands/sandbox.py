@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import signal
 
-from bot.cli import CommandError
+from bot.commands import CommandError
 from bot.config import load_settings
 from bot.sandbox import Sandbox
 

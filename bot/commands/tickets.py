@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.cli import CommandError
+from bot.commands import CommandError
 from bot.config import load_settings
 from bot.desk import open_desk
 from escalation.domain import State

@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Any
 
-from bot.cli import CommandError
+from bot.commands import CommandError
 from escalation.domain import Tier
 from faq.knowledge import KnowledgeBaseError
 from faq.language import LANGUAGES, parse_language
