@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from typing import Any
@@ -19,6 +20,8 @@ from escalation.domain import Tier
 from faq.knowledge import KnowledgeBaseError
 from faq.language import LANGUAGES, parse_language
 from faq.triage import Triage
+
+log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,7 +60,12 @@ def run(args: argparse.Namespace) -> int:
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
     for number, line in enumerate(sys.stdin, start=1):
-        _emit(_classify_line(triage, line, number, default_tier, args.lang))
+        try:
+            result = _classify_line(triage, line, number, default_tier, args.lang)
+        except Exception as exc:  # one odd line must not cost the rest of the batch
+            log.exception("triage failed on line %d", number)
+            result = {"error": f"line {number}: could not classify ({type(exc).__name__})"}
+        _emit(result)
     return 0
 
 

@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from bot.cli import main
+from escalation.domain import Tier
+from faq.triage import Triage, TriageResult
 
 KEYS = {"intent", "impact", "priority", "faq_id", "suggestions", "confidence", "reasons"}
 
@@ -185,3 +187,22 @@ def test_a_bad_lexicon_in_the_policy_is_one_line(capsys: pytest.CaptureFixture[s
     code, out, err = triage(capsys, "caiu tudo", "--policy", str(policy))
     assert (code, out) == (1, "")
     assert "lexicons.pt.outgae: unknown category" in err and err.count("\n") == 1
+
+
+def test_an_unexpected_failure_costs_one_line_not_the_batch(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = Triage.classify
+
+    def flaky(self: Triage, text: str, lang: str | None = None, tier: Tier | None = None) -> TriageResult:
+        if text == "boom":
+            raise RuntimeError("unexpected")
+        return original(self, text, lang, tier)
+
+    monkeypatch.setattr(Triage, "classify", flaky)
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"text": "boom"}\n{"text": "caiu tudo"}\n'))
+    code, out, _ = triage(capsys, "--jsonl")
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert code == 0
+    assert "line 1: could not classify" in first["error"]
+    assert second["intent"] == "outage"
