@@ -45,6 +45,7 @@ class ControlError(Exception):
 
 def _errors_as_json(handler: Handler) -> Handler:
     async def wrapped(request: web.Request) -> web.StreamResponse:
+        """The route, with its refusals turned into `{"error": ...}` answers."""
         try:
             return await handler(request)
         except ControlError as exc:

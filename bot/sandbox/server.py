@@ -116,6 +116,7 @@ class Sandbox:
 
     @limits_enabled.setter
     def limits_enabled(self, enabled: bool) -> None:
+        """Switch flood limits at runtime (also possible through the control API)."""
         self.core.limiter.enabled = enabled
 
     def make_app(self) -> web.Application:

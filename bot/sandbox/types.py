@@ -9,6 +9,7 @@ sends `can_send_welcome_messages` for administrators, and aiogram 3.31 requires 
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -118,8 +119,8 @@ def forum_topic_json(topic: Topic) -> dict[str, Any]:
 
 
 def reply_snapshot(message: dict[str, Any]) -> dict[str, Any]:
-    """A message as nested in `reply_to_message`: Telegram nests only one level."""
-    return {key: value for key, value in message.items() if key != "reply_to_message"}
+    """A copy of a message as nested in `reply_to_message`: Telegram nests only one level."""
+    return {key: copy.deepcopy(value) for key, value in message.items() if key != "reply_to_message"}
 
 
 def forward_origin(message: dict[str, Any]) -> dict[str, Any]:

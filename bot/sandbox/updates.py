@@ -32,6 +32,7 @@ class _Pending:
 
     @property
     def update_id(self) -> int:
+        """The id Telegram would give, kept across redeliveries."""
         return int(self.update["update_id"])
 
 

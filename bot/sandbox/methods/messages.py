@@ -8,6 +8,7 @@ with Telegram's "message is not modified" text.
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any
 
@@ -43,7 +44,7 @@ def _text(core: Core, p: Params, name: str, *, caption: bool) -> tuple[str, list
     )
 
 
-def thread_id(p: Params, chat: Chat) -> int | None:
+def _thread_id(p: Params, chat: Chat) -> int | None:
     """The forum topic a message goes to; only forums have topics, other chats ignore the id."""
     thread = p.integer("message_thread_id")
     if thread is None or not chat.is_forum or thread == GENERAL_TOPIC_ID:
@@ -76,11 +77,11 @@ def _with_markup(content: dict[str, Any], markup: ReplyMarkup | None) -> dict[st
     return content
 
 
-def post(
+def _post(
     core: Core, p: Params, chat: Chat, content: dict[str, Any], markup: ReplyMarkup | None
 ) -> dict[str, Any]:
     """Post the bot's message once the content is valid: thread, reply, flood limit, then store."""
-    thread = thread_id(p, chat)
+    thread = _thread_id(p, chat)
     reply_to = _reply_to(p, chat)
     core.throttle(chat)
     message = core.world.add_message(
@@ -101,7 +102,7 @@ async def send_message(core: Core, p: Params) -> dict[str, Any]:
     content: dict[str, Any] = {"text": text}
     if entities:
         content["entities"] = entities
-    return post(core, p, chat, content, markup)
+    return _post(core, p, chat, content, markup)
 
 
 async def _send_media(core: Core, p: Params, kind: FileKind) -> dict[str, Any]:
@@ -114,7 +115,7 @@ async def _send_media(core: Core, p: Params, kind: FileKind) -> dict[str, Any]:
         content["caption"] = caption
     if caption_entities:
         content["caption_entities"] = caption_entities
-    return post(core, p, chat, content, markup)
+    return _post(core, p, chat, content, markup)
 
 
 async def send_photo(core: Core, p: Params) -> dict[str, Any]:
@@ -210,23 +211,23 @@ def _source(core: Core, p: Params, verb: str, participle: str) -> dict[str, Any]
 async def copy_message(core: Core, p: Params) -> dict[str, int]:
     """copyMessage: the content without a link to the original; returns only the new MessageId."""
     source = _source(core, p, "copy", "copied")
-    content = {key: source[key] for key in CONTENT_KEYS if key in source}
+    content = {key: copy.deepcopy(source[key]) for key in CONTENT_KEYS if key in source}
     if p.has("caption") and ("photo" in source or "document" in source):
         caption, entities = _text(core, p, "caption", caption=True)
         content.pop("caption_entities", None)
         content.update({"caption": caption, **({"caption_entities": entities} if entities else {})})
     markup = _markup(p)
     chat = core.world.writable_chat(p.chat_id())
-    return {"message_id": post(core, p, chat, content, markup)["message_id"]}
+    return {"message_id": _post(core, p, chat, content, markup)["message_id"]}
 
 
 async def forward_message(core: Core, p: Params) -> dict[str, Any]:
     """forwardMessage: the content plus `forward_origin` naming the original sender."""
     source = _source(core, p, "forward", "forwarded")
-    content = {key: source[key] for key in CONTENT_KEYS if key in source}
-    content["forward_origin"] = source.get("forward_origin") or types.forward_origin(source)
+    content = {key: copy.deepcopy(source[key]) for key in CONTENT_KEYS if key in source}
+    content["forward_origin"] = copy.deepcopy(source.get("forward_origin") or types.forward_origin(source))
     chat = core.world.writable_chat(p.chat_id())
-    return post(core, p, chat, content, None)
+    return _post(core, p, chat, content, None)
 
 
 METHODS: dict[str, MethodHandler] = {

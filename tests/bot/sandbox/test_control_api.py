@@ -162,6 +162,7 @@ async def test_wait_for_sees_edits(client: SandboxClient, api: BotApi, ana_chat:
     sent = await api.ok("sendMessage", chat_id=ana_chat, text="🔴 P1 aberto")
 
     async def edit_later() -> None:
+        """An agent claims the ticket a moment later."""
         await asyncio.sleep(0.05)
         await api.ok("editMessageText", chat_id=ana_chat, message_id=sent["message_id"], text="🔴 P1 com Ana")
 

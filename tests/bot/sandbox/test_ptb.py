@@ -125,10 +125,12 @@ async def test_application_polling_gets_a_command_and_a_message(
     )
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start greets."""
         assert update.effective_message is not None
         await update.effective_message.reply_text("Olá! Como posso ajudar?")
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Any other text is echoed as a quoted reply."""
         assert update.effective_message is not None and update.effective_message.text is not None
         await update.effective_message.reply_text(f"Recebi: {update.effective_message.text}", do_quote=True)
 
