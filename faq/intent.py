@@ -19,7 +19,7 @@ from faq.matcher import FaqMatch, Outcome
 from faq.terms import terms_of
 
 HYPOTHETICAL_REACH = 6
-NEAR = 2
+NEAR = 3
 QUESTION_DOUBT = 0.8
 CUE_ONLY_CONFIDENCE = 0.5
 _SYMPTOMS = ("outage", "degraded")

@@ -39,7 +39,7 @@ MAX_GAP = 2
 LONG_GAP = 6
 MAX_WORDS = 400
 FUZZY_QUALITY = 0.85
-_MIN_TYPO_ONE = 5
+_MIN_TYPO_ONE = 6
 _MIN_TYPO_TWO = 9
 _MIN_FUZZY_PREFIX = 7
 _MEMO_LIMIT = 50_000
@@ -179,14 +179,18 @@ class Lexicon:
         return found
 
     def _fuzzy(self, word: str, found: dict[int, float]) -> None:
-        """Add lexicon words one typo from `word` (same first letter, not merely its plural) and
-        prefixes one typo from its start; a typo costs quality, not the match."""
+        """Add lexicon words one typo from `word` and prefixes one typo from its start.
+
+        A typo costs quality, not the match. The first letter must agree, and a word that only
+        adds or drops letters at the end is another form, not a typo ("canais" is not "canal",
+        "vence" is not "venceu"): lexicons list the forms they mean.
+        """
         for text, distance, _ in process.extract(
             word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=2, limit=None
         ):
             allowed = 2 if len(text) >= _MIN_TYPO_TWO else 1
-            plural = word in (text + "s", text + "es")
-            if distance <= allowed and text[0] == word[0] and not plural:
+            inflected = word.startswith(text) or text.startswith(word)
+            if distance <= allowed and text[0] == word[0] and not inflected:
                 found.setdefault(self._exact[text], FUZZY_QUALITY)
         heads = sorted({word[:size] for size in self._head_sizes if size <= len(word)})
         if not heads or not self._prefix_texts:
