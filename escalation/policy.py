@@ -116,7 +116,7 @@ class PriorityRules(_Strict):
 class Policy(_Strict):
     """The whole policy file, validated."""
 
-    sla: dict[Priority, SlaTarget]
+    sla: dict[Literal["P1", "P2", "P3", "P4"], SlaTarget]
     business_hours: BusinessHours
     escalation: Escalation = Field(default_factory=Escalation)
     reopen_window: Duration = 86400.0
@@ -124,21 +124,18 @@ class Policy(_Strict):
     priority: PriorityRules
     lexicons: dict[Literal["pt", "en", "es"], dict[str, list[str]]] = Field(default_factory=dict)
 
-    @field_validator("sla", mode="before")
-    @classmethod
-    def _parse_sla_keys(cls, value: object) -> object:
-        if isinstance(value, dict):
-            return {Priority.parse(str(key)): target for key, target in value.items()}
-        return value
-
     @model_validator(mode="after")
     def _complete(self) -> Policy:
-        missing = [p.name for p in Priority if p not in self.sla]
+        missing = [p.name for p in Priority if p.name not in self.sla]
         if missing:
             raise ValueError(f"sla: missing {', '.join(missing)}")
         if set(self.priority.base) != {"outage_total", "outage_partial", "cancel", "billing", "other"}:
             raise ValueError("priority.base: needs outage_total, outage_partial, cancel, billing and other")
         return self
+
+    def target(self, priority: Priority) -> SlaTarget:
+        """The SLA promises for a priority (keys stay `P1`..`P4` as written, for clear error paths)."""
+        return self.sla[priority.name]  # type: ignore[index]
 
     def tier_of(self, plan: str | None) -> Tier:
         """The tier a directory plan name maps to; unknown plans count as basic."""

@@ -24,10 +24,10 @@ class SlaClock:
         self.calendar = calendar
 
     def _seconds(self, priority: Priority, target: Target) -> float:
-        return float(getattr(self.policy.sla[priority], target))
+        return float(getattr(self.policy.target(priority), target))
 
     def _business(self, priority: Priority) -> bool:
-        return self.policy.sla[priority].clock == "business"
+        return self.policy.target(priority).clock == "business"
 
     def after(self, priority: Priority, start: float, seconds: float) -> float:
         """`start` plus `seconds` measured on the priority's clock."""

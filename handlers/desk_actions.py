@@ -117,7 +117,7 @@ class DeskActions:
         """From recent first-response times; with no history, the SLA promise for the priority."""
         typical = await self.ctx.state.typical_first_response()
         if typical is None:
-            target = self.ctx.policy.sla[priority].first_response
+            target = self.ctx.policy.target(priority).first_response
             return t(language, "wait_within", n=duration_words(target))
         busy = max(1, len({t.assignee for t in await self.ctx.store.list(State.CLAIMED, limit=500)}))
         seconds = typical * math.ceil(position / busy)

@@ -23,8 +23,11 @@ time.sleep(60)
 
 def test_server_left_by_a_killed_owner_is_adopted_and_stopped(tmp_path: Path) -> None:
     data = tmp_path / "redis"
-    owner = subprocess.Popen([sys.executable, "-c", OWNER_SCRIPT, str(data)], stdout=subprocess.PIPE,
-                             cwd=Path(__file__).resolve().parents[2])
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER_SCRIPT, str(data)],
+        stdout=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert owner.stdout is not None and owner.stdout.readline().strip() == b"ready"
     os.kill(owner.pid, signal.SIGKILL)
     owner.wait()
