@@ -18,6 +18,7 @@ from bot.commands import CommandError
 from bot.config import SettingsError
 from escalation.directory import DirectoryError
 from escalation.policy import PolicyError
+from faq.knowledge import KnowledgeBaseError
 
 COMMAND_MODULES = ("run", "tickets", "triage", "sandbox")
 
@@ -47,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args) or 0)
-    except (CommandError, SettingsError, PolicyError, DirectoryError) as exc:
+    except (CommandError, SettingsError, PolicyError, DirectoryError, KnowledgeBaseError) as exc:
         print(f"supportbot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -48,6 +48,15 @@ class DeskState:
         """The pending question, removed (one ticket per "no")."""
         return await self.redis.getdel(self.keys.pending_question(user_id))
 
+    async def record_faq_gap(self, text: str) -> None:
+        """Count a question the FAQ could not answer (normalised, so variants add up)."""
+        await self.redis.zincrby(self.keys.faq_gaps, 1, " ".join(text.lower().split())[:200])
+
+    async def top_faq_gaps(self, limit: int = 10) -> list[tuple[str, int]]:
+        """The most asked unanswered questions, most frequent first."""
+        rows = await self.redis.zrevrange(self.keys.faq_gaps, 0, limit - 1, withscores=True)
+        return [(question, int(count)) for question, count in rows]
+
     async def set_agent_name(self, agent_id: int, name: str) -> None:
         """Remember how to call an agent on cards."""
         await self.redis.hset(self.keys.agent_names, str(agent_id), name[:64])

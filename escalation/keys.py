@@ -85,6 +85,11 @@ class Keys:
         return f"{self.prefix}frt"
 
     @property
+    def faq_gaps(self) -> str:
+        """ZSET of questions the FAQ could not answer, by how often they were asked."""
+        return f"{self.prefix}faqgaps"
+
+    @property
     def callback_secret(self) -> str:
         """The desk's secret for signing button data."""
         return f"{self.prefix}secret"

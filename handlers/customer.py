@@ -191,6 +191,7 @@ class CustomerConversation:
             await self.ctx.state.remember_question(message.user.id, text)
             await self._send_faq_answer(chat, message.user.id, result.faq_id, language)
         elif result.suggestions:
+            await self.ctx.state.record_faq_gap(text)
             await self.ctx.state.remember_question(message.user.id, text)
             rows = [
                 [Button(self._faq_title(entry, language)[:60], self.ctx.codec.encode("faq", entry))]
@@ -205,6 +206,7 @@ class CustomerConversation:
                 self._menu_keyboard(language),
             )
         else:
+            await self.ctx.state.record_faq_gap(text)
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
 
     async def _open_ticket(

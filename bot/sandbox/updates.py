@@ -14,6 +14,7 @@ id) until it has been handed out once.
 from __future__ import annotations
 
 import copy
+import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +40,11 @@ class _Pending:
 class UpdateQueue:
     """Pending updates in id order, plus a bounded history for redelivery."""
 
-    def __init__(self, first_update_id: int = 1) -> None:
-        self._next_id = first_update_id
+    def __init__(self, first_update_id: int | None = None) -> None:
+        # Like Telegram after a quiet spell, a fresh sandbox starts at an unpredictable id, so a bot
+        # whose Redis remembers the ids of an earlier sandbox run never mistakes new updates for
+        # redeliveries.
+        self._next_id = first_update_id if first_update_id is not None else secrets.randbelow(2**30) + 1
         self._pending: list[_Pending] = []
         self._history: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self.allowed_updates: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from escalation.desk_state import DeskState
 from escalation.domain import Priority, State
 from tests.e2e.conftest import (
     AGENT_ANA,
@@ -235,3 +236,11 @@ async def _bot_texts_containing(
 async def _answered(desk: Desk, callback_id: str) -> dict:
     """How the bot answered a button press (the sandbox waits for the answer)."""
     return await desk.api.callback(callback_id)
+
+
+async def test_out_of_scope_question_gets_no_confident_answer_and_is_counted(desk: Desk) -> None:
+    await desk.say(JOAO, "qual é a capital da França?")
+    await desk.expect(JOAO_BASIC, "Não entendi bem")
+    assert await desk.bot.desk.store.list() == []
+    state = DeskState(desk.bot.desk.redis, desk.bot.desk.store.keys)
+    assert await state.top_faq_gaps() == [("qual é a capital da frança?", 1)]

@@ -13,7 +13,7 @@ from tests.bot.sandbox.conftest import ANA, BOT_ID, BRUNO, GROUP, BotApi
 
 async def test_user_message_in_private_chat_becomes_an_update(client: SandboxClient, api: BotApi) -> None:
     sent = await client.send_message(ANA, "/status 1234")
-    assert (sent["message_id"], sent["update_id"]) == (1, 1)
+    assert sent["message_id"] == 1 and sent["update_id"] > 0
     [update] = await api.ok("getUpdates")
     message = update["message"]
     assert update["update_id"] == sent["update_id"]

@@ -125,3 +125,12 @@ async def test_invalid_webhook_settings(api: BotApi) -> None:
     )
     _, body = await api.raw("deleteWebhook")
     assert body["description"] == "Webhook is already deleted"
+
+
+def test_a_fresh_queue_starts_at_an_unpredictable_id_and_counts_up() -> None:
+    from bot.sandbox.updates import UpdateQueue
+
+    first, second = UpdateQueue(), UpdateQueue()
+    ids = [first.push("message", {"n": i}) for i in range(3)]
+    assert ids == [ids[0], ids[0] + 1, ids[0] + 2]
+    assert ids[0] != second.push("message", {"n": 0}), "two fresh sandboxes collide once in 2**30"
