@@ -123,6 +123,7 @@ async def open_harness(
     sandbox_limits: bool = False,
     outbox_limits: Limits = FAST,
     agents_language: str = "en",
+    agent_ids: tuple[int, ...] = (AGENT_ANA, AGENT_BRUNO),
     **sandbox_options: Any,
 ) -> AsyncIterator[Desk]:
     """Start a sandbox and the bot against it; stop both afterwards."""
@@ -135,7 +136,7 @@ async def open_harness(
         data_dir=tmp_path,
         runtime=runtime_kind,
         agents_chat_id=AGENTS_CHAT,
-        agent_ids=[AGENT_ANA, AGENT_BRUNO],
+        agent_ids=list(agent_ids),
         supervisor_ids=[SUPERVISOR],
         manager_chat_ids=[MANAGER_CHAT],
         customers_file=DEMO_DIR / "customers.csv",
