@@ -64,6 +64,28 @@ class Keys:
         """HASH customer id -> their latest resolved ticket (for reopening)."""
         return f"{self.prefix}last"
 
+    def stats(self, bucket: int) -> str:
+        """HASH of counters for one hour (see `escalation.stats`)."""
+        return f"{self.prefix}st:{bucket}"
+
+    def stats_durations(self, bucket: int, kind: str) -> str:
+        """LIST of durations in seconds for one hour: `frt` first responses, `rt` resolutions."""
+        return f"{self.prefix}st:{bucket}:{kind}"
+
+    @property
+    def backlog_snapshots(self) -> str:
+        """STREAM of backlog counts per priority, one entry per snapshot slot (charts)."""
+        return f"{self.prefix}backlog"
+
+    def once(self, what: str) -> str:
+        """Marker that a scheduled effect (a summary, a snapshot, a handover) already happened."""
+        return f"{self.prefix}once:{what}"
+
+    @property
+    def last_report(self) -> str:
+        """JSON of the last scheduled summary's figures ("what changed since the last summary")."""
+        return f"{self.prefix}report:last"
+
     @property
     def audit(self) -> str:
         """STREAM of every transition of every ticket, capped with MAXLEN ~."""

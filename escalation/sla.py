@@ -7,6 +7,7 @@ at night while the desk is closed.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from escalation.calendar import BusinessCalendar
@@ -41,6 +42,18 @@ class SlaClock:
         """The warning instants (policy fractions) before the deadline, in order."""
         seconds = self._seconds(priority, target)
         return [self.after(priority, start, seconds * f) for f in sorted(self.policy.escalation.warnings)]
+
+    def plan(self, priority: Priority, start: float, target: Target) -> list[int]:
+        """The SLA steps of a clock that need the calendar: warning instants, then the deadline.
+
+        Warnings fall at the policy's fractions on the priority's clock (so never at night for a
+        business-hours priority). Computed once when a clock starts and stored with the ticket
+        (`t1,t2,deadline`), so an SLA tick does no calendar arithmetic; the steps after the breach
+        (renotify every `renotify`, `loops` times, then the managers) run on the wall clock from
+        the deadline and are derived by the tick itself.
+        """
+        steps = [*self.warning_times(priority, start, target), self.deadline(priority, start, target)]
+        return [math.ceil(at) for at in steps]
 
     def elapsed(self, priority: Priority, start: float, end: float) -> float:
         """Seconds between two instants on the priority's clock."""

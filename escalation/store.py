@@ -26,6 +26,7 @@ from escalation.domain import Assessment, Impact, Intent, Priority, Reason, Reas
 from escalation.keys import Keys
 from escalation.policy import Policy
 from escalation.sla import SlaClock, Target
+from escalation.stats import RETENTION_S, StatOp, StatOps
 from escalation.ticket import Customer, Ticket
 
 T = TypeVar("T")
@@ -33,6 +34,7 @@ _LUA_DIR = Path(__file__).with_name("lua")
 MAX_RETRIES = 64
 MAX_STORED_TEXT = 10_000
 DEDUP_TTL_S = 24 * 3600
+CLAIM_RETRY_S = 60
 
 
 class StoreError(Exception):
@@ -75,6 +77,23 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class SlaEvent:
+    """What one SLA tick did to a ticket: the step reached (if any) and whether it was breached now.
+
+    `release` asks the caller to take the ticket back from a claimer who stayed silent.
+    """
+
+    number: int
+    action: str | None
+    breached: bool
+    priority: Priority
+    due_at: float | None
+    assignee: int | None
+    due_kind: str
+    release: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Submission:
     """The ticket a customer's message landed in, and how."""
 
@@ -105,7 +124,8 @@ class TicketStore:
         self.clock = clock or SystemClock()
         self.audit_maxlen = audit_maxlen
         self._transition = redis.register_script((_LUA_DIR / "transition.lua").read_text())
-        self._claim_due = redis.register_script((_LUA_DIR / "claim_due.lua").read_text())
+        self._sla_tick = redis.register_script((_LUA_DIR / "sla_tick.lua").read_text())
+        self.stats = StatOps(keys)
 
     @classmethod
     def build(
@@ -242,9 +262,10 @@ class TicketStore:
             "contacts": json.dumps([now]),
             "first_response_due": _ts(due),
             "resolution_due": _ts(self.sla.deadline(assessment.priority, now, "resolution")),
-            **_due_fields("first_response", now, due),
             **_assessment_fields(assessment, intent, impact),
         }
+        clock, sla_at = self._clock_fields(assessment.priority, "first_response", now)
+        fields.update(clock)
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": assessment.priority.name}
         return await self._apply(
             None,
@@ -255,7 +276,8 @@ class TicketStore:
             event,
             customer_id=customer.telegram_id,
             require_no_active=True,
-            sla_at=self._first_check(assessment.priority, now, "first_response", now),
+            sla_at=sla_at,
+            stats=self.stats.created(now, intent, impact),
         )
 
     async def _append(
@@ -285,15 +307,13 @@ class TicketStore:
         sla_at = ""
         if ticket.first_response_at is None:
             if current.priority != ticket.priority:
-                due = self.sla.deadline(current.priority, ticket.created_at, "first_response")
-                fields.update(
-                    first_response_due=_ts(due), **_due_fields("first_response", ticket.created_at, due)
+                clock, sla_at = self._clock_fields(
+                    current.priority, "first_response", ticket.created_at, stage=ticket.sla_stage
                 )
-                sla_at = self._first_check(current.priority, ticket.created_at, "first_response", now)
+                fields.update(clock, first_response_due=clock["due_at"])
         elif ticket.due_kind != "next_response":
-            due = self.sla.deadline(current.priority, now, "next_response")
-            fields.update(_due_fields("next_response", now, due))
-            sla_at = self._first_check(current.priority, now, "next_response", now)
+            clock, sla_at = self._clock_fields(current.priority, "next_response", now)
+            fields.update(clock)
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": current.priority.name}
         return await self._apply(
             ticket,
@@ -320,8 +340,9 @@ class TicketStore:
         current = Assessment(ticket.priority, ticket.reasons)
         if assessment.priority < current.priority:
             current = assessment
-        due = self.sla.deadline(current.priority, now, "next_response")
+        clock, sla_at = self._clock_fields(current.priority, "next_response", now)
         fields = {
+            **clock,
             "state": State.OPEN.value,
             "assignee": "",
             "claimed_at": "",
@@ -331,7 +352,7 @@ class TicketStore:
             "last_customer_at": _ts(now),
             "contacts": json.dumps([now]),
             "resolution_due": _ts(self.sla.deadline(current.priority, now, "resolution")),
-            **_due_fields("next_response", now, due),
+            "breached_at": "",
             **_assessment_fields(
                 current,
                 intent if current is assessment else ticket.intent,
@@ -349,7 +370,7 @@ class TicketStore:
             allowed=(State.RESOLVED,),
             check_version=True,
             require_no_active=True,
-            sla_at=self._first_check(current.priority, now, "next_response", now),
+            sla_at=sla_at,
         )
 
     async def withdraw(self, number: int, customer_id: int) -> Ticket:
@@ -366,7 +387,7 @@ class TicketStore:
             now,
             fields,
             {},
-            allowed=(State.OPEN, State.CLAIMED),
+            allowed=(State.OPEN, State.CLAIMED), stats=self.stats.resolved(now, withdrawn=True),
         )
 
     async def rate(self, number: int, customer_id: int, score: int) -> Ticket:
@@ -389,6 +410,7 @@ class TicketStore:
                 {"score": score},
                 allowed=(State.RESOLVED,),
                 check_version=True,
+                stats=self.stats.rated(now, score),
             )
         except _Conflict:
             raise IllegalTransition(number, "rate", "already rated") from None
@@ -399,8 +421,9 @@ class TicketStore:
         """Take a waiting ticket; of concurrent claimers exactly one wins."""
         now = self.clock.now()
         fields = {"state": State.CLAIMED.value, "assignee": str(agent_id), "claimed_at": _ts(now)}
+        claim_check = "<" + _ts(now + self.policy.escalation.claim_timeout)
         return await self._apply(
-            number, "claimed", f"agent:{agent_id}", now, fields, {}, allowed=(State.OPEN,)
+            number, "claimed", f"agent:{agent_id}", now, fields, {}, allowed=(State.OPEN,), sla_at=claim_check
         )
 
     async def release(self, number: int, agent_id: int, *, force: bool = False, reason: str = "") -> Ticket:
@@ -433,6 +456,7 @@ class TicketStore:
             fields,
             {"note": note[:MAX_STORED_TEXT]} if note else {},
             allowed=(State.OPEN, State.CLAIMED),
+            stats=self.stats.resolved(now, withdrawn=False),
         )
 
     async def reply(self, number: int, agent_id: int, text: str, *, kind: str = "text") -> Ticket:
@@ -444,12 +468,11 @@ class TicketStore:
         async def attempt() -> Ticket:
             ticket = await self.get(number)
             now = self.clock.now()
-            fields = {
-                "last_agent_at": _ts(now),
-                **_due_fields("resolution", ticket.created_at, ticket.resolution_due),
-            }
+            fields = {"last_agent_at": _ts(now), **_due_fields("resolution", ticket.resolution_due)}
+            stats: list[StatOp] = []
             if ticket.first_response_at is None:
                 fields["first_response_at"] = _ts(now)
+                stats = self.stats.first_response(now, ticket.created_at, ticket.first_response_due, agent_id)
             if ticket.state is State.OPEN:
                 fields.update(state=State.CLAIMED.value, assignee=str(agent_id), claimed_at=_ts(now))
             return await self._apply(
@@ -462,6 +485,7 @@ class TicketStore:
                 allowed=(State.OPEN, State.CLAIMED),
                 check_version=True,
                 sla_at="-",
+                stats=stats,
             )
 
         return await self._retrying(attempt, f"ticket #{number}")
@@ -494,11 +518,10 @@ class TicketStore:
             owed = ticket.due_kind
             if owed in ("first_response", "next_response"):
                 start = ticket.created_at if owed == "first_response" else (ticket.last_customer_at or now)
-                due = self.sla.deadline(priority, start, owed)
-                fields.update(_due_fields(owed, start, due))
+                clock, sla_at = self._clock_fields(priority, owed, start, stage=ticket.sla_stage)
+                fields.update(clock)
                 if owed == "first_response":
-                    fields["first_response_due"] = _ts(due)
-                sla_at = self._first_check(priority, start, owed, now)
+                    fields["first_response_due"] = clock["due_at"]
             return await self._apply(
                 ticket,
                 "priority",
@@ -535,14 +558,24 @@ class TicketStore:
 
     # ------------------------------------------------------------ SLA index
 
-    async def claim_due(self, now: float, limit: int = 1000) -> list[tuple[int, float]]:
-        """Atomically take the SLA entries due by `now`: whoever removes an entry owns its ping."""
-        raw = await self._claim_due(keys=[self.keys.sla], args=[_ts(now), limit])
-        return [(int(raw[i]), float(raw[i + 1])) for i in range(0, len(raw), 2)]
+    async def sla_tick(self, now: float, limit: int = 5000) -> list[SlaEvent]:
+        """Advance every due SLA ladder by one atomic script; return what to tell people.
 
-    async def schedule_check(self, number: int, at: float) -> None:
-        """Put a ticket back in the SLA index for its next check (only while it is active)."""
-        await self.redis.zadd(self.keys.sla, {str(number): at})
+        Any number of workers may tick at once: each due entry is taken by exactly one of them.
+        """
+        escalation = self.policy.escalation
+        raw = await self._sla_tick(args=[
+            self.keys.prefix, _ts(now), limit, escalation.renotify, escalation.loops, escalation.claim_timeout,
+            "1" if escalation.breach_raises_priority else "0", self.audit_maxlen, RETENTION_S, CLAIM_RETRY_S,
+        ])
+        return [
+            SlaEvent(
+                number=int(raw[i]), action=raw[i + 1] or None, breached=raw[i + 2] == 1,
+                priority=Priority[raw[i + 3]], due_at=float(raw[i + 4]) if raw[i + 4] else None,
+                assignee=int(raw[i + 5]) if raw[i + 5] else None, due_kind=raw[i + 6], release=raw[i + 7] == 1,
+            )
+            for i in range(0, len(raw), 8)
+        ]
 
     # --------------------------------------------------------------- dedup
 
@@ -564,12 +597,18 @@ class TicketStore:
                 await asyncio.sleep(random.uniform(0, 0.002 * (round_number + 1)))
         raise StoreError(f"{what}: too many concurrent changes, try again")
 
-    def _first_check(self, priority: Priority, start: float, target: Target, now: float) -> str:
-        """The next SLA check of a clock started at `start`: the next warning ahead, else the deadline."""
-        for at in self.sla.warning_times(priority, start, target):
-            if at > now:
-                return _ts(at)
-        return _ts(self.sla.deadline(priority, start, target))
+    def _clock_fields(
+        self, priority: Priority, target: Target, start: float, stage: int = 0
+    ) -> tuple[dict[str, str], str]:
+        """Fields of a response clock started at `start` (deadline, SLA plan, step) and its next check.
+
+        `stage` keeps the steps already taken when only the priority of a running clock changes,
+        so a warning is never sent twice for one clock.
+        """
+        plan = self.sla.plan(priority, start, target)
+        fields = {"due_kind": target, "due_at": _ts(plan[-1]), "sla_plan": ",".join(map(str, plan)),
+                  "sla_stage": str(stage)}
+        return fields, _ts(plan[min(stage, len(plan) - 1)])
 
     async def _apply(
         self,
@@ -586,6 +625,7 @@ class TicketStore:
         customer_id: int | None = None,
         require_no_active: bool = False,
         sla_at: str = "",
+        stats: list[StatOp] | None = None,
     ) -> Ticket:
         number = target.number if isinstance(target, Ticket) else target
         version = str(target.version) if isinstance(target, Ticket) and check_version else ""
@@ -608,6 +648,8 @@ class TicketStore:
                 str(self.audit_maxlen),
                 sla_at,
                 "1" if require_no_active else "0",
+                json.dumps(stats or []),
+                str(RETENTION_S),
             ]
         )
         status, ticket_number = result[0], int(result[1])
@@ -640,8 +682,9 @@ def _ts(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-def _due_fields(kind: str, start: float, due: float) -> dict[str, str]:
-    return {"due_kind": kind, "due_from": _ts(start), "due_at": _ts(due)}
+def _due_fields(kind: str, due: float) -> dict[str, str]:
+    """A deadline with no SLA steps (resolution): nothing to ping about."""
+    return {"due_kind": kind, "due_at": _ts(due), "sla_plan": "", "sla_stage": ""}
 
 
 def _assessment_fields(assessment: Assessment, intent: Intent, impact: Impact | None) -> dict[str, str]:

@@ -67,6 +67,8 @@ class Ticket:
     card_message_id: int | None
     unreachable: bool
     resolution: str | None
+    sla_stage: int = 0
+    breached_at: float | None = None
 
     @property
     def label(self) -> str:
@@ -114,6 +116,8 @@ class Ticket:
             card_message_id=int(card) if card else None,
             unreachable=raw.get("unreachable") == "1",
             resolution=raw.get("resolution") or None,
+            sla_stage=int(raw.get("sla_stage") or 0),
+            breached_at=_float(raw, "breached_at"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -153,4 +157,5 @@ class Ticket:
             "csat": self.csat,
             "incident": self.incident,
             "unreachable": self.unreachable,
+            "breached_at": self.breached_at,
         }

@@ -19,8 +19,12 @@
 -- ARGV[10] actor
 -- ARGV[11] now (epoch seconds)
 -- ARGV[12] audit stream MAXLEN (approximate)
--- ARGV[13] SLA index score        "" keeps it, "-" removes it, a number sets it
+-- ARGV[13] SLA index score        "" keeps it, "-" removes it, a number sets it, "<number"
+--                                  moves it earlier only (ZADD LT: the claim-timeout check)
 -- ARGV[14] "1" when the customer must have no active ticket (create, reopen)
+-- ARGV[15] stats                  JSON list of rollup ops (escalation/stats.py): ["hincrby", key,
+--                                  field, n], ["rpush", key, value], ["rpush_age", key, 0]
+-- ARGV[16] stats retention (seconds)
 -- Returns {status, number, version, fields...}; status is "ok", "not_found", "state",
 -- "version", "assignee" or "active" (then number is the customer's active ticket).
 
@@ -99,9 +103,23 @@ end
 if state ~= "resolved" then
   if ARGV[13] == "-" then
     redis.call("ZREM", prefix .. "sla", number)
+  elseif string.sub(ARGV[13], 1, 1) == "<" then
+    redis.call("ZADD", prefix .. "sla", "LT", string.sub(ARGV[13], 2), number)
   elseif ARGV[13] ~= "" then
     redis.call("ZADD", prefix .. "sla", ARGV[13], number)
   end
+end
+
+for _, op in ipairs(cjson.decode(ARGV[15])) do
+  if op[1] == "hincrby" then
+    redis.call("HINCRBY", op[2], op[3], op[4])
+  elseif op[1] == "rpush" then
+    redis.call("RPUSH", op[2], op[3])
+  elseif op[1] == "rpush_age" then
+    local age = tonumber(ARGV[11]) - tonumber(redis.call("HGET", ticket_key, "created_at"))
+    redis.call("RPUSH", op[2], string.format("%.1f", age))
+  end
+  redis.call("EXPIRE", op[2], ARGV[16])
 end
 
 redis.call("RPUSH", ticket_key .. ":log", ARGV[8])
