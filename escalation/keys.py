@@ -87,6 +87,21 @@ class Keys:
         return f"{self.prefix}report:last"
 
     @property
+    def oncall_override(self) -> str:
+        """JSON of a hand-taken shift: `{"shift", "agent", "note"}`."""
+        return f"{self.prefix}oncall:take"
+
+    @property
+    def oncall_note(self) -> str:
+        """A note left for the next handover."""
+        return f"{self.prefix}oncall:note"
+
+    @property
+    def oncall_current(self) -> str:
+        """The duty last seen by a worker (change detection for handovers)."""
+        return f"{self.prefix}oncall:current"
+
+    @property
     def audit(self) -> str:
         """STREAM of every transition of every ticket, capped with MAXLEN ~."""
         return f"{self.prefix}audit"

@@ -75,13 +75,14 @@ class BusinessHours(_Strict):
                 match = _HOURS.match(span)
                 if not match:
                     raise ValueError(f"{day}: expected spans like 09:00-18:00, got {span!r}")
-                opens, closes = _span(span)
+                opens, closes = parse_span(span)
                 if closes != time(0) and closes <= opens:
                     raise ValueError(f"{day}: {span} closes before it opens")
         return weekly
 
 
-def _span(text: str) -> tuple[time, time]:
+def parse_span(text: str) -> tuple[time, time]:
+    """`08:00-14:00` to opening and closing times (`24:00` closes at midnight)."""
     h1, m1, h2, m2 = (int(part) for part in _HOURS.match(text).groups())  # type: ignore[union-attr]
     return time(h1, m1), time(0) if (h2, m2) in ((24, 0), (0, 0)) else time(h2, m2)
 
@@ -94,6 +95,33 @@ class Escalation(_Strict):
     loops: int = Field(default=3, ge=0, le=100)
     claim_timeout: Duration = 900.0
     breach_raises_priority: bool = True
+
+
+class Shift(_Strict):
+    """One recurring on-call shift: these agents, on these weekdays, between these hours."""
+
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]]
+    hours: str = "00:00-24:00"
+    agents: list[int] = Field(min_length=1)
+
+    @field_validator("hours")
+    @classmethod
+    def _valid_span(cls, value: str) -> str:
+        if not _HOURS.match(value):
+            raise ValueError(f"expected hours like 08:00-14:00, got {value!r}")
+        return value
+
+
+class OnCall(_Strict):
+    """The weekly rotation (in TIMEZONE); empty means every agent is always on call."""
+
+    rotation: list[Shift] = Field(default_factory=list)
+
+
+class Summaries(_Strict):
+    """When managers get the backlog summary: cron expressions in TIMEZONE."""
+
+    cron: list[str] = Field(default_factory=lambda: ["0 9 * * *", "0 18 * * *"])
 
 
 class PriorityRules(_Strict):
@@ -120,6 +148,8 @@ class Policy(_Strict):
     business_hours: BusinessHours
     escalation: Escalation = Field(default_factory=Escalation)
     reopen_window: Duration = 86400.0
+    oncall: OnCall = Field(default_factory=OnCall)
+    summaries: Summaries = Field(default_factory=Summaries)
     plans: dict[str, Tier]
     priority: PriorityRules
     lexicons: dict[Literal["pt", "en", "es"], dict[str, list[str]]] = Field(default_factory=dict)
@@ -146,7 +176,7 @@ class Policy(_Strict):
     def calendar(self, default_timezone: str) -> BusinessCalendar:
         """The business calendar, in the policy's time zone or else `default_timezone`."""
         hours = self.business_hours
-        weekly = {WEEKDAYS.index(day): [_span(s) for s in spans] for day, spans in hours.weekly.items()}
+        weekly = {WEEKDAYS.index(day): [parse_span(s) for s in spans] for day, spans in hours.weekly.items()}
         return BusinessCalendar(hours.timezone or default_timezone, weekly, frozenset(hours.holidays))
 
 

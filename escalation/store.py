@@ -387,7 +387,8 @@ class TicketStore:
             now,
             fields,
             {},
-            allowed=(State.OPEN, State.CLAIMED), stats=self.stats.resolved(now, withdrawn=True),
+            allowed=(State.OPEN, State.CLAIMED),
+            stats=self.stats.resolved(now, withdrawn=True),
         )
 
     async def rate(self, number: int, customer_id: int, score: int) -> Ticket:
@@ -564,15 +565,30 @@ class TicketStore:
         Any number of workers may tick at once: each due entry is taken by exactly one of them.
         """
         escalation = self.policy.escalation
-        raw = await self._sla_tick(args=[
-            self.keys.prefix, _ts(now), limit, escalation.renotify, escalation.loops, escalation.claim_timeout,
-            "1" if escalation.breach_raises_priority else "0", self.audit_maxlen, RETENTION_S, CLAIM_RETRY_S,
-        ])
+        raw = await self._sla_tick(
+            args=[
+                self.keys.prefix,
+                _ts(now),
+                limit,
+                escalation.renotify,
+                escalation.loops,
+                escalation.claim_timeout,
+                "1" if escalation.breach_raises_priority else "0",
+                self.audit_maxlen,
+                RETENTION_S,
+                CLAIM_RETRY_S,
+            ]
+        )
         return [
             SlaEvent(
-                number=int(raw[i]), action=raw[i + 1] or None, breached=raw[i + 2] == 1,
-                priority=Priority[raw[i + 3]], due_at=float(raw[i + 4]) if raw[i + 4] else None,
-                assignee=int(raw[i + 5]) if raw[i + 5] else None, due_kind=raw[i + 6], release=raw[i + 7] == 1,
+                number=int(raw[i]),
+                action=raw[i + 1] or None,
+                breached=raw[i + 2] == 1,
+                priority=Priority[raw[i + 3]],
+                due_at=float(raw[i + 4]) if raw[i + 4] else None,
+                assignee=int(raw[i + 5]) if raw[i + 5] else None,
+                due_kind=raw[i + 6],
+                release=raw[i + 7] == 1,
             )
             for i in range(0, len(raw), 8)
         ]
@@ -606,8 +622,12 @@ class TicketStore:
         so a warning is never sent twice for one clock.
         """
         plan = self.sla.plan(priority, start, target)
-        fields = {"due_kind": target, "due_at": _ts(plan[-1]), "sla_plan": ",".join(map(str, plan)),
-                  "sla_stage": str(stage)}
+        fields = {
+            "due_kind": target,
+            "due_at": _ts(plan[-1]),
+            "sla_plan": ",".join(map(str, plan)),
+            "sla_stage": str(stage),
+        }
         return fields, _ts(plan[min(stage, len(plan) - 1)])
 
     async def _apply(

@@ -22,6 +22,7 @@ from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import ButtonPress, IncomingMessage, Outgoing, User
 from handlers.messenger import Forbidden, TelegramError
+from handlers.oncall import OnCallDesk
 from handlers.split import split_text
 from handlers.texts import a, t
 
@@ -35,9 +36,10 @@ QUEUE_LINES = 20
 class AgentConversation:
     """Handles the agents' group: commands, replies to cards and card buttons."""
 
-    def __init__(self, ctx: HandlerContext, actions: DeskActions) -> None:
+    def __init__(self, ctx: HandlerContext, actions: DeskActions, oncall: OnCallDesk) -> None:
         self.ctx = ctx
         self.actions = actions
+        self.oncall = oncall
         self._membership: dict[int, tuple[bool, float]] = {}
 
     @property
@@ -97,6 +99,8 @@ class AgentConversation:
                 await self._mine(message)
             elif command == "next":
                 await self._next(message)
+            elif command == "oncall":
+                await self.oncall.command(message)
             elif command in ("claim", "release", "resolve") and number is not None:
                 await self._act(command, number, message.user, note=rest)
                 await self._say(

@@ -84,6 +84,8 @@ def render_card(
             lines.append(f"👤 {a(language, 'card_claimed_by')}: {html.escape(assignee_name or '?')}")
         else:
             lines.append(f"🕓 {a(language, 'card_waiting')}")
+    if ticket.breached_at is not None and ticket.state is not State.RESOLVED:
+        lines.append(a(language, "card_breached"))
     if ticket.unreachable:
         lines.append(a(language, "card_unreachable"))
     return "\n".join(lines)

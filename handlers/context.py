@@ -25,6 +25,7 @@ class DeskConfig:
     default_language: str = "pt"
     agents_language: str = "pt"
     timezone: str = "America/Sao_Paulo"
+    sla_tick_seconds: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from escalation.oncall import OnCallRoster
 from handlers.agents import AgentConversation
 from handlers.callbacks import InvalidCallback
 from handlers.context import HandlerContext
@@ -16,6 +17,8 @@ from handlers.customer import CustomerConversation
 from handlers.desk_actions import DeskActions
 from handlers.events import ButtonPress, ChatKind, Event, IncomingMessage, Outgoing
 from handlers.managers import ManagerConversation
+from handlers.oncall import OnCallDesk
+from handlers.sla_watch import SlaWatch
 from handlers.texts import a, pick_language, t
 
 log = logging.getLogger(__name__)
@@ -29,8 +32,18 @@ class Dispatcher:
     def __init__(self, ctx: HandlerContext) -> None:
         self.ctx = ctx
         actions = DeskActions(ctx)
+        config = ctx.config
+        roster = OnCallRoster(
+            ctx.store.redis,
+            ctx.store.keys,
+            ctx.policy.oncall,
+            config.timezone,
+            tuple(sorted(config.agent_ids)),
+        )
+        self.oncall = OnCallDesk(ctx, roster)
+        self.sla_watch = SlaWatch(ctx, actions, roster, config.sla_tick_seconds)
         self.customers = CustomerConversation(ctx, actions)
-        self.agents = AgentConversation(ctx, actions)
+        self.agents = AgentConversation(ctx, actions, self.oncall)
         self.managers = ManagerConversation(ctx)
 
     async def handle(self, event: Event) -> None:

@@ -47,11 +47,15 @@ class Chat:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A photo or document, by Telegram file id (re-sendable without downloading)."""
+    """A photo or document: by Telegram file id (re-sent without downloading), or new bytes to upload.
+
+    Inbound attachments always carry a file id; `data` is for files the desk makes (charts).
+    """
 
     kind: str
-    file_id: str
+    file_id: str = ""
     file_name: str | None = None
+    data: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,44 +1,100 @@
-"""The managers' chats: `/report` sends the backlog summary now."""
+"""The managers' chats: scheduled backlog summaries with a chart, and `/report [24h|7d]` on demand.
+
+A scheduled summary covers the period since the last one (24 h for the first) and says what
+changed since then; every worker's scheduler fires it, and a SET NX on the minute it is due
+lets exactly one of them send it.
+"""
 
 from __future__ import annotations
 
-import html
+import json
+import logging
+import re
+from typing import Any
 
-from escalation.backlog import backlog_now
-from handlers.cards import duration_words
+from escalation.report import (
+    Report,
+    build_report,
+    chart_texts,
+    previous_figures,
+    record_snapshot,
+    render_text,
+    snapshots,
+)
+from escalation.report_chart import render_backlog_chart
 from handlers.context import HandlerContext
-from handlers.events import IncomingMessage, Outgoing
-from handlers.texts import a
+from handlers.events import Attachment, IncomingMessage, Outgoing
+from handlers.messenger import TelegramError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PERIOD_S = 24 * 3600
+ONCE_TTL_S = 7 * 24 * 3600
+_PERIOD = re.compile(r"^(\d{1,3})([hd])$")
+
+
+def parse_period(text: str) -> float | None:
+    """`24h` or `7d` to seconds; None for anything else."""
+    match = _PERIOD.match(text.strip().lower())
+    if not match or int(match.group(1)) == 0:
+        return None
+    return int(match.group(1)) * (3600 if match.group(2) == "h" else 86400)
 
 
 class ManagerConversation:
-    """Handles commands in MANAGER_CHAT_IDS chats."""
+    """Handles MANAGER_CHAT_IDS chats and the scheduled summaries."""
 
     def __init__(self, ctx: HandlerContext) -> None:
         self.ctx = ctx
 
     async def on_message(self, message: IncomingMessage) -> None:
-        """`/report` (and `/start`, `/help`) answer with the summary; other chatter is ignored."""
-        if message.command in ("report", "start", "help"):
-            await self.ctx.sender.send(Outgoing(message.chat.id, await self.summary()))
+        """`/report [24h|7d]` (also `/start`, `/help`) answers with the summary; other chatter is ignored."""
+        if message.command not in ("report", "start", "help"):
+            return
+        period = parse_period(message.args) if message.args else DEFAULT_PERIOD_S
+        if period is None:
+            await self.ctx.sender.send(Outgoing(message.chat.id, "/report 24h | /report 7d"))
+            return
+        now = self.ctx.clock.now()
+        await self._send([message.chat.id], now - period, now, previous=None)
 
-    async def summary(self) -> str:
-        """The backlog as a short HTML text in the agents' language."""
-        lang = self.ctx.config.agents_language
-        backlog = await backlog_now(self.ctx.store, self.ctx.clock.now())
-        per_priority = " · ".join(f"{name}: {count}" for name, count in backlog.open_by_priority.items())
-        lines = [
-            f"<b>{a(lang, 'report_title')}</b>",
-            per_priority,
-            f"{a(lang, 'report_open')}: {backlog.waiting} · {a(lang, 'report_claimed')}: {backlog.claimed}",
-        ]
-        if backlog.oldest is not None:
-            lines.append(
-                f"{a(lang, 'report_oldest')}: {backlog.oldest.label} "
-                f"({backlog.oldest.priority.name}, {duration_words(backlog.oldest_wait_s)})"
-            )
-        else:
-            lines.append(f"{a(lang, 'report_oldest')}: {a(lang, 'report_none')}")
-        for agent, count in sorted(backlog.claimed_by_agent.items(), key=lambda item: -item[1]):
-            lines.append(f"👤 {html.escape(await self.ctx.state.agent_name(agent))}: {count}")
-        return "\n".join(lines)
+    async def record_snapshot(self) -> None:
+        """A backlog snapshot for the charts (once per slot across workers)."""
+        await record_snapshot(self.ctx.store, self.ctx.clock.now())
+
+    async def send_scheduled_summary(self) -> bool:
+        """The scheduled summary to every manager chat; False when another worker already sent it."""
+        now = self.ctx.clock.now()
+        redis, keys = self.ctx.store.redis, self.ctx.store.keys
+        if not await redis.set(keys.once(f"summary:{int(now // 60)}"), "1", nx=True, ex=ONCE_TTL_S):
+            return False
+        previous = await previous_figures(self.ctx.store)
+        since = float(previous["period"]["until"]) if previous else now - DEFAULT_PERIOD_S
+        report = await self._send(sorted(self.ctx.config.manager_chat_ids), since, now, previous)
+        await redis.set(keys.last_report, json.dumps(report.to_json()))
+        return True
+
+    async def _send(
+        self, chats: list[int], since: float, now: float, previous: dict[str, Any] | None
+    ) -> Report:
+        """Build the report once and send its text and chart to each chat."""
+        report = await build_report(self.ctx.store, self.ctx.state, since, now, previous)
+        language, timezone = self.ctx.config.agents_language, self.ctx.config.timezone
+        text = render_text(report, language, timezone)
+        title, empty_note = chart_texts(language)
+        points = await snapshots(self.ctx.store, since, now)
+        chart = render_backlog_chart(points, title, timezone=timezone, empty_note=empty_note)
+        for chat in chats:
+            try:
+                await self.ctx.sender.send(Outgoing(chat, text, priority=2))
+                await self.ctx.sender.send(
+                    Outgoing(
+                        chat,
+                        "",
+                        attachment=Attachment("photo", file_name="backlog.png", data=chart),
+                        priority=2,
+                    )
+                )
+            except TelegramError as exc:
+                log.warning("summary to manager chat %s failed: %s", chat, exc)
+        return report

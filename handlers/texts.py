@@ -225,7 +225,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
             "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
-            "/priority N P1..P4, /reply N texto, /note N texto. Responda a um card para falar com o cliente."
+            "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota]. "
+            "Responda a um card para falar com o cliente."
         ),
         "no_ticket_for_reply": "Responda a um card de chamado (ou use /reply N texto).",
         "left": "restam {time}",
@@ -235,6 +236,19 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "report_claimed": "Em atendimento",
         "report_oldest": "Mais antigo esperando",
         "report_none": "nenhum",
+        "oncall_now": "De plantão",
+        "oncall_handover": "Troca de plantão",
+        "oncall_open": "Chamados abertos",
+        "oncall_near": "Perto do prazo",
+        "oncall_note_saved": "📝 Nota guardada para a próxima troca de plantão.",
+        "sla_warn": "prazo se aproximando",
+        "sla_breach": "prazo estourado",
+        "sla_renotify": "ainda sem resposta",
+        "sla_managers": "prazo estourado e ninguém reagiu",
+        "sla_digest": "{count} chamados precisam de atenção",
+        "and_more": "… e mais {count}",
+        "claim_timeout": "↩️ {ticket} voltou para a fila: {agent} não respondeu a tempo.",
+        "card_breached": "🚨 Prazo estourado",
     },
     "en": {
         "claim": "Claim",
@@ -270,7 +284,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
             "Commands: /queue, /next, /mine, /claim N, /release N, /resolve N [note], "
-            "/priority N P1..P4, /reply N text, /note N text. Reply to a card to talk to the customer."
+            "/priority N P1..P4, /reply N text, /note N text, /oncall [take|handover note]. "
+            "Reply to a card to talk to the customer."
         ),
         "no_ticket_for_reply": "Reply to a ticket card (or use /reply N text).",
         "left": "{time} left",
@@ -280,6 +295,19 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "report_claimed": "Being handled",
         "report_oldest": "Oldest waiting",
         "report_none": "none",
+        "oncall_now": "On call",
+        "oncall_handover": "Shift handover",
+        "oncall_open": "Open tickets",
+        "oncall_near": "Near breach",
+        "oncall_note_saved": "📝 Note saved for the next handover.",
+        "sla_warn": "deadline approaching",
+        "sla_breach": "deadline breached",
+        "sla_renotify": "still unanswered",
+        "sla_managers": "deadline breached and nobody reacted",
+        "sla_digest": "{count} tickets need attention",
+        "and_more": "… and {count} more",
+        "claim_timeout": "↩️ {ticket} is back in the queue: {agent} did not answer in time.",
+        "card_breached": "🚨 Deadline breached",
     },
     "es": {
         "claim": "Tomar",
@@ -315,7 +343,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
             "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
-            "/priority N P1..P4, /reply N texto, /note N texto. "
+            "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota]. "
             "Responde a una tarjeta para hablar con el cliente."
         ),
         "no_ticket_for_reply": "Responde a una tarjeta de ticket (o usa /reply N texto).",
@@ -326,6 +354,19 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "report_claimed": "En atención",
         "report_oldest": "El más antiguo esperando",
         "report_none": "ninguno",
+        "oncall_now": "De guardia",
+        "oncall_handover": "Cambio de guardia",
+        "oncall_open": "Tickets abiertos",
+        "oncall_near": "Cerca del plazo",
+        "oncall_note_saved": "📝 Nota guardada para el próximo cambio de guardia.",
+        "sla_warn": "plazo por vencer",
+        "sla_breach": "plazo vencido",
+        "sla_renotify": "todavía sin respuesta",
+        "sla_managers": "plazo vencido y nadie reaccionó",
+        "sla_digest": "{count} tickets necesitan atención",
+        "and_more": "… y {count} más",
+        "claim_timeout": "↩️ {ticket} volvió a la fila: {agent} no respondió a tiempo.",
+        "card_breached": "🚨 Plazo vencido",
     },
 }
 

@@ -21,6 +21,7 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.types import (
+    BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -32,7 +33,7 @@ from aiogram.types import (
 )
 
 from bot.runtime.errors import NOT_MODIFIED, REJECTED_TOKEN, check_editable, unknown_attachment
-from handlers.events import Keyboard, Outgoing
+from handlers.events import Attachment, Keyboard, Outgoing
 from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -114,7 +115,7 @@ class AiogramMessenger:
             elif attachment.kind == "photo":
                 sent = await self._bot.send_photo(
                     chat_id=message.chat_id,
-                    photo=attachment.file_id,
+                    photo=_media(attachment),
                     caption=message.text or None,
                     parse_mode=ParseMode.HTML,
                     message_thread_id=message.thread_id,
@@ -124,7 +125,7 @@ class AiogramMessenger:
             elif attachment.kind == "document":
                 sent = await self._bot.send_document(
                     chat_id=message.chat_id,
-                    document=attachment.file_id,
+                    document=_media(attachment),
                     caption=message.text or None,
                     parse_mode=ParseMode.HTML,
                     message_thread_id=message.thread_id,
@@ -176,3 +177,10 @@ def raw_status(response: object) -> str | None:
     status = result.get("status") if isinstance(result, dict) else None
     known = {member.value for member in ChatMemberStatus}
     return status if isinstance(status, str) and status in known else None
+
+
+def _media(attachment: Attachment) -> str | BufferedInputFile:
+    """A file id to re-send, or the bytes the desk made, uploaded."""
+    if attachment.data is not None:
+        return BufferedInputFile(attachment.data, filename=attachment.file_name or f"{attachment.kind}.bin")
+    return attachment.file_id

@@ -16,6 +16,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     KeyboardButton,
     LinkPreviewOptions,
     Message,
@@ -28,7 +29,7 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.runtime.errors import NOT_MODIFIED, REJECTED_TOKEN, check_editable, unknown_attachment
-from handlers.events import Keyboard, Outgoing
+from handlers.events import Attachment, Keyboard, Outgoing
 from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -123,7 +124,7 @@ class PtbMessenger:
             elif attachment.kind == "photo":
                 sent = await self._bot.send_photo(
                     chat_id=message.chat_id,
-                    photo=attachment.file_id,
+                    photo=_media(attachment),
                     caption=message.text or None,
                     parse_mode=ParseMode.HTML,
                     message_thread_id=message.thread_id,
@@ -133,7 +134,7 @@ class PtbMessenger:
             elif attachment.kind == "document":
                 sent = await self._bot.send_document(
                     chat_id=message.chat_id,
-                    document=attachment.file_id,
+                    document=_media(attachment),
                     caption=message.text or None,
                     parse_mode=ParseMode.HTML,
                     message_thread_id=message.thread_id,
@@ -167,3 +168,10 @@ class PtbMessenger:
         with neutral_errors():
             member = await self._bot.get_chat_member(chat_id=chat_id, user_id=user_id)
         return ChatMemberStatus(member.status).value
+
+
+def _media(attachment: Attachment) -> str | InputFile:
+    """A file id to re-send, or the bytes the desk made, uploaded."""
+    if attachment.data is not None:
+        return InputFile(attachment.data, filename=attachment.file_name or f"{attachment.kind}.bin")
+    return attachment.file_id

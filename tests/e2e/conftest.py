@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.outbox import Limits
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import Sandbox
+from escalation.clock import Clock
 
 TOKEN = "100000001:SANDBOX-test-token"
 AGENTS_CHAT = -1001000000001
@@ -124,6 +125,7 @@ async def open_harness(
     outbox_limits: Limits = FAST,
     agents_language: str = "en",
     agent_ids: tuple[int, ...] = (AGENT_ANA, AGENT_BRUNO),
+    clock: Clock | None = None,
     **sandbox_options: Any,
 ) -> AsyncIterator[Desk]:
     """Start a sandbox and the bot against it; stop both afterwards."""
@@ -152,7 +154,7 @@ async def open_harness(
         ],
     )
     try:
-        async with start_bot(settings, TOKEN, sandbox.base_url, outbox_limits) as bot:
+        async with start_bot(settings, TOKEN, sandbox.base_url, outbox_limits, clock) as bot:
             polling = asyncio.create_task(bot.runtime.run_polling(bot.dispatcher.handle))
             try:
                 yield Desk(sandbox, api, bot, settings)

@@ -209,9 +209,13 @@ async def test_unlinked_customer_claiming_premium_stays_basic(desk: Desk) -> Non
 
 async def test_manager_report(desk: Desk) -> None:
     await open_ticket(desk, CARLA)
-    await desk.api.send_message(user(MANAGER_CHAT, "Gerente"), "/report")
-    report = await desk.expect(MANAGER_CHAT, "Backlog")
-    assert "P1: 1" in report["text"]
+    await desk.api.send_message(user(MANAGER_CHAT, "Gerente"), "/report 24h")
+    report = await desk.expect(MANAGER_CHAT, "Summary")
+    assert "P1 1" in report["text"] and "#1" in report["text"]
+    chart = await desk.api.wait_for(MANAGER_CHAT, lambda m: "photo" in m and m.get("from", {}).get("is_bot"))
+    assert chart["photo"][-1]["width"] >= 400
+    await desk.api.send_message(user(MANAGER_CHAT, "Gerente"), "/report yesterday")
+    await desk.expect(MANAGER_CHAT, "/report 24h | /report 7d")
 
 
 def _content(texts: list[str], header_end: str | None = None) -> str:

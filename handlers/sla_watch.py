@@ -1,0 +1,165 @@
+"""The SLA watch: turns each tick's ladder steps into messages, exactly once.
+
+The store's tick decides which step each due ticket reached (atomically, whichever worker ran
+it); this module only says it: a warning mentions the assignee or the on-call agents with a Claim
+button, a breach mentions the supervisors and updates the card, renotifications repeat until
+someone reacts, then the managers hear of it. A claimer silent for too long loses the claim.
+When a tick has more pings than the agents' group may receive in one tick (20 a minute), they
+go as one digest message instead of a flood.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import math
+
+from escalation.oncall import OnCallRoster
+from escalation.store import SlaEvent, StoreError
+from handlers.cards import time_left
+from handlers.context import HandlerContext
+from handlers.desk_actions import DeskActions
+from handlers.events import Button, Keyboard, Outgoing
+from handlers.texts import a
+
+log = logging.getLogger(__name__)
+
+GROUP_MESSAGES_PER_MINUTE = 20
+ICONS = {"warn": "⏰", "breach": "🚨", "renotify": "🔁", "managers": "📣"}
+
+
+class SlaWatch:
+    """Acts on SLA ticks for one desk."""
+
+    def __init__(self, ctx: HandlerContext, actions: DeskActions, roster: OnCallRoster, tick_seconds: float):
+        self.ctx = ctx
+        self.actions = actions
+        self.roster = roster
+        self.digest_threshold = max(1, math.floor(GROUP_MESSAGES_PER_MINUTE * tick_seconds / 60))
+        self._card_updates: set[asyncio.Task[None]] = set()
+
+    async def tick(self) -> list[SlaEvent]:
+        """One tick: advance every due ladder and tell the people concerned."""
+        now = self.ctx.clock.now()
+        events = await self.ctx.store.sla_tick(now)
+        if not events:
+            return events
+        for event in events:
+            if event.release:
+                await self._release(event)
+        pings = [e for e in events if e.action in ("warn", "breach", "renotify")]
+        if len(pings) > self.digest_threshold:
+            await self._digest(pings, now)
+        else:
+            for event in pings:
+                await self._ping(event, now)
+        for event in events:
+            if event.action == "managers":
+                await self._tell_managers(event, now)
+        self._refresh_cards_later([e.number for e in events if e.breached])
+        return events
+
+    async def drain(self) -> None:
+        """Wait for card refreshes started by earlier ticks (tests, shutdown)."""
+        if self._card_updates:
+            await asyncio.gather(*self._card_updates, return_exceptions=True)
+
+    # ------------------------------------------------------------- messages
+
+    async def _ping(self, event: SlaEvent, now: float) -> None:
+        lang = self.ctx.config.agents_language
+        who = await self._mentions(event, now)
+        text = (
+            f"{ICONS[event.action or 'warn']} <b>{event.priority.name}</b> <b>#{event.number}</b> · "
+            f"{a(lang, 'sla_' + (event.action or 'warn'))} · {self._left(event, now)}\n{who}"
+        )
+        keyboard = None
+        if event.assignee is None:
+            keyboard = Keyboard.inline(
+                [Button(a(lang, "claim"), self.ctx.codec.encode("claim", event.number))]
+            )
+        await self._to_agents(text, keyboard, int(event.priority))
+
+    async def _digest(self, events: list[SlaEvent], now: float) -> None:
+        lang = self.ctx.config.agents_language
+        ordered = sorted(events, key=lambda e: (e.priority, e.due_at or 0))
+        lines = [f"⏰ <b>{a(lang, 'sla_digest', count=len(events))}</b>"]
+        lines += [
+            f"{ICONS[e.action or 'warn']} {e.priority.name} #{e.number} · {self._left(e, now)}"
+            for e in ordered[:50]
+        ]
+        if len(ordered) > 50:
+            lines.append(a(lang, "and_more", count=len(ordered) - 50))
+        duty = await self.roster.current(now)
+        lines.append(await self._mention_ids(set(duty.agents) | set(self.ctx.config.supervisor_ids)))
+        await self._to_agents("\n".join(lines), None, int(ordered[0].priority))
+
+    async def _tell_managers(self, event: SlaEvent, now: float) -> None:
+        lang = self.ctx.config.agents_language
+        text = (
+            f"{ICONS['managers']} <b>{event.priority.name}</b> <b>#{event.number}</b> · "
+            f"{a(lang, 'sla_managers')} · {self._left(event, now)}"
+        )
+        for chat in sorted(self.ctx.config.manager_chat_ids):
+            try:
+                await self.ctx.sender.send(Outgoing(chat, text, priority=int(event.priority)))
+            except Exception:
+                log.exception("could not tell manager chat %s about #%s", chat, event.number)
+
+    async def _release(self, event: SlaEvent) -> None:
+        lang = self.ctx.config.agents_language
+        try:
+            ticket = await self.ctx.store.release(event.number, 0, force=True, reason="claim_timeout")
+        except StoreError as exc:
+            log.info("claim timeout of #%s not applied: %s", event.number, exc)
+            return
+        who = await self.ctx.state.agent_name(event.assignee) if event.assignee else "?"
+        await self._to_agents(
+            a(lang, "claim_timeout", ticket=ticket.label, agent=html.escape(who)), None, int(ticket.priority)
+        )
+        await self.actions.refresh_card(ticket)
+
+    # -------------------------------------------------------------- helpers
+
+    async def _mentions(self, event: SlaEvent, now: float) -> str:
+        if event.action in ("breach", "renotify"):
+            targets = set(self.ctx.config.supervisor_ids)
+            targets |= {event.assignee} if event.assignee else set((await self.roster.current(now)).agents)
+        elif event.assignee is not None:
+            targets = {event.assignee}
+        else:
+            targets = set((await self.roster.current(now)).agents)
+        return await self._mention_ids(targets)
+
+    async def _mention_ids(self, ids: set[int]) -> str:
+        names = [
+            f'<a href="tg://user?id={uid}">{html.escape(await self.ctx.state.agent_name(uid))}</a>'
+            for uid in sorted(ids)
+        ]
+        return " ".join(names)
+
+    def _left(self, event: SlaEvent, now: float) -> str:
+        return time_left(self.ctx.config.agents_language, event.due_at, now) if event.due_at else ""
+
+    async def _to_agents(self, text: str, keyboard: Keyboard | None, priority: int) -> None:
+        chat = self.ctx.config.agents_chat_id
+        if chat is None:
+            return
+        try:
+            await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
+        except Exception:
+            log.exception("could not post an SLA message to the agents' group")
+
+    def _refresh_cards_later(self, numbers: list[int]) -> None:
+        """Breached cards are edited off the tick's path: a storm of breaches must not slow the tick."""
+        if not numbers:
+            return
+
+        async def refresh() -> None:
+            for ticket in await self.ctx.store.get_many(numbers):
+                await self.actions.refresh_card(ticket)
+
+        task = asyncio.create_task(refresh())
+        self._card_updates.add(task)
+        task.add_done_callback(self._card_updates.discard)
