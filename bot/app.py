@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
+import io
 import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.config import Settings
 from bot.desk import Desk, open_desk
@@ -37,7 +40,9 @@ DEMO_AGENTS_CHAT = -1001000000001
 DEMO_AGENTS = (2001, 2002)
 DEMO_SUPERVISORS = (2003,)
 DEMO_MANAGER_CHAT = 3001
-DEMO_NAMES = {2001: "Ana (agent)", 2002: "Bruno (agent)", 2003: "Sofia (supervisor)"}
+DEMO_NAMES = {2001: "Ana (agent)", 2002: "Bruno (agent)", 2003: "Sofia (supervisor)", 3001: "Marta (manager)"}
+# The language each demo subscriber writes in on the web page (the directory has no language column).
+DEMO_LANGUAGES = {"SUB-1003": "en", "SUB-1004": "es", "SUB-1007": "en", "SUB-1008": "es"}
 
 
 def sandbox_defaults(settings: Settings) -> Settings:
@@ -127,6 +132,7 @@ async def serve(settings: Settings) -> None:
         async with start_bot(settings, token, api_url) as bot:
             name = await bot.runtime.bot_username()
             if sandbox is not None:
+                await register_demo(sandbox, settings, bot.dispatcher.ctx.directory)
                 _announce_sandbox(sandbox, settings, name)
             if settings.webhook_url and not settings.sandbox_mode:
                 secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
@@ -152,12 +158,72 @@ async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
         await api.create_chat(settings.agents_chat_id, title="Agents on call", members=members)
 
 
+async def register_demo(sandbox: Sandbox, settings: Settings, directory: CustomerDirectory | None) -> None:
+    """Tell the sandbox's web page whom it can play: the directory's subscribers, agents, managers.
+
+    The page offers these in its pickers (`GET /sandbox/api/demo`); the sandbox knows nothing of the
+    desk, so the app that configured the desk registers them.
+    """
+    agents = [
+        {"id": uid, "first_name": DEMO_NAMES.get(uid, f"Agent {uid}"), "role": "agent"}
+        for uid in settings.agent_ids
+    ]
+    agents += [
+        {"id": uid, "first_name": DEMO_NAMES.get(uid, f"Supervisor {uid}"), "role": "supervisor"}
+        for uid in settings.supervisor_ids
+        if uid not in settings.agent_ids
+    ]
+    sandbox.control.demo = {
+        "default_language": settings.default_language,
+        "agents_chat_id": settings.agents_chat_id,
+        "agents": agents,
+        "managers": [
+            {"chat_id": chat, "first_name": DEMO_NAMES.get(chat, "Manager")}
+            for chat in settings.manager_chat_ids
+        ],
+        "subscribers": await _directory_entries(settings, directory),
+    }
+
+
+async def _directory_entries(settings: Settings, directory: CustomerDirectory | None) -> list[dict[str, Any]]:
+    """Every subscriber in the directory file, as the directory resolves them (tier, E.164 phone).
+
+    The directory port looks subscribers up and does not list them, so the ids come from the file.
+    """
+    path = settings.customers_file
+    if directory is None or path is None:
+        return []
+    text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
+    header = text.partition("\n")[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    names = [name for name in reader.fieldnames or [] if name.strip().lower() == "subscriber_id"]
+    entries = []
+    for row in reader if names else []:
+        found = await directory.by_subscriber_id(row[names[0]] or "")
+        if found is not None:
+            entries.append(
+                {
+                    "subscriber_id": found.subscriber_id,
+                    "name": found.name,
+                    "phone": found.phone,
+                    "telegram_id": found.telegram_id,
+                    "plan": found.plan,
+                    "tier": found.tier.value,
+                    "region": found.region,
+                    "status": found.status,
+                    "language": DEMO_LANGUAGES.get(found.subscriber_id, settings.default_language),
+                }
+            )
+    return entries
+
+
 def _announce_sandbox(sandbox: Sandbox, settings: Settings, bot_name: str) -> None:
     base = sandbox.base_url
     print(
         f"\nIPTV support desk running in SANDBOX mode (no BOT_TOKEN) as @{bot_name}, "
         f"runtime {settings.runtime}.\n"
-        f"  Web chat:     {base}/\n"
+        f"  Demo page:    {base}/  (play subscribers, agents and a manager in the browser)\n"
         f"  Bot API:      {base}/bot<token>/<method>\n"
         f"  Control API:  {base}/sandbox/api  (see README)\n"
         f"  Agents group: {settings.agents_chat_id}  agents {settings.agent_ids}, "

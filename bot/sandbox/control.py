@@ -92,10 +92,18 @@ def _wait_seconds(request: web.Request) -> float:
 
 
 class ControlRoutes:
-    """The `/sandbox/api` routes over one sandbox's Core."""
+    """The `/sandbox/api` routes over one sandbox's Core.
 
-    def __init__(self, core: Core) -> None:
+    `download_token` gives a token the file route accepts, so `GET /files/<id>` can hand the web page
+    a download URL without the page ever calling the Bot API (which would show up in the stats).
+    `demo` is what the app running against this sandbox tells the web page about its demo (people,
+    chats, the customer directory); the sandbox itself knows nothing of the desk, so it only serves it.
+    """
+
+    def __init__(self, core: Core, download_token: Callable[[], str]) -> None:
         self.core = core
+        self.download_token = download_token
+        self.demo: dict[str, Any] | None = None
 
     def add_to(self, app: web.Application) -> None:
         """Register every control route."""
@@ -115,6 +123,8 @@ class ControlRoutes:
             ("POST", "/limits", self.post_limits),
             ("POST", "/updates/{update_id}/redeliver", self.redeliver),
             ("GET", "/bot", self.get_bot),
+            ("GET", "/files/{file_id}", self.get_file),
+            ("GET", "/demo", self.get_demo),
         ]
         for method, path, handler in routes:
             app.router.add_route(method, PREFIX + path, _errors_as_json(handler))
@@ -479,3 +489,27 @@ class ControlRoutes:
                 "commands": self.core.world.commands,
             }
         )
+
+    async def get_file(self, request: web.Request) -> web.Response:
+        """GET /files/{file_id}: where a file is downloaded (the Bot API's file path), as getFile would say.
+
+        Read-only and not counted as a Bot API call: the web page shows photos and documents with it.
+        """
+        stored = self.core.files.get(request.match_info["file_id"])
+        if stored is None:
+            raise ControlError(404, "file not found")
+        return web.json_response(
+            {
+                "file_id": stored.file_id,
+                "file_path": stored.file_path,
+                "file_size": len(stored.data),
+                "content_type": stored.content_type,
+                "url": f"/file/bot{self.download_token()}/{stored.file_path}",
+            }
+        )
+
+    async def get_demo(self, request: web.Request) -> web.Response:
+        """GET /demo: the demo the app registered (subscribers, agents, managers), for the web page."""
+        if self.demo is None:
+            raise ControlError(404, "no demo registered (the bot runs this sandbox with `supportbot run`)")
+        return web.json_response(self.demo)

@@ -78,7 +78,7 @@ class Sandbox:
         )
         self._token = token
         self.botapi = BotApiRoutes(self.core, token)
-        self.control = ControlRoutes(self.core)
+        self.control = ControlRoutes(self.core, lambda: self.token)
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
         self.port: int | None = None
