@@ -30,9 +30,9 @@ local sla_key = prefix .. "sla"
 
 local due = redis.call("ZRANGEBYSCORE", sla_key, "-inf", now, "LIMIT", 0, ARGV[3])
 local out = {}
+if #due > 0 then redis.call("ZREM", sla_key, unpack(due)) end
 
 for _, number in ipairs(due) do
-  redis.call("ZREM", sla_key, number)
   local key = prefix .. "t:" .. number
   local f = redis.call("HMGET", key, "state", "sla_plan", "sla_stage", "claimed_at", "last_agent_at",
     "assignee", "priority", "reasons", "breached_at", "due_kind", "due_at")
