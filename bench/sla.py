@@ -27,22 +27,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.embedded_redis import EmbeddedRedis  # noqa: E402
-from bot.redis_connection import make_client  # noqa: E402
-from escalation.clock import ManualClock  # noqa: E402
-from escalation.desk_state import DeskState  # noqa: E402
-from escalation.domain import Impact, Intent, Tier  # noqa: E402
-from escalation.policy import load_policy  # noqa: E402
-from escalation.priority import assess  # noqa: E402
-from escalation.report import build_report, chart_texts, render_text, snapshots  # noqa: E402
-from escalation.report_chart import render_backlog_chart  # noqa: E402
-from escalation.store import TicketStore  # noqa: E402
-from escalation.ticket import Customer  # noqa: E402
-from faq.triage import Triage  # noqa: E402
-from handlers.callbacks import CallbackCodec  # noqa: E402
-from handlers.context import DeskConfig, HandlerContext  # noqa: E402
-from handlers.dispatcher import Dispatcher  # noqa: E402
-from handlers.events import Keyboard, Outgoing  # noqa: E402
+from bot.embedded_redis import EmbeddedRedis
+from bot.redis_connection import make_client
+from escalation.clock import ManualClock
+from escalation.desk_state import DeskState
+from escalation.domain import Impact, Intent, Tier
+from escalation.policy import load_policy
+from escalation.priority import assess
+from escalation.report import build_report, chart_texts, render_text, snapshots
+from escalation.report_chart import render_backlog_chart
+from escalation.store import TicketStore
+from escalation.ticket import Customer
+from faq.triage import Triage
+from handlers.callbacks import CallbackCodec
+from handlers.context import DeskConfig, HandlerContext
+from handlers.dispatcher import Dispatcher
+from handlers.events import Keyboard, Outgoing
 
 CONCURRENCY = 64
 DUE = 1_000

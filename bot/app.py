@@ -25,6 +25,8 @@ from bot.runtime import build_runtime
 from bot.runtime.base import Runtime
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import Sandbox
+from bot.scheduler import DeskScheduler
+from escalation.clock import Clock
 from escalation.desk_state import DeskState
 from escalation.directory import CsvDirectory, CustomerDirectory
 from faq.triage import Triage
@@ -71,6 +73,7 @@ def desk_config(settings: Settings) -> DeskConfig:
         default_language=settings.default_language,
         agents_language=settings.agents_language,
         timezone=settings.timezone,
+        sla_tick_seconds=settings.sla_tick_seconds,
     )
 
 
@@ -86,10 +89,10 @@ class RunningBot:
 
 @asynccontextmanager
 async def start_bot(
-    settings: Settings, token: str, api_url: str, limits: Limits | None = None
+    settings: Settings, token: str, api_url: str, limits: Limits | None = None, clock: Clock | None = None
 ) -> AsyncIterator[RunningBot]:
-    """Everything but the update loop: tests and `run` share it."""
-    async with open_desk(settings) as desk:
+    """Everything but the update loop and the scheduler: tests and `run` share it."""
+    async with open_desk(settings, clock) as desk:
         directory: CustomerDirectory | None = None
         if settings.customers_file is not None:
             directory = CsvDirectory(settings.customers_file, desk.policy)
@@ -134,13 +137,20 @@ async def serve(settings: Settings) -> None:
             if sandbox is not None:
                 await register_demo(sandbox, settings, bot.dispatcher.ctx.directory)
                 _announce_sandbox(sandbox, settings, name)
-            if settings.webhook_url and not settings.sandbox_mode:
-                secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-                await bot.runtime.run_webhook(
-                    bot.dispatcher.handle, settings.webhook_url, secret, settings.webhook_port
-                )
-            else:
-                await bot.runtime.run_polling(bot.dispatcher.handle)
+            scheduler = DeskScheduler(
+                bot.dispatcher, bot.desk.policy, settings.timezone, settings.sla_tick_seconds
+            )
+            scheduler.start()
+            try:
+                if settings.webhook_url and not settings.sandbox_mode:
+                    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+                    await bot.runtime.run_webhook(
+                        bot.dispatcher.handle, settings.webhook_url, secret, settings.webhook_port
+                    )
+                else:
+                    await bot.runtime.run_polling(bot.dispatcher.handle)
+            finally:
+                scheduler.stop()
     finally:
         if sandbox is not None:
             with contextlib.suppress(Exception):
@@ -150,10 +160,14 @@ async def serve(settings: Settings) -> None:
 async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
     """The demo's agents' group, with the demo agents and supervisor as members."""
     assert settings.agents_chat_id is not None
-    names = {**dict.fromkeys(settings.agent_ids, "Agent"),
-             **dict.fromkeys(settings.supervisor_ids, "Supervisor")}
-    members = [{"user": {"id": uid, "first_name": DEMO_NAMES.get(uid, f"{role} {uid}")}, "status": "member"}
-               for uid, role in names.items()]
+    names = {
+        **dict.fromkeys(settings.agent_ids, "Agent"),
+        **dict.fromkeys(settings.supervisor_ids, "Supervisor"),
+    }
+    members = [
+        {"user": {"id": uid, "first_name": DEMO_NAMES.get(uid, f"{role} {uid}")}, "status": "member"}
+        for uid, role in names.items()
+    ]
     async with SandboxClient(sandbox.base_url) as api:
         await api.create_chat(settings.agents_chat_id, title="Agents on call", members=members)
 
