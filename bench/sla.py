@@ -60,8 +60,9 @@ class QueueingSender:
         self.sent.append(message)
         return len(self.sent)
 
-    async def edit(self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None,
-                   priority: int = 3) -> None:
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None, priority: int = 3
+    ) -> None:
         return None
 
     async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
@@ -92,10 +93,22 @@ async def bench(redis_url: str, tickets: int, runs: int) -> dict[str, float]:
     state = DeskState(client, store.keys)
     sender = QueueingSender()
     ctx = HandlerContext(
-        config=DeskConfig(agents_chat_id=-100, agent_ids=frozenset({1, 2}), supervisor_ids=frozenset({3}),
-                          manager_chat_ids=frozenset({4}), agents_language="en", timezone=TIMEZONE),
-        policy=policy, store=store, state=state, triage=Triage.load(None, policy), directory=None,
-        sender=sender, codec=CallbackCodec(b"bench"), clock=clock,
+        config=DeskConfig(
+            agents_chat_id=-100,
+            agent_ids=frozenset({1, 2}),
+            supervisor_ids=frozenset({3}),
+            manager_chat_ids=frozenset({4}),
+            agents_language="en",
+            timezone=TIMEZONE,
+        ),
+        policy=policy,
+        store=store,
+        state=state,
+        triage=Triage.load(None, policy),
+        directory=None,
+        sender=sender,
+        codec=CallbackCodec(b"bench"),
+        clock=clock,
     )
     watch = Dispatcher(ctx).sla_watch
     try:
@@ -124,7 +137,10 @@ async def bench(redis_url: str, tickets: int, runs: int) -> dict[str, float]:
                 await store.rate(number, customer, 1 + i % 5)
 
         await run_parallel(tickets - DUE, answer)
-        print(f"seeded {tickets:,} tickets ({DUE:,} P1 about to be due) in {time.perf_counter() - started:.1f} s")
+        print(
+            f"seeded {tickets:,} tickets ({DUE:,} P1 about to be due) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
 
         assert await watch.tick() == []  # a running desk has ticked before: the tick script is loaded
         clock.advance(8 * 60)  # past 50% of the P1 first-response target: the P1s are due
@@ -134,8 +150,10 @@ async def bench(redis_url: str, tickets: int, runs: int) -> dict[str, float]:
         assert len(events) == DUE, len(events)
         assert len(sender.sent) == 1 and "tickets need attention" in sender.sent[0].text
         open_now = await store.queue_length() + await client.zcard(store.keys.claimed)
-        print(f"SLA tick with {open_now:,} open tickets, {len(events):,} due: {tick_ms:.1f} ms "
-              f"({len(sender.sent)} digest message)")
+        print(
+            f"SLA tick with {open_now:,} open tickets, {len(events):,} due: {tick_ms:.1f} ms "
+            f"({len(sender.sent)} digest message)"
+        )
 
         timings = []
         for _ in range(runs):
@@ -143,13 +161,16 @@ async def bench(redis_url: str, tickets: int, runs: int) -> dict[str, float]:
             report = await build_report(store, state, START - 3600, clock.now())
             render_text(report, "en", TIMEZONE)
             title, note = chart_texts("en")
-            render_backlog_chart(await snapshots(store, START - 3600, clock.now()), title, timezone=TIMEZONE,
-                                 empty_note=note)
+            render_backlog_chart(
+                await snapshots(store, START - 3600, clock.now()), title, timezone=TIMEZONE, empty_note=note
+            )
             timings.append((time.perf_counter() - started) * 1000)
         summary_ms = statistics.median(timings)
         assert report.created == tickets, report.created
-        print(f"summary over {report.created:,} tickets created in the period: median {summary_ms:.0f} ms "
-              f"(min {min(timings):.0f}, max {max(timings):.0f}) over {runs} runs")
+        print(
+            f"summary over {report.created:,} tickets created in the period: median {summary_ms:.0f} ms "
+            f"(min {min(timings):.0f}, max {max(timings):.0f}) over {runs} runs"
+        )
     finally:
         await watch.drain()
         async for key in client.scan_iter(match=f"{namespace}:*", count=5000):
@@ -160,7 +181,9 @@ async def bench(redis_url: str, tickets: int, runs: int) -> dict[str, float]:
 
 def main() -> int:
     """Parse arguments, pick a Redis, run, print the JSON line last."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="10,000 tickets instead of 100,000")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"), help="default: embedded Redis")
     args = parser.parse_args()
