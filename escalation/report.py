@@ -1,0 +1,665 @@
+"""The managers' summary of a period: backlog, volumes, SLA, response times, CSAT, recurring problems.
+
+Managers need the figures of a day or a week without the desk reading every ticket of it, so the
+period's figures come from the hourly rollups (`escalation.stats`): one pipeline reads, for every
+hour bucket of the period, its counters (HGETALL) and both duration lists (LRANGE). The period is
+therefore counted in whole hours: every bucket that overlaps [since, until] counts, so a period
+starting at 12:40 includes what happened from 12:00 (`period.rollup_since` says so). Rollups are
+kept 100 days (`RETENTION_S`), so a longer period reads (and reports) only those.
+
+Percentiles are nearest-rank: p of n sorted values is the value at rank ceil(p/100 * n), always a
+duration that really happened (the median of [1, 2, 3, 4] is 2).
+
+The open backlog is "now", from the queue and claimed indexes, with the definitions of
+`backlog_now` (waiting + claimed per priority; the oldest is the earliest created among the
+waiting). It reads three fields per open ticket (HMGET) rather than whole tickets, which takes
+about a third of the time with a large backlog. Backlog snapshots taken every 10 minutes
+(`record_snapshot`) give the chart of the backlog over the period. The FAQ gaps are the all-time
+most asked unanswered questions (their counter has no time dimension).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from redis.exceptions import ResponseError
+
+from escalation.desk_state import DeskState
+from escalation.domain import Priority, State
+from escalation.stats import BUCKET_S, RETENTION_S, bucket_of
+from escalation.store import TicketStore
+
+AGE_BUCKETS: tuple[tuple[str, float], ...] = (
+    ("<1h", 3600.0),
+    ("1-4h", 4 * 3600.0),
+    ("4-24h", 24 * 3600.0),
+    (">24h", math.inf),
+)
+TOP_ISSUES = 5
+TOP_FAQ_GAPS = 5
+SNAPSHOT_SLOT_S = 600
+SNAPSHOT_MAXLEN = 20_000
+ONCE_TTL_S = 86_400
+PRIORITIES = tuple(p.name for p in Priority)
+
+Snapshot = tuple[float, dict[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSla:
+    """One agent's first responses in the period: how many met their deadline, how many missed it."""
+
+    met: int
+    missed: int
+    name: str
+
+    @property
+    def pct(self) -> float | None:
+        """Share met, in percent; None without first responses."""
+        return _pct(self.met, self.missed)
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A kind of problem (intent and impact, from the `issue:` counters) and how often it was reported."""
+
+    intent: str
+    impact: str | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Oldest:
+    """The ticket that has waited longest for an agent."""
+
+    number: int
+    priority: str
+    wait_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The figures of one summary; `to_json` is the documented shape (CLI, last-summary memory)."""
+
+    since: float
+    until: float
+    open_by_priority: dict[str, int]
+    open_by_age: dict[str, int]
+    oldest: Oldest | None
+    created: int
+    resolved: int
+    withdrawn: int
+    fr_met: int
+    fr_missed: int
+    sla_met_by_agent: dict[int, AgentSla]
+    breaches: int
+    first_response_p50_s: float | None
+    first_response_p90_s: float | None
+    resolution_p50_s: float | None
+    resolution_p90_s: float | None
+    csat_avg: float | None
+    csat_count: int
+    top_issues: tuple[Issue, ...]
+    faq_gaps: tuple[tuple[str, int], ...]
+    incidents: tuple[dict[str, Any], ...] = ()
+    changes: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def open_total(self) -> int:
+        """Every open ticket, waiting or claimed."""
+        return sum(self.open_by_priority.values())
+
+    @property
+    def sla_met_pct(self) -> float | None:
+        """First responses within their deadline, in percent; None when there was none."""
+        return _pct(self.fr_met, self.fr_missed)
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as one JSON-ready document: what `supportbot report --json` prints and what
+        the scheduler keeps as the last summary (the `previous` of the next one).
+
+        Durations are seconds, percentages 0-100, null where nothing was measured; agent ids are
+        strings (JSON keys); `changes` maps a numeric figure (or `open_by_priority.P1`..) to its delta.
+        """
+        return {
+            "period": {
+                "since": self.since,
+                "until": self.until,
+                "rollup_since": _first_bucket(self.since, self.until) * BUCKET_S,
+            },
+            "open_total": self.open_total,
+            "open_by_priority": dict(self.open_by_priority),
+            "open_by_age": dict(self.open_by_age),
+            "oldest": None
+            if self.oldest is None
+            else {"number": self.oldest.number, "priority": self.oldest.priority},
+            "oldest_wait_s": self.oldest.wait_s if self.oldest else 0.0,
+            "created": self.created,
+            "resolved": self.resolved,
+            "withdrawn": self.withdrawn,
+            "sla_met_pct": self.sla_met_pct,
+            "sla_met_by_agent": {
+                str(agent): {"met": s.met, "missed": s.missed, "pct": s.pct, "name": s.name}
+                for agent, s in self.sla_met_by_agent.items()
+            },
+            "breaches": self.breaches,
+            "first_response_p50_s": self.first_response_p50_s,
+            "first_response_p90_s": self.first_response_p90_s,
+            "resolution_p50_s": self.resolution_p50_s,
+            "resolution_p90_s": self.resolution_p90_s,
+            "csat_avg": self.csat_avg,
+            "csat_count": self.csat_count,
+            "top_issues": [
+                {"intent": issue.intent, "impact": issue.impact, "count": issue.count}
+                for issue in self.top_issues
+            ],
+            "faq_gaps": [{"question": q, "count": n} for q, n in self.faq_gaps],
+            "incidents": list(self.incidents),
+            "changes": dict(self.changes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """What the summary needs of one open ticket."""
+
+    number: int
+    priority: str
+    created_at: float
+    waiting: bool
+
+
+@dataclass(slots=True)
+class _Rollup:
+    """The period's hourly rollups added up."""
+
+    counters: Counter[str] = field(default_factory=Counter)
+    frt: list[float] = field(default_factory=list)
+    rt: list[float] = field(default_factory=list)
+
+
+async def build_report(
+    store: TicketStore, state: DeskState, since: float, now: float, previous: Mapping[str, Any] | None = None
+) -> Report:
+    """The summary of [since, now], with what changed since `previous` (an earlier `to_json()`)."""
+    if since > now:
+        raise ValueError("a summary period cannot start after it ends")
+    rollup, backlog, gaps = await asyncio.gather(
+        _read_rollups(store, since, now),
+        _open_tickets(store),
+        state.top_faq_gaps(TOP_FAQ_GAPS),
+    )
+    counters = rollup.counters
+    agents = _agent_counts(counters)
+    names = await asyncio.gather(*(state.agent_name(agent) for agent in agents))
+    oldest = min((t for t in backlog if t.waiting), key=lambda t: (t.created_at, t.number), default=None)
+    report = Report(
+        since=since,
+        until=now,
+        open_by_priority=_by_priority(backlog),
+        open_by_age=_by_age(backlog, now),
+        oldest=Oldest(oldest.number, oldest.priority, now - oldest.created_at) if oldest else None,
+        created=counters["created"],
+        resolved=counters["resolved"],
+        withdrawn=counters["withdrawn"],
+        fr_met=counters["fr_met"],
+        fr_missed=counters["fr_missed"],
+        sla_met_by_agent={
+            agent: AgentSla(met, missed, name)
+            for (agent, (met, missed)), name in zip(agents.items(), names, strict=True)
+        },
+        breaches=counters["breaches"],
+        first_response_p50_s=percentile(rollup.frt, 50),
+        first_response_p90_s=percentile(rollup.frt, 90),
+        resolution_p50_s=percentile(rollup.rt, 50),
+        resolution_p90_s=percentile(rollup.rt, 90),
+        csat_avg=round(counters["csat_sum"] / counters["csat_n"], 2) if counters["csat_n"] else None,
+        csat_count=counters["csat_n"],
+        top_issues=_top_issues(counters),
+        faq_gaps=tuple(gaps),
+    )
+    return replace(report, changes=changes_between(report.to_json(), previous))
+
+
+def percentile(values: Sequence[float], pct: float) -> float | None:
+    """Nearest-rank percentile: the value at rank ceil(pct/100 * n) of the sorted values; None if empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def changes_between(current: Mapping[str, Any], previous: Mapping[str, Any] | None) -> dict[str, float]:
+    """Figure -> current minus previous, for every numeric figure both summaries have.
+
+    Open tickets per priority appear as `open_by_priority.P1` ..; figures that were null on either
+    side (no first responses, no ratings) are left out rather than guessed.
+    """
+    if not previous:
+        return {}
+    before, after = _numeric_figures(previous), _numeric_figures(current)
+    return {name: _delta(value, before[name]) for name, value in after.items() if name in before}
+
+
+async def previous_figures(store: TicketStore) -> dict[str, Any] | None:
+    """The last scheduled summary's `to_json()` (stored under `Keys.last_report`), if readable."""
+    raw = await store.redis.get(store.keys.last_report)
+    try:
+        figures = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    return figures if isinstance(figures, dict) else None
+
+
+async def record_snapshot(store: TicketStore, now: float) -> bool:
+    """Append the backlog per priority to the snapshot stream, once per 10-minute slot across workers.
+
+    The entry id is derived from `now` (not the server's clock), so snapshots can be read back by
+    time with the desk's clock. Returns False when another worker already took this slot, or when
+    a newer snapshot exists (a worker whose clock lags behind): the chart keeps time order.
+    """
+    slot = int(now // SNAPSHOT_SLOT_S)
+    if not await store.redis.set(store.keys.once(f"snapshot:{slot}"), "1", nx=True, ex=ONCE_TTL_S):
+        return False
+    entry: dict[str, str | int | float] = {"at": now, **_by_priority(await _open_tickets(store))}
+    try:
+        await store.redis.xadd(
+            store.keys.backlog_snapshots, entry, id=f"{_ms(now)}-0", maxlen=SNAPSHOT_MAXLEN, approximate=True
+        )
+    except ResponseError:
+        return False
+    return True
+
+
+async def snapshots(store: TicketStore, since: float, now: float) -> list[Snapshot]:
+    """The backlog snapshots taken in [since, now], oldest first: (at, {P1..P4: open tickets})."""
+    rows = await store.redis.xrange(store.keys.backlog_snapshots, min=_ms(since), max=_ms(now))
+    return [(float(values["at"]), {p: int(values.get(p, 0)) for p in PRIORITIES}) for _, values in rows]
+
+
+def render_text(report: Report, language: str, timezone: str | None = None) -> str:
+    """The summary as a short Telegram HTML message in the agents' language (pt, en or es).
+
+    Everything that comes from outside the code (agent names, FAQ questions) is escaped. With a
+    `timezone`, the title also shows the period's dates in it.
+    """
+    lang = language if language in _TEXTS else "pt"
+    w = _TEXTS[lang]
+    title = f"📊 <b>{w['title']} — {_period_words(report.until - report.since)}</b>"
+    if timezone:
+        tz = ZoneInfo(timezone)
+        title += f" ({_stamp(report.since, tz)} → {_stamp(report.until, tz)})"
+    per_priority = " · ".join(f"{p}: {n}" for p, n in report.open_by_priority.items())
+    lines = [
+        title,
+        f"<b>{w['backlog']}</b>: {report.open_total} — {per_priority}",
+        f"{w['age']}: " + " · ".join(f"{html.escape(k)}: {n}" for k, n in report.open_by_age.items()),
+        f"{w['oldest']}: "
+        + (
+            f"#{report.oldest.number} ({report.oldest.priority}, {_duration(report.oldest.wait_s)})"
+            if report.oldest
+            else w["none"]
+        ),
+        f"<b>{w['period']}</b>: {w['created']} {report.created} · {w['resolved']} {report.resolved}"
+        f" · {w['withdrawn']} {report.withdrawn}",
+        f"{w['sla']}: {_pct_text(report.sla_met_pct, report.fr_met, report.fr_missed, lang)}"
+        f" · {w['breaches']}: {report.breaches}",
+    ]
+    for agent in sorted(report.sla_met_by_agent.values(), key=lambda s: (-(s.met + s.missed), s.name)):
+        lines.append(f"  👤 {html.escape(agent.name)}: {_pct_text(agent.pct, agent.met, agent.missed, lang)}")
+    lines += [
+        f"{w['frt']}: {_spread(report.first_response_p50_s, report.first_response_p90_s, w)}",
+        f"{w['rt']}: {_spread(report.resolution_p50_s, report.resolution_p90_s, w)}",
+        f"CSAT: {_number(report.csat_avg, lang)} ({report.csat_count} {w['ratings']})"
+        if report.csat_avg is not None
+        else f"CSAT: {w['none']}",
+    ]
+    if report.top_issues:
+        lines.append(f"<b>{w['issues']}</b>")
+        lines += [
+            f"  {rank}. {_issue(issue, lang)}: {issue.count}"
+            for rank, issue in enumerate(report.top_issues, 1)
+        ]
+    if report.faq_gaps:
+        lines.append(f"<b>{w['gaps']}</b>")
+        lines += [f"  • {html.escape(_cut(question))} ×{count}" for question, count in report.faq_gaps]
+    if report.incidents:
+        lines.append(f"<b>{w['incidents']}</b>: {len(report.incidents)}")
+    changed = _change_words(report.changes, lang)
+    if changed:
+        lines.append(f"<b>{w['changes']}</b>: {changed}")
+    return "\n".join(lines)
+
+
+def chart_texts(language: str) -> tuple[str, str]:
+    """The backlog chart's title and its "not enough data" note in the agents' language."""
+    words = _TEXTS.get(language, _TEXTS["pt"])
+    return words["chart_title"], words["chart_empty"]
+
+
+# ------------------------------------------------------------------ reading
+
+
+async def _read_rollups(store: TicketStore, since: float, now: float) -> _Rollup:
+    """Every hour bucket of the period in one pipeline: counters and both duration lists."""
+    keys = store.keys
+    buckets = range(_first_bucket(since, now), bucket_of(now) + 1)
+    async with store.redis.pipeline(transaction=False) as pipe:
+        for bucket in buckets:
+            pipe.hgetall(keys.stats(bucket))
+            pipe.lrange(keys.stats_durations(bucket, "frt"), 0, -1)
+            pipe.lrange(keys.stats_durations(bucket, "rt"), 0, -1)
+        rows = await pipe.execute()
+    rollup = _Rollup()
+    for i in range(0, len(rows), 3):
+        rollup.counters.update({name: int(value) for name, value in rows[i].items()})
+        rollup.frt.extend(map(float, rows[i + 1]))
+        rollup.rt.extend(map(float, rows[i + 2]))
+    return rollup
+
+
+async def _open_tickets(store: TicketStore) -> list[_Open]:
+    """Every open ticket (waiting or claimed) from the two indexes, three fields each.
+
+    A ticket resolved between reading the indexes and its fields is left out by its state.
+    """
+    keys = store.keys
+    async with store.redis.pipeline(transaction=True) as pipe:
+        pipe.zrange(keys.queue, 0, -1)
+        pipe.zrange(keys.claimed, 0, -1)
+        waiting, claimed = await pipe.execute()
+    numbers = [int(number) for number in (*waiting, *claimed)]
+    async with store.redis.pipeline(transaction=False) as pipe:
+        for number in numbers:
+            pipe.hmget(keys.ticket(number), "state", "priority", "created_at")
+        rows = await pipe.execute()
+    return [
+        _Open(number, priority, float(created_at), state == State.OPEN.value)
+        for number, (state, priority, created_at) in zip(numbers, rows, strict=True)
+        if state in (State.OPEN.value, State.CLAIMED.value) and priority in PRIORITIES and created_at
+    ]
+
+
+def _first_bucket(since: float, until: float) -> int:
+    """The period's first hour bucket; buckets older than the retention have expired, so none is read."""
+    return max(bucket_of(since), bucket_of(until - RETENTION_S))
+
+
+def _by_priority(tickets: Sequence[_Open]) -> dict[str, int]:
+    counts = Counter(ticket.priority for ticket in tickets)
+    return {priority: counts.get(priority, 0) for priority in PRIORITIES}
+
+
+def _by_age(tickets: Sequence[_Open], now: float) -> dict[str, int]:
+    counts = dict.fromkeys((label for label, _ in AGE_BUCKETS), 0)
+    for ticket in tickets:
+        age = now - ticket.created_at
+        counts[next(label for label, limit in AGE_BUCKETS if age < limit)] += 1
+    return counts
+
+
+def _agent_counts(counters: Counter[str]) -> dict[int, tuple[int, int]]:
+    """`agent:<id>:fr_met|fr_missed` counters -> {agent: (met, missed)}, by agent id."""
+    agents: dict[int, list[int]] = {}
+    for name, value in counters.items():
+        kind, _, rest = name.partition(":")
+        if kind != "agent":
+            continue
+        agent, _, outcome = rest.partition(":")
+        pair = agents.setdefault(int(agent), [0, 0])
+        pair[0 if outcome == "fr_met" else 1] += value
+    return {agent: (met, missed) for agent, (met, missed) in sorted(agents.items())}
+
+
+def _top_issues(counters: Counter[str]) -> tuple[Issue, ...]:
+    """The most reported kinds of problem, most frequent first (ties by name, so the order is stable)."""
+    issues = []
+    for name, count in counters.items():
+        kind, _, rest = name.partition(":")
+        if kind == "issue" and count > 0:
+            intent, _, impact = rest.partition(":")
+            issues.append(Issue(intent, None if impact in ("", "-") else impact, count))
+    issues.sort(key=lambda i: (-i.count, i.intent, i.impact or ""))
+    return tuple(issues[:TOP_ISSUES])
+
+
+def _pct(met: int, missed: int) -> float | None:
+    return round(met / (met + missed) * 100, 1) if met + missed else None
+
+
+def _ms(instant: float) -> int:
+    return int(instant * 1000)
+
+
+def _numeric_figures(figures: Mapping[str, Any]) -> dict[str, float]:
+    flat = {
+        name: value
+        for name, value in figures.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+    by_priority = figures.get("open_by_priority")
+    if isinstance(by_priority, Mapping):
+        flat.update(
+            (f"open_by_priority.{p}", n)
+            for p, n in by_priority.items()
+            if isinstance(n, int | float) and not isinstance(n, bool)
+        )
+    return flat
+
+
+def _delta(after: float, before: float) -> float:
+    difference = after - before
+    return difference if isinstance(difference, int) else round(difference, 2)
+
+
+# ------------------------------------------------------------------ words
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "pt": {
+        "title": "Resumo",
+        "chart_title": "Backlog por prioridade",
+        "chart_empty": "ainda sem dados suficientes",
+        "backlog": "Abertos",
+        "age": "Idade",
+        "oldest": "Mais antigo esperando",
+        "none": "nenhum",
+        "period": "No período",
+        "created": "criados",
+        "resolved": "resolvidos",
+        "withdrawn": "desistências",
+        "sla": "SLA 1ª resposta",
+        "breaches": "violações",
+        "frt": "1ª resposta",
+        "rt": "Resolução",
+        "median": "mediana",
+        "ratings": "avaliações",
+        "issues": "Problemas mais frequentes",
+        "gaps": "Perguntas sem resposta no FAQ",
+        "incidents": "Incidentes",
+        "changes": "Desde o último resumo",
+        "open_total": "abertos",
+        "sla_met_pct": "SLA",
+        "first_response_p50_s": "1ª resposta",
+        "resolution_p50_s": "resolução",
+        "csat_avg": "CSAT",
+        "outage:total": "Queda total",
+        "outage:partial": "Falha parcial",
+        "outage": "Falha",
+        "billing": "Cobrança",
+        "cancel": "Cancelamento",
+        "human": "Pedido de atendente",
+        "faq": "Dúvida",
+        "greeting": "Saudação",
+        "unknown": "Outros",
+    },
+    "en": {
+        "title": "Summary",
+        "chart_title": "Backlog by priority",
+        "chart_empty": "not enough data yet",
+        "backlog": "Open",
+        "age": "Age",
+        "oldest": "Oldest waiting",
+        "none": "none",
+        "period": "In the period",
+        "created": "created",
+        "resolved": "resolved",
+        "withdrawn": "withdrawn",
+        "sla": "First-response SLA",
+        "breaches": "breaches",
+        "frt": "First response",
+        "rt": "Resolution",
+        "median": "median",
+        "ratings": "ratings",
+        "issues": "Top recurring problems",
+        "gaps": "Unanswered FAQ questions",
+        "incidents": "Incidents",
+        "changes": "Since the last summary",
+        "open_total": "open",
+        "sla_met_pct": "SLA",
+        "first_response_p50_s": "first response",
+        "resolution_p50_s": "resolution",
+        "csat_avg": "CSAT",
+        "outage:total": "Total outage",
+        "outage:partial": "Partial failure",
+        "outage": "Outage",
+        "billing": "Billing",
+        "cancel": "Cancellation",
+        "human": "Asked for a person",
+        "faq": "Question",
+        "greeting": "Greeting",
+        "unknown": "Other",
+    },
+    "es": {
+        "title": "Resumen",
+        "chart_title": "Backlog por prioridad",
+        "chart_empty": "todavía sin datos suficientes",
+        "backlog": "Abiertos",
+        "age": "Antigüedad",
+        "oldest": "El más antiguo esperando",
+        "none": "ninguno",
+        "period": "En el período",
+        "created": "creados",
+        "resolved": "resueltos",
+        "withdrawn": "desistidos",
+        "sla": "SLA 1.ª respuesta",
+        "breaches": "incumplimientos",
+        "frt": "1.ª respuesta",
+        "rt": "Resolución",
+        "median": "mediana",
+        "ratings": "valoraciones",
+        "issues": "Problemas más frecuentes",
+        "gaps": "Preguntas sin respuesta en el FAQ",
+        "incidents": "Incidentes",
+        "changes": "Desde el último resumen",
+        "open_total": "abiertos",
+        "sla_met_pct": "SLA",
+        "first_response_p50_s": "1.ª respuesta",
+        "resolution_p50_s": "resolución",
+        "csat_avg": "CSAT",
+        "outage:total": "Caída total",
+        "outage:partial": "Falla parcial",
+        "outage": "Falla",
+        "billing": "Facturación",
+        "cancel": "Cancelación",
+        "human": "Pidió un agente",
+        "faq": "Consulta",
+        "greeting": "Saludo",
+        "unknown": "Otros",
+    },
+}
+_CHANGE_LINES = (
+    "open_total",
+    "created",
+    "resolved",
+    "breaches",
+    "sla_met_pct",
+    "first_response_p50_s",
+    "resolution_p50_s",
+    "csat_avg",
+)
+_DURATION_FIGURES = frozenset({"first_response_p50_s", "resolution_p50_s"})
+_MAX_QUESTION = 80
+
+
+def _duration(seconds: float) -> str:
+    """`95` -> `1 min`, `5400` -> `1 h 30 min`, `190000` -> `2 d 4 h` (the same in the three languages)."""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{round(seconds)} s"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def _period_words(seconds: float) -> str:
+    """A period's length as people say it: `9 h`, `24 h`, `7 d` (`_duration` for odd lengths)."""
+    if seconds >= 2 * 86400 and seconds % 86400 == 0:
+        return f"{int(seconds // 86400)} d"
+    if seconds % 3600 == 0:
+        return f"{int(seconds // 3600)} h"
+    return _duration(seconds)
+
+
+def _number(value: float | None, lang: str) -> str:
+    """One decimal at most, with the language's decimal mark (`87,5` in pt and es)."""
+    if value is None:
+        return "—"
+    text = f"{value:.1f}".removesuffix(".0")
+    return text if lang == "en" else text.replace(".", ",")
+
+
+def _pct_text(pct: float | None, met: int, missed: int, lang: str) -> str:
+    return "—" if pct is None else f"{_number(pct, lang)}% ({met}/{met + missed})"
+
+
+def _spread(p50: float | None, p90: float | None, w: Mapping[str, str]) -> str:
+    if p50 is None or p90 is None:
+        return "—"
+    return f"{w['median']} {_duration(p50)} · p90 {_duration(p90)}"
+
+
+def _issue(issue: Issue, lang: str) -> str:
+    words = _TEXTS[lang]
+    label = words.get(f"{issue.intent}:{issue.impact}") or words.get(issue.intent) or issue.intent
+    return html.escape(label)
+
+
+def _cut(question: str) -> str:
+    return question if len(question) <= _MAX_QUESTION else question[: _MAX_QUESTION - 1] + "…"
+
+
+def _stamp(instant: float, tz: ZoneInfo) -> str:
+    return datetime.fromtimestamp(instant, tz).strftime("%d/%m %H:%M")
+
+
+def _change_words(changes: Mapping[str, float], lang: str) -> str:
+    """The headline differences, `abertos +3 · SLA −5 pp · 1ª resposta +4 min`; unchanged ones left out."""
+    words = _TEXTS[lang]
+    parts = []
+    for name in _CHANGE_LINES:
+        delta = changes.get(name)
+        if not delta:
+            continue
+        sign = "+" if delta > 0 else "−"
+        if name in _DURATION_FIGURES:
+            amount = _duration(delta)
+        elif name == "sla_met_pct":
+            amount = f"{_number(abs(delta), lang)} pp"
+        else:
+            amount = _number(abs(delta), lang)
+        parts.append(f"{words.get(name, name)} {sign}{amount}")
+    return " · ".join(parts)
