@@ -1,42 +1,99 @@
-"""The backlog right now: what managers see in `/report` (the scheduled summaries build on it)."""
+"""The backlog right now: open tickets by priority and age, the oldest waiting, who holds what.
+
+Computed inside Redis (`lua/backlog_chunk.lua`) a slice of the queue and claimed indexes at a
+time, so a summary over a backlog of 100,000 tickets neither reads them all into Python nor
+blocks Redis for long.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
-from escalation.domain import Priority, State
+from escalation.domain import Priority
 from escalation.store import TicketStore
-from escalation.ticket import Ticket
 
-SCAN_LIMIT = 100_000
+CHUNK = 5_000
+AGE_BUCKETS = (("<1h", 3600), ("1-4h", 4 * 3600), ("4-24h", 24 * 3600))
+OLDER = ">24h"
+_SCRIPT = (Path(__file__).with_name("lua") / "backlog_chunk.lua").read_text()
+
+
+@dataclass(frozen=True, slots=True)
+class Oldest:
+    """The oldest ticket still waiting for an agent."""
+
+    number: int
+    priority: str
+    wait_s: float
 
 
 @dataclass(frozen=True, slots=True)
 class Backlog:
-    """Open tickets by priority, the oldest waiting one, and who holds what."""
+    """Open tickets (waiting and claimed) by priority and by age, the oldest waiting, and holders."""
 
     open_by_priority: dict[str, int]
+    open_by_age: dict[str, int]
+    waiting: int
+    claimed: int
+    oldest: Oldest | None
     claimed_by_agent: dict[int, int]
-    oldest: Ticket | None
-    oldest_wait_s: float
-    claimed: int = 0
-    waiting: int = 0
-    top: list[Ticket] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Slice:
+    by_priority: Counter[str]
+    by_age: Counter[str]
+    count: int
+    oldest: tuple[float, int, str] | None
+    agents: Counter[int]
 
 
 async def backlog_now(store: TicketStore, now: float) -> Backlog:
-    """Read the queue and the claimed index once and summarise them."""
-    waiting = await store.list(State.OPEN, limit=SCAN_LIMIT)
-    claimed = await store.list(State.CLAIMED, limit=SCAN_LIMIT)
-    by_priority = Counter(ticket.priority.name for ticket in (*waiting, *claimed))
-    oldest = min(waiting, key=lambda ticket: ticket.created_at, default=None)
+    """Walk both indexes in slices and add the slices up."""
+    script = store.redis.register_script(_SCRIPT)
+    waiting = await _walk(store, script, store.keys.queue, now)
+    claimed = await _walk(store, script, store.keys.claimed, now)
+    oldest = waiting.oldest
     return Backlog(
-        open_by_priority={p.name: by_priority.get(p.name, 0) for p in Priority},
-        claimed_by_agent=dict(Counter(ticket.assignee for ticket in claimed if ticket.assignee)),
-        oldest=oldest,
-        oldest_wait_s=now - oldest.created_at if oldest else 0.0,
-        claimed=len(claimed),
-        waiting=len(waiting),
-        top=sorted(waiting, key=lambda ticket: (ticket.priority, ticket.due_at))[:5],
+        open_by_priority={
+            p.name: waiting.by_priority[p.name] + claimed.by_priority[p.name] for p in Priority
+        },
+        open_by_age={
+            label: waiting.by_age[label] + claimed.by_age[label]
+            for label in (*(label for label, _ in AGE_BUCKETS), OLDER)
+        },
+        waiting=waiting.count,
+        claimed=claimed.count,
+        oldest=Oldest(oldest[1], oldest[2], now - oldest[0]) if oldest else None,
+        claimed_by_agent=dict(claimed.agents),
     )
+
+
+async def _walk(store: TicketStore, script, index: str, now: float) -> _Slice:  # type: ignore[no-untyped-def]
+    total = _Slice(Counter(), Counter(), 0, None, Counter())
+    labels = [*(label for label, _ in AGE_BUCKETS), OLDER]
+    size = await store.redis.zcard(index)
+    prefix = store.keys.prefix
+    for start in range(0, size, CHUNK):
+        raw = await script(
+            args=[
+                prefix,
+                index.removeprefix(prefix),
+                start,
+                start + CHUNK - 1,
+                now,
+                *(limit for _, limit in AGE_BUCKETS),
+            ]
+        )
+        priorities, ages = raw[:4], raw[4 : 4 + len(labels)]
+        number, priority, created = raw[4 + len(labels) : 7 + len(labels)]
+        total.by_priority.update({p.name: int(n) for p, n in zip(Priority, priorities, strict=True)})
+        total.by_age.update({label: int(n) for label, n in zip(labels, ages, strict=True)})
+        total.count += sum(int(n) for n in priorities)
+        if number and (total.oldest is None or float(created) < total.oldest[0]):
+            total.oldest = (float(created), int(number), priority)
+        pairs = raw[7 + len(labels) :]
+        total.agents.update({int(pairs[i]): int(pairs[i + 1]) for i in range(0, len(pairs), 2)})
+    return total

@@ -10,10 +10,9 @@ kept 100 days (`RETENTION_S`), so a longer period reads (and reports) only those
 Percentiles are nearest-rank: p of n sorted values is the value at rank ceil(p/100 * n), always a
 duration that really happened (the median of [1, 2, 3, 4] is 2).
 
-The open backlog is "now", from the queue and claimed indexes, with the definitions of
-`backlog_now` (waiting + claimed per priority; the oldest is the earliest created among the
-waiting). It reads three fields per open ticket (HMGET) rather than whole tickets, which takes
-about a third of the time with a large backlog. Backlog snapshots taken every 10 minutes
+The open backlog is "now" (`escalation.backlog.backlog_now`, totalled inside Redis a slice of
+the indexes at a time: waiting + claimed per priority and age, the oldest waiting, who holds
+what). Backlog snapshots taken every 10 minutes
 (`record_snapshot`) give the chart of the backlog over the period. The FAQ gaps are the all-time
 most asked unanswered questions (their counter has no time dimension).
 """
@@ -33,17 +32,12 @@ from zoneinfo import ZoneInfo
 
 from redis.exceptions import ResponseError
 
+from escalation.backlog import Oldest, backlog_now
 from escalation.desk_state import DeskState
-from escalation.domain import Priority, State
+from escalation.domain import Priority
 from escalation.stats import BUCKET_S, RETENTION_S, bucket_of
 from escalation.store import TicketStore
 
-AGE_BUCKETS: tuple[tuple[str, float], ...] = (
-    ("<1h", 3600.0),
-    ("1-4h", 4 * 3600.0),
-    ("4-24h", 24 * 3600.0),
-    (">24h", math.inf),
-)
 TOP_ISSUES = 5
 TOP_FAQ_GAPS = 5
 SNAPSHOT_SLOT_S = 600
@@ -78,15 +72,6 @@ class Issue:
 
 
 @dataclass(frozen=True, slots=True)
-class Oldest:
-    """The ticket that has waited longest for an agent."""
-
-    number: int
-    priority: str
-    wait_s: float
-
-
-@dataclass(frozen=True, slots=True)
 class Report:
     """The figures of one summary; `to_json` is the documented shape (CLI, last-summary memory)."""
 
@@ -110,6 +95,7 @@ class Report:
     csat_count: int
     top_issues: tuple[Issue, ...]
     faq_gaps: tuple[tuple[str, int], ...]
+    claimed_by: tuple[tuple[int, str, int], ...] = ()
     incidents: tuple[dict[str, Any], ...] = ()
     changes: dict[str, float] = field(default_factory=dict)
 
@@ -163,19 +149,10 @@ class Report:
                 for issue in self.top_issues
             ],
             "faq_gaps": [{"question": q, "count": n} for q, n in self.faq_gaps],
+            "claimed_by": [{"agent": agent, "name": name, "count": n} for agent, name, n in self.claimed_by],
             "incidents": list(self.incidents),
             "changes": dict(self.changes),
         }
-
-
-@dataclass(frozen=True, slots=True)
-class _Open:
-    """What the summary needs of one open ticket."""
-
-    number: int
-    priority: str
-    created_at: float
-    waiting: bool
 
 
 @dataclass(slots=True)
@@ -195,19 +172,24 @@ async def build_report(
         raise ValueError("a summary period cannot start after it ends")
     rollup, backlog, gaps = await asyncio.gather(
         _read_rollups(store, since, now),
-        _open_tickets(store),
+        backlog_now(store, now),
         state.top_faq_gaps(TOP_FAQ_GAPS),
     )
     counters = rollup.counters
     agents = _agent_counts(counters)
     names = await asyncio.gather(*(state.agent_name(agent) for agent in agents))
-    oldest = min((t for t in backlog if t.waiting), key=lambda t: (t.created_at, t.number), default=None)
     report = Report(
         since=since,
         until=now,
-        open_by_priority=_by_priority(backlog),
-        open_by_age=_by_age(backlog, now),
-        oldest=Oldest(oldest.number, oldest.priority, now - oldest.created_at) if oldest else None,
+        open_by_priority=backlog.open_by_priority,
+        open_by_age=backlog.open_by_age,
+        oldest=backlog.oldest,
+        claimed_by=tuple(
+            [
+                (agent, await state.agent_name(agent), count)
+                for agent, count in sorted(backlog.claimed_by_agent.items(), key=lambda item: -item[1])
+            ]
+        ),
         created=counters["created"],
         resolved=counters["resolved"],
         withdrawn=counters["withdrawn"],
@@ -270,7 +252,7 @@ async def record_snapshot(store: TicketStore, now: float) -> bool:
     slot = int(now // SNAPSHOT_SLOT_S)
     if not await store.redis.set(store.keys.once(f"snapshot:{slot}"), "1", nx=True, ex=ONCE_TTL_S):
         return False
-    entry: dict[str, str | int | float] = {"at": now, **_by_priority(await _open_tickets(store))}
+    entry: dict[str, str | int | float] = {"at": now, **(await backlog_now(store, now)).open_by_priority}
     try:
         await store.redis.xadd(
             store.keys.backlog_snapshots, entry, id=f"{_ms(now)}-0", maxlen=SNAPSHOT_MAXLEN, approximate=True
@@ -309,6 +291,8 @@ def render_text(report: Report, language: str, timezone: str | None = None) -> s
             if report.oldest
             else w["none"]
         ),
+        f"{w['claimed_by']}: "
+        + (" · ".join(f"{html.escape(name)} {n}" for _, name, n in report.claimed_by) or w["none"]),
         f"<b>{w['period']}</b>: {w['created']} {report.created} · {w['resolved']} {report.resolved}"
         f" · {w['withdrawn']} {report.withdrawn}",
         f"{w['sla']}: {_pct_text(report.sla_met_pct, report.fr_met, report.fr_missed, lang)}"
@@ -367,44 +351,9 @@ async def _read_rollups(store: TicketStore, since: float, now: float) -> _Rollup
     return rollup
 
 
-async def _open_tickets(store: TicketStore) -> list[_Open]:
-    """Every open ticket (waiting or claimed) from the two indexes, three fields each.
-
-    A ticket resolved between reading the indexes and its fields is left out by its state.
-    """
-    keys = store.keys
-    async with store.redis.pipeline(transaction=True) as pipe:
-        pipe.zrange(keys.queue, 0, -1)
-        pipe.zrange(keys.claimed, 0, -1)
-        waiting, claimed = await pipe.execute()
-    numbers = [int(number) for number in (*waiting, *claimed)]
-    async with store.redis.pipeline(transaction=False) as pipe:
-        for number in numbers:
-            pipe.hmget(keys.ticket(number), "state", "priority", "created_at")
-        rows = await pipe.execute()
-    return [
-        _Open(number, priority, float(created_at), state == State.OPEN.value)
-        for number, (state, priority, created_at) in zip(numbers, rows, strict=True)
-        if state in (State.OPEN.value, State.CLAIMED.value) and priority in PRIORITIES and created_at
-    ]
-
-
 def _first_bucket(since: float, until: float) -> int:
     """The period's first hour bucket; buckets older than the retention have expired, so none is read."""
     return max(bucket_of(since), bucket_of(until - RETENTION_S))
-
-
-def _by_priority(tickets: Sequence[_Open]) -> dict[str, int]:
-    counts = Counter(ticket.priority for ticket in tickets)
-    return {priority: counts.get(priority, 0) for priority in PRIORITIES}
-
-
-def _by_age(tickets: Sequence[_Open], now: float) -> dict[str, int]:
-    counts = dict.fromkeys((label for label, _ in AGE_BUCKETS), 0)
-    for ticket in tickets:
-        age = now - ticket.created_at
-        counts[next(label for label, limit in AGE_BUCKETS if age < limit)] += 1
-    return counts
 
 
 def _agent_counts(counters: Counter[str]) -> dict[int, tuple[int, int]]:
@@ -471,6 +420,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "backlog": "Abertos",
         "age": "Idade",
         "oldest": "Mais antigo esperando",
+        "claimed_by": "Em atendimento com",
         "none": "nenhum",
         "period": "No período",
         "created": "criados",
@@ -508,6 +458,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "backlog": "Open",
         "age": "Age",
         "oldest": "Oldest waiting",
+        "claimed_by": "Being handled by",
         "none": "none",
         "period": "In the period",
         "created": "created",
@@ -545,6 +496,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "backlog": "Abiertos",
         "age": "Antigüedad",
         "oldest": "El más antiguo esperando",
+        "claimed_by": "En atención con",
         "none": "ninguno",
         "period": "En el período",
         "created": "creados",
