@@ -63,9 +63,9 @@ sys.path.insert(0, str(ROOT))
 from redis.exceptions import RedisError  # noqa: E402
 
 import bot.app  # noqa: E402
+from bench.support import bench_redis, delete_namespace  # noqa: E402
 from bot.cli import main as supportbot_main  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.embedded_redis import EmbeddedRedis  # noqa: E402
 from bot.outbox import Limits  # noqa: E402
 from bot.redis_connection import make_client  # noqa: E402
 from bot.sandbox.client import SandboxClient  # noqa: E402
@@ -538,9 +538,7 @@ async def bench(args: argparse.Namespace, redis_url: str, workdir: Path) -> dict
         await api.close()
         await sandbox.stop()
         with contextlib.suppress(RedisError, OSError):  # never hide why the bench failed
-            keys = [key async for key in redis.scan_iter(match=f"{namespace}:*", count=5000)]
-            for batch in _batched(keys):
-                await redis.delete(*batch)
+            await delete_namespace(redis, namespace)
         await redis.aclose()
     return {
         "runtime": args.runtime,
@@ -552,11 +550,6 @@ async def bench(args: argparse.Namespace, redis_url: str, workdir: Path) -> dict
         "unanswered": int(latency["unanswered"] + throughput["unanswered"]),
         "wrong_replies": int(latency["wrong"] + throughput["wrong"]),
     }
-
-
-def _batched(keys: list[str], size: int = 1000) -> Iterable[list[str]]:
-    """itertools.batched for Python 3.11."""
-    return (keys[start : start + size] for start in range(0, len(keys), size))
 
 
 def main() -> int:
@@ -580,20 +573,13 @@ def main() -> int:
     )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
-    embedded = None
-    url = args.redis_url
-    if not url:
-        embedded = EmbeddedRedis(workdir / "redis").start()
-        url = embedded.url
-    print(f"Redis: {'embedded (unix socket)' if embedded else url}; sandbox in this process, limits off")
+    print("sandbox in this process, limits off")
     try:
-        figures = asyncio.run(bench(args, url, workdir))
+        with bench_redis(args.redis_url, workdir / "redis") as url:
+            figures = asyncio.run(bench(args, url, workdir))
     except BaseException:
         print(f"the bot's log and data are kept in {workdir}", file=sys.stderr)
         raise
-    finally:
-        if embedded:
-            embedded.stop()
     shutil.rmtree(workdir, ignore_errors=True)
     print(json.dumps(figures))
     return 1 if figures["unanswered"] or figures["wrong_replies"] else 0

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.embedded_redis import EmbeddedRedis
+from bench.support import bench_redis, delete_namespace
 from bot.redis_connection import make_client
 from escalation.clock import ManualClock
 from escalation.desk_state import DeskState
@@ -127,18 +127,8 @@ async def bench(redis_url: str, tickets: int, runs: int) -> dict[str, float]:
             created[i] = (submission.ticket.number, who.telegram_id)
 
         await run_parallel(tickets, create)
-
-        async def answer(i: int) -> None:
-            number, customer = created[DUE + i]
-            if i % 3 == 0:
-                await store.reply(number, 1 + i % 2, "estamos verificando")
-            if i % 5 == 0:
-                await store.resolve(number, 1 + i % 2)
-                await store.rate(number, customer, 1 + i % 5)
-
-        await run_parallel(tickets - DUE, answer)
         print(
-            f"seeded {tickets:,} tickets ({DUE:,} P1 about to be due) "
+            f"seeded {tickets:,} open tickets ({DUE:,} P1 about to be due) "
             f"in {time.perf_counter() - started:.1f} s"
         )
 
@@ -154,6 +144,17 @@ async def bench(redis_url: str, tickets: int, runs: int) -> dict[str, float]:
             f"SLA tick with {open_now:,} open tickets, {len(events):,} due: {tick_ms:.1f} ms "
             f"({len(sender.sent)} digest message)"
         )
+
+        async def answer(i: int) -> None:
+            number, customer = created[DUE + i]
+            if i % 3 == 0:
+                await store.reply(number, 1 + i % 2, "estamos verificando")
+            if i % 5 == 0:
+                await store.resolve(number, 1 + i % 2)
+                await store.rate(number, customer, 1 + i % 5)
+
+        await run_parallel(tickets - DUE, answer)
+        print("then answered a third of the others, resolved and rated a fifth")
 
         timings = []
         for _ in range(runs):
@@ -173,8 +174,7 @@ async def bench(redis_url: str, tickets: int, runs: int) -> dict[str, float]:
         )
     finally:
         await watch.drain()
-        async for key in client.scan_iter(match=f"{namespace}:*", count=5000):
-            await client.delete(key)
+        await delete_namespace(client, namespace)
         await client.aclose()
     return {"tickets": tickets, "tick_ms_100k": round(tick_ms, 2), "summary_ms_100k": round(summary_ms, 1)}
 
@@ -188,17 +188,8 @@ def main() -> int:
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"), help="default: embedded Redis")
     args = parser.parse_args()
     tickets, runs = (10_000, 3) if args.quick else (100_000, 5)
-    embedded = None
-    url = args.redis_url
-    if not url:
-        embedded = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="bench-redis-"))).start()
-        url = embedded.url
-    print(f"Redis: {'embedded (unix socket)' if embedded else url}")
-    try:
+    with bench_redis(args.redis_url, Path(tempfile.mkdtemp(prefix="bench-redis-"))) as url:
         figures = asyncio.run(bench(url, tickets, runs))
-    finally:
-        if embedded:
-            embedded.stop()
     print(json.dumps(figures))
     return 0
 

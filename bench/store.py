@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.embedded_redis import EmbeddedRedis
+from bench.support import bench_redis, delete_namespace
 from bot.redis_connection import make_client
 from escalation.clock import ManualClock
 from escalation.domain import Impact, Intent, Tier
@@ -108,8 +108,7 @@ async def bench(redis_url: str, tickets: int, scans: int) -> dict[str, float]:
             f"(min {min(timings):.2f}, max {max(timings):.2f}) over {scans} runs"
         )
     finally:
-        async for key in client.scan_iter(match=f"{namespace}:*", count=5000):
-            await client.delete(key)
+        await delete_namespace(client, namespace)
         await client.aclose()
     return {
         "create_per_s": round(create_per_s),
@@ -128,17 +127,8 @@ def main() -> int:
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"), help="default: embedded Redis")
     args = parser.parse_args()
     tickets, scans = (5_000, 5) if args.quick else (30_000, 21)
-    embedded = None
-    url = args.redis_url
-    if not url:
-        embedded = EmbeddedRedis(Path(tempfile.mkdtemp(prefix="bench-redis-"))).start()
-        url = embedded.url
-    print(f"Redis: {'embedded (unix socket)' if embedded else url}; {CONCURRENCY} concurrent tasks")
-    try:
+    with bench_redis(args.redis_url, Path(tempfile.mkdtemp(prefix="bench-redis-"))) as url:
         figures = asyncio.run(bench(url, tickets, scans))
-    finally:
-        if embedded:
-            embedded.stop()
     print(json.dumps(figures))
     return 0
 

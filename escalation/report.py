@@ -35,6 +35,7 @@ from redis.exceptions import ResponseError
 from escalation.backlog import Oldest, backlog_now
 from escalation.desk_state import DeskState
 from escalation.domain import Priority
+from escalation.durations import duration_words
 from escalation.stats import BUCKET_S, RETENTION_S, bucket_of
 from escalation.store import TicketStore
 
@@ -287,7 +288,7 @@ def render_text(report: Report, language: str, timezone: str | None = None) -> s
         f"{w['age']}: " + " · ".join(f"{html.escape(k)}: {n}" for k, n in report.open_by_age.items()),
         f"{w['oldest']}: "
         + (
-            f"#{report.oldest.number} ({report.oldest.priority}, {_duration(report.oldest.wait_s)})"
+            f"#{report.oldest.number} ({report.oldest.priority}, {duration_words(report.oldest.wait_s)})"
             if report.oldest
             else w["none"]
         ),
@@ -542,28 +543,13 @@ _DURATION_FIGURES = frozenset({"first_response_p50_s", "resolution_p50_s"})
 _MAX_QUESTION = 80
 
 
-def _duration(seconds: float) -> str:
-    """`95` -> `1 min`, `5400` -> `1 h 30 min`, `190000` -> `2 d 4 h` (the same in the three languages)."""
-    seconds = abs(seconds)
-    if seconds < 60:
-        return f"{round(seconds)} s"
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
-
-
 def _period_words(seconds: float) -> str:
     """A period's length as people say it: `9 h`, `24 h`, `7 d` (`_duration` for odd lengths)."""
     if seconds >= 2 * 86400 and seconds % 86400 == 0:
         return f"{int(seconds // 86400)} d"
     if seconds % 3600 == 0:
         return f"{int(seconds // 3600)} h"
-    return _duration(seconds)
+    return duration_words(seconds)
 
 
 def _number(value: float | None, lang: str) -> str:
@@ -581,7 +567,7 @@ def _pct_text(pct: float | None, met: int, missed: int, lang: str) -> str:
 def _spread(p50: float | None, p90: float | None, w: Mapping[str, str]) -> str:
     if p50 is None or p90 is None:
         return "—"
-    return f"{w['median']} {_duration(p50)} · p90 {_duration(p90)}"
+    return f"{w['median']} {duration_words(p50)} · p90 {duration_words(p90)}"
 
 
 def _issue(issue: Issue, lang: str) -> str:
@@ -608,7 +594,7 @@ def _change_words(changes: Mapping[str, float], lang: str) -> str:
             continue
         sign = "+" if delta > 0 else "−"
         if name in _DURATION_FIGURES:
-            amount = _duration(delta)
+            amount = duration_words(delta)
         elif name == "sla_met_pct":
             amount = f"{_number(abs(delta), lang)} pp"
         else:

@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from escalation.domain import Priority, State
+from escalation.durations import duration_words
 from escalation.reasons import describe
 from escalation.ticket import Ticket
 from handlers.callbacks import CallbackCodec
@@ -24,18 +25,6 @@ _DUE_LABELS = {
     "resolution": "card_due_resolution",
 }
 PRIORITY_MARK = {Priority.P1: "🔴", Priority.P2: "🟠", Priority.P3: "🟡", Priority.P4: "⚪"}
-
-
-def duration_words(seconds: float) -> str:
-    """`95` -> `1 min`, `5400` -> `1 h 30 min`, `190000` -> `2 d 4 h`: compact, for cards and queues."""
-    minutes = int(abs(seconds) // 60)
-    if minutes < 60:
-        return f"{max(minutes, 1)} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
 
 
 def time_left(language: str, due: float, now: float) -> str:

@@ -12,8 +12,9 @@ import logging
 import math
 
 from escalation.domain import Priority, State
+from escalation.durations import duration_words
 from escalation.ticket import Ticket
-from handlers.cards import card_keyboard, duration_words, render_card
+from handlers.cards import card_keyboard, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
 from handlers.messenger import Forbidden, TelegramError

@@ -5,6 +5,10 @@
 -- (sla_stage) and the entry re-scheduled for the next step in the same call, so an entry is never
 -- lost between ticks either. The caller only turns the returned actions into messages.
 --
+-- Every step is written to the ticket's own history; the audit stream, which records transitions,
+-- gets the breach (it raises the priority) and the claim timeout, not the warnings, which are
+-- notifications.
+--
 -- The ladder of a clock: the warnings and the deadline stored in `sla_plan` (computed in Python
 -- with the business calendar), then `loops` renotifications every `renotify` seconds after the
 -- deadline, then the managers. Steps missed between two ticks are coalesced into the latest one,
@@ -30,12 +34,13 @@ local sla_key = prefix .. "sla"
 
 local due = redis.call("ZRANGEBYSCORE", sla_key, "-inf", now, "LIMIT", 0, ARGV[3])
 local out = {}
+local reschedule = {}
 if #due > 0 then redis.call("ZREM", sla_key, unpack(due)) end
 
 for _, number in ipairs(due) do
   local key = prefix .. "t:" .. number
   local f = redis.call("HMGET", key, "state", "sla_plan", "sla_stage", "claimed_at", "last_agent_at",
-    "assignee", "priority", "reasons", "breached_at", "due_kind", "due_at")
+    "assignee", "priority", "reasons", "breached_at", "due_kind", "due_at", "version")
   local state = f[1]
   if state and state ~= "resolved" then
     local steps, kinds = {}, {}
@@ -78,10 +83,13 @@ for _, number in ipairs(due) do
       end
       if not next_at or check < next_at then next_at = check end
     end
-    if next_at then redis.call("ZADD", sla_key, next_at, number) end
+    if next_at then
+      reschedule[#reschedule + 1] = next_at
+      reschedule[#reschedule + 1] = number
+    end
 
     local priority = f[7]
-    if reached > stage then redis.call("HSET", key, "sla_stage", reached) end
+    local changed = action ~= "" or release == 1
     if breached_now then
       redis.call("HSET", key, "breached_at", ARGV[2])
       if breach_raises then
@@ -98,13 +106,21 @@ for _, number in ipairs(due) do
       redis.call("EXPIRE", stats, ARGV[9])
     end
 
-    if action ~= "" or release == 1 then
-      local event = action ~= "" and ("sla_" .. action) or "sla_claim_timeout"
+    -- Every change bumps the version, so a writer that computed from an older snapshot retries.
+    if reached > stage or breached_now then
+      redis.call("HSET", key, "sla_stage", reached, "version", (tonumber(f[12]) or 0) + 1)
+    elseif changed then
       redis.call("HINCRBY", key, "version", 1)
+    end
+
+    if changed then
+      local event = action ~= "" and ("sla_" .. action) or "sla_claim_timeout"
       redis.call("RPUSH", key .. ":log",
         cjson.encode({event = event, at = now, actor = "system", priority = priority}))
-      redis.call("XADD", prefix .. "audit", "MAXLEN", "~", ARGV[8], "*",
-        "ticket", number, "event", event, "actor", "system", "at", ARGV[2])
+      if breached_now or release == 1 then
+        redis.call("XADD", prefix .. "audit", "MAXLEN", "~", ARGV[8], "*",
+          "ticket", number, "event", event, "actor", "system", "at", ARGV[2])
+      end
       out[#out + 1] = number
       out[#out + 1] = action
       out[#out + 1] = breached_now and 1 or 0
@@ -115,5 +131,8 @@ for _, number in ipairs(due) do
       out[#out + 1] = release
     end
   end
+end
+for i = 1, #reschedule, 2000 do
+  redis.call("ZADD", sla_key, unpack(reschedule, i, math.min(i + 1999, #reschedule)))
 end
 return out

@@ -10,26 +10,7 @@ from escalation.clock import ManualClock
 from escalation.policy import Policy
 from escalation.store import TicketStore
 from tests.conftest import TIMEZONE
-from tests.escalation.factories import customer, report
-
-
-async def dump(store: TicketStore) -> dict[str, object]:
-    """Everything of the namespace, by key."""
-    client = store.redis
-    result: dict[str, object] = {}
-    async for key in client.scan_iter(match=f"{store.keys.namespace}:*"):
-        kind = await client.type(key)
-        if kind == "hash":
-            result[key] = await client.hgetall(key)
-        elif kind == "zset":
-            result[key] = await client.zrange(key, 0, -1, withscores=True)
-        elif kind == "list":
-            result[key] = await client.lrange(key, 0, -1)
-        elif kind == "stream":
-            result[key] = await client.xrange(key)
-        else:
-            result[key] = await client.get(key)
-    return result
+from tests.escalation.factories import customer, dump_namespace, report
 
 
 async def test_restart_keeps_every_ticket_index_and_audit_event(tmp_path: Path, policy: Policy) -> None:
@@ -44,7 +25,7 @@ async def test_restart_keeps_every_ticket_index_and_audit_event(tmp_path: Path, 
         if cid % 5 == 0:
             await store.resolve(number, 9001)
     await store.first_delivery(123)
-    before = await dump(store)
+    before = await dump_namespace(store.redis, store.keys.namespace)
     await client.aclose()
     server.stop()
 
@@ -53,7 +34,7 @@ async def test_restart_keeps_every_ticket_index_and_audit_event(tmp_path: Path, 
     client = make_client(restarted.url)
     try:
         store = TicketStore.build(client, "durable", policy, TIMEZONE, clock)
-        assert await dump(store) == before
+        assert await dump_namespace(store.redis, store.keys.namespace) == before
         assert len(before) > 60
         assert await store.first_delivery(123) is False
         assert (await report(store, policy, customer(99))).ticket.number == 31

@@ -8,27 +8,9 @@ from redis.asyncio import Redis
 from escalation.domain import Priority
 from escalation.policy import Policy
 from escalation.store import IllegalTransition, NotAssignee, TicketNotFound, TicketStore
-from tests.escalation.factories import customer, report
+from tests.escalation.factories import customer, dump_namespace, report
 
 AGENT = 9001
-
-
-async def snapshot(redis: Redis, namespace: str) -> dict[str, object]:
-    """Every key of the namespace with its type and content, to prove nothing changed."""
-    result: dict[str, object] = {}
-    async for key in redis.scan_iter(match=f"{namespace}:*"):
-        kind = await redis.type(key)
-        if kind == "hash":
-            result[key] = await redis.hgetall(key)
-        elif kind == "zset":
-            result[key] = await redis.zrange(key, 0, -1, withscores=True)
-        elif kind == "list":
-            result[key] = await redis.lrange(key, 0, -1)
-        elif kind == "stream":
-            result[key] = await redis.xlen(key)
-        else:
-            result[key] = await redis.get(key)
-    return result
 
 
 @pytest.mark.parametrize("action", ["claim", "release", "resolve", "reply", "note", "priority", "get"])
@@ -52,7 +34,7 @@ async def test_illegal_transitions_change_nothing(
     open_number = (await report(store, policy, customer(1))).ticket.number
     done = (await report(store, policy, customer(2))).ticket.number
     await store.resolve(done, AGENT)
-    before = await snapshot(redis, namespace)
+    before = await dump_namespace(redis, namespace)
 
     with pytest.raises(IllegalTransition, match=rf"ticket #{done} is resolved; cannot claim it"):
         await store.claim(done, AGENT)
@@ -65,7 +47,7 @@ async def test_illegal_transitions_change_nothing(
     with pytest.raises(IllegalTransition):
         await store.reply(done, AGENT, "late")
 
-    assert await snapshot(redis, namespace) == before
+    assert await dump_namespace(redis, namespace) == before
 
 
 async def test_release_by_non_assignee_changes_nothing(
@@ -73,8 +55,8 @@ async def test_release_by_non_assignee_changes_nothing(
 ) -> None:
     number = (await report(store, policy, customer(1))).ticket.number
     await store.claim(number, AGENT)
-    before = await snapshot(redis, namespace)
+    before = await dump_namespace(redis, namespace)
     with pytest.raises(NotAssignee):
         await store.release(number, AGENT + 1)
-    assert await snapshot(redis, namespace) == before
+    assert await dump_namespace(redis, namespace) == before
     assert (await store.release(number, AGENT + 1, force=True)).assignee is None

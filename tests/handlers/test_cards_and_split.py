@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from escalation.domain import Impact, Intent, Priority, Reason, ReasonCode, State, Tier
+from escalation.durations import duration_words
 from escalation.ticket import Customer, Ticket
 from handlers.callbacks import CallbackCodec
-from handlers.cards import EXCERPT_CHARS, card_keyboard, duration_words, render_card
+from handlers.cards import EXCERPT_CHARS, card_keyboard, render_card
 from handlers.split import split_text
 
 NOW = 1_767_798_000.0
@@ -70,13 +71,8 @@ def test_buttons_read_exactly_claim_release_resolve_in_english() -> None:
 
 
 def test_duration_words() -> None:
-    assert [duration_words(s) for s in (30, 95, 3600, 5400, 190_000)] == [
-        "1 min",
-        "1 min",
-        "1 h",
-        "1 h 30 min",
-        "2 d 4 h",
-    ]
+    words = [duration_words(s) for s in (30, 95, 3600, 5400, 190_000, -120)]
+    assert words == ["30 s", "1 min", "1 h", "1 h 30 min", "2 d 4 h", "2 min"]
 
 
 @given(st.text(min_size=0, max_size=20_000))

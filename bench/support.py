@@ -1,0 +1,36 @@
+"""What the benches share: a Redis to measure against, and leaving it as they found it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from redis.asyncio import Redis
+
+from bot.embedded_redis import EmbeddedRedis
+
+
+@contextmanager
+def bench_redis(url: str | None, data_dir: Path) -> Iterator[str]:
+    """`url` when given (REDIS_URL), else an embedded server in `data_dir`, stopped afterwards.
+
+    Prints which one, since the figures depend on it (a unix socket is faster than TCP).
+    """
+    if url:
+        print(f"Redis: {url}")
+        yield url
+        return
+    embedded = EmbeddedRedis(data_dir).start()
+    print("Redis: embedded (unix socket)")
+    try:
+        yield embedded.url
+    finally:
+        embedded.stop()
+
+
+async def delete_namespace(client: Redis, namespace: str) -> None:
+    """Delete the bench's own keys (never a flush: the server may be shared)."""
+    keys = [key async for key in client.scan_iter(match=f"{namespace}:*", count=5000)]
+    for start in range(0, len(keys), 1000):
+        await client.delete(*keys[start : start + 1000])
