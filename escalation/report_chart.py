@@ -12,11 +12,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 PRIORITIES = ("P1", "P2", "P3", "P4")
 COLOURS = {"P1": "#d62728", "P2": "#ff7f0e", "P3": "#e6b800", "P4": "#8c8c8c"}
 SIZE_IN = (8.0, 4.0)
@@ -37,6 +32,13 @@ def render_backlog_chart(
     than two there is no area to draw: the chart shows `empty_note` (and the lone snapshot's
     counts as markers), so a new desk still gets a picture.
     """
+    # matplotlib is imported here, on first use: it costs about 40 MB of memory, and a worker
+    # draws a chart only when a summary is due.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     tz = ZoneInfo(timezone)
     figure = Figure(figsize=SIZE_IN, dpi=DPI, layout="constrained")
     canvas = FigureCanvasAgg(figure)
