@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -22,15 +22,25 @@ from bot.embedded_redis import EmbeddedRedis
 log = logging.getLogger(__name__)
 
 
+MAX_CONNECTIONS = 64
+
+
 def make_client(url: str) -> Redis:
-    """A decoded-responses asyncio client with retries on connection trouble."""
-    return Redis.from_url(
+    """A decoded-responses asyncio client with retries on connection trouble.
+
+    The pool is bounded: a burst of hundreds of concurrent chats waits a moment for one of
+    `MAX_CONNECTIONS` connections instead of opening a socket each.
+    """
+    pool = BlockingConnectionPool.from_url(
         url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=30,
         decode_responses=True,
         health_check_interval=30,
         retry=Retry(ExponentialBackoff(cap=2.0, base=0.05), retries=6),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
+    return Redis.from_pool(pool)
 
 
 @asynccontextmanager
