@@ -324,7 +324,7 @@ class TicketStore:
             event,
             allowed=(State.OPEN, State.CLAIMED),
             check_version=True,
-            sla_at=sla_at,
+            sla_at=self._keep_claim_check(ticket, sla_at),
         )
 
     async def _reopen(
@@ -353,6 +353,7 @@ class TicketStore:
             "contacts": json.dumps([now]),
             "resolution_due": _ts(self.sla.deadline(current.priority, now, "resolution")),
             "breached_at": "",
+            "incident": "",
             **_assessment_fields(
                 current,
                 intent if current is assessment else ticket.intent,
@@ -395,13 +396,14 @@ class TicketStore:
         """The customer's 1-5 rating of a resolved ticket; the first rating counts."""
         if not 1 <= score <= 5:
             raise StoreError("a rating is a whole number from 1 to 5")
-        ticket = await self.get(number)
-        if ticket.customer.telegram_id != customer_id:
-            raise TicketNotFound(number)
-        if ticket.csat is not None:
-            raise IllegalTransition(number, "rate", "already rated")
-        now = self.clock.now()
-        try:
+
+        async def attempt() -> Ticket:
+            ticket = await self.get(number)
+            if ticket.customer.telegram_id != customer_id:
+                raise TicketNotFound(number)
+            if ticket.csat is not None:
+                raise IllegalTransition(number, "rate", "already rated")
+            now = self.clock.now()
             return await self._apply(
                 ticket,
                 "rated",
@@ -413,8 +415,8 @@ class TicketStore:
                 check_version=True,
                 stats=self.stats.rated(now, score),
             )
-        except _Conflict:
-            raise IllegalTransition(number, "rate", "already rated") from None
+
+        return await self._retrying(attempt, f"ticket #{number}")
 
     # ---------------------------------------------------------- agent side
 
@@ -442,6 +444,33 @@ class TicketStore:
             allowed=(State.CLAIMED,),
             assignee=None if force else agent_id,
         )
+
+    async def release_silent_claim(self, number: int, assignee: int) -> Ticket | None:
+        """The claim-timeout release: only if the same agent still holds it and has not answered.
+
+        The SLA tick decided earlier; by the time this runs the claimer may have answered or
+        another agent re-claimed, and then nothing is released (None).
+        """
+
+        async def attempt() -> Ticket | None:
+            ticket = await self.get(number)
+            silent = ticket.claimed_at is not None and (ticket.last_agent_at or 0) < ticket.claimed_at
+            if ticket.state is not State.CLAIMED or ticket.assignee != assignee or not silent:
+                return None
+            now = self.clock.now()
+            fields = {"state": State.OPEN.value, "assignee": "", "claimed_at": ""}
+            return await self._apply(
+                ticket,
+                "released",
+                "system",
+                now,
+                fields,
+                {"reason": "claim_timeout"},
+                allowed=(State.CLAIMED,),
+                check_version=True,
+            )
+
+        return await self._retrying(attempt, f"ticket #{number}")
 
     async def resolve(self, number: int, agent_id: int, note: str = "") -> Ticket:
         """Close the ticket; the customer will be asked for a rating."""
@@ -532,7 +561,7 @@ class TicketStore:
                 {"from": ticket.priority.name, "to": priority.name},
                 allowed=(State.OPEN, State.CLAIMED),
                 check_version=True,
-                sla_at=sla_at,
+                sla_at=self._keep_claim_check(ticket, sla_at),
             )
 
         return await self._retrying(attempt, f"ticket #{number}")
@@ -612,6 +641,18 @@ class TicketStore:
             except _Conflict:
                 await asyncio.sleep(random.uniform(0, 0.002 * (round_number + 1)))
         raise StoreError(f"{what}: too many concurrent changes, try again")
+
+    def _keep_claim_check(self, ticket: Ticket, sla_at: str) -> str:
+        """Re-scheduling a claimed ticket's SLA must not push its claim-timeout check later.
+
+        A claimer who has not answered loses the claim `claim_timeout` after claiming; a new
+        SLA plan (a priority change) would otherwise replace that earlier check with a later step.
+        """
+        silent = ticket.claimed_at is not None and (ticket.last_agent_at or 0) < ticket.claimed_at
+        if ticket.state is not State.CLAIMED or not silent or sla_at in ("", "-"):
+            return sla_at
+        check = ticket.claimed_at + self.policy.escalation.claim_timeout
+        return _ts(min(float(sla_at), check))
 
     def _clock_fields(
         self, priority: Priority, target: Target, start: float, stage: int = 0

@@ -109,10 +109,15 @@ class SlaWatch:
 
     async def _release(self, event: SlaEvent) -> None:
         lang = self.ctx.config.agents_language
+        if event.assignee is None:
+            return
         try:
-            ticket = await self.ctx.store.release(event.number, 0, force=True, reason="claim_timeout")
+            ticket = await self.ctx.store.release_silent_claim(event.number, event.assignee)
         except StoreError as exc:
             log.info("claim timeout of #%s not applied: %s", event.number, exc)
+            return
+        if ticket is None:
+            log.info("claim timeout of #%s not applied: answered or re-claimed meanwhile", event.number)
             return
         who = await self.ctx.state.agent_name(event.assignee) if event.assignee else "?"
         await self._to_agents(

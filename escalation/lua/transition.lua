@@ -51,15 +51,17 @@ else
   if not current[1] then
     return {"not_found", number, "0"}
   end
+  -- A caller that computed from a snapshot learns first that the snapshot is stale (it re-reads
+  -- and decides again), before it is told that the state forbids what it computed.
+  if ARGV[5] ~= "" and ARGV[5] ~= current[2] then
+    return {"version", number, current[2]}
+  end
   local allowed = false
   for state in string.gmatch(ARGV[4], "[^,]+") do
     if state == current[1] then allowed = true end
   end
   if not allowed then
     return {"state", number, current[2], "state", current[1]}
-  end
-  if ARGV[5] ~= "" and ARGV[5] ~= current[2] then
-    return {"version", number, current[2]}
   end
   if ARGV[6] ~= "" and ARGV[6] ~= (current[3] or "") then
     return {"assignee", number, current[2], "assignee", current[3] or ""}
