@@ -112,9 +112,11 @@ async def start_bot(
             codec=await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret),
             clock=desk.clock,
         )
+        dispatcher = Dispatcher(ctx)
         try:
-            yield RunningBot(desk, outbox, runtime, Dispatcher(ctx))
+            yield RunningBot(desk, outbox, runtime, dispatcher)
         finally:
+            await dispatcher.sla_watch.drain()
             await outbox.stop()
             await runtime.close()
 
@@ -150,7 +152,7 @@ async def serve(settings: Settings) -> None:
                 else:
                     await bot.runtime.run_polling(bot.dispatcher.handle)
             finally:
-                scheduler.stop()
+                await scheduler.stop()
     finally:
         if sandbox is not None:
             with contextlib.suppress(Exception):

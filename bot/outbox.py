@@ -166,6 +166,13 @@ class Outbox:
             self._worker = None
         if self.pending:
             log.warning("outbox stopped with %d jobs unsent", self.pending)
+            stopped = TelegramError("the outbox stopped before this was sent")
+            for chat in self._chats.values():
+                for _, _, job in chat.jobs:
+                    for future in job.futures:
+                        if not future.done():
+                            future.set_exception(stopped)
+                chat.jobs.clear()
 
     @property
     def pending(self) -> int:

@@ -7,6 +7,7 @@ with several workers every ping, handover and summary happens exactly once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -27,6 +28,7 @@ class DeskScheduler:
 
     def __init__(self, dispatcher: Dispatcher, policy: Policy, timezone: str, tick_seconds: float) -> None:
         self.dispatcher = dispatcher
+        self._running: set[asyncio.Task[None]] = set()
         self.scheduler = AsyncIOScheduler(timezone=timezone)
         options = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
         self.scheduler.add_job(
@@ -61,20 +63,26 @@ class DeskScheduler:
         self.scheduler.start()
         log.info("scheduler started: %s", ", ".join(job.id for job in self.scheduler.get_jobs()))
 
-    def stop(self) -> None:
-        """Stop firing jobs; a job already running finishes on its own."""
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop firing jobs and let running ones finish (a tick's pings reach the outbox before it drains)."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self._running:
+            await asyncio.wait(self._running, timeout=grace)
 
-    @staticmethod
-    def _guard(job):  # type: ignore[no-untyped-def]
+    def _guard(self, job):  # type: ignore[no-untyped-def]
         """A failing job is logged and tried again at its next run, never kills the scheduler."""
 
         async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
             try:
                 await job()
             except Exception:
                 log.exception("scheduled job %s failed", getattr(job, "__qualname__", job))
+            finally:
+                self._running.discard(task)
 
         run.__qualname__ = getattr(job, "__qualname__", "job")
         return run

@@ -13,6 +13,7 @@ from escalation.keys import Keys
 
 MESSAGE_MAP_TTL_S = 60 * 24 * 3600
 PENDING_QUESTION_TTL_S = 24 * 3600
+CARD_POST_TTL_S = 7 * 24 * 3600
 FIRST_RESPONSE_SAMPLES = 100
 
 
@@ -34,6 +35,14 @@ class DeskState:
     async def remember_message(self, chat_id: int, message_id: int, ticket: int) -> None:
         """A group message (card or relayed text) belongs to a ticket: replies to it go there."""
         await self.redis.set(self.keys.message_ticket(chat_id, message_id), ticket, ex=MESSAGE_MAP_TTL_S)
+
+    async def reserve_card_post(self, number: int) -> bool:
+        """True for the one caller that may post the ticket's first card (others edit it later)."""
+        return bool(await self.redis.set(self.keys.card_post(number), "1", nx=True, ex=CARD_POST_TTL_S))
+
+    async def release_card_post(self, number: int) -> None:
+        """A first post that failed: let the next change of the ticket try again."""
+        await self.redis.delete(self.keys.card_post(number))
 
     async def ticket_for_message(self, chat_id: int, message_id: int) -> int | None:
         """The ticket a group message belongs to, if known."""

@@ -131,6 +131,10 @@ class Keys:
         """The desk's secret for signing button data."""
         return f"{self.prefix}secret"
 
+    def card_post(self, number: int) -> str:
+        """Reservation of a ticket's first card post, so two refreshes never post two cards."""
+        return f"{self.prefix}cardpost:{number}"
+
     def message_ticket(self, chat_id: int, message_id: int) -> str:
         """Which ticket a message in the agents' group belongs to (cards, relayed messages)."""
         return f"{self.prefix}msg:{chat_id}:{message_id}"

@@ -84,7 +84,10 @@ class AgentConversation:
             return
         await self.ctx.state.set_agent_name(message.user.id, message.user.display_name)
         if command is None:
-            await self._relay(message, number, message.text or message.caption)
+            try:
+                await self._relay(message, number, message.text or message.caption)
+            except StoreError as exc:
+                await self._say(f"⚠️ {html.escape(str(exc))}", reply_to=message.message_id)
             return
         await self._command(message, command)
 
@@ -137,12 +140,12 @@ class AgentConversation:
         if before.first_response_at is None and ticket.first_response_at is not None:
             await self.ctx.state.record_first_response(ticket.first_response_at - ticket.created_at)
         language = ticket.customer.language
-        delivered = await self._deliver(ticket, message, text, language)
-        notice = "relayed" if delivered else "relay_failed"
+        notice = await self._deliver(ticket, message, text, language)
         await self._say(a(self.language, notice, ticket=ticket.label), reply_to=message.message_id)
         await self.actions.refresh_card(await self.ctx.store.get(number))
 
-    async def _deliver(self, ticket: Ticket, message: IncomingMessage, text: str, language: str) -> bool:
+    async def _deliver(self, ticket: Ticket, message: IncomingMessage, text: str, language: str) -> str:
+        """Send the answer to the customer; return the notice for the agent (relayed or why not)."""
         customer = ticket.customer.telegram_id
         try:
             if message.attachment is not None:
@@ -150,7 +153,7 @@ class AgentConversation:
                 await self.ctx.sender.send(
                     Outgoing(customer, caption, attachment=message.attachment, priority=int(ticket.priority))
                 )
-                return True
+                return "relayed"
             for index, chunk in enumerate(split_text(text)):
                 body = (
                     t(language, "agent_reply", ticket=ticket.label, text=html.escape(chunk))
@@ -161,8 +164,11 @@ class AgentConversation:
         except Forbidden:
             if not ticket.unreachable:
                 await self.ctx.store.mark_unreachable(ticket.number)
-            return False
-        return True
+            return "relay_failed"
+        except TelegramError as exc:
+            log.warning("answer to the customer of %s not delivered: %s", ticket.label, exc)
+            return "relay_error"
+        return "relayed"
 
     async def _queue(self, message: IncomingMessage) -> None:
         waiting = await self.ctx.store.list(State.OPEN, limit=QUEUE_LINES)

@@ -227,10 +227,15 @@ class CustomerConversation:
             await self._relay_to_agents(ticket, text)
             await self._say(customer.telegram_id, t(language, "ticket_appended", ticket=ticket.label))
             return ticket
+        await self._announce(ticket, submission.outcome, language)
+        return ticket
+
+    async def _announce(self, ticket: Ticket, outcome: Outcome, language: str) -> None:
+        """A new or reopened ticket: its card for agents; number, priority, why and wait for the customer."""
         await self.actions.refresh_card(ticket)
-        key = "ticket_created" if submission.outcome is Outcome.CREATED else "ticket_reopened"
+        key = "ticket_created" if outcome is Outcome.CREATED else "ticket_reopened"
         await self._say(
-            customer.telegram_id,
+            ticket.customer.telegram_id,
             t(
                 language,
                 key,
@@ -241,7 +246,6 @@ class CustomerConversation:
             ),
             priority=int(ticket.priority),
         )
-        return ticket
 
     async def _follow_up(self, ticket: Ticket, message: IncomingMessage, text: str, language: str) -> None:
         """Anything the customer sends while their ticket is active goes to the ticket and the agents."""
@@ -256,7 +260,8 @@ class CustomerConversation:
         submission = await self.ctx.store.submit(customer, body, assessment, intent, impact, kind=kind)
         updated = submission.ticket
         if submission.outcome is not Outcome.APPENDED:
-            await self.actions.refresh_card(updated)
+            # The ticket was resolved meanwhile: this message reopened it (or opened a new one).
+            await self._announce(updated, submission.outcome, language)
             return
         await self._relay_to_agents(updated, text, message)
         if updated.priority != ticket.priority:

@@ -66,9 +66,17 @@ class DeskActions:
         if ticket.card_message_id is not None:
             await self.ctx.sender.edit(chat, ticket.card_message_id, text, keyboard, priority=priority)
             return
-        message_id = await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
-        await self.ctx.store.set_card(ticket.number, message_id)
+        if not await self.ctx.state.reserve_card_post(ticket.number):
+            return  # another refresh is posting this card, and brings it up to date once posted
+        try:
+            message_id = await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
+        except TelegramError:
+            await self.ctx.state.release_card_post(ticket.number)
+            raise
+        posted = await self.ctx.store.set_card(ticket.number, message_id)
         await self.ctx.state.remember_message(chat, message_id, ticket.number)
+        if posted.version > ticket.version + 1:  # the ticket changed while its card was on its way
+            await self._refresh_card(posted)
 
     async def tell_customer(self, ticket: Ticket, text: str, keyboard: Keyboard | None = None) -> bool:
         """Send the customer a message about their ticket; False (and the card says so) if they blocked us."""

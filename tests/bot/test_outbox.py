@@ -146,3 +146,13 @@ def test_token_bucket_refills_at_its_rate() -> None:
     assert bucket.ready_at(0.0) == pytest.approx(0.5)
     assert bucket.ready_at(0.5) == pytest.approx(0.5)
     assert bucket.ready_at(10.0) == 10.0
+
+
+async def test_stopping_fails_what_could_not_be_sent_instead_of_hanging(telegram: RecordingMessenger) -> None:
+    outbox = await started(telegram, Limits(private_per_s=0.01, private_burst=1))
+    first = asyncio.create_task(outbox.send(Outgoing(1, "first")))
+    stuck = asyncio.create_task(outbox.send(Outgoing(1, "second")))
+    await first
+    await outbox.stop(drain_timeout=0.1)
+    with pytest.raises(TelegramError, match="stopped"):
+        await asyncio.wait_for(stuck, timeout=1)
