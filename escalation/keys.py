@@ -143,6 +143,42 @@ class Keys:
         """The last FAQ question a customer asked, for "no, it didn't help"."""
         return f"{self.prefix}q:{user_id}"
 
+    @property
+    def incident_seq(self) -> str:
+        """Counter behind incident ids (`I<n>`)."""
+        return f"{self.prefix}inc:seq"
+
+    def incident(self, incident_id: int) -> str:
+        """Hash of one incident (escalation/incidents.py)."""
+        return f"{self.prefix}inc:{incident_id}"
+
+    def incident_tickets(self, incident_id: int) -> str:
+        """ZSET of the tickets linked to an incident, scored by priority (updates go P1 first)."""
+        return f"{self.prefix}inc:{incident_id}:t"
+
+    @property
+    def incidents(self) -> str:
+        """ZSET of every incident id scored by opening time (lists, summaries)."""
+        return f"{self.prefix}inc:all"
+
+    @property
+    def incidents_open(self) -> str:
+        """HASH scope (`global`, `region:<r>`, `channel:<c>`) -> its open incident id."""
+        return f"{self.prefix}inc:open"
+
+    def incident_window(self, scope: str) -> str:
+        """ZSET of subscribers who reported an outage in a scope, scored by time (detection)."""
+        return f"{self.prefix}inc:w:{scope}"
+
+    @property
+    def incident_reports(self) -> str:
+        """HASH telegram id -> their latest outage report (`ticket|priority|premium|region|channel`)."""
+        return f"{self.prefix}inc:reports"
+
+    def incident_card_lock(self, incident_id: int, kind: str) -> str:
+        """Throttle markers of an incident card (`now`: edited lately, `later`: trailing edit planned)."""
+        return f"{self.prefix}inc:{incident_id}:card:{kind}"
+
     def update_seen(self, update_id: int) -> str:
         """Marker that a Telegram update was handled (SET NX, 24 h)."""
         return f"{self.prefix}upd:{update_id}"

@@ -141,6 +141,23 @@ class PriorityRules(_Strict):
         return value
 
 
+class Incidents(_Strict):
+    """When many subscribers report an outage at once, the desk handles it as one incident.
+
+    `min_reports` distinct subscribers within `window` open one; `per_region` and `per_channel`
+    also count reports per directory region and per channel named in the message (from
+    `channels`), so a local or one-channel outage opens its own incident. The incident card is
+    edited at most once per `card_interval` (plus one trailing edit), whatever the storm.
+    """
+
+    min_reports: int = Field(default=5, ge=2)
+    window: Duration = 600.0
+    per_region: bool = True
+    per_channel: bool = True
+    card_interval: Duration = 30.0
+    channels: list[str] = Field(default_factory=list)
+
+
 class Policy(_Strict):
     """The whole policy file, validated."""
 
@@ -152,6 +169,7 @@ class Policy(_Strict):
     summaries: Summaries = Field(default_factory=Summaries)
     plans: dict[str, Tier]
     priority: PriorityRules
+    incidents: Incidents = Field(default_factory=Incidents)
     lexicons: dict[Literal["pt", "en", "es"], dict[str, list[str]]] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -36,6 +36,7 @@ from escalation.backlog import Oldest, backlog_now
 from escalation.desk_state import DeskState
 from escalation.domain import Priority
 from escalation.durations import duration_words
+from escalation.incidents import IncidentStore
 from escalation.stats import BUCKET_S, RETENTION_S, bucket_of
 from escalation.store import TicketStore
 
@@ -171,10 +172,12 @@ async def build_report(
     """The summary of [since, now], with what changed since `previous` (an earlier `to_json()`)."""
     if since > now:
         raise ValueError("a summary period cannot start after it ends")
-    rollup, backlog, gaps = await asyncio.gather(
+    incident_store = IncidentStore(store.redis, store.keys, store.policy.incidents, store.clock)
+    rollup, backlog, gaps, incidents = await asyncio.gather(
         _read_rollups(store, since, now),
         backlog_now(store, now),
         state.top_faq_gaps(TOP_FAQ_GAPS),
+        incident_store.between(since, now),
     )
     counters = rollup.counters
     agents = _agent_counts(counters)
@@ -209,6 +212,7 @@ async def build_report(
         csat_count=counters["csat_n"],
         top_issues=_top_issues(counters),
         faq_gaps=tuple(gaps),
+        incidents=tuple(incident.to_json(now) for incident in incidents),
     )
     return replace(report, changes=changes_between(report.to_json(), previous))
 
@@ -319,6 +323,7 @@ def render_text(report: Report, language: str, timezone: str | None = None) -> s
         lines += [f"  • {html.escape(_cut(question))} ×{count}" for question, count in report.faq_gaps]
     if report.incidents:
         lines.append(f"<b>{w['incidents']}</b>: {len(report.incidents)}")
+        lines += [_incident(incident, w) for incident in report.incidents]
     changed = _change_words(report.changes, lang)
     if changed:
         lines.append(f"<b>{w['changes']}</b>: {changed}")
@@ -436,6 +441,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "issues": "Problemas mais frequentes",
         "gaps": "Perguntas sem resposta no FAQ",
         "incidents": "Incidentes",
+        "inc_affected": "afetados",
+        "inc_first_status": "1º status",
         "changes": "Desde o último resumo",
         "open_total": "abertos",
         "sla_met_pct": "SLA",
@@ -474,6 +481,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "issues": "Top recurring problems",
         "gaps": "Unanswered FAQ questions",
         "incidents": "Incidents",
+        "inc_affected": "affected",
+        "inc_first_status": "first status",
         "changes": "Since the last summary",
         "open_total": "open",
         "sla_met_pct": "SLA",
@@ -512,6 +521,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "issues": "Problemas más frecuentes",
         "gaps": "Preguntas sin respuesta en el FAQ",
         "incidents": "Incidentes",
+        "inc_affected": "afectados",
+        "inc_first_status": "1er estado",
         "changes": "Desde el último resumen",
         "open_total": "abiertos",
         "sla_met_pct": "SLA",
@@ -574,6 +585,19 @@ def _issue(issue: Issue, lang: str) -> str:
     words = _TEXTS[lang]
     label = words.get(f"{issue.intent}:{issue.impact}") or words.get(issue.intent) or issue.intent
     return html.escape(label)
+
+
+def _incident(incident: Mapping[str, Any], w: Mapping[str, str]) -> str:
+    """ "  🚨 I3 Globo fora do ar: 2 h 5 min, 812 affected (40 premium), first status after 4 min"."""
+    mark = "✅" if incident["status"] == "resolved" else "🚨"
+    title = f" {html.escape(incident['title'])}" if incident["title"] else ""
+    first = incident["first_status_s"]
+    status = duration_words(first) if first is not None else w["none"]
+    return (
+        f"  {mark} I{incident['id']}{title} ({html.escape(incident['scope'])}): "
+        f"{duration_words(incident['duration_s'])}, {incident['affected']} {w['inc_affected']} "
+        f"({incident['premium']} premium), {w['inc_first_status']}: {status}"
+    )
 
 
 def _cut(question: str) -> str:

@@ -573,6 +573,23 @@ class TicketStore:
             number, "card", "system", now, {"card_message_id": str(message_id)}, {}, allowed=tuple(State)
         )
 
+    async def link_incident(self, number: int, incident_id: int) -> Ticket:
+        """Link an active ticket to its mass incident (an audited transition like any other).
+
+        Nothing else changes: the ticket keeps its queue place, priority and SLA clock, so a
+        premium customer stays visible while agents work the incident as a whole.
+        """
+        now = self.clock.now()
+        return await self._apply(
+            number,
+            "incident_linked",
+            "system",
+            now,
+            {"incident": str(incident_id)},
+            {"incident": incident_id},
+            allowed=(State.OPEN, State.CLAIMED),
+        )
+
     async def mark_unreachable(self, number: int, unreachable: bool = True) -> Ticket:
         """The customer blocked the bot (403): agents see it on the card."""
         now = self.clock.now()

@@ -21,6 +21,7 @@ from handlers.context import HandlerContext
 from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import ButtonPress, IncomingMessage, Outgoing, User
+from handlers.incidents import IncidentDesk
 from handlers.messenger import Forbidden, TelegramError
 from handlers.oncall import OnCallDesk
 from handlers.split import split_text
@@ -36,10 +37,13 @@ QUEUE_LINES = 20
 class AgentConversation:
     """Handles the agents' group: commands, replies to cards and card buttons."""
 
-    def __init__(self, ctx: HandlerContext, actions: DeskActions, oncall: OnCallDesk) -> None:
+    def __init__(
+        self, ctx: HandlerContext, actions: DeskActions, oncall: OnCallDesk, incidents: IncidentDesk
+    ) -> None:
         self.ctx = ctx
         self.actions = actions
         self.oncall = oncall
+        self.incidents = incidents
         self._membership: dict[int, tuple[bool, float]] = {}
 
     @property
@@ -104,6 +108,8 @@ class AgentConversation:
                 await self._next(message)
             elif command == "oncall":
                 await self.oncall.command(message)
+            elif command == "incident":
+                await self.incidents.command(message, agent)
             elif command in ("claim", "release", "resolve") and number is not None:
                 await self._act(command, number, message.user, note=rest)
                 await self._say(
@@ -207,6 +213,7 @@ class AgentConversation:
             f"{ticket.priority.name} <b>{ticket.label}</b> {ticket.customer.effective_tier.value} · "
             f"{ticket.intent.value} · {html.escape(ticket.customer.name)} · "
             f"{time_left(self.language, ticket.due_at, now)}"
+            + (f" · 🚨I{ticket.incident}" if ticket.incident else "")
         )
 
     # -------------------------------------------------------------- buttons

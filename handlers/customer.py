@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import TYPE_CHECKING
 
 from escalation.domain import Intent
 from escalation.priority import assess
@@ -24,6 +25,9 @@ from handlers.desk_actions import DeskActions
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
 from handlers.texts import pick_language, t
 
+if TYPE_CHECKING:
+    from handlers.incidents import IncidentDesk
+
 log = logging.getLogger(__name__)
 
 NEEDS_A_PERSON = frozenset({Intent.OUTAGE, Intent.CANCEL, Intent.BILLING, Intent.HUMAN})
@@ -33,9 +37,12 @@ FAQ_TOPICS_SHOWN = 6
 class CustomerConversation:
     """Handles private-chat messages and the customer's button presses."""
 
-    def __init__(self, ctx: HandlerContext, actions: DeskActions) -> None:
+    def __init__(
+        self, ctx: HandlerContext, actions: DeskActions, incidents: IncidentDesk | None = None
+    ) -> None:
         self.ctx = ctx
         self.actions = actions
+        self.incidents = incidents
 
     # ---------------------------------------------------------------- input
 
@@ -227,6 +234,12 @@ class CustomerConversation:
             await self._relay_to_agents(ticket, text)
             await self._say(customer.telegram_id, t(language, "ticket_appended", ticket=ticket.label))
             return ticket
+        if (
+            intent is Intent.OUTAGE
+            and self.incidents is not None
+            and await self.incidents.on_outage(customer, ticket, text, language)
+        ):
+            return ticket
         await self._announce(ticket, submission.outcome, language)
         return ticket
 
@@ -248,7 +261,11 @@ class CustomerConversation:
         )
 
     async def _follow_up(self, ticket: Ticket, message: IncomingMessage, text: str, language: str) -> None:
-        """Anything the customer sends while their ticket is active goes to the ticket and the agents."""
+        """Anything the customer sends while their ticket is active goes to the ticket and the agents.
+
+        On a ticket linked to a mass incident the message is only appended: agents work the
+        incident card, and thousands of "still down" messages must not flood their group.
+        """
         customer = await self._customer(message.user, language)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier) if text.strip() else None
         intent = result.intent if result and result.intent in NEEDS_A_PERSON else ticket.intent
@@ -263,9 +280,10 @@ class CustomerConversation:
             # The ticket was resolved meanwhile: this message reopened it (or opened a new one).
             await self._announce(updated, submission.outcome, language)
             return
-        await self._relay_to_agents(updated, text, message)
-        if updated.priority != ticket.priority:
-            await self.actions.refresh_card(updated)
+        if updated.incident is None:
+            await self._relay_to_agents(updated, text, message)
+            if updated.priority != ticket.priority:
+                await self.actions.refresh_card(updated)
         await self._say(message.chat.id, t(language, "ticket_appended", ticket=updated.label))
 
     async def _relay_to_agents(

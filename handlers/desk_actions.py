@@ -35,7 +35,11 @@ class DeskActions:
 
         A card that cannot be posted (a wrong AGENTS_CHAT_ID, the bot removed from the group) is
         logged and tried again at the ticket's next change; it never fails the customer's flow.
+        A ticket linked to a mass incident gets no card of its own (the incident's card stands
+        for thousands of them); one posted before the incident was detected is still kept up.
         """
+        if ticket.incident is not None and ticket.card_message_id is None:
+            return
         try:
             await self._refresh_card(ticket)
         except TelegramError as exc:

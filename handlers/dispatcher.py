@@ -16,6 +16,7 @@ from handlers.context import HandlerContext
 from handlers.customer import CustomerConversation
 from handlers.desk_actions import DeskActions
 from handlers.events import ButtonPress, ChatKind, Event, IncomingMessage, Outgoing
+from handlers.incidents import IncidentDesk
 from handlers.managers import ManagerConversation
 from handlers.oncall import OnCallDesk
 from handlers.sla_watch import SlaWatch
@@ -42,8 +43,9 @@ class Dispatcher:
         )
         self.oncall = OnCallDesk(ctx, roster)
         self.sla_watch = SlaWatch(ctx, actions, roster, config.sla_tick_seconds)
-        self.customers = CustomerConversation(ctx, actions)
-        self.agents = AgentConversation(ctx, actions, self.oncall)
+        self.incidents = IncidentDesk(ctx, actions)
+        self.customers = CustomerConversation(ctx, actions, self.incidents)
+        self.agents = AgentConversation(ctx, actions, self.oncall, self.incidents)
         self.managers = ManagerConversation(ctx)
 
     async def handle(self, event: Event) -> None:

@@ -11,6 +11,17 @@ LANGUAGES = ("pt", "en", "es")
 
 _TEXTS: dict[str, dict[str, str]] = {
     "pt": {
+        "incident_known": (
+            "⚠️ Já sabemos de um problema que afeta vários assinantes e nossa equipe está trabalhando "
+            "nele. Seu relato entrou no chamado <b>{ticket}</b>; as novidades chegam aqui.\n"
+            "Última atualização: {status}"
+        ),
+        "incident_investigating": "investigando a causa",
+        "incident_update": "📢 Atualização sobre o problema ({ticket}):\n{text}",
+        "incident_resolved": (
+            "✅ O problema que afetava vários assinantes foi resolvido e o chamado <b>{ticket}</b> "
+            "foi encerrado.{note}\nComo foi o atendimento?"
+        ),
         "welcome": (
             "Olá, {name}! 👋 Sou o atendimento da sua TV.\nEscolha uma opção ou escreva o que aconteceu."
         ),
@@ -73,6 +84,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "priority_P4": "baixa",
     },
     "en": {
+        "incident_known": (
+            "⚠️ We already know about a problem affecting several subscribers and our team is working "
+            "on it. Your report was added to ticket <b>{ticket}</b>; news will come here.\n"
+            "Latest status: {status}"
+        ),
+        "incident_investigating": "investigating the cause",
+        "incident_update": "📢 Update on the problem ({ticket}):\n{text}",
+        "incident_resolved": (
+            "✅ The problem affecting several subscribers is fixed and ticket <b>{ticket}</b> "
+            "is closed.{note}\nHow was our support?"
+        ),
         "welcome": "Hi, {name}! 👋 This is your TV support.\nPick an option or tell me what happened.",
         "help": (
             "How I can help:\n"
@@ -131,6 +153,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "priority_P4": "low",
     },
     "es": {
+        "incident_known": (
+            "⚠️ Ya sabemos de un problema que afecta a varios suscriptores y nuestro equipo está "
+            "trabajando en él. Tu reporte se agregó al ticket <b>{ticket}</b>; las novedades llegan aquí.\n"
+            "Última actualización: {status}"
+        ),
+        "incident_investigating": "investigando la causa",
+        "incident_update": "📢 Actualización sobre el problema ({ticket}):\n{text}",
+        "incident_resolved": (
+            "✅ El problema que afectaba a varios suscriptores se resolvió y el ticket <b>{ticket}</b> "
+            "fue cerrado.{note}\n¿Cómo fue la atención?"
+        ),
         "welcome": "¡Hola, {name}! 👋 Soy el soporte de tu TV.\nElige una opción o cuéntame qué pasó.",
         "help": (
             "Cómo puedo ayudarte:\n"
@@ -192,6 +225,28 @@ _TEXTS: dict[str, dict[str, str]] = {
 
 _AGENT_TEXTS: dict[str, dict[str, str]] = {
     "pt": {
+        "inc_title": "Incidente",
+        "inc_auto_title": "Queda relatada por vários assinantes",
+        "inc_scope": "Escopo",
+        "inc_scope_global": "todos",
+        "inc_affected": "Afetados: <b>{count}</b> (premium: {premium})",
+        "inc_regions": "Regiões",
+        "inc_channels": "Canais",
+        "inc_status": "Status",
+        "inc_no_status": "nenhuma atualização enviada ainda",
+        "inc_opened_at": "Aberto",
+        "inc_resolved": "✅ Resolvido após {time}",
+        "inc_commands": "/incident update {label} texto · /incident resolve {label} [texto]",
+        "inc_usage": (
+            "Uso: /incident open título · /incident list · /incident update [I1] texto · "
+            "/incident resolve [I1] [texto] (sem id: o incidente aberto mais recente)"
+        ),
+        "inc_opened_ok": "🚨 Incidente {label} aberto.",
+        "inc_exists": "Já existe o incidente {label} aberto para todos.",
+        "inc_none": "Nenhum incidente aberto.",
+        "inc_list_title": "Incidentes:",
+        "inc_update_sent": "📢 Atualização de {label} a caminho de {count} assinantes.",
+        "inc_resolved_ok": "✅ {label} resolvido; avisando {count} assinantes.",
         "claim": "Assumir",
         "release": "Liberar",
         "resolve": "Resolver",
@@ -226,7 +281,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
             "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
-            "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota]. "
+            "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota], "
+            "/incident open|list|update|resolve. "
             "Responda a um card para falar com o cliente."
         ),
         "no_ticket_for_reply": "Responda a um card de chamado (ou use /reply N texto).",
@@ -252,6 +308,28 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_breached": "🚨 Prazo estourado",
     },
     "en": {
+        "inc_title": "Incident",
+        "inc_auto_title": "Outage reported by many subscribers",
+        "inc_scope": "Scope",
+        "inc_scope_global": "everyone",
+        "inc_affected": "Affected: <b>{count}</b> (premium: {premium})",
+        "inc_regions": "Regions",
+        "inc_channels": "Channels",
+        "inc_status": "Status",
+        "inc_no_status": "no update sent yet",
+        "inc_opened_at": "Opened",
+        "inc_resolved": "✅ Resolved after {time}",
+        "inc_commands": "/incident update {label} text · /incident resolve {label} [text]",
+        "inc_usage": (
+            "Usage: /incident open title · /incident list · /incident update [I1] text · "
+            "/incident resolve [I1] [text] (no id: the newest open incident)"
+        ),
+        "inc_opened_ok": "🚨 Incident {label} opened.",
+        "inc_exists": "Incident {label} is already open for everyone.",
+        "inc_none": "No open incident.",
+        "inc_list_title": "Incidents:",
+        "inc_update_sent": "📢 Update of {label} on its way to {count} subscribers.",
+        "inc_resolved_ok": "✅ {label} resolved; telling {count} subscribers.",
         "claim": "Claim",
         "release": "Release",
         "resolve": "Resolve",
@@ -286,7 +364,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
             "Commands: /queue, /next, /mine, /claim N, /release N, /resolve N [note], "
-            "/priority N P1..P4, /reply N text, /note N text, /oncall [take|handover note]. "
+            "/priority N P1..P4, /reply N text, /note N text, /oncall [take|handover note], "
+            "/incident open|list|update|resolve. "
             "Reply to a card to talk to the customer."
         ),
         "no_ticket_for_reply": "Reply to a ticket card (or use /reply N text).",
@@ -312,6 +391,28 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_breached": "🚨 Deadline breached",
     },
     "es": {
+        "inc_title": "Incidente",
+        "inc_auto_title": "Caída reportada por varios suscriptores",
+        "inc_scope": "Alcance",
+        "inc_scope_global": "todos",
+        "inc_affected": "Afectados: <b>{count}</b> (premium: {premium})",
+        "inc_regions": "Regiones",
+        "inc_channels": "Canales",
+        "inc_status": "Estado",
+        "inc_no_status": "ninguna actualización enviada aún",
+        "inc_opened_at": "Abierto",
+        "inc_resolved": "✅ Resuelto después de {time}",
+        "inc_commands": "/incident update {label} texto · /incident resolve {label} [texto]",
+        "inc_usage": (
+            "Uso: /incident open título · /incident list · /incident update [I1] texto · "
+            "/incident resolve [I1] [texto] (sin id: el incidente abierto más reciente)"
+        ),
+        "inc_opened_ok": "🚨 Incidente {label} abierto.",
+        "inc_exists": "Ya hay un incidente {label} abierto para todos.",
+        "inc_none": "Ningún incidente abierto.",
+        "inc_list_title": "Incidentes:",
+        "inc_update_sent": "📢 Actualización de {label} en camino a {count} suscriptores.",
+        "inc_resolved_ok": "✅ {label} resuelto; avisando a {count} suscriptores.",
         "claim": "Tomar",
         "release": "Liberar",
         "resolve": "Resolver",
@@ -346,7 +447,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
             "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
-            "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota]. "
+            "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota], "
+            "/incident open|list|update|resolve. "
             "Responde a una tarjeta para hablar con el cliente."
         ),
         "no_ticket_for_reply": "Responde a una tarjeta de ticket (o usa /reply N texto).",

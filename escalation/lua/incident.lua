@@ -1,0 +1,114 @@
+-- Incidents, atomically: record an outage report and detect, open by hand, resolve.
+--
+-- Detection must open exactly one incident however many workers report at once, so counting a
+-- report, checking the threshold and opening the incident happen in this one script.
+--
+-- KEYS: none; every key is derived from the prefix (one hash tag, one Cluster slot).
+-- ARGV[1] op: "report", "open" or "resolve"
+-- ARGV[2] prefix
+-- ARGV[3] now (epoch seconds)
+--
+-- report  ARGV[4] window (s)  ARGV[5] min reports  ARGV[6] telegram id
+--         ARGV[7] record "ticket|priority|premium(0/1)|region|channel"
+--         ARGV[8] JSON list of the report's scopes, most specific first, "global" last
+--   The report joins the open incident of any of its scopes.
+--   Otherwise it is counted in each scope's window (trimmed to the last `window` seconds);
+--   the first scope, most specific first, that reaches `min reports` distinct subscribers
+--   opens an incident with every report of its window linked. A scoped incident takes its
+--   reporters out of this report's other windows (global among them), so one outage does not
+--   also open a global incident when a report from elsewhere arrives.
+--   Returns {"joined"|"opened"|"none", id, ticket numbers newly linked...}
+-- open    ARGV[4] scope  ARGV[5] title
+--   Returns {"opened", id} or {"exists", id} when the scope already has an open incident.
+-- resolve ARGV[4] id  ARGV[5] status text ("" for none)
+--   Returns {"ok", scope} or {"state", status}.
+
+local op, prefix, now = ARGV[1], ARGV[2], ARGV[3]
+local open_key = prefix .. "inc:open"
+
+local function create(scope, title)
+  local id = tostring(redis.call("INCR", prefix .. "inc:seq"))
+  redis.call("HSET", prefix .. "inc:" .. id, "id", id, "scope", scope, "title", title,
+    "status", "open", "opened_at", now, "affected", "0", "premium", "0")
+  redis.call("HSET", open_key, scope, id)
+  redis.call("ZADD", prefix .. "inc:all", now, id)
+  return id
+end
+
+local function link(id, record)
+  local number, priority, premium, region, channel =
+    string.match(record, "^([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$")
+  if not number then return nil end
+  local key = prefix .. "inc:" .. id
+  if redis.call("ZADD", key .. ":t", "NX", priority, number) == 0 then return nil end
+  redis.call("HINCRBY", key, "affected", 1)
+  if premium == "1" then redis.call("HINCRBY", key, "premium", 1) end
+  if region ~= "" then redis.call("HINCRBY", key, "region:" .. region, 1) end
+  if channel ~= "" then redis.call("HINCRBY", key, "channel:" .. channel, 1) end
+  return number
+end
+
+if op == "open" then
+  local existing = redis.call("HGET", open_key, ARGV[4])
+  if existing then return {"exists", existing} end
+  return {"opened", create(ARGV[4], ARGV[5])}
+end
+
+if op == "resolve" then
+  local key = prefix .. "inc:" .. ARGV[4]
+  local status, scope = unpack(redis.call("HMGET", key, "status", "scope"))
+  if status ~= "open" then return {"state", status or "missing"} end
+  redis.call("HSET", key, "status", "resolved", "resolved_at", now)
+  if ARGV[5] ~= "" then
+    redis.call("HSET", key, "status_text", ARGV[5], "status_at", now)
+    redis.call("HSETNX", key, "first_status_at", now)
+  end
+  if redis.call("HGET", open_key, scope) == ARGV[4] then redis.call("HDEL", open_key, scope) end
+  redis.call("DEL", prefix .. "inc:w:" .. scope)
+  return {"ok", scope}
+end
+
+-- op == "report"
+local window, min_reports, reporter, record = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
+local scopes = cjson.decode(ARGV[8])
+local reports_key = prefix .. "inc:reports"
+redis.call("HSET", reports_key, reporter, record)
+redis.call("EXPIRE", reports_key, math.ceil(window) + 3600)
+
+for _, scope in ipairs(scopes) do
+  local id = redis.call("HGET", open_key, scope)
+  if id then
+    local result = {"joined", id}
+    local number = link(id, record)
+    if number then result[3] = number end
+    return result
+  end
+end
+
+for _, scope in ipairs(scopes) do
+  local window_key = prefix .. "inc:w:" .. scope
+  redis.call("ZADD", window_key, now, reporter)
+  redis.call("ZREMRANGEBYSCORE", window_key, "-inf", "(" .. tostring(tonumber(now) - window))
+  redis.call("EXPIRE", window_key, math.ceil(window) + 60)
+end
+
+for _, scope in ipairs(scopes) do
+  local window_key = prefix .. "inc:w:" .. scope
+  if redis.call("ZCARD", window_key) >= min_reports then
+    local id = create(scope, "")
+    local result = {"opened", id}
+    local members = redis.call("ZRANGE", window_key, 0, -1)
+    for _, member in ipairs(members) do
+      local stored = redis.call("HGET", reports_key, member)
+      local number = stored and link(id, stored)
+      if number then result[#result + 1] = number end
+    end
+    for _, other in ipairs(scopes) do
+      if other ~= scope then redis.call("ZREM", prefix .. "inc:w:" .. other, unpack(members)) end
+    end
+    redis.call("DEL", window_key)
+    return result
+  end
+end
+
+return {"none", ""}
