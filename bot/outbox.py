@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PRIORITY = 3
 MAX_BACKOFF_S = 30.0
+PRUNE_EVERY = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,7 @@ class Outbox:
         self._worker: asyncio.Task[None] | None = None
         self.sent = 0
         self.throttled = 0
+        self._queued = 0
 
     # ------------------------------------------------------------ Messenger
 
@@ -173,11 +175,17 @@ class Outbox:
                         if not future.done():
                             future.set_exception(stopped)
                 chat.jobs.clear()
+            self._queued = 0
 
     @property
     def pending(self) -> int:
-        """Jobs waiting to be sent."""
-        return sum(len(chat.jobs) for chat in self._chats.values())
+        """Jobs waiting to be sent (a count kept as jobs come and go: this is asked after every send)."""
+        return self._queued
+
+    @property
+    def tracked_chats(self) -> int:
+        """Chats the outbox holds state for (idle ones are forgotten now and then)."""
+        return len(self._chats)
 
     # ------------------------------------------------------------ scheduling
 
@@ -202,6 +210,7 @@ class Outbox:
     def _enqueue(self, job: _Job) -> None:
         chat = self._chat(job.chat_id)
         heapq.heappush(chat.jobs, (job.priority, job.seq, job))
+        self._queued += 1
         self._schedule(job.chat_id, chat, self._clock())
         self._drained.clear()
         self._wakeup.set()
@@ -243,6 +252,7 @@ class Outbox:
                 self._schedule(chat_id, chat, now)
                 continue
             _, _, job = heapq.heappop(chat.jobs)
+            self._queued -= 1
             self._global.take(now)
             chat.bucket.take(now)
             return job, 0.0
@@ -259,8 +269,10 @@ class Outbox:
                     await asyncio.wait_for(self._wakeup.wait(), timeout=wait)
                 continue
             await self._deliver(job)
-            if not self.pending:
+            if not self._queued:
                 self._drained.set()
+            if self.sent % PRUNE_EVERY == 0:
+                self._prune_idle_chats()
 
     async def _deliver(self, job: _Job) -> None:
         chat = self._chat(job.chat_id)
@@ -300,6 +312,24 @@ class Outbox:
             if not future.done():
                 future.set_result(result)
         self._schedule(job.chat_id, chat, self._clock())
+
+    def _prune_idle_chats(self) -> None:
+        """Forget chats with nothing queued whose budget has refilled: a fresh one would be the same.
+
+        Without this a long-running bot would keep a queue for every customer it ever wrote to.
+        """
+        now = self._clock()
+        idle = [
+            chat_id
+            for chat_id, chat in self._chats.items()
+            if not chat.jobs
+            and chat.paused_until <= now
+            and chat.bucket is not None
+            and chat.bucket.ready_at(now) <= now
+            and chat.bucket.tokens >= chat.bucket.capacity
+        ]
+        for chat_id in idle:
+            del self._chats[chat_id]
 
     def _requeue(self, job: _Job) -> None:
         if job.edit is not None:

@@ -127,13 +127,16 @@ class DeskActions:
         )
 
     async def expected_wait(self, priority: Priority, position: int, language: str) -> str:
-        """From recent first-response times; with no history, the SLA promise for the priority."""
+        """From recent first-response times, shared among the agents; with no history, the SLA promise.
+
+        Cheap on purpose (one read): it runs for every new ticket, so it must not scan the claims.
+        """
         typical = await self.ctx.state.typical_first_response()
         if typical is None:
             target = self.ctx.policy.target(priority).first_response
             return t(language, "wait_within", n=duration_words(target))
-        busy = max(1, len({t.assignee for t in await self.ctx.store.list(State.CLAIMED, limit=500)}))
-        seconds = typical * math.ceil(position / busy)
+        agents = max(1, len(self.ctx.config.agent_ids))
+        seconds = typical * math.ceil(position / agents)
         if seconds < 3600:
             return t(language, "wait_minutes", n=max(1, round(seconds / 60)))
         return t(language, "wait_hours", n=round(seconds / 3600, 1))

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from bot.outbox import Limits, Outbox, TokenBucket
+from bot.outbox import PRUNE_EVERY, Limits, Outbox, TokenBucket
 from handlers.events import Keyboard, Outgoing
 from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
 
@@ -156,3 +156,12 @@ async def test_stopping_fails_what_could_not_be_sent_instead_of_hanging(telegram
     await outbox.stop(drain_timeout=0.1)
     with pytest.raises(TelegramError, match="stopped"):
         await asyncio.wait_for(stuck, timeout=1)
+
+
+async def test_idle_chats_are_forgotten(telegram: RecordingMessenger) -> None:
+    fast = Limits(global_per_s=1e6, global_burst=1e6, private_per_s=1e6, private_burst=2)
+    outbox = await started(telegram, fast)
+    await asyncio.gather(*(outbox.send(Outgoing(chat, "hi")) for chat in range(1, PRUNE_EVERY + 1)))
+    await outbox.stop()
+    assert len(telegram.sent) == PRUNE_EVERY
+    assert outbox.tracked_chats < PRUNE_EVERY
