@@ -133,12 +133,18 @@ def serve_unpaced(argv: Sequence[str]) -> int:
 
 
 def reply_kind(language: str, text: str) -> str:
-    """What a first reply is: an FAQ answer, a ticket acknowledgement, the apology, or other."""
+    """What a first reply is: an FAQ answer, a ticket acknowledgement, the apology, or other.
+
+    Thousands of distinct outage reports within seconds are a mass incident, so an outage report
+    is also rightly answered by the incident's "known problem" acknowledgement (it carries the
+    ticket number too): both count as "ticket".
+    """
     if t(language, "faq_helpful") in text:
         return "faq"
-    opened = t(language, "ticket_created", ticket="\0", priority="", reasons="", queue="")
-    if text.startswith(opened.split("\0")[0].replace("<b>", "")):
-        return "ticket"
+    for key in ("ticket_created", "incident_known"):
+        opened = t(language, key, ticket="\0", priority="", reasons="", queue="", status="", title="")
+        if text.startswith(opened.split("\0")[0].replace("<b>", "")):
+            return "ticket"
     if text == t(language, "error"):
         return "apology"
     return "other"
