@@ -423,6 +423,18 @@ async def measure_latency(
     over = sum(1 for latency in latencies if latency > TARGET_P99_MS)
     kinds = check_replies(clock, LATENCY_ID, count)
     print(f"  {over} replies over {TARGET_P99_MS:.0f} ms; replies: {dict(kinds)}")
+    by_kind: dict[str, list[float]] = {}
+    for index, chat_id in enumerate(ids):
+        waited = (clock.replied.get(chat_id, now) - clock.inbound[chat_id]) * 1000
+        by_kind.setdefault(MIX[index % len(MIX)][2], []).append(waited)
+    print(
+        "  by expected reply: "
+        + "; ".join(
+            f"{kind} ({len(values)}) p50 {percentile(sorted(values), 0.5):.1f} ms, "
+            f"p99 {percentile(sorted(values), 0.99):.1f} ms"
+            for kind, values in sorted(by_kind.items())
+        )
+    )
     wrong = count - kinds["ok"] - kinds["unanswered"]
     return {"p50": p50, "p99": p99, "unanswered": unanswered, "wrong": wrong}
 
