@@ -244,8 +244,11 @@ class CustomerConversation:
         return ticket
 
     async def _announce(self, ticket: Ticket, outcome: Outcome, language: str) -> None:
-        """A new or reopened ticket: its card for agents; number, priority, why and wait for the customer."""
-        await self.actions.refresh_card(ticket)
+        """A new or reopened ticket: the customer hears number, priority, why and wait; then the card.
+
+        The customer first: the agents' group is paced at 20 messages a minute, and an
+        acknowledgement must not wait behind a queue of cards.
+        """
         key = "ticket_created" if outcome is Outcome.CREATED else "ticket_reopened"
         await self._say(
             ticket.customer.telegram_id,
@@ -259,6 +262,7 @@ class CustomerConversation:
             ),
             priority=int(ticket.priority),
         )
+        await self.actions.refresh_card(ticket)
 
     async def _follow_up(self, ticket: Ticket, message: IncomingMessage, text: str, language: str) -> None:
         """Anything the customer sends while their ticket is active goes to the ticket and the agents.

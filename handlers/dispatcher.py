@@ -49,11 +49,15 @@ class Dispatcher:
         self.managers = ManagerConversation(ctx)
 
     async def handle(self, event: Event) -> None:
-        """Handle one update exactly once; errors are logged and answered, never raised."""
-        if not await self.ctx.store.first_delivery(event.update_id):
-            log.info("update %s already handled; dropped", event.update_id)
-            return
+        """Handle one update exactly once; errors are logged and answered, never raised.
+
+        The redelivery check is inside the guard too: if Redis is down even after the client's
+        retries, the person is told something went wrong instead of hearing nothing.
+        """
         try:
+            if not await self.ctx.store.first_delivery(event.update_id):
+                log.info("update %s already handled; dropped", event.update_id)
+                return
             if isinstance(event, ButtonPress):
                 await self._button(event)
             else:
