@@ -6,7 +6,9 @@ queue per chat and sends, whenever the global and the chat's budget allow, the m
 of any chat that may receive now (lower ticket priority number first, then arrival order), so a
 flooded group never holds back a P1 customer's answer. A 429 puts the job back in its place and
 pauses that chat; network errors are retried with backoff; edits of one message coalesce so the
-latest card text wins. A job only leaves the queue sent, or refused by Telegram for good (403,
+latest card text wins. Several senders work at once (one Bot API request waiting on the
+network must not hold back the next), but a chat never has two sends in flight, so each chat's
+messages arrive in order. A job only leaves the queue sent, or refused by Telegram for good (403,
 400), and its caller learns which.
 """
 
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PRIORITY = 3
 MAX_BACKOFF_S = 30.0
 PRUNE_EVERY = 1000
+SENDERS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,7 @@ class _ChatQueue:
     jobs: list[tuple[int, int, _Job]] = field(default_factory=list)
     paused_until: float = 0.0
     bucket: TokenBucket | None = None
+    busy: bool = False
 
 
 class Outbox:
@@ -110,7 +114,8 @@ class Outbox:
         self._wakeup = asyncio.Event()
         self._drained = asyncio.Event()
         self._drained.set()
-        self._worker: asyncio.Task[None] | None = None
+        self._workers: list[asyncio.Task[None]] = []
+        self._in_flight = 0
         self.sent = 0
         self.throttled = 0
         self._queued = 0
@@ -152,20 +157,21 @@ class Outbox:
 
     # ------------------------------------------------------------ lifecycle
 
-    def start(self) -> None:
-        """Start the sending task."""
-        if self._worker is None:
-            self._worker = asyncio.create_task(self._run(), name="outbox")
+    def start(self, senders: int = SENDERS) -> None:
+        """Start the sending tasks: several requests in flight, never two for one chat."""
+        if not self._workers:
+            self._workers = [asyncio.create_task(self._run(), name=f"outbox-{i}") for i in range(senders)]
 
     async def stop(self, drain_timeout: float = 10.0) -> None:
         """Send what is queued (up to `drain_timeout`), then stop."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._drained.wait(), timeout=drain_timeout)
-        if self._worker is not None:
-            self._worker.cancel()
+        for worker in self._workers:
+            worker.cancel()
+        for worker in self._workers:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-            self._worker = None
+                await worker
+        self._workers = []
         if self.pending:
             log.warning("outbox stopped with %d jobs unsent", self.pending)
             stopped = TelegramError("the outbox stopped before this was sent")
@@ -221,8 +227,8 @@ class Outbox:
         `now` is the caller's reading of the clock: deciding with one reading keeps the ready
         and waiting heaps consistent with the check that sent the chat here.
         """
-        if not chat.jobs:
-            return
+        if not chat.jobs or chat.busy:
+            return  # a chat with a send in flight is announced again when that send ends
         assert chat.bucket is not None
         at = max(chat.paused_until, chat.bucket.ready_at(now))
         if at <= now:
@@ -253,6 +259,8 @@ class Outbox:
                 continue
             _, _, job = heapq.heappop(chat.jobs)
             self._queued -= 1
+            self._in_flight += 1
+            chat.busy = True
             self._global.take(now)
             chat.bucket.take(now)
             return job, 0.0
@@ -269,49 +277,71 @@ class Outbox:
                     await asyncio.wait_for(self._wakeup.wait(), timeout=wait)
                 continue
             await self._deliver(job)
-            if not self._queued:
+            if not self._queued and not self._in_flight:
                 self._drained.set()
             if self.sent % PRUNE_EVERY == 0:
                 self._prune_idle_chats()
 
+    async def _call(self, job: _Job) -> int:
+        """The one Bot API call of a job: send, or edit (an unchanged edit counts as done)."""
+        if job.edit is not None:
+            self._pending_edits.pop((job.chat_id, job.edit[0]), None)
+            message_id, text, keyboard = job.edit
+            with contextlib.suppress(NotModified):
+                await self.messenger.edit(job.chat_id, message_id, text, keyboard)
+            return message_id
+        assert job.message is not None
+        return await self.messenger.send(job.message)
+
     async def _deliver(self, job: _Job) -> None:
         chat = self._chat(job.chat_id)
         try:
-            if job.edit is not None:
-                self._pending_edits.pop((job.chat_id, job.edit[0]), None)
-                message_id, text, keyboard = job.edit
-                with contextlib.suppress(NotModified):
-                    await self.messenger.edit(job.chat_id, message_id, text, keyboard)
-                result = message_id
-            else:
-                assert job.message is not None
-                result = await self.messenger.send(job.message)
-        except RetryAfter as exc:
-            self.throttled += 1
-            chat.paused_until = self._clock() + exc.seconds
-            log.info("429 for chat %s: retry after %ss", job.chat_id, exc.seconds)
-            self._requeue(job)
-            return
+            result = await self._call(job)
         except TelegramError as exc:
-            if _is_final(exc):
-                for future in job.futures:
-                    if not future.done():
-                        future.set_exception(exc)
-                self._schedule(job.chat_id, chat, self._clock())
-                return
-            job.attempts += 1
-            backoff = min(MAX_BACKOFF_S, 0.5 * 2 ** min(job.attempts - 1, 6))
-            log.warning(
-                "send to chat %s failed (%s); retry %d in %.1fs", job.chat_id, exc, job.attempts, backoff
-            )
-            chat.paused_until = self._clock() + backoff
-            self._requeue(job)
+            self._settle(chat)
+            self._failed(job, chat, exc)
             return
+        except Exception as exc:  # a bug in a runtime must fail this job, not stop a sender
+            log.exception("send to chat %s failed unexpectedly", job.chat_id)
+            self._settle(chat)
+            self._fail(job, TelegramError(str(exc)))
+            self._schedule(job.chat_id, chat, self._clock())
+            return
+        self._settle(chat)
         self.sent += 1
         for future in job.futures:
             if not future.done():
                 future.set_result(result)
         self._schedule(job.chat_id, chat, self._clock())
+
+    def _settle(self, chat: _ChatQueue) -> None:
+        """The chat's send is over: it may be announced again."""
+        chat.busy = False
+        self._in_flight -= 1
+
+    @staticmethod
+    def _fail(job: _Job, error: TelegramError) -> None:
+        for future in job.futures:
+            if not future.done():
+                future.set_exception(error)
+
+    def _failed(self, job: _Job, chat: _ChatQueue, exc: TelegramError) -> None:
+        """Telegram refused: obey 429, give up on 400/403, retry the rest with backoff."""
+        if isinstance(exc, RetryAfter):
+            self.throttled += 1
+            chat.paused_until = self._clock() + exc.seconds
+            log.info("429 for chat %s: retry after %ss", job.chat_id, exc.seconds)
+            self._requeue(job)
+            return
+        if _is_final(exc):
+            self._fail(job, exc)
+            self._schedule(job.chat_id, chat, self._clock())
+            return
+        job.attempts += 1
+        backoff = min(MAX_BACKOFF_S, 0.5 * 2 ** min(job.attempts - 1, 6))
+        log.warning("send to chat %s failed (%s); retry %d in %.1fs", job.chat_id, exc, job.attempts, backoff)
+        chat.paused_until = self._clock() + backoff
+        self._requeue(job)
 
     def _prune_idle_chats(self) -> None:
         """Forget chats with nothing queued whose budget has refilled: a fresh one would be the same.
@@ -323,6 +353,7 @@ class Outbox:
             chat_id
             for chat_id, chat in self._chats.items()
             if not chat.jobs
+            and not chat.busy
             and chat.paused_until <= now
             and chat.bucket is not None
             and chat.bucket.ready_at(now) <= now

@@ -165,3 +165,49 @@ async def test_idle_chats_are_forgotten(telegram: RecordingMessenger) -> None:
     await outbox.stop()
     assert len(telegram.sent) == PRUNE_EVERY
     assert outbox.tracked_chats < PRUNE_EVERY
+
+
+class SlowMessenger(RecordingMessenger):
+    """Each send waits on the network; records how many are in flight, overall and per chat."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_flight: dict[int, int] = {}
+        self.most_overall = 0
+        self.most_per_chat = 0
+
+    async def send(self, message: Outgoing) -> int:
+        self.in_flight[message.chat_id] = self.in_flight.get(message.chat_id, 0) + 1
+        self.most_overall = max(self.most_overall, sum(self.in_flight.values()))
+        self.most_per_chat = max(self.most_per_chat, self.in_flight[message.chat_id])
+        await asyncio.sleep(0.01)
+        self.in_flight[message.chat_id] -= 1
+        return await super().send(message)
+
+
+async def test_several_chats_are_sent_at_once_but_each_chat_in_order() -> None:
+    telegram = SlowMessenger()
+    fast = Limits(global_per_s=1e6, global_burst=1e6, private_per_s=1e6, private_burst=1e6)
+    outbox = await started(telegram, fast)
+    sends = []
+    for i in range(5):  # new messages arrive while earlier ones are still on the network
+        sends += [asyncio.create_task(outbox.send(Outgoing(chat, f"{chat}:{i}"))) for chat in (1, 2)]
+        await asyncio.sleep(0.003)
+    await asyncio.gather(*sends)
+    await outbox.stop()
+    assert telegram.most_overall > 1, "a request waiting on the network held the others back"
+    assert telegram.most_per_chat == 1, "two sends to one chat were in flight at once"
+    for chat in (1, 2):
+        assert [text for _, c, text in telegram.sent if c == chat] == [f"{chat}:{i}" for i in range(5)]
+
+
+async def test_an_unexpected_error_fails_the_job_and_the_sender_carries_on(
+    telegram: RecordingMessenger,
+) -> None:
+    telegram.failures["boom"] = [RuntimeError("bug in a runtime")]
+    outbox = await started(telegram, Limits())
+    with pytest.raises(TelegramError, match="bug in a runtime"):
+        await outbox.send(Outgoing(1, "boom"))
+    await outbox.send(Outgoing(1, "after"))
+    await outbox.stop()
+    assert [text for _, _, text in telegram.sent] == ["after"]

@@ -174,5 +174,7 @@ async def test_reports_spread_over_hours_are_no_incident(slow_clock_desk: tuple[
         await desk.expect(7500 + i, "Abri o chamado")
         clock.advance(40 * 60)
     assert await desk.bot.dispatcher.incidents.store.recent() == []
+    for number in range(1, 9):  # each card follows its customer's acknowledgement
+        await desk.card(number)
     assert await texts(desk, AGENTS_CHAT, "Incident") == []
     assert len([m for m in await desk.bot_messages(AGENTS_CHAT) if "reply_markup" in m]) == 8
