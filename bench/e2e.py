@@ -62,11 +62,8 @@ sys.path.insert(0, str(ROOT))
 
 from redis.exceptions import RedisError  # noqa: E402
 
-import bot.app  # noqa: E402
 from bench.support import bench_redis, delete_namespace  # noqa: E402
-from bot.cli import main as supportbot_main  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.outbox import Limits  # noqa: E402
 from bot.redis_connection import make_client  # noqa: E402
 from bot.sandbox.client import SandboxClient  # noqa: E402
 from bot.sandbox.server import Sandbox  # noqa: E402
@@ -87,7 +84,6 @@ READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 30.0
 QUIET_S = 0.5
 WARM_UP_ID, LATENCY_ID, THROUGHPUT_ID = 60_000_000, 61_000_000, 62_000_000
-BOT_PROCESS_FLAG = "--bot-process"
 
 # (language, text, expected reply): each checked with `supportbot triage`; 7 FAQ, 3 outage reports.
 MIX: tuple[tuple[str, str, str], ...] = (
@@ -102,32 +98,6 @@ MIX: tuple[tuple[str, str, str], ...] = (
     ("pt", "a tela fica preta no jogo do flamengo, urgente!", "ticket"),
     ("pt", "como instalo no smart tv samsung?", "faq"),
 )
-
-# The outbox with Telegram's pacing lifted, as tests/e2e/conftest.py lifts it.
-UNPACED = Limits(
-    global_per_s=1e9,
-    global_burst=1e9,
-    group_per_min=1e12,
-    group_burst=1e9,
-    private_per_s=1e9,
-    private_burst=1e9,
-)
-
-
-def serve_unpaced(argv: Sequence[str]) -> int:
-    """The bot process of `--outbox unpaced`: `supportbot run ARGV` with the outbox's pacing lifted.
-
-    Runs in the child process. `serve` looks `start_bot` up at call time, so swapping it here
-    changes the outbox limits and nothing else: settings, signals and shutdown stay the real ones.
-    """
-    original = bot.app.start_bot
-
-    def start_bot(settings: Settings, token: str, api_url: str, limits: Limits | None = None) -> Any:
-        return original(settings, token, api_url, limits or UNPACED)
-
-    bot.app.start_bot = start_bot  # type: ignore[assignment]
-    return supportbot_main(["run", *argv])
-
 
 # ------------------------------------------------------------------ the sandbox side
 
@@ -299,7 +269,7 @@ def start_bot_process(runtime: str, outbox: str, env: dict[str, str], workdir: P
     if outbox == "telegram":
         command = [sys.executable, "-m", "bot.cli", "run", "--runtime", runtime]
     else:
-        command = [sys.executable, str(Path(__file__).resolve()), BOT_PROCESS_FLAG, "--runtime", runtime]
+        command = [sys.executable, str(Path(__file__).with_name("unpaced_bot.py")), "--runtime", runtime]
     log_path = workdir / "bot.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
@@ -572,8 +542,6 @@ async def bench(args: argparse.Namespace, redis_url: str, workdir: Path) -> dict
 
 def main() -> int:
     """Parse arguments, pick a Redis, run, print the JSON line last."""
-    if len(sys.argv) > 1 and sys.argv[1] == BOT_PROCESS_FLAG:
-        return serve_unpaced(sys.argv[2:])
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

