@@ -154,8 +154,12 @@ class TicketStore:
         return [Ticket.from_hash(row) for row in rows if row]
 
     async def history(self, number: int) -> list[dict[str, Any]]:
-        """The ticket's events and messages, oldest first."""
+        """The ticket's events and messages, oldest first; TicketNotFound for an unknown number."""
         await self.get(number)
+        return await self.log(number)
+
+    async def log(self, number: int) -> list[dict[str, Any]]:
+        """The events and messages of a ticket the caller already holds (no existence check)."""
         return [json.loads(item) for item in await self.redis.lrange(self.keys.log(number), 0, -1)]
 
     async def list(self, state: State | None = None, limit: int = 100) -> list[Ticket]:
@@ -249,8 +253,9 @@ class TicketStore:
         kind: str,
         now: float,
     ) -> Ticket:
-        due = self.sla.deadline(assessment.priority, now, "first_response")
+        clock, sla_at = self._clock_fields(assessment.priority, "first_response", now)
         fields = {
+            **clock,
             "state": State.OPEN.value,
             "customer_name": customer.name,
             "language": customer.language,
@@ -260,12 +265,10 @@ class TicketStore:
             "created_at": _ts(now),
             "last_customer_at": _ts(now),
             "contacts": json.dumps([now]),
-            "first_response_due": _ts(due),
+            "first_response_due": clock["due_at"],
             "resolution_due": _ts(self.sla.deadline(assessment.priority, now, "resolution")),
             **_assessment_fields(assessment, intent, impact),
         }
-        clock, sla_at = self._clock_fields(assessment.priority, "first_response", now)
-        fields.update(clock)
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": assessment.priority.name}
         return await self._apply(
             None,

@@ -50,7 +50,7 @@ class DeskActions:
         if chat is None:
             return
         language = self.ctx.config.agents_language
-        history = await self.ctx.store.history(ticket.number)
+        history = await self.ctx.store.log(ticket.number)
         excerpt = next((e.get("text", "") for e in history if e.get("text")), "")
         name = await self.ctx.state.agent_name(ticket.assignee) if ticket.assignee else None
         if ticket.state is State.RESOLVED:
