@@ -1,8 +1,8 @@
 """The runtimes' start and stop lines, worded once so both frameworks log the same, and token redaction.
 
 Operators grep these lines ("runtime=ptb webhook as @desk_bot ..."), so they must not depend on
-which framework runs. The bot token never appears: it is a password, and python-telegram-bot's HTTP
-client (httpx) logs every request URL, which contains the token, at INFO.
+which framework runs. The bot token never appears: it is a password, and python-telegram-bot's bot
+logs its API URL, which contains the token, at DEBUG.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ waits, while the lanes run different chats concurrently and each chat's events i
 
 Left out on purpose because they keep state in one process and break with several workers:
 arbitrary callback data, ConversationHandler, persistence and the JobQueue; PTB's rate limiter
-stays off because the desk's outbound queue paces sends.
+stays off because the desk's outbound queue paces sends. PTB's HTTP goes through `AiohttpRequest`
+(PTB's own `BaseRequest` port) instead of httpx: see that module for why.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.runtime import logs
 from bot.runtime.base import EventHandler
 from bot.runtime.convert import to_event
 from bot.runtime.lanes import ChatLanes
 from bot.runtime.ptb_messenger import PtbMessenger, neutral_errors
+from bot.runtime.ptb_request import AiohttpRequest
 from bot.runtime.transport import (
     ALLOWED_UPDATES,
     POLL_TIMEOUT_SECONDS,
@@ -42,9 +44,12 @@ log = logging.getLogger("bot.runtime")
 
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
+# PTB's bot logs its API URL, which holds the token, at DEBUG when it is built.
+PTB_URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot")
+
 
 def make_application(
-    token: str, api_base_url: str, request: HTTPXRequest, updates: HTTPXRequest
+    token: str, api_base_url: str, request: BaseRequest, updates: BaseRequest
 ) -> PtbApplication:
     """An Application talking to `api_base_url`, with the HTTP clients given (so `close` can close them)."""
     builder = (
@@ -79,11 +84,12 @@ class PtbRuntime:
 
     def __init__(self, token: str, api_base_url: str) -> None:
         self._api = api_base(api_base_url)
-        self._requests = (HTTPXRequest(), HTTPXRequest(connection_pool_size=1))
+        self._redactor = logs.TokenRedactor(token)
+        for name in PTB_URL_LOGGERS:
+            logging.getLogger(name).addFilter(self._redactor)
+        self._requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
         self.app = make_application(token, self._api, *self._requests)
         self.messenger = PtbMessenger(self.app.bot)
-        self._redactor = logs.TokenRedactor(token)
-        logging.getLogger("httpx").addFilter(self._redactor)
         self._username: str | None = None
 
     async def bot_username(self) -> str:
@@ -167,4 +173,5 @@ class PtbRuntime:
         """Shut the Application down and close both HTTP clients (after run_* has returned)."""
         await self.app.shutdown()
         await asyncio.gather(*(request.shutdown() for request in self._requests))
-        logging.getLogger("httpx").removeFilter(self._redactor)
+        for name in PTB_URL_LOGGERS:
+            logging.getLogger(name).removeFilter(self._redactor)
