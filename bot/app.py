@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Settings
 from bot.desk import Desk, open_desk
 from bot.outbox import Limits, Outbox
+from bot.process import event_loop_factory, freeze_startup_heap
 from bot.runtime import build_runtime
 from bot.runtime.base import Runtime
 from bot.scheduler import DeskScheduler
@@ -147,6 +148,7 @@ async def serve(settings: Settings) -> None:
                 bot.dispatcher, bot.desk.policy, settings.timezone, settings.sla_tick_seconds
             )
             scheduler.start()
+            freeze_startup_heap()
             try:
                 if settings.webhook_url and not settings.sandbox_mode:
                     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
@@ -275,5 +277,6 @@ def run(settings: Settings) -> int:
             await serve(settings)
         log.info("stopped")
 
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(main())
     return 0
