@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from escalation.domain import Intent
 from escalation.priority import assess
 from escalation.reasons import describe
-from escalation.store import IllegalTransition, Outcome, StoreError, TicketNotFound
+from escalation.store import Arrival, IllegalTransition, Outcome, StoreError, TicketNotFound
 from escalation.ticket import Customer, Ticket
 from faq.triage import TriageResult
 from handlers.callbacks import Callback
@@ -46,8 +46,12 @@ class CustomerConversation:
 
     # ---------------------------------------------------------------- input
 
-    async def on_message(self, message: IncomingMessage) -> None:
-        """Route one private message: contact, command, ticket follow-up or new question."""
+    async def on_message(self, message: IncomingMessage, arrival: Arrival) -> None:
+        """Route one private message: contact, command, ticket follow-up or new question.
+
+        `arrival` is what Redis said about the sender as the message came in (the dispatcher read
+        it with the redelivery check).
+        """
         language = self._language(message.user)
         if message.contact is not None:
             await self._contact(message, language)
@@ -56,15 +60,15 @@ class CustomerConversation:
         if command is not None:
             await self._command(message, command, language)
             return
-        active = await self.ctx.store.active_ticket(message.user.id)
+        active = await self.ctx.store.find(arrival.active_number) if arrival.active_number else None
         text = message.text or message.caption
         if active is not None:
-            await self._follow_up(active, message, text, language)
+            await self._follow_up(active, message, text, language, arrival.linked_subscriber)
             return
         if not text.strip():
             await self._say(message.chat.id, t(language, "attachment_no_ticket"))
             return
-        customer = await self._customer(message.user, language)
+        customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier)
         await self._answer(message, customer, text, result, language)
 
@@ -264,13 +268,15 @@ class CustomerConversation:
         )
         await self.actions.refresh_card(ticket)
 
-    async def _follow_up(self, ticket: Ticket, message: IncomingMessage, text: str, language: str) -> None:
+    async def _follow_up(
+        self, ticket: Ticket, message: IncomingMessage, text: str, language: str, linked: str | None
+    ) -> None:
         """Anything the customer sends while their ticket is active goes to the ticket and the agents.
 
         On a ticket linked to a mass incident the message is only appended: agents work the
         incident card, and thousands of "still down" messages must not flood their group.
         """
-        customer = await self._customer(message.user, language)
+        customer = await self._directory_customer(message.user, language, linked)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier) if text.strip() else None
         intent = result.intent if result and result.intent in NEEDS_A_PERSON else ticket.intent
         impact = result.impact if result and intent is Intent.OUTAGE else ticket.impact
@@ -390,10 +396,14 @@ class CustomerConversation:
 
     async def _customer(self, user: User, language: str) -> Customer:
         """The customer as the directory knows them; not found means unlinked (basic)."""
+        linked = await self.ctx.state.linked_subscriber(user.id) if self.ctx.directory else None
+        return await self._directory_customer(user, language, linked)
+
+    async def _directory_customer(self, user: User, language: str, linked: str | None) -> Customer:
+        """`_customer` for a user whose linked subscriber id (or None) was already read."""
         directory = self.ctx.directory
         found = None
         if directory is not None:
-            linked = await self.ctx.state.linked_subscriber(user.id)
             found = (
                 await directory.by_subscriber_id(linked)
                 if linked

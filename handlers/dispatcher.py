@@ -52,9 +52,17 @@ class Dispatcher:
         """Handle one update exactly once; errors are logged and answered, never raised.
 
         The redelivery check is inside the guard too: if Redis is down even after the client's
-        retries, the person is told something went wrong instead of hearing nothing.
+        retries, the person is told something went wrong instead of hearing nothing. A
+        subscriber's message reads what it needs along with that check (`TicketStore.arrival`).
         """
         try:
+            if isinstance(event, IncomingMessage) and self._from_customer(event):
+                arrival = await self.ctx.store.arrival(event.update_id, event.user.id)
+                if not arrival.first:
+                    log.info("update %s already handled; dropped", event.update_id)
+                    return
+                await self.customers.on_message(event, arrival)
+                return
             if not await self.ctx.store.first_delivery(event.update_id):
                 log.info("update %s already handled; dropped", event.update_id)
                 return
@@ -66,6 +74,16 @@ class Dispatcher:
             log.exception("update %s failed", event.update_id)
             await self._apologise(event)
 
+    def _from_customer(self, message: IncomingMessage) -> bool:
+        """A person's message in their private chat with the bot (a manager's chat excepted)."""
+        config = self.ctx.config
+        return (
+            message.chat.kind is ChatKind.PRIVATE
+            and not message.user.is_bot
+            and message.chat.id != config.agents_chat_id
+            and message.chat.id not in config.manager_chat_ids
+        )
+
     async def _message(self, message: IncomingMessage) -> None:
         config = self.ctx.config
         if message.user.is_bot:
@@ -74,8 +92,6 @@ class Dispatcher:
             await self.agents.on_message(message)
         elif message.chat.id in config.manager_chat_ids:
             await self.managers.on_message(message)
-        elif message.chat.kind is ChatKind.PRIVATE:
-            await self.customers.on_message(message)
         else:
             log.debug("message in unknown chat %s ignored", message.chat.id)
 

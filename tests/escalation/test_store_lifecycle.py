@@ -7,7 +7,15 @@ import pytest
 from escalation.clock import ManualClock
 from escalation.domain import Impact, Intent, Priority, ReasonCode, State, Tier
 from escalation.policy import Policy
-from escalation.store import IllegalTransition, NotAssignee, Outcome, StoreError, TicketNotFound, TicketStore
+from escalation.store import (
+    Arrival,
+    IllegalTransition,
+    NotAssignee,
+    Outcome,
+    StoreError,
+    TicketNotFound,
+    TicketStore,
+)
 from tests.escalation.factories import customer, report
 
 AGENT, OTHER_AGENT = 9001, 9002
@@ -166,3 +174,17 @@ async def test_update_dedup(store: TicketStore) -> None:
     assert await store.first_delivery(42) is True
     assert await store.first_delivery(42) is False
     assert await store.first_delivery(43) is True
+
+
+async def test_arrival_reads_dedup_active_ticket_and_link_at_once(store: TicketStore, policy: Policy) -> None:
+    number = (await report(store, policy, customer(1))).ticket.number
+    await store.redis.hset(store.keys.links, "1", "SUB-1")
+
+    assert await store.arrival(50, 1) == Arrival(True, number, "SUB-1")
+    assert await store.arrival(50, 1) == Arrival(False, number, "SUB-1")
+    assert await store.arrival(51, 2) == Arrival(True, None, None)
+    assert await store.first_delivery(50) is False
+
+    await store.withdraw(number, 1)
+    assert (await store.arrival(52, 1)).active_number is None
+    assert await store.find(number) is not None and await store.find(number + 1000) is None
