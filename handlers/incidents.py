@@ -76,7 +76,7 @@ class IncidentDesk:
                 priority=int(ticket.priority),
             )
         )
-        await asyncio.gather(acknowledge, self.refresh_card(incident_id))
+        await asyncio.gather(acknowledge, self.refresh_card(incident))
         return True
 
     async def _link(self, number: int, incident_id: int) -> None:
@@ -87,24 +87,25 @@ class IncidentDesk:
 
     # ----------------------------------------------------------------- card
 
-    async def refresh_card(self, incident_id: int, *, force: bool = False) -> None:
+    async def refresh_card(self, incident: Incident, *, force: bool = False) -> None:
         """Post the card once, then edit it in place, throttled.
 
         One caller per `card_interval` edits now; one more plans a trailing edit at the end of the
         interval (reading the incident afresh then), so the last report is always shown without
-        an edit per report. `force` (updates, resolution) edits at once.
+        an edit per report. `force` (updates, resolution) edits at once. `incident` is as the
+        caller just read or changed it: during a flood each report saves a read.
         """
         try:
-            await self._refresh_card(incident_id, force)
+            await self._refresh_card(incident, force)
         except (TelegramError, IncidentError) as exc:
-            log.error("card of incident I%s could not be posted or edited: %s", incident_id, exc)
+            log.error("card of incident I%s could not be posted or edited: %s", incident.id, exc)
 
-    async def _refresh_card(self, incident_id: int, force: bool) -> None:
+    async def _refresh_card(self, incident: Incident, force: bool) -> None:
         chat = self.ctx.config.agents_chat_id
         if chat is None:
             return
         interval = self.ctx.policy.incidents.card_interval
-        incident = await self.store.get(incident_id)
+        incident_id = incident.id
         if incident.card_message_id is None:
             if await self.store.claim_card_post(incident_id):
                 message_id = await self.ctx.sender.send(Outgoing(chat, self.render(incident), priority=1))
@@ -175,7 +176,7 @@ class IncidentDesk:
                 key = "inc_opened_ok" if created else "inc_exists"
                 await self._say(a(self.language, key, label=incident.label), reply)
                 if created:
-                    await self.refresh_card(incident.id)
+                    await self.refresh_card(incident)
             elif verb == "list":
                 await self._list(reply)
             elif verb == "update":
@@ -221,7 +222,7 @@ class IncidentDesk:
         updated = await self.store.set_status(incident.id, text)
         numbers = await self.store.tickets(incident.id)
         await self._say(a(self.language, "inc_update_sent", label=updated.label, count=len(numbers)), reply)
-        await self.refresh_card(incident.id, force=True)
+        await self.refresh_card(updated, force=True)
         body = html.escape(text)
 
         async def tell(ticket: Ticket) -> None:
@@ -236,7 +237,7 @@ class IncidentDesk:
         resolved = await self.store.resolve(incident.id, text)
         numbers = await self.store.tickets(incident.id)
         await self._say(a(self.language, "inc_resolved_ok", label=resolved.label, count=len(numbers)), reply)
-        await self.refresh_card(incident.id, force=True)
+        await self.refresh_card(resolved, force=True)
         note = f"\n{html.escape(text)}" if text else ""
 
         async def close(ticket: Ticket) -> None:
