@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -99,10 +98,13 @@ class Lexicon:
         for (text, prefix), wid in self._word_ids.items():
             if prefix:
                 self._prefixes.setdefault(len(text), {})[text] = wid
-        self._prefix_texts = [
+        prefix_texts = [
             text for length, group in self._prefixes.items() if length >= _MIN_FUZZY_PREFIX for text in group
         ]
-        self._head_sizes = sorted({len(text) + delta for text in self._prefix_texts for delta in (-1, 0, 1)})
+        self._head_sizes = sorted({len(text) + delta for text in prefix_texts for delta in (-1, 0, 1)})
+        self._prefixes_by_initial: dict[str, list[str]] = {}
+        for text in prefix_texts:
+            self._prefixes_by_initial.setdefault(text[0], []).append(text)
         self._fuzzy_words = [text for text in self._exact if len(text) >= _MIN_TYPO_ONE]
 
     @classmethod
@@ -192,14 +194,11 @@ class Lexicon:
             inflected = word.startswith(text) or text.startswith(word)
             if distance <= allowed and text[0] == word[0] and not inflected:
                 found.setdefault(self._exact[text], FUZZY_QUALITY)
-        heads = sorted({word[:size] for size in self._head_sizes if size <= len(word)})
-        if not heads or not self._prefix_texts:
-            return
-        distances = process.cdist(heads, self._prefix_texts, scorer=OSA.distance, score_cutoff=1)
-        for row, column in zip(*np.nonzero(distances <= 1), strict=True):
-            head, text = heads[row], self._prefix_texts[column]
-            if abs(len(head) - len(text)) <= 1 and text[0] == word[0]:
-                found.setdefault(self._prefixes[len(text)][text], FUZZY_QUALITY)
+        texts = self._prefixes_by_initial.get(word[0], [])
+        for head in sorted({word[:size] for size in self._head_sizes if size <= len(word)}):
+            for text, _, _ in process.extract_iter(head, texts, scorer=OSA.distance, score_cutoff=1):
+                if abs(len(head) - len(text)) <= 1:
+                    found.setdefault(self._prefixes[len(text)][text], FUZZY_QUALITY)
 
 
 def _extend(

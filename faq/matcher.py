@@ -5,8 +5,8 @@ At construction every question of the knowledge base is reduced to its content t
 one representative by `faq.synonyms`), and every term is weighted by how rare it is across
 entries (IDF). A message is reduced the same way; each of its terms is then mapped onto the
 vocabulary exactly, by prefix ("config" -> "configur") or by edit distance (rapidfuzz
-`process.cdist` of the unknown terms against the preprocessed vocabulary: one vectorised call,
-one typo in 6+ letters, two in 9+).
+`process.extract` of an unknown term against the vocabulary terms sharing its first letter: one
+typo in 6+ letters, two in 9+).
 
 An entry is scored by the harmonic mean of
 
@@ -27,11 +27,20 @@ answer when the top entry scores >= 0.50, explains >= 70% of the message and lea
 by >= 0.10; suggest the (up to three) entries scoring >= 0.40 that explain >= 50% of it;
 otherwise abstain. Recall is the gate that keeps out-of-scope questions out: none of them
 reaches 50%, while in-scope questions with a stray word still do.
+
+Ranking and lookups use plain dicts and lists, not numpy: importing numpy costs the bot process
+about 15 MB of its 150 MB budget. A message touches only the postings of its own terms, and on a
+knowledge base of tens of entries accumulating those in Python is cheaper than array operations,
+whose per-call overhead outweighs their speed on arrays that small. The price is paid on large
+knowledge bases: Python spends about a tenth of a microsecond per posting, so a message of common
+words that touches thousands of questions takes around a millisecond to rank, some four times
+what array operations would.
 """
 
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import math
 from collections import defaultdict
@@ -39,7 +48,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -119,10 +127,7 @@ class FaqMatcher:
         phrasings, evidence = self._read(kb)
         self._idf = {term: self._rarity(entries) for term, entries in evidence.items()}
         self._unknown_idf = math.log(1 + 2 * max(self._entry_count, 1))
-        self._entries_of = {
-            term: (np.fromiter(entries, dtype=np.int64), np.fromiter(entries.values(), dtype=float))
-            for term, entries in evidence.items()
-        }
+        self._entries_of = {term: tuple(entries.items()) for term, entries in evidence.items()}
         self._index(phrasings)
 
     def _read(self, kb: KnowledgeBase) -> tuple[list[_Phrasing], dict[str, dict[int, float]]]:
@@ -152,7 +157,7 @@ class FaqMatcher:
         return math.log(1 + max(self._entry_count, 1) / (in_questions or len(entries)))
 
     def _index(self, phrasings: list[_Phrasing]) -> None:
-        """Postings, per-question arrays for the vectorised ranking, and the lookup vocabulary."""
+        """Postings, per-question entry, language and weight for the ranking, and the lookup vocabulary."""
         postings: dict[str, list[int]] = defaultdict(list)
         self._aliases: dict[str, tuple[str, ...]] = {}
         self._surfaces: dict[int, list[str]] = defaultdict(list)
@@ -166,13 +171,17 @@ class FaqMatcher:
         for surface, representative in self._synonyms.items():
             if representative in self._idf:
                 self._aliases.setdefault(surface, (representative,))
-        self._postings = {term: np.array(positions, dtype=np.int64) for term, positions in postings.items()}
-        self._phrasing_entry = np.array([phrasing.entry for phrasing in phrasings], dtype=np.int64)
-        self._phrasing_lang = np.array([phrasing.lang for phrasing in phrasings], dtype=object)
-        weights = np.array([sum(self._idf[term] for term in phrasing.terms) for phrasing in phrasings])
-        self._phrasing_weight = np.maximum(weights, self._unknown_idf)
+        self._postings = {term: tuple(positions) for term, positions in postings.items()}
+        self._phrasing_entry = [phrasing.entry for phrasing in phrasings]
+        self._phrasing_lang = [phrasing.lang for phrasing in phrasings]
+        self._phrasing_weight = [
+            max(sum(self._idf[term] for term in phrasing.terms), self._unknown_idf) for phrasing in phrasings
+        ]
         self._known = {key for key, terms in self._aliases.items() if len(terms) == 1}
         self._vocabulary = sorted(self._known)
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for key in self._vocabulary:
+            self._by_initial[key[0]].append(key)
 
     def match(self, text: str, lang: str) -> FaqMatch:
         """Answer, suggestions or abstention for `text`, preferring phrasings in `lang`."""
@@ -200,27 +209,34 @@ class FaqMatcher:
     def _rank(self, matched: dict[str, float], total: float, lang: str) -> list[tuple[int, float, float]]:
         """The leading entries by score: recall over all of an entry's phrasings, precision of its best.
 
-        Vectorised over the phrasings and entries that share a term with the message, so a large
-        knowledge base costs array operations rather than Python loops.
+        Sparse: only the entries and phrasings on the postings of the message's terms are visited,
+        so the cost follows how common its words are rather than the size of the knowledge base.
+        Equal scores go to the entry listed first in the knowledge base.
         """
-        explained = np.zeros(self._entry_count)
-        covered = np.zeros(len(self._phrasing_entry))
+        explained: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        explained_get, covered_get = explained.get, covered.get
         for term, similarity in matched.items():
             idf = self._idf[term]
-            entries, weights = self._entries_of[term]
-            explained[entries] += idf * similarity * weights
-            if term in self._postings:
-                covered[self._postings[term]] += idf
-        touched = np.flatnonzero(covered)
-        precision = covered[touched] / self._phrasing_weight[touched]
-        precision[self._phrasing_lang[touched] != lang] *= OTHER_LANGUAGE_FACTOR
-        best = np.zeros(self._entry_count)
-        np.maximum.at(best, self._phrasing_entry[touched], precision)
-        candidates = np.flatnonzero(best)
-        recall = explained[candidates] / total
-        scores = 2 * recall * best[candidates] / (recall + best[candidates])
-        order = np.lexsort((candidates, -scores))[:RERANK_DEPTH]
-        return [(int(candidates[i]), float(scores[i]), float(recall[i])) for i in order]
+            gain = idf * similarity
+            for entry, weight in self._entries_of[term]:
+                explained[entry] = explained_get(entry, 0.0) + gain * weight
+            for position in self._postings.get(term, ()):
+                covered[position] = covered_get(position, 0.0) + idf
+        best: dict[int, float] = {}
+        best_get = best.get
+        for position, coverage in covered.items():
+            precision = coverage / self._phrasing_weight[position]
+            if self._phrasing_lang[position] != lang:
+                precision *= OTHER_LANGUAGE_FACTOR
+            entry = self._phrasing_entry[position]
+            if precision > best_get(entry, 0.0):
+                best[entry] = precision
+        leading: list[tuple[float, int, float]] = []
+        for entry, precision in best.items():
+            recall = explained[entry] / total
+            leading.append((-(2 * recall * precision / (recall + precision)), entry, recall))
+        return [(entry, -score, recall) for score, entry, recall in heapq.nsmallest(RERANK_DEPTH, leading)]
 
     def _rerank(self, ranked: list[tuple[int, float, float]], surface: str) -> list[_Ranked]:
         """The leading entries re-weighed by how close the message reads to their best phrasing.
@@ -266,23 +282,29 @@ class FaqMatcher:
 
     def _fuzzy(self, unknown: list[tuple[int, str]], resolved: list[tuple[str | None, float]]) -> None:
         """Unknown terms resolved by prefix or by edit distance (same first letter), in place."""
-        queries = [term for _, term in unknown]
-        distances = process.cdist(
-            queries, self._vocabulary, scorer=OSA.distance, score_cutoff=2, dtype=np.int32
-        )
-        for row, (slot, query) in enumerate(unknown):
+        for slot, query in unknown:
             found = self._by_prefix(query)
             allowed = 2 if len(query) >= _MIN_TYPO_TWO else 1 if len(query) >= _MIN_TYPO_ONE else 0
             if allowed:
-                candidates = np.flatnonzero(distances[row] <= allowed)
-                same_start = [int(c) for c in candidates if self._vocabulary[int(c)][0] == query[0]]
-                if same_start:
-                    best = min(same_start, key=lambda c: int(distances[row][c]))
-                    similarity = TYPO_SIMILARITY[int(distances[row][best])]
-                    if similarity > found[1]:
-                        found = (self._vocabulary[best], similarity)
+                typo = self._by_typo(query, allowed)
+                if typo[1] > found[1]:
+                    found = typo
             if found[0]:
                 resolved[slot] = found
+
+    def _by_typo(self, query: str, allowed: int) -> tuple[str | None, float]:
+        """The closest vocabulary term within `allowed` edits that starts with the query's letter.
+
+        Only that letter's terms are compared (a typo in the first letter is not forgiven, so the
+        others could never qualify); of equally close terms the first in vocabulary order wins.
+        """
+        near = process.extract(
+            query, self._by_initial.get(query[0], ()), scorer=OSA.distance, score_cutoff=allowed, limit=None
+        )
+        if not near:
+            return None, 0.0
+        text, distance, _ = min(near, key=lambda item: (item[1], item[2]))
+        return text, TYPO_SIMILARITY[int(distance)]
 
     def _by_prefix(self, query: str) -> tuple[str | None, float]:
         """A vocabulary term that starts with the query ("config") or that the query starts with."""
