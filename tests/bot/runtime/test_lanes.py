@@ -111,3 +111,44 @@ async def test_a_chat_whose_lane_emptied_gets_a_fresh_worker() -> None:
     lanes.submit(event(2, 1))
     await lanes.join()
     assert seen == [1, 2]
+
+
+async def test_no_more_than_the_running_limit_of_chats_are_handled_at_once() -> None:
+    running = 0
+    most = 0
+
+    async def handle(_: Event) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.01)
+        running -= 1
+
+    lanes = ChatLanes(handle, "test", running=3, lease=60)
+    for chat_id in range(20):
+        lanes.submit(event(chat_id, chat_id))
+    await asyncio.wait_for(lanes.join(), 5)
+    assert most == 3
+
+
+async def test_a_handler_that_outlasts_its_lease_lets_the_next_chat_run() -> None:
+    stuck = asyncio.Event()
+    others_done = asyncio.Event()
+    handled: list[int] = []
+
+    async def handle(e: Event) -> None:
+        if e.chat.id == 1:
+            await stuck.wait()  # waiting for something slow, like the agents' group pacing
+        handled.append(e.chat.id)
+        if e.chat.id == 3:
+            others_done.set()
+
+    lanes = ChatLanes(handle, "test", running=1, lease=0.05)
+    lanes.submit(event(1, 1))
+    lanes.submit(event(2, 2))
+    lanes.submit(event(3, 3))
+    await asyncio.wait_for(others_done.wait(), 5)
+    assert handled == [2, 3] and lanes.pending == 1
+    stuck.set()
+    await asyncio.wait_for(lanes.join(), 5)
+    assert handled == [2, 3, 1]
