@@ -114,8 +114,11 @@ class _Index:
                 continue
             other = table.get(key)
             if other is not None:
-                warnings.add(line, f"{label} {key} is also subscriber {other.subscriber_id!r}'s; "
-                                   f"{subscriber.subscriber_id!r} wins")
+                warnings.add(
+                    line,
+                    f"{label} {key} is also subscriber {other.subscriber_id!r}'s; "
+                    f"{subscriber.subscriber_id!r} wins",
+                )
             table[key] = subscriber
 
 
@@ -231,8 +234,10 @@ class CsvDirectory:
         try:
             for record in reader:
                 line = reader.line_num
-                values = {name: (record[position] if position < len(record) else "").strip()
-                          for name, position in header.items()}
+                values = {
+                    name: (record[position] if position < len(record) else "").strip()
+                    for name, position in header.items()
+                }
                 if not any(values.values()):
                     continue
                 subscriber = self._subscriber(values, line, warnings)
@@ -240,8 +245,10 @@ class CsvDirectory:
                     continue
                 if subscriber.subscriber_id in rows:
                     earlier, _ = rows.pop(subscriber.subscriber_id)
-                    warnings.add(line, f"subscriber_id {subscriber.subscriber_id!r} repeats line {earlier}; "
-                                       "this row wins")
+                    warnings.add(
+                        line,
+                        f"subscriber_id {subscriber.subscriber_id!r} repeats line {earlier}; this row wins",
+                    )
                 rows[subscriber.subscriber_id] = (line, subscriber)
         except csv.Error as exc:
             raise DirectoryError(self.path, f"not valid CSV ({exc})", reader.line_num) from None
@@ -267,20 +274,27 @@ class CsvDirectory:
                 best, chosen = found, delimiter
         missing = [name for name in COLUMNS if name not in best]
         if missing:
-            raise DirectoryError(self.path, f"header lacks {', '.join(missing)} (expected the columns "
-                                            f"{','.join(COLUMNS)})", 1)
+            raise DirectoryError(
+                self.path, f"header lacks {', '.join(missing)} (expected the columns {','.join(COLUMNS)})", 1
+            )
         return best, chosen
 
     def _subscriber(self, values: dict[str, str], line: int, warnings: _Warnings) -> Subscriber | None:
-        subscriber_id, raw_telegram, raw_phone = (values["subscriber_id"], values["telegram_id"],
-                                                  values["phone"])
+        subscriber_id, raw_telegram, raw_phone = (
+            values["subscriber_id"],
+            values["telegram_id"],
+            values["phone"],
+        )
         if not subscriber_id:
             warnings.add(line, "row skipped: subscriber_id is empty")
             return None
         telegram_id = int(raw_telegram) if raw_telegram.isascii() and raw_telegram.isdigit() else None
         if raw_telegram and not telegram_id:
-            warnings.add(line, f"row skipped: telegram_id {raw_telegram!r} is not a Telegram user id "
-                               "(a positive whole number)")
+            warnings.add(
+                line,
+                f"row skipped: telegram_id {raw_telegram!r} is not a Telegram user id "
+                "(a positive whole number)",
+            )
             return None
         phone = normalize_phone(raw_phone, self._country)
         if raw_phone and phone is None:

@@ -32,15 +32,20 @@ class StatOps:
     def created(self, now: float, intent: Intent, impact: Impact | None) -> list[StatOp]:
         """A new ticket, counted with its kind of problem (for "top recurring problems")."""
         key = self.keys.stats(bucket_of(now))
-        return [["hincrby", key, "created", 1],
-                ["hincrby", key, f"issue:{intent.value}:{impact.value if impact else '-'}", 1]]
+        return [
+            ["hincrby", key, "created", 1],
+            ["hincrby", key, f"issue:{intent.value}:{impact.value if impact else '-'}", 1],
+        ]
 
     def first_response(self, now: float, created_at: float, due: float, agent: int) -> list[StatOp]:
         """The first answer to a customer: met or missed, overall and for the agent, and how long it took."""
         bucket = bucket_of(now)
         key, outcome = self.keys.stats(bucket), "fr_met" if now <= due else "fr_missed"
-        return [["hincrby", key, outcome, 1], ["hincrby", key, f"agent:{agent}:{outcome}", 1],
-                ["rpush", self.keys.stats_durations(bucket, "frt"), round(now - created_at, 1)]]
+        return [
+            ["hincrby", key, outcome, 1],
+            ["hincrby", key, f"agent:{agent}:{outcome}", 1],
+            ["rpush", self.keys.stats_durations(bucket, "frt"), round(now - created_at, 1)],
+        ]
 
     def resolved(self, now: float, withdrawn: bool) -> list[StatOp]:
         """A resolution (or a withdrawal by the customer, counted apart).

@@ -68,8 +68,14 @@ def test_it_is_a_customer_directory(directory: CsvDirectory) -> None:
 async def test_lookup_by_telegram_id(directory: CsvDirectory) -> None:
     carla = await directory.by_telegram_id(1001)
     assert carla == Subscriber(
-        subscriber_id="SUB-1", name="Carla Souza", phone="+5511987654321", telegram_id=1001,
-        plan="premium", tier=Tier.PREMIUM, region="São Paulo", status="active",
+        subscriber_id="SUB-1",
+        name="Carla Souza",
+        phone="+5511987654321",
+        telegram_id=1001,
+        plan="premium",
+        tier=Tier.PREMIUM,
+        region="São Paulo",
+        status="active",
     )
     assert await directory.by_telegram_id(4242) is None
 
@@ -95,7 +101,10 @@ async def test_lookup_by_subscriber_id(directory: CsvDirectory) -> None:
 async def test_tiers_come_from_the_policy_plan_names(directory: CsvDirectory) -> None:
     tiers = {sid: (await directory.by_subscriber_id(sid)) for sid in ("SUB-1", "SUB-2", "SUB-3", "SUB-4")}
     assert {sid: s.tier for sid, s in tiers.items() if s} == {
-        "SUB-1": Tier.PREMIUM, "SUB-2": Tier.BASIC, "SUB-3": Tier.STANDARD, "SUB-4": Tier.BASIC,
+        "SUB-1": Tier.PREMIUM,
+        "SUB-2": Tier.BASIC,
+        "SUB-3": Tier.STANDARD,
+        "SUB-4": Tier.BASIC,
     }
     assert tiers["SUB-3"] is not None and tiers["SUB-3"].plan == "Padrão"  # kept as written
 
@@ -147,8 +156,12 @@ async def test_reload_when_replaced_by_rename(
     ids=["header", "encoding", "unterminated-quote"],
 )
 async def test_broken_reload_keeps_the_last_good_data_and_warns_once(
-    csv_file: Path, directory: CsvDirectory, ticker: ManualClock, caplog: pytest.LogCaptureFixture,
-    broken: bytes, where: str,
+    csv_file: Path,
+    directory: CsvDirectory,
+    ticker: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+    broken: bytes,
+    where: str,
 ) -> None:
     write_bytes(csv_file, broken, bump=5)
     with caplog.at_level(logging.WARNING, logger="escalation.directory"):
@@ -259,8 +272,14 @@ async def test_bom_semicolons_crlf_column_order_and_extra_columns(tmp_path: Path
     directory = CsvDirectory(path, policy)
     carla = await directory.by_phone("5511987654321")
     assert carla == Subscriber(
-        subscriber_id="SUB-1", name="Souza, Carla", phone="+5511987654321", telegram_id=1001,
-        plan="Ouro", tier=Tier.PREMIUM, region="SP", status="ativo",
+        subscriber_id="SUB-1",
+        name="Souza, Carla",
+        phone="+5511987654321",
+        telegram_id=1001,
+        plan="Ouro",
+        tier=Tier.PREMIUM,
+        region="SP",
+        status="ativo",
     )
 
 
@@ -279,8 +298,12 @@ async def test_decomposed_accents_still_match_plan_names(tmp_path: Path, policy:
 
 async def test_demo_directory(repo_root: Path, policy: Policy) -> None:
     directory = CsvDirectory(repo_root / "bot" / "demo" / "customers.csv", policy)
-    expected = {1001: ("Carla Souza", Tier.PREMIUM), 1002: ("João Lima", Tier.BASIC),
-                1003: ("Mary Smith", Tier.STANDARD), 1004: ("Lucía Gómez", Tier.PREMIUM)}
+    expected = {
+        1001: ("Carla Souza", Tier.PREMIUM),
+        1002: ("João Lima", Tier.BASIC),
+        1003: ("Mary Smith", Tier.STANDARD),
+        1004: ("Lucía Gómez", Tier.PREMIUM),
+    }
     for telegram_id, (name, tier) in expected.items():
         found = await directory.by_telegram_id(telegram_id)
         assert found is not None and (found.name, found.tier) == (name, tier)
