@@ -4,7 +4,7 @@ Why: the PTB runtime spent most of its CPU in httpx. Measured against the sandbo
 a `send_message` cost about 1 ms of CPU through `HTTPXRequest` and about 0.3 ms through this class
 (aiohttp's C HTTP parser, one pooled connector), and every update the desk handles costs at least
 one Bot API call. aiohttp is already what the aiogram runtime and the sandbox run on, so both
-runtimes now share one HTTP client library and the desk has one fewer to keep patched.
+runtimes send their requests through the same HTTP client.
 
 What PTB's `Bot` sees is unchanged: the same form fields (`RequestData.json_parameters`, or
 multipart when there are files), the same (status, body) answer, the same `TimedOut` and
@@ -16,9 +16,12 @@ counts toward an overall bound of the whole request (the sum of the four, when a
 
 from __future__ import annotations
 
+import re
+import ssl
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
+import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -26,6 +29,8 @@ if TYPE_CHECKING:
     from telegram._utils.types import ODVInput
 
 DEFAULT_POOL_SIZE = 16
+# The token sits in the path of every Bot API URL (/bot<token>/method, /file/bot<token>/path).
+TOKEN_IN_PATH = re.compile(r"/bot[^/\s'\"]+")
 
 
 class AiohttpRequest(BaseRequest):
@@ -73,8 +78,10 @@ class AiohttpRequest(BaseRequest):
             await self._session.close()
 
     def _open(self) -> aiohttp.ClientSession:
+        # certifi's CA list, as httpx and aiogram use: a host without a system store still verifies TLS.
+        tls = ssl.create_default_context(cafile=certifi.where())
         return aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self._pool_size),
+            connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=tls),
             headers={"User-Agent": self.USER_AGENT},
         )
 
@@ -109,15 +116,18 @@ class AiohttpRequest(BaseRequest):
             pool=self._given(pool_timeout, "pool"),
         )
         body = _body(request_data, files)
+        # Raised `from None`: aiohttp's exceptions quote the URL, which holds the bot token, and a
+        # chained cause would print it in every traceback of the error. Redirects are not followed,
+        # as with PTB's httpx backend (a multipart body cannot be sent twice anyway).
         try:
-            async with session.request(method, url, data=body, timeout=timeout) as response:
+            async with session.request(
+                method, url, data=body, timeout=timeout, allow_redirects=False
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's timeouts subclass asyncio.TimeoutError
-            raise TimedOut from exc
+            raise TimedOut(f"Timed out: aiohttp.{type(exc).__name__}: {_redacted(exc)}") from None
         except aiohttp.ClientError as exc:
-            # The URL holds the bot token: it must not reach an error message or a log.
-            detail = str(exc).replace(url, "<Bot API URL>")
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {detail}") from exc
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {_redacted(exc)}") from None
 
     def _given(self, value: ODVInput[float], name: str, media: bool = False) -> float | None:
         """The call's own timeout, or this request's default (the media one for uploads)."""
@@ -136,6 +146,11 @@ class AiohttpRequest(BaseRequest):
         phases = (read, write, connect, pool)
         total = None if any(phase is None for phase in phases) else sum(phases)  # type: ignore[arg-type]
         return aiohttp.ClientTimeout(total=total, connect=waiting, sock_connect=connect, sock_read=read)
+
+
+def _redacted(exc: BaseException) -> str:
+    """The exception's text with the token in any Bot API URL masked."""
+    return TOKEN_IN_PATH.sub("/bot<token>", str(exc))
 
 
 def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> Any:

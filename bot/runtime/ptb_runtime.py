@@ -171,7 +171,9 @@ class PtbRuntime:
 
     async def close(self) -> None:
         """Shut the Application down and close both HTTP clients (after run_* has returned)."""
-        await self.app.shutdown()
-        await asyncio.gather(*(request.shutdown() for request in self._requests))
-        for name in PTB_URL_LOGGERS:
-            logging.getLogger(name).removeFilter(self._redactor)
+        try:
+            await self.app.shutdown()
+        finally:
+            await asyncio.gather(*(request.shutdown() for request in self._requests))
+            for name in PTB_URL_LOGGERS:
+                logging.getLogger(name).removeFilter(self._redactor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import traceback
 from collections.abc import AsyncIterator
 
 import pytest
@@ -72,14 +73,18 @@ async def test_ptb_bot_sends_text_and_uploads_bytes_through_it(sandbox: Sandbox)
     assert [m.get("text", m.get("caption")) for m in stored if m["from"].get("is_bot")] == ["olá", "chart"]
 
 
-async def test_a_server_that_never_answers_times_out(silent_server: str) -> None:
-    request = AiohttpRequest(read_timeout=0.2)
+async def test_a_server_that_never_answers_times_out_and_no_traceback_quotes_the_token(
+    silent_server: str,
+) -> None:
+    request = AiohttpRequest(connection_pool_size=1, read_timeout=1, pool_timeout=0.05, connect_timeout=0.05)
     bot = Bot(TOKEN, base_url=f"{silent_server}/bot", request=request)
     try:
-        with pytest.raises(TimedOut):
-            await bot.get_me()
+        waiting, queued = await asyncio.gather(bot.get_me(), bot.get_me(), return_exceptions=True)
     finally:
         await request.shutdown()
+    assert isinstance(waiting, TimedOut) and isinstance(queued, TimedOut)  # no answer; no free connection
+    for error in (waiting, queued):
+        assert TOKEN not in "".join(traceback.format_exception(error))
 
 
 @pytest.mark.parametrize(
