@@ -7,13 +7,16 @@ down"), order across chats does not; a chat with pending events has one worker t
 in arrival order and ends when its lane is empty, so idle chats cost nothing. An exception from the
 handler is logged with the update id and the lane carries on: one bad update must not stall a chat.
 
-At most `running` handlers run at once (64, the size of the Redis connection pool they would
-queue on anyway); the other chats wait their turn in arrival order. A burst of 3,000 new chats then
+Subscribers' private messages take turns: `running` turns (64, the size of the Redis connection
+pool the handlers would queue on anyway), given in arrival order. A burst of 3,000 new chats then
 holds 3,000 small waiting tasks instead of 3,000 handlers' coroutine stacks, Redis replies and
-framework objects: the aiogram bot's peak RSS in `bench/e2e.py` went from 151 to 135 MB. A turn is a
-lease, not a lock: a handler still running after `lease` seconds (waiting for Telegram's pacing of
-the agents' group, say) gives its turn to the next chat and goes on without one, so slow handlers
-can delay other chats by a second at most, never stall them.
+framework objects: the aiogram bot's peak RSS in `bench/e2e.py` went from 151 to 135 MB. A turn is
+a lease, not a lock: a handler still running after `lease` seconds (waiting for Telegram's pacing,
+say) gives its turn to the next chat and goes on without one. So nothing stalls for good, but when
+every handler is that slow, new chats are admitted `running` per lease, and a chat that arrives
+behind N others waits about N / 64 seconds to start. Group messages (agents, managers) and button
+presses never take a turn: an agent's claim or `/incident resolve` must not queue behind a storm
+of subscribers.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import logging
 from collections import deque
 
 from bot.runtime.base import EventHandler
-from handlers.events import Event
+from handlers.events import ButtonPress, ChatKind, Event
 
 log = logging.getLogger("bot.runtime")
 
@@ -83,6 +86,9 @@ class ChatLanes:
 
     async def _in_turn(self, event: Event) -> None:
         """Handle the event once a turn is free; the turn is given back at the end or after the lease."""
+        if isinstance(event, ButtonPress) or event.chat.kind is not ChatKind.PRIVATE:
+            await self._handle(event)
+            return
         await self._turns.acquire()
         returned = False
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 import pytest
 
 from bot.runtime.lanes import ChatLanes
-from handlers.events import Chat, ChatKind, Event, IncomingMessage, User
+from handlers.events import ButtonPress, Chat, ChatKind, Event, IncomingMessage, User
 
 
 def event(update_id: int, chat_id: int) -> IncomingMessage:
@@ -152,3 +152,38 @@ async def test_a_handler_that_outlasts_its_lease_lets_the_next_chat_run() -> Non
     stuck.set()
     await asyncio.wait_for(lanes.join(), 5)
     assert handled == [2, 3, 1]
+
+
+async def test_group_messages_and_button_presses_never_wait_for_a_turn() -> None:
+    stuck = asyncio.Event()
+    handled: list[int] = []
+    both_done = asyncio.Event()
+
+    async def handle(e: Event) -> None:
+        if e.chat.id == 1:
+            await stuck.wait()
+        handled.append(e.update_id)
+        if len(handled) == 2:
+            both_done.set()
+
+    lanes = ChatLanes(handle, "test", running=1, lease=3600)
+    lanes.submit(event(1, 1))  # holds the only turn
+    lanes.submit(event(2, 2))  # a subscriber: waits for it
+    group = IncomingMessage(
+        update_id=3, message_id=3, user=User(7, "Agent"), chat=Chat(-100, ChatKind.SUPERGROUP), text="/next"
+    )
+    press = ButtonPress(
+        update_id=4,
+        callback_id="q",
+        user=User(8, "Bia"),
+        chat=Chat(8, ChatKind.PRIVATE),
+        message_id=9,
+        data="d",
+    )
+    lanes.submit(group)
+    lanes.submit(press)
+    await asyncio.wait_for(both_done.wait(), 5)
+    assert sorted(handled) == [3, 4]
+    stuck.set()
+    await asyncio.wait_for(lanes.join(), 5)
+    assert sorted(handled) == [1, 2, 3, 4]
