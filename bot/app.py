@@ -273,8 +273,13 @@ def run(settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, task.cancel)
-        with contextlib.suppress(asyncio.CancelledError):
-            await serve(settings)
+        try:
+            with contextlib.suppress(asyncio.CancelledError):
+                await serve(settings)
+        finally:
+            # uvloop keeps its handlers installed after the loop closes: give Ctrl-C back its default.
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
         log.info("stopped")
 
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
