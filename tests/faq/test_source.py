@@ -23,12 +23,26 @@ def write_faq(path: Path, answer: str, extra_entry: bool = False, *, mtime_ns: i
         os.utime(path, ns=(mtime_ns, mtime_ns))
 
 
-def test_an_edit_takes_effect_on_the_next_use(tmp_path: Path) -> None:
+class FakeClock:
+    """Monotonic seconds that move only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_an_edit_takes_effect_on_the_first_use_after_the_check_interval(tmp_path: Path) -> None:
     path = tmp_path / "faq.yaml"
     write_faq(path, "Chave: 123.", mtime_ns=1_000_000_000)
-    source = KnowledgeFile(path)
+    clock = FakeClock()
+    source = KnowledgeFile(path, check_interval=1.0, monotonic=clock)
     assert source.knowledge_base.get("pix").answer("pt") == "Chave: 123."
     write_faq(path, "Chave: 456.", extra_entry=True, mtime_ns=2_000_000_000)
+    clock.now += 0.5
+    assert source.knowledge_base.get("pix").answer("pt") == "Chave: 123."
+    clock.now += 0.5
     assert source.knowledge_base.get("pix").answer("pt") == "Chave: 456."
     assert source.matcher().match("pagar com boleto", "pt").entry_id == "boleto"
 
@@ -43,7 +57,7 @@ def test_an_unchanged_file_is_not_reparsed(tmp_path: Path) -> None:
 def test_a_broken_edit_keeps_the_last_good_version(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "faq.yaml"
     write_faq(path, "Chave: 123.", mtime_ns=1_000_000_000)
-    source = KnowledgeFile(path)
+    source = KnowledgeFile(path, check_interval=0)
     path.write_text("entries:\n  - id: pix\n    questions: {pt: [oi]}\n", encoding="utf-8")
     os.utime(path, ns=(2_000_000_000, 2_000_000_000))
     assert source.knowledge_base.get("pix").answer("pt") == "Chave: 123."
