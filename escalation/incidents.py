@@ -114,12 +114,19 @@ class Incident:
 class Detection:
     """What one outage report did: the incident it belongs to (if any) and the tickets newly linked.
 
-    `opened` is True for exactly one report per incident: the one that crossed the threshold.
+    `incident` is as the report left it (read in the same script, so a flood of reports costs
+    no extra read each). `opened` is True for exactly one report per incident: the one that
+    crossed the threshold.
     """
 
-    incident_id: int | None
+    incident: Incident | None
     opened: bool
     linked: tuple[int, ...]
+
+    @property
+    def incident_id(self) -> int | None:
+        """The incident's id, or None when the report opened or joined none."""
+        return self.incident.id if self.incident is not None else None
 
 
 class IncidentError(Exception):
@@ -195,7 +202,9 @@ class IncidentStore:
         status = raw[0]
         if status == "none":
             return Detection(None, False, ())
-        return Detection(int(raw[1]), status == "opened", tuple(int(n) for n in raw[2:]))
+        fields = iter(raw[3])
+        incident = Incident.from_hash(dict(zip(fields, fields, strict=True)))
+        return Detection(incident, status == "opened", tuple(int(n) for n in raw[2]))
 
     async def open(self, title: str, scope: str = GLOBAL) -> tuple[Incident, bool]:
         """Open an incident by hand; (the scope's open incident, False) if there already is one."""

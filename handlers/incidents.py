@@ -45,6 +45,7 @@ class IncidentDesk:
         self.actions = actions
         self.store = IncidentStore(ctx.store.redis, ctx.store.keys, ctx.policy.incidents, ctx.clock)
         self._background: set[asyncio.Task[None]] = set()
+        self._trailing: set[int] = set()
 
     @property
     def language(self) -> str:
@@ -59,11 +60,10 @@ class IncidentDesk:
         The reports that made the threshold are linked too (they already had their own card).
         """
         detection = await self.store.report(ticket, self.store.channel_in(text))
-        if detection.incident_id is None:
+        incident = detection.incident
+        if incident is None:
             return False
-        incident_id = detection.incident_id
-        await asyncio.gather(*(self._link(number, incident_id) for number in detection.linked))
-        incident = await self.store.get(incident_id)
+        await asyncio.gather(*(self._link(number, incident.id) for number in detection.linked))
         status = (
             html.escape(incident.status_text)
             if incident.status_text
@@ -92,8 +92,10 @@ class IncidentDesk:
 
         One caller per `card_interval` edits now; one more plans a trailing edit at the end of the
         interval (reading the incident afresh then), so the last report is always shown without
-        an edit per report. `force` (updates, resolution) edits at once. `incident` is as the
-        caller just read or changed it: during a flood each report saves a read.
+        an edit per report. While this process has a trailing edit planned that has not read the
+        incident yet, a report needs nothing more (that edit will show it), so during a flood
+        most reports cost no throttle round trip. `force` (updates, resolution) edits at once.
+        `incident` is as the caller just read or changed it.
         """
         try:
             await self._refresh_card(incident, force)
@@ -106,6 +108,8 @@ class IncidentDesk:
             return
         interval = self.ctx.policy.incidents.card_interval
         incident_id = incident.id
+        if not force and incident_id in self._trailing:
+            return
         if incident.card_message_id is None:
             if await self.store.claim_card_post(incident_id):
                 message_id = await self.ctx.sender.send(Outgoing(chat, self.render(incident), priority=1))
@@ -122,9 +126,13 @@ class IncidentDesk:
         """Plan the trailing edit of this interval, unless another report already did."""
         if not await self.store.card_slot(incident_id, "later", interval):
             return
+        self._trailing.add(incident_id)
 
         async def trailing() -> None:
-            await asyncio.sleep(interval)
+            try:
+                await asyncio.sleep(interval)
+            finally:
+                self._trailing.discard(incident_id)
             await self._edit(incident_id)
 
         self._spawn(trailing)

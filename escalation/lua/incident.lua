@@ -17,7 +17,8 @@
 --   opens an incident with every report of its window linked. A scoped incident takes its
 --   reporters out of this report's other windows (global among them), so one outage does not
 --   also open a global incident when a report from elsewhere arrives.
---   Returns {"joined"|"opened"|"none", id, ticket numbers newly linked...}
+--   Returns {"joined"|"opened", id, {ticket numbers newly linked}, the incident's hash as HGETALL
+--   gives it after the report}, or {"none", ""}.
 -- open    ARGV[4] scope  ARGV[5] title
 --   Returns {"opened", id} or {"exists", id} when the scope already has an open incident.
 -- resolve ARGV[4] id  ARGV[5] status text ("" for none)
@@ -78,10 +79,10 @@ redis.call("EXPIRE", reports_key, math.ceil(window) + 3600)
 for _, scope in ipairs(scopes) do
   local id = redis.call("HGET", open_key, scope)
   if id then
-    local result = {"joined", id}
+    local linked = {}
     local number = link(id, record)
-    if number then result[3] = number end
-    return result
+    if number then linked[1] = number end
+    return {"joined", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)}
   end
 end
 
@@ -96,18 +97,18 @@ for _, scope in ipairs(scopes) do
   local window_key = prefix .. "inc:w:" .. scope
   if redis.call("ZCARD", window_key) >= min_reports then
     local id = create(scope, "")
-    local result = {"opened", id}
+    local linked = {}
     local members = redis.call("ZRANGE", window_key, 0, -1)
     for _, member in ipairs(members) do
       local stored = redis.call("HGET", reports_key, member)
       local number = stored and link(id, stored)
-      if number then result[#result + 1] = number end
+      if number then linked[#linked + 1] = number end
     end
     for _, other in ipairs(scopes) do
       if other ~= scope then redis.call("ZREM", prefix .. "inc:w:" .. other, unpack(members)) end
     end
     redis.call("DEL", window_key)
-    return result
+    return {"opened", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)}
   end
 end
 
