@@ -23,7 +23,12 @@ class Keys:
 
     def ticket(self, number: int) -> str:
         """Hash with the ticket's fields."""
-        return f"{self.prefix}t:{number}"
+        return f"{self.ticket_prefix}{number}"
+
+    @property
+    def ticket_prefix(self) -> str:
+        """A ticket's key without its number (for scripts that find the number in Redis)."""
+        return f"{self.prefix}t:"
 
     def log(self, number: int) -> str:
         """List of the ticket's events and messages (JSON), oldest first."""

@@ -97,12 +97,16 @@ class SlaEvent:
 class Arrival:
     """What the desk knows about a subscriber's message the moment it arrives, read in one round trip.
 
-    `first` is False for a redelivered update (nothing more is done with it); `active_number` is
-    the customer's open or claimed ticket, `linked_subscriber` the directory entry they proved.
+    `first` is False for a redelivered update (nothing more is done with it); `active` is the
+    customer's open or claimed ticket, `last_number` their last resolved one (a message may
+    reopen it), `linked_subscriber` the directory entry they proved. `submit` takes it as its
+    first reading, so opening a ticket costs no read of its own; a snapshot that went stale
+    meanwhile is caught by the transition's version check and read afresh.
     """
 
     first: bool
-    active_number: int | None
+    active: Ticket | None
+    last_number: int | None
     linked_subscriber: str | None
 
 
@@ -138,6 +142,7 @@ class TicketStore:
         self.audit_maxlen = audit_maxlen
         self._transition = redis.register_script((_LUA_DIR / "transition.lua").read_text())
         self._sla_tick = redis.register_script((_LUA_DIR / "sla_tick.lua").read_text())
+        self._arrival = redis.register_script((_LUA_DIR / "arrival.lua").read_text())
         self.stats = StatOps(keys)
 
     @classmethod
@@ -227,27 +232,30 @@ class TicketStore:
         impact: Impact | None,
         *,
         kind: str = "text",
+        arrival: Arrival | None = None,
     ) -> Submission:
         """A customer message that needs a human: open a ticket, append to theirs, or reopen it.
 
         A customer has at most one active ticket: the script refuses to create a second one, and
         a message within the reopen window of their last resolved ticket reopens it instead.
+        `arrival`, when given, is the first reading of the customer's tickets (see `Arrival`).
         """
         cid = str(customer.telegram_id)
+        reading = arrival
 
         async def attempt() -> Submission:
+            nonlocal reading
             now = self.clock.now()
-            async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.hget(self.keys.active, cid)
-                pipe.hget(self.keys.last, cid)
-                active, last = await pipe.execute()
             try:
+                if reading is None:
+                    active, last = await self._customer_tickets(cid)
+                else:
+                    active, last, reading = reading.active, reading.last_number, None
                 if active is not None:
-                    ticket = await self.get(int(active))
-                    appended = await self._append(ticket, text, assessment, intent, impact, kind, now)
+                    appended = await self._append(active, text, assessment, intent, impact, kind, now)
                     return Submission(appended, Outcome.APPENDED)
                 if last is not None:
-                    previous = await self.get(int(last))
+                    previous = await self.get(last)
                     if now - (previous.resolved_at or 0.0) <= self.policy.reopen_window:
                         reopened = await self._reopen(previous, text, assessment, intent, impact, kind, now)
                         return Submission(reopened, Outcome.REOPENED)
@@ -257,6 +265,18 @@ class TicketStore:
             return Submission(created, Outcome.CREATED)
 
         return await self._retrying(attempt, f"customer {cid}")
+
+    async def _customer_tickets(self, customer_id: str) -> tuple[Ticket | None, int | None]:
+        """The customer's active ticket and last resolved ticket number (TicketNotFound if the
+        active one vanished between the two reads)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hget(self.keys.active, customer_id)
+            pipe.hget(self.keys.last, customer_id)
+            active, last = await pipe.execute()
+        return (
+            await self.get(int(active)) if active is not None else None,
+            int(last) if last is not None else None,
+        )
 
     async def _create(
         self,
@@ -664,19 +684,19 @@ class TicketStore:
         return bool(await self.redis.set(self.keys.update_seen(update_id), "1", nx=True, ex=DEDUP_TTL_S))
 
     async def arrival(self, update_id: int, customer_id: int) -> Arrival:
-        """`first_delivery` and the customer's active ticket number and linked subscriber, pipelined.
+        """`first_delivery` and what the customer's message needs to know, in one script (`Arrival`).
 
-        Every subscriber message needs all three before anything else, so one round trip instead
-        of three: an FAQ answer then costs two round trips in all, not four. For a redelivery the
-        two reads are wasted but harmless.
+        Every subscriber message needs all of it before anything else, so one round trip instead
+        of four: an FAQ answer then costs two round trips in all, and a new ticket no read of its
+        own. For a redelivery the reads are wasted but harmless.
         """
-        customer = str(customer_id)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.set(self.keys.update_seen(update_id), "1", nx=True, ex=DEDUP_TTL_S)
-            pipe.hget(self.keys.active, customer)
-            pipe.hget(self.keys.links, customer)
-            seen, number, linked = await pipe.execute()
-        return Arrival(bool(seen), int(number) if number is not None else None, linked)
+        first, active, last, linked = await self._arrival(
+            keys=[self.keys.update_seen(update_id), self.keys.active, self.keys.last, self.keys.links],
+            args=[customer_id, DEDUP_TTL_S, self.keys.ticket_prefix],
+        )
+        fields = iter(active)
+        ticket = Ticket.from_hash(dict(zip(fields, fields, strict=True))) if active else None
+        return Arrival(bool(first), ticket, int(last) if last is not None else None, linked)
 
     # ------------------------------------------------------------- plumbing
 

@@ -60,17 +60,16 @@ class CustomerConversation:
         if command is not None:
             await self._command(message, command, language)
             return
-        active = await self.ctx.store.find(arrival.active_number) if arrival.active_number else None
         text = message.text or message.caption
-        if active is not None:
-            await self._follow_up(active, message, text, language, arrival.linked_subscriber)
+        if arrival.active is not None:
+            await self._follow_up(arrival.active, message, text, language, arrival)
             return
         if not text.strip():
             await self._say(message.chat.id, t(language, "attachment_no_ticket"))
             return
         customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier)
-        await self._answer(message, customer, text, result, language)
+        await self._answer(message, customer, text, result, language, arrival)
 
     async def on_button(self, press: ButtonPress, callback: Callback) -> None:
         """Menu, FAQ feedback and rating buttons."""
@@ -193,11 +192,17 @@ class CustomerConversation:
     # ---------------------------------------------------------------- triage
 
     async def _answer(
-        self, message: IncomingMessage, customer: Customer, text: str, result: TriageResult, language: str
+        self,
+        message: IncomingMessage,
+        customer: Customer,
+        text: str,
+        result: TriageResult,
+        language: str,
+        arrival: Arrival,
     ) -> None:
         chat = message.chat.id
         if result.intent in NEEDS_A_PERSON:
-            await self._open_ticket(customer, text, result.intent, result, "text", language)
+            await self._open_ticket(customer, text, result.intent, result, "text", language, arrival)
         elif result.faq_id is not None:
             await self.ctx.state.remember_question(message.user.id, text)
             await self._send_faq_answer(chat, message.user.id, result.faq_id, language)
@@ -228,11 +233,18 @@ class CustomerConversation:
         result: TriageResult | None,
         kind: str,
         language: str,
+        arrival: Arrival | None = None,
     ) -> Ticket:
+        """Open, join or reopen the customer's ticket and tell them (and the agents) what happened.
+
+        `arrival` is the reading taken as the customer's message came in, if this follows one.
+        """
         impact = result.impact if result and intent is Intent.OUTAGE else None
         urgent = bool(result and result.urgent)
         assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
-        submission = await self.ctx.store.submit(customer, text, assessment, intent, impact, kind=kind)
+        submission = await self.ctx.store.submit(
+            customer, text, assessment, intent, impact, kind=kind, arrival=arrival
+        )
         ticket = submission.ticket
         if submission.outcome is Outcome.APPENDED:
             await self._relay_to_agents(ticket, text)
@@ -269,14 +281,14 @@ class CustomerConversation:
         await self.actions.refresh_card(ticket)
 
     async def _follow_up(
-        self, ticket: Ticket, message: IncomingMessage, text: str, language: str, linked: str | None
+        self, ticket: Ticket, message: IncomingMessage, text: str, language: str, arrival: Arrival
     ) -> None:
         """Anything the customer sends while their ticket is active goes to the ticket and the agents.
 
         On a ticket linked to a mass incident the message is only appended: agents work the
         incident card, and thousands of "still down" messages must not flood their group.
         """
-        customer = await self._directory_customer(message.user, language, linked)
+        customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier) if text.strip() else None
         intent = result.intent if result and result.intent in NEEDS_A_PERSON else ticket.intent
         impact = result.impact if result and intent is Intent.OUTAGE else ticket.impact
@@ -284,7 +296,9 @@ class CustomerConversation:
         assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
         kind = message.attachment.kind if message.attachment else "text"
         body = text or f"[{kind}]"
-        submission = await self.ctx.store.submit(customer, body, assessment, intent, impact, kind=kind)
+        submission = await self.ctx.store.submit(
+            customer, body, assessment, intent, impact, kind=kind, arrival=arrival
+        )
         updated = submission.ticket
         if submission.outcome is not Outcome.APPENDED:
             # The ticket was resolved meanwhile: this message reopened it (or opened a new one).

@@ -7,7 +7,7 @@ from redis.asyncio import Redis
 from escalation.domain import Impact, Intent, Tier
 from escalation.policy import Policy
 from escalation.priority import assess
-from escalation.store import Submission, TicketStore
+from escalation.store import Arrival, Submission, TicketStore
 from escalation.ticket import Customer
 
 
@@ -24,10 +24,11 @@ async def report(
     intent: Intent = Intent.OUTAGE,
     impact: Impact | None = Impact.TOTAL,
     urgent: bool = False,
+    arrival: Arrival | None = None,
 ) -> Submission:
     """Submit a customer message the way the handlers will: assess, then submit."""
     assessment = assess(policy, intent, impact, who.tier, urgent=urgent)
-    return await store.submit(who, text, assessment, intent, impact)
+    return await store.submit(who, text, assessment, intent, impact, arrival=arrival)
 
 
 async def dump_namespace(redis: Redis, namespace: str) -> dict[str, object]:

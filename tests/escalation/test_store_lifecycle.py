@@ -176,15 +176,43 @@ async def test_update_dedup(store: TicketStore) -> None:
     assert await store.first_delivery(43) is True
 
 
-async def test_arrival_reads_dedup_active_ticket_and_link_at_once(store: TicketStore, policy: Policy) -> None:
-    number = (await report(store, policy, customer(1))).ticket.number
+async def test_arrival_reads_dedup_active_ticket_last_ticket_and_link_at_once(
+    store: TicketStore, policy: Policy
+) -> None:
+    ticket = (await report(store, policy, customer(1))).ticket
     await store.redis.hset(store.keys.links, "1", "SUB-1")
 
-    assert await store.arrival(50, 1) == Arrival(True, number, "SUB-1")
-    assert await store.arrival(50, 1) == Arrival(False, number, "SUB-1")
-    assert await store.arrival(51, 2) == Arrival(True, None, None)
+    assert await store.arrival(50, 1) == Arrival(True, ticket, None, "SUB-1")
+    assert await store.arrival(50, 1) == Arrival(False, ticket, None, "SUB-1")
+    assert await store.arrival(51, 2) == Arrival(True, None, None, None)
     assert await store.first_delivery(50) is False
 
-    await store.withdraw(number, 1)
-    assert (await store.arrival(52, 1)).active_number is None
-    assert await store.find(number) is not None and await store.find(number + 1000) is None
+    withdrawn = await store.withdraw(ticket.number, 1)
+    assert await store.arrival(52, 1) == Arrival(True, None, withdrawn.number, "SUB-1")
+    assert await store.find(ticket.number) is not None and await store.find(ticket.number + 1000) is None
+
+
+async def test_submit_from_a_stale_arrival_reads_again(store: TicketStore, policy: Policy) -> None:
+    """The ticket changed after the arrival was read: the append is retried on a fresh read."""
+    first = (await report(store, policy, customer(1))).ticket
+    arrival = await store.arrival(60, 1)
+    await store.claim(first.number, 2001)
+
+    appended = await report(store, policy, customer(1), arrival=arrival)
+
+    assert appended.outcome is Outcome.APPENDED
+    assert appended.ticket.state is State.CLAIMED and appended.ticket.assignee == 2001
+    assert [e["event"] for e in await store.log(first.number)] == ["created", "claimed", "message"]
+
+
+async def test_submit_from_an_arrival_before_resolution_reopens(store: TicketStore, policy: Policy) -> None:
+    """Resolved between arrival and submit: the message reopens the ticket instead of failing."""
+    first = (await report(store, policy, customer(1))).ticket
+    arrival = await store.arrival(61, 1)
+    await store.claim(first.number, 2001)
+    await store.resolve(first.number, 2001)
+
+    again = await report(store, policy, customer(1), arrival=arrival)
+
+    assert again.outcome is Outcome.REOPENED
+    assert (again.ticket.number, again.ticket.state) == (first.number, State.OPEN)
