@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from telegram import Bot, InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.error import NetworkError, TimedOut
 
 from bot.runtime import build_runtime
@@ -63,12 +63,20 @@ async def test_ptb_bot_sends_text_and_uploads_bytes_through_it(sandbox: Sandbox)
         await api.send_message(ANA, "oi")
         bot = Bot(TOKEN, base_url=sandbox.ptb_base_url, request=AiohttpRequest())
         async with bot:
-            sent = await bot.send_message(ANA["id"], "<b>olá</b>", parse_mode="HTML")
+            sent = await bot.send_message(
+                ANA["id"],
+                "<b>olá</b>",
+                parse_mode="HTML",
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Sim", callback_data="y:1")]]),
+            )
             photo = await bot.send_photo(
                 ANA["id"], InputFile(png(64, 48), filename="chart.png"), caption="chart"
             )
         stored = await api.messages(ANA["id"])
     assert sent.text == "olá" and sent.entities[0].type == "bold"
+    assert sent.reply_markup is not None
+    assert sent.reply_markup.inline_keyboard[0][0].callback_data == "y:1"
     assert photo.photo[-1].width == 64 and photo.caption == "chart"
     assert [m.get("text", m.get("caption")) for m in stored if m["from"].get("is_bot")] == ["olá", "chart"]
 
