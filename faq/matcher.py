@@ -166,7 +166,7 @@ class FaqMatcher:
                 postings[term].append(position)
             for first, second in itertools.pairwise(phrasing.terms):
                 self._aliases.setdefault(first + second, (first, second))
-            self._surfaces[phrasing.entry].append(phrasing.surface)
+            self._surfaces[phrasing.entry].append(_word_sorted(phrasing.surface))
         self._aliases.update({term: (term,) for term in self._idf})
         for surface, representative in self._synonyms.items():
             if representative in self._idf:
@@ -243,11 +243,15 @@ class FaqMatcher:
 
         Term overlap alone ties entries that share the same words ("tienen películas?" against
         "películas y series" and "películas con subtítulos"); the whole-sentence rapidfuzz score
-        (word order free) prefers the phrasing the message resembles most.
+        (word order free) prefers the phrasing the message resembles most. That score is rapidfuzz's
+        `token_sort_ratio`, computed as its definition says, `ratio` of the word-sorted strings:
+        the phrasings are kept word-sorted and the message is sorted once, where `token_sort_ratio`
+        sorted both on every comparison (a fifth of the time of a whole triage).
         """
         head = []
+        query = _word_sorted(surface)
         for entry, score, recall in ranked:
-            closest = process.extractOne(surface, self._surfaces[entry], scorer=fuzz.token_sort_ratio)
+            closest = process.extractOne(query, self._surfaces[entry], scorer=fuzz.ratio)
             resemblance = closest[1] / 100 if closest else 0.0
             blended = score * (1 - SURFACE_WEIGHT + SURFACE_WEIGHT * resemblance)
             head.append(_Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall)))
@@ -317,6 +321,11 @@ class FaqMatcher:
             if query[:end] in self._known:
                 return query[:end], PREFIX_SIMILARITY
         return None, 0.0
+
+
+def _word_sorted(text: str) -> str:
+    """The text's words in sorted order, one space apart (what `token_sort_ratio` compares)."""
+    return " ".join(sorted(text.split()))
 
 
 def _decide(ranked: list[_Ranked]) -> FaqMatch:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from faq.knowledge import parse_knowledge_base
-from faq.matcher import MAX_SUGGESTIONS, FaqMatcher, Outcome
+from faq.matcher import MAX_SUGGESTIONS, FaqMatcher, Outcome, _word_sorted
+from faq.normalize import normalize
 
 from .conftest import DATA, read_jsonl
 
@@ -110,3 +112,10 @@ def test_any_text_gets_a_well_formed_verdict(matcher: FaqMatcher, text: str, lan
     assert len(set(result.suggestions)) == len(result.suggestions)
     assert (result.outcome is Outcome.ANSWER) == (result.entry_id is not None)
     assert result.outcome is not Outcome.SUGGEST or result.suggestions
+
+
+@given(st.text(max_size=120), st.text(max_size=120))
+def test_word_sorted_ratio_is_token_sort_ratio_on_normalised_texts(first: str, second: str) -> None:
+    """The reranking compares pre-sorted phrasings with `ratio`: the same score as `token_sort_ratio`."""
+    a, b = normalize(first), normalize(second)
+    assert fuzz.ratio(_word_sorted(a), _word_sorted(b)) == fuzz.token_sort_ratio(a, b)
