@@ -100,8 +100,9 @@ class Arrival:
     `first` is False for a redelivered update (nothing more is done with it); `active` is the
     customer's open or claimed ticket, `last_number` their last resolved one (a message may
     reopen it), `linked_subscriber` the directory entry they proved. `submit` takes it as its
-    first reading, so opening a ticket costs no read of its own; a snapshot that went stale
-    meanwhile is caught by the transition's version check and read afresh.
+    first reading, so a new ticket or a follow-up costs no read of its own (a reopen still reads
+    the last ticket). A reading that went stale meanwhile is caught by the transition script
+    (the active ticket's version, the last resolved ticket's number) and read afresh.
     """
 
     first: bool
@@ -261,7 +262,7 @@ class TicketStore:
                         return Submission(reopened, Outcome.REOPENED)
             except TicketNotFound:
                 raise _Conflict("ticket vanished between read and write") from None
-            created = await self._create(customer, text, assessment, intent, impact, kind, now)
+            created = await self._create(customer, text, assessment, intent, impact, kind, now, last)
             return Submission(created, Outcome.CREATED)
 
         return await self._retrying(attempt, f"customer {cid}")
@@ -287,7 +288,10 @@ class TicketStore:
         impact: Impact | None,
         kind: str,
         now: float,
+        last: int | None,
     ) -> Ticket:
+        """A new ticket, refused when the customer has an active one or a last resolved ticket
+        other than `last` (the one this decision was made on; None for none)."""
         clock, sla_at = self._clock_fields(assessment.priority, "first_response", now)
         fields = {
             **clock,
@@ -314,6 +318,7 @@ class TicketStore:
             event,
             customer_id=customer.telegram_id,
             require_no_active=True,
+            last_resolved=str(last or 0),
             sla_at=sla_at,
             stats=self.stats.created(now, intent, impact),
         )
@@ -755,6 +760,7 @@ class TicketStore:
         assignee: int | None = None,
         customer_id: int | None = None,
         require_no_active: bool = False,
+        last_resolved: str = "",
         sla_at: str = "",
         stats: list[StatOp] | None = None,
     ) -> Ticket:
@@ -781,6 +787,7 @@ class TicketStore:
                 "1" if require_no_active else "0",
                 json.dumps(stats or []),
                 str(RETENTION_S),
+                last_resolved,
             ]
         )
         status, ticket_number = result[0], int(result[1])

@@ -25,8 +25,12 @@
 -- ARGV[15] stats                  JSON list of rollup ops (escalation/stats.py): ["hincrby", key,
 --                                  field, n], ["rpush", key, value], ["rpush_age", key, 0]
 -- ARGV[16] stats retention (seconds)
+-- ARGV[17] the customer's last resolved ticket the caller decided on ("0" for none, "" skips
+--          the check): a create decided on a reading taken before another ticket of theirs was
+--          resolved would miss the reopen that reading should have led to
 -- Returns {status, number, version, fields...}; status is "ok", "not_found", "state",
--- "version", "assignee" or "active" (then number is the customer's active ticket).
+-- "version", "assignee", "active" (then number is the customer's active ticket) or "last"
+-- (then number is their last resolved ticket).
 
 local prefix = ARGV[1]
 local number = ARGV[2]
@@ -37,6 +41,12 @@ if ARGV[14] == "1" then
   local existing = redis.call("HGET", active_key, customer)
   if existing and existing ~= number then
     return {"active", existing, "0"}
+  end
+end
+if ARGV[17] ~= "" then
+  local last = redis.call("HGET", prefix .. "last", customer) or "0"
+  if last ~= ARGV[17] then
+    return {"last", last, "0"}
   end
 end
 

@@ -196,13 +196,34 @@ async def test_submit_from_a_stale_arrival_reads_again(store: TicketStore, polic
     """The ticket changed after the arrival was read: the append is retried on a fresh read."""
     first = (await report(store, policy, customer(1))).ticket
     arrival = await store.arrival(60, 1)
+    await report(store, policy, customer(1), "ainda sem sinal")
     await store.claim(first.number, 2001)
 
-    appended = await report(store, policy, customer(1), arrival=arrival)
+    appended = await report(store, policy, customer(1), "e agora?", arrival=arrival)
 
     assert appended.outcome is Outcome.APPENDED
     assert appended.ticket.state is State.CLAIMED and appended.ticket.assignee == 2001
-    assert [e["event"] for e in await store.log(first.number)] == ["created", "claimed", "message"]
+    assert len(appended.ticket.contacts) == 3  # a write from the stale snapshot would keep 2
+    events = [e["event"] for e in await store.log(first.number)]
+    assert events == ["created", "message", "claimed", "message"]
+
+
+async def test_submit_from_an_arrival_that_missed_a_newer_resolved_ticket_reopens_it(
+    store: TicketStore, policy: Policy, clock: ManualClock
+) -> None:
+    """A ticket opened and resolved after the arrival was read is the one a new message reopens."""
+    old = (await report(store, policy, customer(1))).ticket
+    await store.withdraw(old.number, 1)
+    clock.advance(policy.reopen_window + 60)
+    arrival = await store.arrival(62, 1)
+    newer = (await report(store, policy, customer(1), "quero falar com alguém")).ticket
+    await store.claim(newer.number, 2001)
+    await store.resolve(newer.number, 2001)
+
+    again = await report(store, policy, customer(1), "voltou a cair", arrival=arrival)
+
+    assert again.outcome is Outcome.REOPENED
+    assert again.ticket.number == newer.number
 
 
 async def test_submit_from_an_arrival_before_resolution_reopens(store: TicketStore, policy: Policy) -> None:
