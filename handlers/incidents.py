@@ -126,16 +126,17 @@ class IncidentDesk:
         """Plan the trailing edit of this interval, unless another report already did."""
         if not await self.store.card_slot(incident_id, "later", interval):
             return
-        self._trailing.add(incident_id)
 
         async def trailing() -> None:
-            try:
-                await asyncio.sleep(interval)
-            finally:
-                self._trailing.discard(incident_id)
+            await asyncio.sleep(interval)
+            self._trailing.discard(incident_id)
             await self._edit(incident_id)
 
-        self._spawn(trailing)
+        self._trailing.add(incident_id)
+        task = self._spawn(trailing)
+        # Also when cancelled before it ran: an id left behind would silence the card for good.
+        # (Discarding a newer plan's id instead only costs that plan its shortcut.)
+        task.add_done_callback(lambda _: self._trailing.discard(incident_id))
 
     async def _edit(self, incident_id: int) -> None:
         chat = self.ctx.config.agents_chat_id
@@ -272,7 +273,7 @@ class IncidentDesk:
             pending += [asyncio.ensure_future(each(ticket)) for ticket in tickets]
         await asyncio.gather(*pending)
 
-    def _spawn(self, work: Callable[[], Awaitable[None]]) -> None:
+    def _spawn(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
         async def guarded() -> None:
             try:
                 await work()
@@ -282,6 +283,7 @@ class IncidentDesk:
         task = asyncio.create_task(guarded())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        return task
 
     async def drain(self) -> None:
         """Wait for background fan-outs and trailing card edits (tests, shutdown)."""

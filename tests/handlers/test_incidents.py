@@ -1,0 +1,102 @@
+"""The incident card in a flood: one trailing edit shows every report, and while this worker has
+that edit planned, reports take no throttle slot in Redis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redis.asyncio import Redis
+
+from escalation.clock import ManualClock
+from escalation.desk_state import DeskState
+from escalation.policy import Policy
+from escalation.store import TicketStore
+from faq.triage import Triage
+from handlers.callbacks import CallbackCodec
+from handlers.context import DeskConfig, HandlerContext
+from handlers.desk_actions import DeskActions
+from handlers.events import Keyboard, Outgoing
+from handlers.incidents import IncidentDesk
+from tests.conftest import TIMEZONE
+from tests.escalation.factories import customer, report
+
+AGENTS_CHAT = -100777
+CARD_INTERVAL_S = 0.5
+
+
+class RecordingSender:
+    """The Sender port, keeping what the desk sends and edits; message ids count up from 1."""
+
+    def __init__(self) -> None:
+        self.sent: list[Outgoing] = []
+        self.edits: list[tuple[int, int, str]] = []
+
+    async def send(self, message: Outgoing) -> int:
+        self.sent.append(message)
+        return len(self.sent)
+
+    async def edit(
+        self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None, priority: int = 3
+    ) -> None:
+        self.edits.append((chat_id, message_id, text))
+
+    async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
+        raise AssertionError("no button is pressed here")
+
+    async def member_status(self, chat_id: int, user_id: int) -> str:
+        return "member"
+
+
+def incident_desk(
+    redis: Redis, namespace: str, policy: Policy, clock: ManualClock, sender: RecordingSender
+) -> IncidentDesk:
+    """An IncidentDesk on the test's namespace whose card may change every CARD_INTERVAL_S."""
+    rules = policy.incidents.model_copy(update={"card_interval": CARD_INTERVAL_S})
+    fast = policy.model_copy(update={"incidents": rules})
+    store = TicketStore.build(redis, namespace, fast, TIMEZONE, clock)
+    ctx = HandlerContext(
+        config=DeskConfig(AGENTS_CHAT, frozenset({1}), frozenset(), frozenset()),
+        policy=fast,
+        store=store,
+        state=DeskState(redis, store.keys),
+        triage=Triage.from_files(),
+        directory=None,
+        sender=sender,
+        codec=CallbackCodec(b"test-secret"),
+        clock=clock,
+    )
+    return IncidentDesk(ctx, DeskActions(ctx))
+
+
+async def test_a_flood_is_shown_by_one_trailing_edit_without_throttle_round_trips(
+    redis: Redis, namespace: str, policy: Policy, clock: ManualClock
+) -> None:
+    sender = RecordingSender()
+    desk = incident_desk(redis, namespace, policy, clock, sender)
+    slots: list[str] = []
+    take_slot = desk.store.card_slot
+
+    async def counted_slot(*args: Any) -> bool:
+        slots.append(args[1])
+        return await take_slot(*args)
+
+    desk.store.card_slot = counted_slot  # type: ignore[method-assign]
+    incident, _ = await desk.store.open("Globo fora do ar")
+    await desk.refresh_card(incident)
+    assert [m.chat_id for m in sender.sent] == [AGENTS_CHAT] and slots == ["now", "later"]
+
+    for telegram_id in range(1, 11):
+        ticket = (await report(desk.ctx.store, desk.ctx.policy, customer(telegram_id))).ticket
+        assert await desk.on_outage(ticket.customer, ticket, "nenhum canal funciona", "pt")
+    assert slots == ["now", "later"]  # ten reports, no slot taken: the planned edit shows them
+    assert sender.edits == []
+
+    await desk.drain()
+    final = desk.render(await desk.store.get(incident.id))
+    assert "<b>10</b>" in final
+    assert sender.edits == [(AGENTS_CHAT, 1, final)]
+
+    ticket = (await report(desk.ctx.store, desk.ctx.policy, customer(11))).ticket
+    await desk.on_outage(ticket.customer, ticket, "caiu tudo", "pt")
+    assert len(slots) > 2  # the trailing edit is done: the next report goes through the slots again
+    await desk.drain()
