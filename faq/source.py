@@ -41,7 +41,7 @@ class KnowledgeFile:
 
     @property
     def knowledge_base(self) -> KnowledgeBase:
-        """The knowledge base in service (after reloading if the file changed)."""
+        """The knowledge base in service (reloaded first if the file changed since the last check)."""
         return self.matcher().kb
 
     def matcher(self) -> FaqMatcher:

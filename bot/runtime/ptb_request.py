@@ -8,10 +8,11 @@ runtimes send their requests through the same HTTP client.
 
 What PTB's `Bot` sees is unchanged: the same parameters (as a JSON body, which the Bot API takes
 like a form, or as PTB's multipart form when there are files), the same (status, body) answer,
-the same `TimedOut` and `NetworkError`. Timeouts keep PTB's meaning where aiohttp has the same notion: `connect_timeout`
-bounds the TCP connect, `pool_timeout` + `connect_timeout` the wait for a pooled connection,
-`read_timeout` the wait for the answer. aiohttp has no per-write timeout, so `write_timeout` only
-counts toward an overall bound of the whole request (the sum of the four, when all are set).
+the same `TimedOut` and `NetworkError`. Timeouts keep PTB's meaning where aiohttp has the same
+notion: `connect_timeout` bounds the TCP connect, `pool_timeout` + `connect_timeout` the wait for
+a pooled connection, `read_timeout` the wait for the answer. aiohttp has no per-write timeout, so
+`write_timeout` only counts toward an overall bound of the whole request (the sum of the four,
+when all are set).
 """
 
 from __future__ import annotations

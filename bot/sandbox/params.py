@@ -2,8 +2,9 @@
 
 Telegram takes a method's parameters from the query string, a urlencoded or multipart form, or a
 JSON body, and in forms every non-string value (reply_markup, entities, booleans) is JSON text.
-aiogram sends forms, PTB sends forms or multipart, hand-written clients send JSON: handlers should
-not care, so `Params` hides the transport and converts values on access.
+aiogram sends forms, PTB's own httpx backend forms or multipart, the desk's PTB backend
+(`bot/runtime/ptb_request.py`) JSON, and so do hand-written clients: handlers should not care, so
+`Params` hides the transport and converts values on access.
 """
 
 from __future__ import annotations

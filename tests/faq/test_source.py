@@ -50,7 +50,7 @@ def test_an_edit_takes_effect_on_the_first_use_after_the_check_interval(tmp_path
 def test_an_unchanged_file_is_not_reparsed(tmp_path: Path) -> None:
     path = tmp_path / "faq.yaml"
     write_faq(path, "Chave: 123.", mtime_ns=1_000_000_000)
-    source = KnowledgeFile(path)
+    source = KnowledgeFile(path, check_interval=0)
     assert source.matcher() is source.matcher()
 
 
