@@ -14,7 +14,6 @@ import logging
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.methods import (
@@ -36,6 +35,7 @@ from aiohttp import web
 
 from bot.runtime import logs
 from bot.runtime.aiogram_messenger import AiogramMessenger, neutral_errors
+from bot.runtime.aiogram_session import JsonBodySession
 from bot.runtime.base import EventHandler
 from bot.runtime.convert import to_event
 from bot.runtime.lanes import ChatLanes
@@ -77,9 +77,9 @@ RESPONSE_MODELS = tuple(
 def make_bot(token: str, api_base_url: str) -> Bot:
     """An aiogram Bot on `api_base_url`: a custom server (local Bot API, the sandbox) unless Telegram's."""
     session = (
-        AiohttpSession()
+        JsonBodySession()
         if is_official(api_base_url)
-        else AiohttpSession(api=TelegramAPIServer.from_base(api_base(api_base_url)))
+        else JsonBodySession(api=TelegramAPIServer.from_base(api_base(api_base_url)))
     )
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
