@@ -268,8 +268,10 @@ class TicketStore:
         return await self._retrying(attempt, f"customer {cid}")
 
     async def _customer_tickets(self, customer_id: str) -> tuple[Ticket | None, int | None]:
-        """The customer's active ticket and last resolved ticket number (TicketNotFound if the
-        active one vanished between the two reads)."""
+        """The customer's active ticket and last resolved ticket number, read now.
+
+        TicketNotFound when the active one vanished between the two reads.
+        """
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hget(self.keys.active, customer_id)
             pipe.hget(self.keys.last, customer_id)
@@ -290,8 +292,10 @@ class TicketStore:
         now: float,
         last: int | None,
     ) -> Ticket:
-        """A new ticket, refused when the customer has an active one or a last resolved ticket
-        other than `last` (the one this decision was made on; None for none)."""
+        """A new ticket; refused when the customer has an active one or their last resolved one changed.
+
+        `last` is the last resolved ticket this decision was made on (None for none).
+        """
         clock, sla_at = self._clock_fields(assessment.priority, "first_response", now)
         fields = {
             **clock,
