@@ -248,10 +248,9 @@ class TicketStore:
             nonlocal reading
             now = self.clock.now()
             try:
-                if reading is None:
-                    active, last = await self._customer_tickets(cid)
-                else:
-                    active, last, reading = reading.active, reading.last_number, None
+                snapshot = reading or await self._read_customer(customer.telegram_id)
+                reading = None
+                active, last = snapshot.active, snapshot.last_number
                 if active is not None:
                     appended = await self._append(active, text, assessment, intent, impact, kind, now)
                     return Submission(appended, Outcome.APPENDED)
@@ -266,20 +265,6 @@ class TicketStore:
             return Submission(created, Outcome.CREATED)
 
         return await self._retrying(attempt, f"customer {cid}")
-
-    async def _customer_tickets(self, customer_id: str) -> tuple[Ticket | None, int | None]:
-        """The customer's active ticket and last resolved ticket number, read now.
-
-        TicketNotFound when the active one vanished between the two reads.
-        """
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hget(self.keys.active, customer_id)
-            pipe.hget(self.keys.last, customer_id)
-            active, last = await pipe.execute()
-        return (
-            await self.get(int(active)) if active is not None else None,
-            int(last) if last is not None else None,
-        )
 
     async def _create(
         self,
@@ -699,9 +684,15 @@ class TicketStore:
         of four: an FAQ answer then costs two round trips in all, and a new ticket no read of its
         own. For a redelivery the reads are wasted but harmless.
         """
+        return await self._read_customer(customer_id, update_id)
+
+    async def _read_customer(self, customer_id: int, update_id: int | None = None) -> Arrival:
+        """The customer's tickets and link, now; with `update_id`, its seen-mark set in the same script."""
+        keys = [self.keys.active, self.keys.last, self.keys.links]
+        if update_id is not None:
+            keys.append(self.keys.update_seen(update_id))
         first, active, last, linked = await self._arrival(
-            keys=[self.keys.update_seen(update_id), self.keys.active, self.keys.last, self.keys.links],
-            args=[customer_id, DEDUP_TTL_S, self.keys.ticket_prefix],
+            keys=keys, args=[customer_id, DEDUP_TTL_S, self.keys.ticket_prefix]
         )
         fields = iter(active)
         ticket = Ticket.from_hash(dict(zip(fields, fields, strict=True))) if active else None

@@ -19,18 +19,18 @@ async def test_message_racing_a_resolve_is_retried_not_lost(
 ) -> None:
     who = customer(1)
     number = (await report(store, policy, who)).ticket.number
-    original_get = store.get
+    original_read = store._read_customer
     raced = False
 
-    async def get_then_resolve(n: int):  # type: ignore[no-untyped-def]
+    async def read_then_resolve(customer_id: int):  # type: ignore[no-untyped-def]
         nonlocal raced
-        snapshot = await original_get(n)
+        snapshot = await original_read(customer_id)
         if not raced:
             raced = True
-            await store.resolve(n, AGENT)  # an agent resolves between the read and the append
+            await store.resolve(number, AGENT)  # an agent resolves between the read and the append
         return snapshot
 
-    monkeypatch.setattr(store, "get", get_then_resolve)
+    monkeypatch.setattr(store, "_read_customer", read_then_resolve)
     again = await report(store, policy, who, "ainda sem sinal")
     assert again.outcome is Outcome.REOPENED and again.ticket.number == number
     texts = [e.get("text") for e in await store.history(number)]
