@@ -44,11 +44,9 @@ import contextlib
 import json
 import math
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -62,7 +60,7 @@ sys.path.insert(0, str(ROOT))
 
 from redis.exceptions import RedisError  # noqa: E402
 
-from bench.support import bench_redis, delete_namespace  # noqa: E402
+from bench.support import delete_namespace, run_in_workdir  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.redis_connection import make_client  # noqa: E402
 from bot.sandbox.client import SandboxClient  # noqa: E402
@@ -558,15 +556,8 @@ def main() -> int:
         "--deadline", type=float, default=120.0, help="seconds to wait for the replies of one phase"
     )
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
     print("sandbox in this process, limits off")
-    try:
-        with bench_redis(args.redis_url, workdir / "redis") as url:
-            figures = asyncio.run(bench(args, url, workdir))
-    except BaseException:
-        print(f"the bot's log and data are kept in {workdir}", file=sys.stderr)
-        raise
-    shutil.rmtree(workdir, ignore_errors=True)
+    figures = run_in_workdir("bench-e2e-", bench, args)
     print(json.dumps(figures))
     return 1 if figures["unanswered"] or figures["wrong_replies"] else 0
 

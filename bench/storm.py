@@ -34,9 +34,7 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -59,7 +57,7 @@ from bench.e2e import (  # noqa: E402
     start_bot_process,
     subscriber,
 )
-from bench.support import bench_redis, delete_namespace  # noqa: E402
+from bench.support import delete_namespace, run_in_workdir  # noqa: E402
 from bot.redis_connection import make_client  # noqa: E402
 from bot.sandbox.client import SandboxClient  # noqa: E402
 from bot.sandbox.server import Sandbox  # noqa: E402
@@ -264,15 +262,8 @@ def main() -> int:
         "--patience", type=float, default=60.0, help="seconds to wait for acks past the target"
     )
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-storm-"))
     print("sandbox in this process, Telegram's limits on; the bot's outbox paces them too")
-    try:
-        with bench_redis(args.redis_url, workdir / "redis") as url:
-            figures = asyncio.run(bench(args, url, workdir))
-    except BaseException:
-        print(f"the bot's log and data are kept in {workdir}", file=sys.stderr)
-        raise
-    shutil.rmtree(workdir, ignore_errors=True)
+    figures = run_in_workdir("bench-storm-", bench, args)
     print(json.dumps(figures))
     failed = figures["lost"] or figures["duplicates"] or figures["group_msgs_per_min_max"] > 20
     return 1 if failed or figures["all_acked_s"] > figures["target_s"] else 0

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import argparse
+import asyncio
+import shutil
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -34,3 +40,23 @@ async def delete_namespace(client: Redis, namespace: str) -> None:
     keys = [key async for key in client.scan_iter(match=f"{namespace}:*", count=5000)]
     for start in range(0, len(keys), 1000):
         await client.delete(*keys[start : start + 1000])
+
+
+BotBench = Callable[[argparse.Namespace, str, Path], Awaitable[dict[str, Any]]]
+
+
+def run_in_workdir(prefix: str, bench: BotBench, args: argparse.Namespace) -> dict[str, Any]:
+    """`bench(args, redis_url, workdir)` in a fresh temp dir, with `bench_redis` inside it.
+
+    The dir (the bot's log and data) is deleted after a run that completes and kept, with a line
+    saying where, after one that fails: that log is what explains the failure.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        with bench_redis(args.redis_url, workdir / "redis") as url:
+            figures = asyncio.run(bench(args, url, workdir))
+    except BaseException:
+        print(f"the bot's log and data are kept in {workdir}", file=sys.stderr)
+        raise
+    shutil.rmtree(workdir, ignore_errors=True)
+    return figures
