@@ -21,7 +21,7 @@ from handlers.context import HandlerContext
 from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import ButtonPress, IncomingMessage, Outgoing, User
-from handlers.incidents import IncidentDesk
+from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
 from handlers.messenger import Forbidden, TelegramError
 from handlers.oncall import OnCallDesk
 from handlers.split import split_text
@@ -224,6 +224,9 @@ class AgentConversation:
             await self.ctx.sender.answer_button(press.callback_id, a(self.language, "not_agent"), alert=True)
             return
         await self.ctx.state.set_agent_name(press.user.id, press.user.display_name)
+        if callback.action in INCIDENT_ACTIONS:
+            await self.incidents.on_button(press, callback)
+            return
         if len(callback.args) != 1 or _ticket_number(callback.args[0]) is None:
             raise ValueError("card buttons carry one ticket number")
         number = int(callback.args[0])

@@ -11,7 +11,7 @@ import html
 import logging
 import math
 
-from escalation.domain import Priority, State
+from escalation.domain import Priority, State, Tier
 from escalation.durations import duration_words
 from escalation.ticket import Ticket
 from handlers.cards import card_keyboard, render_card
@@ -36,9 +36,15 @@ class DeskActions:
         A card that cannot be posted (a wrong AGENTS_CHAT_ID, the bot removed from the group) is
         logged and tried again at the ticket's next change; it never fails the customer's flow.
         A ticket linked to a mass incident gets no card of its own (the incident's card stands
-        for thousands of them); one posted before the incident was detected is still kept up.
+        for thousands of them); one posted before the incident was detected is still kept up,
+        and a premium subscriber's always gets one: their problem is never hidden from the
+        agents by an incident.
         """
-        if ticket.incident is not None and ticket.card_message_id is None:
+        if (
+            ticket.incident is not None
+            and ticket.card_message_id is None
+            and ticket.customer.tier is not Tier.PREMIUM
+        ):
             return
         try:
             await self._refresh_card(ticket)

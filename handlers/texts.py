@@ -17,7 +17,14 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Última atualização: {status}"
         ),
         "incident_investigating": "investigando a causa",
-        "incident_update": "📢 Atualização sobre o problema ({ticket}):\n{text}",
+        "incident_update": (
+            "📢 Atualização sobre o problema ({ticket}). Nossa equipe escreveu{written}:\n"
+            "<blockquote>{text}</blockquote>"
+        ),
+        "incident_note": "\nRecado da equipe{written}:\n<blockquote>{text}</blockquote>",
+        "written_in_pt": " (em português)",
+        "written_in_en": " (em inglês)",
+        "written_in_es": " (em espanhol)",
         "incident_resolved": (
             "✅ O problema que afetava vários assinantes foi resolvido e o chamado <b>{ticket}</b> "
             "foi encerrado.{note}\nComo foi o atendimento?"
@@ -90,7 +97,13 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Latest status: {status}"
         ),
         "incident_investigating": "investigating the cause",
-        "incident_update": "📢 Update on the problem ({ticket}):\n{text}",
+        "incident_update": (
+            "📢 Update on the problem ({ticket}). Our team wrote{written}:\n<blockquote>{text}</blockquote>"
+        ),
+        "incident_note": "\nA word from our team{written}:\n<blockquote>{text}</blockquote>",
+        "written_in_pt": " (in Portuguese)",
+        "written_in_en": " (in English)",
+        "written_in_es": " (in Spanish)",
         "incident_resolved": (
             "✅ The problem affecting several subscribers is fixed and ticket <b>{ticket}</b> "
             "is closed.{note}\nHow was our support?"
@@ -159,7 +172,14 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Última actualización: {status}"
         ),
         "incident_investigating": "investigando la causa",
-        "incident_update": "📢 Actualización sobre el problema ({ticket}):\n{text}",
+        "incident_update": (
+            "📢 Actualización sobre el problema ({ticket}). Nuestro equipo escribió{written}:\n"
+            "<blockquote>{text}</blockquote>"
+        ),
+        "incident_note": "\nMensaje del equipo{written}:\n<blockquote>{text}</blockquote>",
+        "written_in_pt": " (en portugués)",
+        "written_in_en": " (en inglés)",
+        "written_in_es": " (en español)",
         "incident_resolved": (
             "✅ El problema que afectaba a varios suscriptores se resolvió y el ticket <b>{ticket}</b> "
             "fue cerrado.{note}\n¿Cómo fue la atención?"
@@ -246,7 +266,29 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_none": "Nenhum incidente aberto.",
         "inc_list_title": "Incidentes:",
         "inc_update_sent": "📢 Atualização de {label} a caminho de {count} assinantes.",
-        "inc_resolved_ok": "✅ {label} resolvido; avisando {count} assinantes.",
+        "inc_resolved_ok": (
+            "✅ {label} resolvido por {agent}: {count} chamados encerrados, assinantes avisados."
+        ),
+        "inc_kept": "Continuam abertos com quem os atende (não foram encerrados): {tickets}",
+        "inc_btn_update": "📢 Atualizar",
+        "inc_btn_resolve": "✅ Resolver",
+        "inc_btn_confirm": "✔️ Confirmar: encerrar {count}",
+        "inc_btn_cancel": "✖️ Cancelar",
+        "inc_update_hint": "Para avisar os assinantes, envie: /incident update {label} texto",
+        "inc_resolve_asked": (
+            "⏳ {label}: confirmar encerra {count} chamados na fila e avisa os assinantes; "
+            "{claimed} chamados com atendentes continuam com eles. Confirme aqui ou no card."
+        ),
+        "inc_resolve_pending": "⏳ Resolução pedida por {agent}: encerra {count} chamados. Confirme abaixo.",
+        "inc_resolve_cancelled": "Resolução de {label} cancelada.",
+        "inc_bad_id": '⚠️ "{given}" não é um incidente. Use o número do incidente, ex.: I4 ou 4.',
+        "inc_which": (
+            "⚠️ Há {count} incidentes abertos ({labels}). Diga qual, ex.: /incident {verb} {label} texto"
+        ),
+        "inc_too_long": "⚠️ Texto longo demais ({length} caracteres; máximo {limit}). Nada foi feito.",
+        "inc_missing": "⚠️ O incidente {label} não existe.",
+        "inc_not_open": "⚠️ O incidente {label} já está resolvido.",
+        "inc_more": "… e mais {count}",
         "claim": "Assumir",
         "release": "Liberar",
         "resolve": "Resolver",
@@ -262,6 +304,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_resolved": "Resolvido por",
         "card_withdrawn": "Encerrado pelo cliente",
         "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
+        "card_incident": "🚨 Parte do incidente {label}",
         "card_not_linked": "não vinculado",
         "card_rating": "Avaliação",
         "not_agent": "Apenas atendentes podem fazer isso.",
@@ -329,7 +372,25 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_none": "No open incident.",
         "inc_list_title": "Incidents:",
         "inc_update_sent": "📢 Update of {label} on its way to {count} subscribers.",
-        "inc_resolved_ok": "✅ {label} resolved; telling {count} subscribers.",
+        "inc_resolved_ok": "✅ {label} resolved by {agent}: {count} tickets closed, subscribers told.",
+        "inc_kept": "Still open with the agents handling them (not closed): {tickets}",
+        "inc_btn_update": "📢 Update",
+        "inc_btn_resolve": "✅ Resolve",
+        "inc_btn_confirm": "✔️ Confirm: close {count}",
+        "inc_btn_cancel": "✖️ Cancel",
+        "inc_update_hint": "To tell the subscribers, send: /incident update {label} text",
+        "inc_resolve_asked": (
+            "⏳ {label}: confirming closes {count} waiting tickets and tells their subscribers; "
+            "{claimed} tickets held by agents stay with them. Confirm here or on the card."
+        ),
+        "inc_resolve_pending": "⏳ Resolution asked by {agent}: closes {count} tickets. Confirm below.",
+        "inc_resolve_cancelled": "Resolution of {label} cancelled.",
+        "inc_bad_id": '⚠️ "{given}" is not an incident. Use the incident\'s number, e.g. I4 or 4.',
+        "inc_which": "⚠️ {count} incidents are open ({labels}). Say which, e.g. /incident {verb} {label} text",
+        "inc_too_long": "⚠️ Text too long ({length} characters; at most {limit}). Nothing was done.",
+        "inc_missing": "⚠️ Incident {label} does not exist.",
+        "inc_not_open": "⚠️ Incident {label} is already resolved.",
+        "inc_more": "… and {count} more",
         "claim": "Claim",
         "release": "Release",
         "resolve": "Resolve",
@@ -345,6 +406,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_resolved": "Resolved by",
         "card_withdrawn": "Withdrawn by the customer",
         "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
+        "card_incident": "🚨 Part of incident {label}",
         "card_not_linked": "not linked",
         "card_rating": "Rating",
         "not_agent": "Only agents can do that.",
@@ -412,7 +474,29 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_none": "Ningún incidente abierto.",
         "inc_list_title": "Incidentes:",
         "inc_update_sent": "📢 Actualización de {label} en camino a {count} suscriptores.",
-        "inc_resolved_ok": "✅ {label} resuelto; avisando a {count} suscriptores.",
+        "inc_resolved_ok": (
+            "✅ {label} resuelto por {agent}: {count} tickets cerrados, suscriptores avisados."
+        ),
+        "inc_kept": "Siguen abiertos con quien los atiende (no se cerraron): {tickets}",
+        "inc_btn_update": "📢 Actualizar",
+        "inc_btn_resolve": "✅ Resolver",
+        "inc_btn_confirm": "✔️ Confirmar: cerrar {count}",
+        "inc_btn_cancel": "✖️ Cancelar",
+        "inc_update_hint": "Para avisar a los suscriptores, envía: /incident update {label} texto",
+        "inc_resolve_asked": (
+            "⏳ {label}: confirmar cierra {count} tickets en fila y avisa a los suscriptores; "
+            "{claimed} tickets con agentes siguen con ellos. Confirma aquí o en la tarjeta."
+        ),
+        "inc_resolve_pending": "⏳ Resolución pedida por {agent}: cierra {count} tickets. Confirma abajo.",
+        "inc_resolve_cancelled": "Resolución de {label} cancelada.",
+        "inc_bad_id": '⚠️ "{given}" no es un incidente. Usa el número del incidente, p. ej. I4 o 4.',
+        "inc_which": (
+            "⚠️ Hay {count} incidentes abiertos ({labels}). Di cuál, p. ej. /incident {verb} {label} texto"
+        ),
+        "inc_too_long": "⚠️ Texto demasiado largo ({length} caracteres; máximo {limit}). No se hizo nada.",
+        "inc_missing": "⚠️ El incidente {label} no existe.",
+        "inc_not_open": "⚠️ El incidente {label} ya está resuelto.",
+        "inc_more": "… y {count} más",
         "claim": "Tomar",
         "release": "Liberar",
         "resolve": "Resolver",
@@ -428,6 +512,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_resolved": "Resuelto por",
         "card_withdrawn": "Cerrado por el cliente",
         "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
+        "card_incident": "🚨 Parte del incidente {label}",
         "card_not_linked": "no vinculado",
         "card_rating": "Calificación",
         "not_agent": "Solo los agentes pueden hacer eso.",
