@@ -323,7 +323,7 @@ def render_text(report: Report, language: str, timezone: str | None = None) -> s
         lines += [f"  • {html.escape(_cut(question))} ×{count}" for question, count in report.faq_gaps]
     if report.incidents:
         lines.append(f"<b>{w['incidents']}</b>: {len(report.incidents)}")
-        lines += [_incident(incident, w) for incident in report.incidents]
+        lines += _trimmed([_incident(incident, w) for incident in report.incidents], w)
     changed = _change_words(report.changes, lang)
     if changed:
         lines.append(f"<b>{w['changes']}</b>: {changed}")
@@ -443,6 +443,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "incidents": "Incidentes",
         "inc_affected": "afetados",
         "inc_first_status": "1º status",
+        "more": "… e mais {count}",
         "changes": "Desde o último resumo",
         "open_total": "abertos",
         "sla_met_pct": "SLA",
@@ -483,6 +484,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "incidents": "Incidents",
         "inc_affected": "affected",
         "inc_first_status": "first status",
+        "more": "… and {count} more",
         "changes": "Since the last summary",
         "open_total": "open",
         "sla_met_pct": "SLA",
@@ -523,6 +525,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "incidents": "Incidentes",
         "inc_affected": "afectados",
         "inc_first_status": "1er estado",
+        "more": "… y {count} más",
         "changes": "Desde el último resumen",
         "open_total": "abiertos",
         "sla_met_pct": "SLA",
@@ -552,6 +555,8 @@ _CHANGE_LINES = (
 )
 _DURATION_FIGURES = frozenset({"first_response_p50_s", "resolution_p50_s"})
 _MAX_QUESTION = 80
+_MAX_TITLE = 60
+_MAX_LINES = 10
 
 
 def _period_words(seconds: float) -> str:
@@ -590,7 +595,7 @@ def _issue(issue: Issue, lang: str) -> str:
 def _incident(incident: Mapping[str, Any], w: Mapping[str, str]) -> str:
     """ "  🚨 I3 Globo fora do ar: 2 h 5 min, 812 affected (40 premium), first status after 4 min"."""
     mark = "✅" if incident["status"] == "resolved" else "🚨"
-    title = f" {html.escape(incident['title'])}" if incident["title"] else ""
+    title = f" {html.escape(_cut(incident['title'], _MAX_TITLE))}" if incident["title"] else ""
     first = incident["first_status_s"]
     status = duration_words(first) if first is not None else w["none"]
     return (
@@ -600,8 +605,16 @@ def _incident(incident: Mapping[str, Any], w: Mapping[str, str]) -> str:
     )
 
 
-def _cut(question: str) -> str:
-    return question if len(question) <= _MAX_QUESTION else question[: _MAX_QUESTION - 1] + "…"
+def _cut(text: str, limit: int = _MAX_QUESTION) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _trimmed(lines: list[str], w: Mapping[str, str]) -> list[str]:
+    """At most `_MAX_LINES` lines of a section, then "and N more": a summary must fit Telegram's
+    4,096 characters whatever happened in the period."""
+    if len(lines) <= _MAX_LINES:
+        return lines
+    return [*lines[:_MAX_LINES], "  " + w["more"].format(count=len(lines) - _MAX_LINES)]
 
 
 def _stamp(instant: float, tz: ZoneInfo) -> str:

@@ -241,9 +241,11 @@ class IncidentDesk:
         )
 
     def _scope(self, incident: Incident) -> str:
-        if incident.scope == GLOBAL:
+        """ "everyone", "channel globo", "region Recife", in the agents' language."""
+        kind, _, name = incident.scope.partition(":")
+        if incident.scope == GLOBAL or kind not in ("channel", "region"):
             return a(self.language, "inc_scope_global")
-        return html.escape(cut(incident.scope, 60))
+        return a(self.language, f"inc_scope_{kind}", name=html.escape(cut(name, 60)))
 
     # --------------------------------------------------------------- agents
 

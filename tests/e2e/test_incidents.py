@@ -162,7 +162,7 @@ async def test_detection_per_region(calm: Desk) -> None:
         await desk.expect(tid, "Abri o chamado")
 
     card = await desk.expect(AGENTS_CHAT, "Incident I1", where=lambda m: "Affected: 5" in m["text"])
-    assert "region:Recife" in card["text"] and "Recife 5" in card["text"]
+    assert "Scope: region Recife" in card["text"] and "Recife 5" in card["text"]
     tickets = await desk.bot.desk.store.list(limit=20)
     linked = {t.customer.telegram_id for t in tickets if t.incident == "1"}
     assert linked == set(RECIFE)
