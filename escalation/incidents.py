@@ -245,12 +245,14 @@ class IncidentStore:
         incident = Incident.from_hash(dict(zip(fields, fields, strict=True)))
         return Detection(incident, status == "opened", tuple(int(n) for n in raw[2]))
 
-    async def open(self, title: str, scope: str = GLOBAL) -> tuple[Incident, bool]:
-        """Open an incident by hand; (the scope's open incident, False) if there already is one."""
-        status, incident_id = await self._script(
+    async def open(self, title: str, scope: str = GLOBAL) -> tuple[Incident, bool, tuple[int, ...]]:
+        """Open an incident by hand: (it, True, the waiting tickets of the scope's window, linked
+        as when reports open it), or (the scope's open incident, False, ()) if there already is one.
+        """
+        status, incident_id, linked = await self._script(
             args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
         )
-        return await self.get(int(incident_id)), status == "opened"
+        return await self.get(int(incident_id)), status == "opened", tuple(int(n) for n in linked)
 
     async def get(self, incident_id: int) -> Incident:
         """The incident, or IncidentError."""

@@ -20,7 +20,7 @@ import asyncio
 import html
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -86,18 +86,9 @@ class IncidentDesk:
         incident = detection.incident
         if incident is None:
             return False
-        linked = [
-            found
-            for found in await asyncio.gather(*(self._link(n, incident.id) for n in detection.linked))
-            if found is not None
-        ]
-        shown = [
-            self.actions.refresh_card(found)
-            for found in linked
-            if found.card_message_id is not None or found.customer.tier is Tier.PREMIUM
-        ]
+        linked = await self._link_all(detection.linked, incident.id)
         if ticket.number not in {found.number for found in linked}:
-            await asyncio.gather(*shown, self.refresh_card(incident))
+            await self.refresh_card(incident)
             return False
         status = (
             html.escape(incident.status_text)
@@ -111,8 +102,25 @@ class IncidentDesk:
                 priority=int(ticket.priority),
             )
         )
-        await asyncio.gather(acknowledge, *shown, self.refresh_card(incident))
+        await asyncio.gather(acknowledge, self.refresh_card(incident))
         return True
+
+    async def _link_all(self, numbers: Sequence[int], incident_id: int) -> list[Ticket]:
+        """Link tickets to the incident; the cards already posted (and a premium subscriber's,
+        posted now) show it. Returns the tickets linked."""
+        linked = [
+            found
+            for found in await asyncio.gather(*(self._link(n, incident_id) for n in numbers))
+            if found is not None
+        ]
+        await asyncio.gather(
+            *(
+                self.actions.refresh_card(found)
+                for found in linked
+                if found.card_message_id is not None or found.customer.tier is Tier.PREMIUM
+            )
+        )
+        return linked
 
     async def _link(self, number: int, incident_id: int) -> Ticket | None:
         try:
@@ -263,11 +271,12 @@ class IncidentDesk:
         try:
             if verb == "open" and rest:
                 _bounded(rest, TITLE_MAX, self.language)
-                incident, created = await self.store.open(rest)
+                incident, created, numbers = await self.store.open(rest)
                 key = "inc_opened_ok" if created else "inc_exists"
                 await self._say(a(self.language, key, label=incident.label), reply)
                 if created:
-                    await self.refresh_card(incident)
+                    await self._link_all(numbers, incident.id)
+                    await self.refresh_card(await self.store.get(incident.id))
             elif verb == "list":
                 await self._list(reply)
             elif verb == "update":

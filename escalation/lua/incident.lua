@@ -25,7 +25,10 @@
 --   Returns {"joined"|"opened", id, {ticket numbers newly linked}, the incident's hash as HGETALL
 --   gives it after the report}, or {"none", ""}.
 -- open    ARGV[4] scope  ARGV[5] title
---   Returns {"opened", id} or {"exists", id} when the scope already has an open incident.
+--   Opens by hand; the waiting tickets of the scope's window (reports not yet enough to open
+--   it) are linked, as when the threshold opens it.
+--   Returns {"opened", id, {ticket numbers linked}} or {"exists", id, {}} when the scope
+--   already has an open incident.
 -- resolve ARGV[4] id  ARGV[5] status text ("" for none)
 --   Returns {"ok", scope} or {"state", status}.
 
@@ -61,10 +64,25 @@ local function link(id, record)
   return number
 end
 
+-- Link the waiting tickets of a scope's window to a new incident; empty the window.
+local function link_window(id, scope)
+  local window_key, reports_key = prefix .. "inc:w:" .. scope, prefix .. "inc:reports"
+  local members = redis.call("ZRANGE", window_key, 0, -1)
+  local linked = {}
+  for _, member in ipairs(members) do
+    local stored = redis.call("HGET", reports_key, member)
+    local number = stored and link(id, stored)
+    if number then linked[#linked + 1] = number end
+  end
+  redis.call("DEL", window_key, prefix .. "inc:k:" .. scope)
+  return linked
+end
+
 if op == "open" then
   local existing = redis.call("HGET", open_key, ARGV[4])
-  if existing then return {"exists", existing} end
-  return {"opened", create(ARGV[4], ARGV[5])}
+  if existing then return {"exists", existing, {}} end
+  local id = create(ARGV[4], ARGV[5])
+  return {"opened", id, link_window(id, ARGV[4])}
 end
 
 if op == "resolve" then
@@ -137,12 +155,7 @@ for _, scope in ipairs(scopes) do
     local count, known_count = standing(members)
     if count >= min_reports and known_count >= min_known then
       local id = create(scope, "")
-      local linked = {}
-      for _, member in ipairs(members) do
-        local stored = redis.call("HGET", reports_key, member)
-        local number = stored and link(id, stored)
-        if number then linked[#linked + 1] = number end
-      end
+      local linked = link_window(id, scope)
       for _, other in ipairs(scopes) do
         if other ~= scope then
           -- In slices: unpack has a limit, and a window may hold thousands of reporters.
@@ -153,7 +166,6 @@ for _, scope in ipairs(scopes) do
           end
         end
       end
-      redis.call("DEL", window_key, known_key)
       return {"opened", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)}
     end
   end

@@ -45,7 +45,7 @@ async def test_long_titles_are_refused_and_lists_and_summaries_never_fail(desk: 
     # Incidents stored before titles were bounded: one 4,050 characters long, and a dozen in all.
     store = incidents_of(desk)
     for n in range(12):
-        incident, _ = await store.open(("X" * 4050) if n == 0 else f"Queda {n}")
+        incident, _, _ = await store.open(("X" * 4050) if n == 0 else f"Queda {n}")
         if n < 11:
             await store.resolve(incident.id)
     await desk.agent_says(ANA, "/incident update " + "u" * 1001)
