@@ -261,7 +261,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_commands": "/incident update {label} texto · /incident resolve {label} [texto]",
         "inc_usage": (
             "Uso: /incident open título · /incident list · /incident update [I1] texto · "
-            "/incident resolve [I1] [texto] (sem id: o incidente aberto mais recente)"
+            "/incident resolve [I1] [texto] (id: I4 ou 4; sem id: o único incidente aberto)"
         ),
         "inc_opened_ok": "🚨 Incidente {label} aberto.",
         "inc_exists": "Já existe o incidente {label} aberto para todos.",
@@ -369,7 +369,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_commands": "/incident update {label} text · /incident resolve {label} [text]",
         "inc_usage": (
             "Usage: /incident open title · /incident list · /incident update [I1] text · "
-            "/incident resolve [I1] [text] (no id: the newest open incident)"
+            "/incident resolve [I1] [text] (id: I4 or 4; no id: the one open incident)"
         ),
         "inc_opened_ok": "🚨 Incident {label} opened.",
         "inc_exists": "Incident {label} is already open for everyone.",
@@ -473,7 +473,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_commands": "/incident update {label} texto · /incident resolve {label} [texto]",
         "inc_usage": (
             "Uso: /incident open título · /incident list · /incident update [I1] texto · "
-            "/incident resolve [I1] [texto] (sin id: el incidente abierto más reciente)"
+            "/incident resolve [I1] [texto] (id: I4 o 4; sin id: el único incidente abierto)"
         ),
         "inc_opened_ok": "🚨 Incidente {label} abierto.",
         "inc_exists": "Ya hay un incidente {label} abierto para todos.",
