@@ -311,6 +311,11 @@ class IncidentDesk:
                 asked = incident.resolve_asked
                 await self._ask_resolve(incident, asked.text if asked else "", press.user.id, None)
                 await answer(press.callback_id)
+            elif callback.action == "iok" and incident.resolve_asked is None:
+                # A Confirm left on an earlier prompt after Cancel: the count it showed is gone.
+                await answer(
+                    press.callback_id, a(lang, "inc_resolve_cancelled", label=incident.label), alert=True
+                )
             elif callback.action == "iok":
                 await self._resolve(incident, press.user.id)
                 await answer(press.callback_id)

@@ -8,7 +8,7 @@ bounded at input; `/incident list` and the managers' summary never fail on what 
 from __future__ import annotations
 
 from escalation.incidents import IncidentStore
-from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, MANAGER_CHAT, Desk, user
+from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, MANAGER_CHAT, Desk, buttons, user
 
 ANA = user(AGENT_ANA, "Ana")
 
@@ -22,8 +22,18 @@ async def test_an_incident_id_is_I4_or_4_and_anything_else_is_refused(desk: Desk
     await desk.expect(AGENTS_CHAT, "Incident I1 opened.")
     await incidents_of(desk).open("Recife sem sinal", scope="region:Recife")  # I2, opened by detection
 
+    await desk.agent_says(ANA, "/incident resolve 1 pronto")
+    prompt = await desk.expect(AGENTS_CHAT, "I1: confirming closes 0 waiting tickets")
+    cancel = await desk.api.press(ANA, AGENTS_CHAT, prompt["message_id"], buttons(prompt)["✖️ Cancel"])
+    assert (await desk.api.callback(cancel))["text"] == "Resolution of I1 cancelled."
+    stale = await desk.api.press(
+        ANA, AGENTS_CHAT, prompt["message_id"], buttons(prompt)["✔️ Confirm: close 0"]
+    )
+    assert (await desk.api.callback(stale))["show_alert"]  # the cancelled count confirms nothing
+    assert (await incidents_of(desk).get(1)).is_open
+
     await desk.agent_says(ANA, "/incident resolve 1 texto")
-    await desk.expect(AGENTS_CHAT, "I1: confirming closes 0 waiting tickets")
+    await desk.expect(AGENTS_CHAT, "I1: confirming closes 0 waiting tickets", after=prompt["message_id"])
     await desk.agent_says(ANA, "/incident update voltando aos poucos")
     which = await desk.expect(AGENTS_CHAT, "incidents are open")
     assert "2 incidents are open (I2, I1). Say which, e.g. /incident update I2 text" in which["text"]
