@@ -24,7 +24,7 @@ from handlers.texts import a, pick_language, t
 
 log = logging.getLogger(__name__)
 
-AGENT_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down"})
+AGENT_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down", "force"})
 
 
 class Dispatcher:
