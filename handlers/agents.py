@@ -136,7 +136,7 @@ class AgentConversation:
         except Refused as exc:
             await self._say(f"⚠️ {exc}", reply_to=message.message_id)
         except StoreError as exc:
-            shown = number if number is not None else getattr(exc, "number", 0)
+            shown = number if number is not None else getattr(exc, "number", 0)  # Contended has none
             await self._say(f"⚠️ {await refusal(self.ctx, exc, shown)}", reply_to=message.message_id)
 
     # ------------------------------------------------------------- commands

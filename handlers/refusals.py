@@ -42,7 +42,7 @@ async def refusal(ctx: HandlerContext, exc: StoreError, number: int) -> str:
             held = await ctx.store.find(number)
             holder = await holder_name(ctx, held.assignee if held else None)
             return a(language, "refused_claimed", ticket=ticket, holder=holder)
-        return a(language, STATE_KEYS.get(exc.state, "refused_busy"), ticket=ticket)
+        return a(language, STATE_KEYS[exc.state], ticket=ticket)
     if isinstance(exc, NotAssignee):
         return a(language, "refused_not_holder", ticket=ticket, holder=await holder_name(ctx, exc.assignee))
     return a(language, REFUSAL_KEYS[type(exc)], ticket=ticket)

@@ -123,7 +123,15 @@ async def test_every_agent_command_answers_in_the_agents_language(desk_in: tuple
     )
     assert await answer(desk, ANA, f"/note {number} cliente pediu retorno") == a(lang, "noted", ticket=n)
     assert await answer(desk, ANA, f"/reply {number} Já estamos vendo") == a(lang, "relayed", ticket=n)
+    held = await desk.agent_says(BRUNO, f"/reply {number} Posso ajudar?")
+    warning = await desk.expect(
+        AGENTS_CHAT, "", where=lambda m: m.get("reply_to_message", {}).get("message_id") == held["message_id"]
+    )
+    assert a(lang, "reply_held", ticket=n, holder="Ana") in warning["text"]
+    sent = await press(desk, BRUNO, warning, a(lang, "send_anyway"))
+    assert sent["text"] == a(lang, "relayed", ticket=n)
     assert a(lang, "resolve_usage") in await answer(desk, ANA, f"/resolve {number} resolvido")
+    assert await answer(desk, ANA, "/oncall handover olhar o #1") == a(lang, "oncall_note_saved")
     assert await answer(desk, ANA, "/queue") == a(lang, "queue_empty")
     assert (await answer(desk, ANA, "/oncall")).startswith(a(lang, "oncall_now"))
     assert a(lang, "number_usage", command="claim") in await answer(desk, ANA, "/claim ١٢")
