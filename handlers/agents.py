@@ -296,7 +296,7 @@ class AgentConversation:
             }
         )
         button = Button(a(self.language, "send_anyway"), self.ctx.codec.encode("force", token))
-        await self._say(f"⚠️ {warning}", reply_to=message.message_id, keyboard=Keyboard.inline([button]))
+        await self._say(warning, reply_to=message.message_id, keyboard=Keyboard.inline([button]))
 
     async def _send_held(self, press: ButtonPress, token: str) -> None:
         """ "Send anyway": the held answer goes to the customer, once, and only by its writer."""
@@ -331,7 +331,7 @@ class AgentConversation:
         chat = self.ctx.config.agents_chat_id
         if chat is not None:
             await self.ctx.sender.edit(
-                chat, press.message_id, f"⚠️ {held['warning']}\n{notice}", Keyboard.inline()
+                chat, press.message_id, f"{held['warning']}\n{notice}", Keyboard.inline()
             )
 
     async def _relay(self, before: Ticket, agent: User, text: str, attachment: Attachment | None) -> str:

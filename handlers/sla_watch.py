@@ -16,6 +16,7 @@ import asyncio
 import html
 import logging
 import math
+from dataclasses import replace
 
 from escalation.oncall import OnCallRoster
 from escalation.store import SlaEvent, StoreError
@@ -49,15 +50,31 @@ class SlaWatch:
         if not events:
             return events
         contexts = await self._contexts([event.number for event in events])
+        released: dict[int, str] = {}
         for event in events:
-            if event.release:
-                await self._release(event, contexts)
-        pings = [e for e in events if e.action in ("warn", "breach", "renotify")]
+            if event.release and (line := await self._release(event)):
+                released[event.number] = line
+        # A ticket released in this tick is nobody's: its ping offers the Claim and says why, in one message.
+        pings = [
+            replace(e, assignee=None) if e.number in released else e
+            for e in events
+            if e.action in ("warn", "breach", "renotify")
+        ]
+        pinged = {e.number for e in pings}
+        for number, line in released.items():
+            if number not in pinged:
+                text = f"{line}\n{contexts.get(number, '')}"
+                await self._claimable(
+                    number, text, text, int(next(e.priority for e in events if e.number == number))
+                )
         if len(pings) > self.digest_threshold:
             await self._digest(pings, now, contexts)
         else:
             for event in pings:
-                await self._ping(event, now, contexts.get(event.number, ""))
+                context = contexts.get(event.number, "")
+                if event.number in released:
+                    context = f"{released[event.number]}\n{context}"
+                await self._ping(event, now, context)
         for event in events:
             if event.action == "managers":
                 await self._tell_managers(event, now, contexts.get(event.number, ""))
@@ -124,23 +141,22 @@ class SlaWatch:
             except Exception:
                 log.exception("could not tell manager chat %s about #%s", chat, event.number)
 
-    async def _release(self, event: SlaEvent, contexts: dict[int, str]) -> None:
+    async def _release(self, event: SlaEvent) -> str | None:
+        """Take the ticket back from a silent claimer; the line that says so, or None if not released."""
         lang = self.ctx.config.agents_language
         if event.assignee is None:
-            return
+            return None
         try:
             ticket = await self.ctx.store.release_silent_claim(event.number, event.assignee)
         except StoreError as exc:
             log.info("claim timeout of #%s not applied: %s", event.number, exc)
-            return
+            return None
         if ticket is None:
             log.info("claim timeout of #%s not applied: answered or re-claimed meanwhile", event.number)
-            return
-        who = await self.ctx.state.agent_name(event.assignee) if event.assignee else "?"
-        text = a(lang, "claim_timeout", ticket=ticket.label, agent=html.escape(who))
-        text += f"\n{contexts.get(ticket.number, '')}"
-        await self._claimable(ticket.number, text, text, int(ticket.priority))
+            return None
         await self.actions.refresh_card(ticket)
+        who = await self.ctx.state.agent_name(event.assignee)
+        return a(lang, "claim_timeout", ticket=ticket.label, agent=html.escape(who))
 
     # -------------------------------------------------------------- helpers
 

@@ -326,3 +326,17 @@ async def test_agent_texts_are_bounded_at_input_with_a_clear_refusal(desk: Desk)
     await answer(desk, ANA, f"/resolve {number} msg {'b' * 3000}")
     resolved = await desk.expect(JOAO_BASIC, "foi resolvido")
     assert "b" * 3000 in resolved["text"] and len(resolved["text"]) <= 4096
+
+
+async def test_a_claim_timeout_and_a_breach_in_one_tick_are_one_message_offering_the_claim(
+    desk: Desk, clock: ManualClock
+) -> None:
+    number = await open_ticket(desk, CARLA)
+    await answer(desk, ANA, f"/claim {number}")
+    clock.advance(16 * MINUTE)  # the deadline (15 min) and Ana's claim timeout (15 min) in one tick
+    events = await tick(desk)
+    assert any(e.release for e in events) and [e.action for e in events] == ["breach"]
+    [message] = await group(desk, "Ana não respondeu a tempo")
+    assert "prazo estourado" in message["text"] and "Carla Souza" in message["text"]
+    assert "Assumir" in buttons(message)
+    assert await group(desk, "voltou para a fila") == [message], "one message, not a release and a ping"
