@@ -340,3 +340,15 @@ async def test_a_claim_timeout_and_a_breach_in_one_tick_are_one_message_offering
     assert "prazo estourado" in message["text"] and "Carla Souza" in message["text"]
     assert "Assumir" in buttons(message)
     assert await group(desk, "voltou para a fila") == [message], "one message, not a release and a ping"
+
+
+async def test_a_command_that_fails_is_answered_in_the_agents_language(desk: Desk) -> None:
+    async def broken(message: object) -> None:
+        raise RuntimeError("a bug in /queue")
+
+    desk.bot.dispatcher.agents.commands["queue"] = broken
+    english_speaker = user(AGENT_ANA, "Ana", language="en")
+    assert (
+        await answer(desk, english_speaker, "/queue")
+        == "Desculpe, algo deu errado aqui. Tente novamente em instantes."
+    )
