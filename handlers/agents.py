@@ -143,7 +143,7 @@ class AgentConversation:
 
     def _ticket_args(self, message: IncomingMessage) -> tuple[int, str]:
         """`/cmd N rest`: the ticket number (ASCII digits only) and the rest, or Refused."""
-        first, _, rest = message.args.partition(" ")
+        first, rest = [*message.args.split(maxsplit=1), "", ""][:2]
         number = ticket_number(first)
         if number is None:
             raise Refused(a(self.language, "number_usage", command=message.command or ""))
@@ -168,7 +168,7 @@ class AgentConversation:
     async def _resolve_command(self, message: IncomingMessage) -> None:
         """`/resolve N` or `/resolve N msg <text for the customer>`; anything else is refused."""
         number, rest = self._ticket_args(message)
-        word, _, text = rest.partition(" ")
+        word, text = [*rest.split(maxsplit=1), "", ""][:2]
         if rest and (word.lower() != "msg" or not text.strip()):
             raise Refused(a(self.language, "resolve_usage"))
         ticket = await self._act(

@@ -33,7 +33,7 @@ class OnCallDesk:
     async def command(self, message: IncomingMessage) -> None:
         """`/oncall`, `/oncall take [note]`, `/oncall handover <note>`."""
         lang, now = self.ctx.config.agents_language, self.ctx.clock.now()
-        action, _, rest = message.args.partition(" ")
+        action, rest = [*message.args.split(maxsplit=1), "", ""][:2]
         if len(rest.strip()) > NOTE_MAX:
             await self._say(
                 "⚠️ " + a(lang, "too_long_input", length=len(rest.strip()), limit=NOTE_MAX), message.message_id

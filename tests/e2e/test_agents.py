@@ -182,13 +182,13 @@ async def test_internal_notes_stay_on_the_card_and_the_customer_gets_only_the_ex
 ) -> None:
     number = await open_ticket(desk, JOAO)
     await answer(desk, ANA, f"/claim {number}")
-    await answer(desk, ANA, f"/note {number} cliente grosseiro, cuidado")
+    await answer(desk, ANA, f"/note {number}\ncliente grosseiro, cuidado")
     await desk.card(number, where=lambda text: "Notas internas" in text and "cliente grosseiro" in text)
     assert "/resolve N msg" in await answer(desk, ANA, f"/resolve {number} reinstalei o app")
     assert (await desk.bot.desk.store.get(number)).state is State.CLAIMED, "an ambiguous resolve does nothing"
-    await answer(desk, ANA, f"/resolve {number} msg Reinstale o app e reinicie a TV.")
+    await answer(desk, ANA, f"/resolve {number} msg\nReinstale o app.\nDepois reinicie a TV.")
     resolved = await desk.expect(JOAO_BASIC, "foi resolvido")
-    assert "Reinstale o app e reinicie a TV." in resolved["text"]
+    assert "Reinstale o app.\nDepois reinicie a TV." in resolved["text"]
     seen = " ".join(m.get("text", "") for m in await desk.bot_messages(JOAO_BASIC))
     assert "grosseiro" not in seen and "reinstalei" not in seen
     help_text = await answer(desk, ANA, "/ajuda")
