@@ -213,6 +213,8 @@ async def build_report(
     )
     counters = rollup.counters
     agents = _agent_counts(counters)
+    holders = sorted({p.ticket.assignee for p in pressing if p.ticket.assignee is not None})
+    holder_names = dict(zip(holders, await asyncio.gather(*map(state.agent_name, holders)), strict=True))
     names = await asyncio.gather(*(state.agent_name(agent) for agent in agents))
     report = Report(
         since=since,
@@ -244,17 +246,15 @@ async def build_report(
         csat_count=counters["csat_n"],
         csat_scores={score: counters[f"csat:{score}"] for score in CSAT_SCORES},
         pressing=tuple(
-            [
-                Late(
-                    p.ticket.number,
-                    p.ticket.priority.name,
-                    p.breached,
-                    await state.agent_name(p.ticket.assignee) if p.ticket.assignee else None,
-                    now - p.ticket.created_at,
-                    p.ticket.due_at - now,
-                )
-                for p in pressing
-            ]
+            Late(
+                p.ticket.number,
+                p.ticket.priority.name,
+                p.breached,
+                holder_names.get(p.ticket.assignee) if p.ticket.assignee is not None else None,
+                now - p.ticket.created_at,
+                p.ticket.due_at - now,
+            )
+            for p in pressing
         ),
         top_issues=_top_issues(counters),
         faq_gaps=tuple(gaps),
@@ -383,7 +383,7 @@ def backlog_chart(report: Report, points: Sequence[Snapshot], language: str, tim
         f"{w['chart_title']} — {_period_words(report.until - report.since)} "
         f"({_stamp(report.since, tz)} → {_stamp(report.until, tz)})"
     )
-    readings = [*(point for point in points if point[0] < report.until)]
+    readings = [point for point in points if point[0] < report.until]
     readings.append((report.until, dict(report.open_by_priority)))
     return render_backlog_chart(
         readings, title, ylabel=w["chart_tickets"], now_label=w["chart_now"], timezone=timezone

@@ -305,3 +305,26 @@ def test_the_backlog_is_drawn_in_steps_held_until_the_next_reading() -> None:
         and image.getpixel((x, y))[2] < 90
     ]
     assert orange == [], "a ramp would fill the plot with P2 before the reading that saw it"
+
+
+async def test_late_tickets_come_first_p1_before_an_older_p2(
+    store: TicketStore, policy: Policy, clock: ManualClock, state: DeskState
+) -> None:
+    t0 = clock.now()
+    older_p2 = (await report(store, policy, customer(1, Tier.BASIC))).ticket
+    clock.advance(50 * 60)
+    p1 = (await report(store, policy, customer(2, Tier.PREMIUM))).ticket
+    clock.advance(20 * 60)
+
+    summary = await build_report(store, state, t0, clock.now())
+
+    assert [(late.number, late.priority, late.breached) for late in summary.pressing] == [
+        (p1.number, "P1", True),
+        (older_p2.number, "P2", True),
+    ]
+    lines = render_text(summary, "en").splitlines()
+    assert lines[1:4] == [
+        "<b>Late now</b>: 2",
+        f"  🔴 #{p1.number} P1 · waiting · opened 20 min ago · late by 5 min",
+        f"  🔴 #{older_p2.number} P2 · waiting · opened 1 h 10 min ago · late by 10 min",
+    ]
