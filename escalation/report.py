@@ -342,15 +342,21 @@ def render_text(report: Report, language: str, timezone: str | None = None) -> s
             if report.oldest
             else w["none"]
         ),
-        f"{w['claimed_by']}: "
-        + (" · ".join(f"{html.escape(name)} {n}" for _, name, n in report.claimed_by) or w["none"]),
+        f"{w['claimed_by']}: " + _holders(report.claimed_by, w),
         f"<b>{w['period']}</b>: {w['created']} {report.created} · {w['resolved']} {report.resolved}"
         f" · {w['withdrawn']} {report.withdrawn}",
         f"{w['sla']}: {_pct_text(report.sla_met_pct, report.fr_met, report.fr_missed, lang)}"
         f" · {w['breaches']}: {report.breaches}",
     ]
-    for agent in sorted(report.sla_met_by_agent.values(), key=lambda s: (-(s.met + s.missed), s.name)):
-        lines.append(f"  👤 {html.escape(agent.name)}: {_pct_text(agent.pct, agent.met, agent.missed, lang)}")
+    by_agent = sorted(report.sla_met_by_agent.values(), key=lambda s: (-(s.met + s.missed), s.name))
+    lines += _trimmed(
+        [
+            f"  👤 {html.escape(_cut(agent.name, _MAX_NAME))}: "
+            f"{_pct_text(agent.pct, agent.met, agent.missed, lang)}"
+            for agent in by_agent
+        ],
+        w,
+    )
     lines += [
         f"{w['frt']}: {_spread(report.first_response_p50_s, report.first_response_p90_s, w)}",
         f"{w['rt']}: {_spread(report.resolution_p50_s, report.resolution_p90_s, w)}",
@@ -634,6 +640,7 @@ _CHANGE_LINES = (
 _DURATION_FIGURES = frozenset({"first_response_p50_s", "resolution_p50_s"})
 _MAX_QUESTION = 80
 _MAX_TITLE = 60
+_MAX_NAME = 40
 _MAX_LINES = 10
 
 
@@ -695,8 +702,18 @@ def _pressing(pressing: Sequence[Late], w: Mapping[str, str]) -> list[str]:
     return lines
 
 
+def _holders(claimed_by: Sequence[tuple[int, str, int]], w: Mapping[str, str]) -> str:
+    """ "Ana 3 · Bruno 1", the first `_MAX_LINES` agents, then "and N more"."""
+    if not claimed_by:
+        return w["none"]
+    names = [f"{html.escape(_cut(name, _MAX_NAME))} {n}" for _, name, n in claimed_by[:_MAX_LINES]]
+    if len(claimed_by) > _MAX_LINES:
+        names.append(w["more"].format(count=len(claimed_by) - _MAX_LINES))
+    return " · ".join(names)
+
+
 def _late(late: Late, w: Mapping[str, str]) -> str:
-    owner = html.escape(late.owner) if late.owner else w["waiting"]
+    owner = html.escape(_cut(late.owner, _MAX_NAME)) if late.owner else w["waiting"]
     when = (
         w["late_by"].format(time=duration_words(-late.left_s))
         if late.breached

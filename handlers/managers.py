@@ -24,6 +24,7 @@ from escalation.report import (
 from handlers.context import HandlerContext
 from handlers.events import Attachment, IncomingMessage, Outgoing
 from handlers.messenger import TelegramError
+from handlers.split import split_text
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,8 @@ class ManagerConversation:
         chart = backlog_chart(report, await snapshots(self.ctx.store, since, now), language, timezone)
         for chat in chats:
             try:
-                await self.ctx.sender.send(Outgoing(chat, text, priority=2))
+                for part in split_text(text):  # every section is bounded; this is the last guard
+                    await self.ctx.sender.send(Outgoing(chat, part, priority=2))
                 if chart is not None:
                     await self.ctx.sender.send(
                         Outgoing(

@@ -15,6 +15,8 @@ from escalation.desk_state import DeskState
 from escalation.domain import Impact, Intent, Tier
 from escalation.policy import Policy
 from escalation.report import (
+    AgentSla,
+    Late,
     build_report,
     changes_between,
     percentile,
@@ -328,3 +330,33 @@ async def test_late_tickets_come_first_p1_before_an_older_p2(
         f"  🔴 #{p1.number} P1 · waiting · opened 20 min ago · late by 5 min",
         f"  🔴 #{older_p2.number} P2 · waiting · opened 1 h 10 min ago · late by 10 min",
     ]
+
+
+async def test_a_summary_fits_telegram_whatever_the_period_held(
+    store: TicketStore, clock: ManualClock, state: DeskState
+) -> None:
+    empty = await build_report(store, state, clock.now() - 86400, clock.now())
+    name = "N" * 200
+    crowded = dataclasses.replace(
+        empty,
+        claimed_by=tuple((agent, name, 1) for agent in range(30)),
+        sla_met_by_agent={agent: AgentSla(1, 0, f"{agent}{name}") for agent in range(30)},
+        pressing=tuple(Late(n, "P1", True, name, 3600, -60) for n in range(1, 31)),
+        incidents=tuple(
+            {
+                "id": n,
+                "title": "T" * 4050,
+                "scope": "global",
+                "status": "resolved",
+                "duration_s": 60,
+                "affected": 1,
+                "premium": 0,
+                "first_status_s": None,
+            }
+            for n in range(1, 31)
+        ),
+    )
+    for language in ("pt", "en", "es"):
+        text = render_text(crowded, language, TIMEZONE)
+        assert len(text) < 4096, (language, len(text))
+    assert text.count("y 20 más") == 4  # holders, agents' SLA, late tickets, incidents
