@@ -121,7 +121,8 @@ class AgentConversation:
                     reply_to=message.message_id,
                 )
             elif command == "priority" and number is not None and rest:
-                ticket = await self._set_priority(number, agent, Priority.parse(rest))
+                target = Priority.parse(rest)
+                ticket = await self._set_priority(await self.ctx.store.get(number), agent, target)
                 await self._say(
                     a(lang, "priority_ok", ticket=ticket.label, priority=ticket.priority.name),
                     reply_to=message.message_id,
@@ -238,7 +239,7 @@ class AgentConversation:
             elif callback.action in ("up", "down"):
                 current = await self.ctx.store.get(number)
                 target = current.priority.raised() if callback.action == "up" else current.priority.lowered()
-                ticket = await self._set_priority(number, press.user.id, target)
+                ticket = await self._set_priority(current, press.user.id, target)
                 await self.ctx.sender.answer_button(
                     press.callback_id,
                     a(lang, "priority_ok", ticket=ticket.label, priority=ticket.priority.name),
@@ -280,9 +281,12 @@ class AgentConversation:
         await self.actions.refresh_card(await store.get(number))
         return ticket
 
-    async def _set_priority(self, number: int, agent: int, priority: Priority) -> Ticket:
-        ticket = await self.ctx.store.set_priority(number, agent, priority)
+    async def _set_priority(self, current: Ticket, agent: int, priority: Priority) -> Ticket:
+        """Set the priority, update the card, and tell the customer when it really changed."""
+        ticket = await self.ctx.store.set_priority(current.number, agent, priority)
         await self.actions.refresh_card(ticket)
+        if ticket.priority is not current.priority:
+            await self.actions.tell_priority_news(ticket, "priority_changed")
         return ticket
 
     async def _refresh_quietly(self, number: int) -> None:

@@ -15,6 +15,7 @@ import html
 import logging
 import math
 
+from escalation.domain import State
 from escalation.oncall import OnCallRoster
 from escalation.store import SlaEvent, StoreError
 from handlers.cards import time_left
@@ -57,7 +58,7 @@ class SlaWatch:
         for event in events:
             if event.action == "managers":
                 await self._tell_managers(event, now)
-        self._refresh_cards_later([e.number for e in events if e.breached])
+        self._after_breaches_later([e.number for e in events if e.breached])
         return events
 
     async def drain(self) -> None:
@@ -156,14 +157,18 @@ class SlaWatch:
         except Exception:
             log.exception("could not post an SLA message to the agents' group")
 
-    def _refresh_cards_later(self, numbers: list[int]) -> None:
-        """Breached cards are edited off the tick's path: a storm of breaches must not slow the tick."""
+    def _after_breaches_later(self, numbers: list[int]) -> None:
+        """Breached cards are edited, and their customers told, off the tick's path: a storm of
+        breaches must not slow the tick. A breach happens once per clock, so each customer hears of
+        it once; those linked to an incident were promised no time and hear from the incident."""
         if not numbers:
             return
 
         async def refresh() -> None:
             for ticket in await self.ctx.store.get_many(numbers):
                 await self.actions.refresh_card(ticket)
+                if ticket.incident is None and ticket.state is not State.RESOLVED:
+                    await self.actions.tell_priority_news(ticket, "sla_slipped")
 
         task = asyncio.create_task(refresh())
         self._card_updates.add(task)

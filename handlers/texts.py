@@ -50,8 +50,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "Reabri o seu chamado <b>{ticket}</b>. Prioridade: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Recebido, adicionei ao chamado <b>{ticket}</b>.",
-        "queue_position": "Você é o {position}º da fila. Tempo estimado: {wait}.",
+        "queue_position": "Você é o {position}º da fila. {wait}",
         "queue_claimed": "Um atendente já está cuidando do seu caso.",
+        "priority_changed": (
+            "A prioridade do seu chamado <b>{ticket}</b> mudou para <b>{priority}</b>.\n{queue}"
+        ),
+        "sla_slipped": (
+            "⏰ Desculpe: não respondemos o chamado <b>{ticket}</b> no prazo que prometemos. "
+            "Ele agora tem prioridade <b>{priority}</b>.\n{queue}"
+        ),
         "status_none": "Você não tem chamado aberto. Escreva se precisar de ajuda.",
         "status": "Chamado <b>{ticket}</b>: {state}. Prioridade: <b>{priority}</b>.\n{queue}",
         "state_open": "aguardando atendente",
@@ -75,9 +82,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "attachment_no_ticket": "Recebi o arquivo. Descreva em texto o problema para eu abrir um chamado.",
         "too_long": "Mensagem recebida (parte {part} de {parts}).",
         "error": "Desculpe, algo deu errado aqui. Tente novamente em instantes.",
-        "wait_minutes": "cerca de {n} min",
-        "wait_hours": "cerca de {n} h",
-        "wait_within": "até {n}",
+        "wait_minutes": "Tempo estimado: cerca de {n} min.",
+        "wait_until": "Resposta prevista até {when}.",
+        "wait_back": "Nosso atendimento volta {back}; resposta prevista até {when}.",
+        "wait_back_minutes": "Nosso atendimento volta {back}; resposta prevista cerca de {n} min depois.",
+        "wait_unknown": "Um atendente vai responder assim que possível.",
         "priority_P1": "urgente",
         "priority_P2": "alta",
         "priority_P3": "normal",
@@ -121,8 +130,15 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "I reopened your ticket <b>{ticket}</b>. Priority: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Got it, added to ticket <b>{ticket}</b>.",
-        "queue_position": "You are number {position} in the queue. Expected wait: {wait}.",
+        "queue_position": "You are number {position} in the queue. {wait}",
         "queue_claimed": "An agent is already working on your case.",
+        "priority_changed": (
+            "The priority of your ticket <b>{ticket}</b> changed to <b>{priority}</b>.\n{queue}"
+        ),
+        "sla_slipped": (
+            "⏰ Sorry: we did not answer ticket <b>{ticket}</b> within the time we promised. "
+            "It now has <b>{priority}</b> priority.\n{queue}"
+        ),
         "status_none": "You have no open ticket. Write to me if you need help.",
         "status": "Ticket <b>{ticket}</b>: {state}. Priority: <b>{priority}</b>.\n{queue}",
         "state_open": "waiting for an agent",
@@ -144,9 +160,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "attachment_no_ticket": "I got the file. Please describe the problem in text so I can open a ticket.",
         "too_long": "Message received (part {part} of {parts}).",
         "error": "Sorry, something went wrong on my side. Please try again in a moment.",
-        "wait_minutes": "about {n} min",
-        "wait_hours": "about {n} h",
-        "wait_within": "within {n}",
+        "wait_minutes": "Expected wait: about {n} min.",
+        "wait_until": "Expect an answer by {when}.",
+        "wait_back": "Our team is back {back}; expect an answer by {when}.",
+        "wait_back_minutes": "Our team is back {back}; expect an answer about {n} min after that.",
+        "wait_unknown": "An agent will answer as soon as possible.",
         "priority_P1": "urgent",
         "priority_P2": "high",
         "priority_P3": "normal",
@@ -190,8 +208,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "Reabrí tu ticket <b>{ticket}</b>. Prioridad: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Recibido, lo agregué al ticket <b>{ticket}</b>.",
-        "queue_position": "Eres el número {position} en la fila. Espera estimada: {wait}.",
+        "queue_position": "Eres el número {position} en la fila. {wait}",
         "queue_claimed": "Un agente ya está atendiendo tu caso.",
+        "priority_changed": "La prioridad de tu ticket <b>{ticket}</b> cambió a <b>{priority}</b>.\n{queue}",
+        "sla_slipped": (
+            "⏰ Lo sentimos: no respondimos el ticket <b>{ticket}</b> en el plazo que prometimos. "
+            "Ahora tiene prioridad <b>{priority}</b>.\n{queue}"
+        ),
         "status_none": "No tienes ningún ticket abierto. Escríbeme si necesitas ayuda.",
         "status": "Ticket <b>{ticket}</b>: {state}. Prioridad: <b>{priority}</b>.\n{queue}",
         "state_open": "esperando a un agente",
@@ -213,9 +236,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "attachment_no_ticket": "Recibí el archivo. Describe el problema en texto para abrir un ticket.",
         "too_long": "Mensaje recibido (parte {part} de {parts}).",
         "error": "Lo siento, algo salió mal. Inténtalo de nuevo en un momento.",
-        "wait_minutes": "unos {n} min",
-        "wait_hours": "unas {n} h",
-        "wait_within": "dentro de {n}",
+        "wait_minutes": "Espera estimada: unos {n} min.",
+        "wait_until": "Respuesta prevista a más tardar {when}.",
+        "wait_back": "Nuestro equipo vuelve {back}; respuesta prevista a más tardar {when}.",
+        "wait_back_minutes": "Nuestro equipo vuelve {back}; respuesta prevista unos {n} min después.",
+        "wait_unknown": "Un agente te responderá lo antes posible.",
         "priority_P1": "urgente",
         "priority_P2": "alta",
         "priority_P3": "normal",
