@@ -565,6 +565,19 @@ class TicketStore:
             allowed=tuple(State),
         )
 
+    async def feedback(self, number: int, customer_id: int, text: str) -> Ticket:
+        """What the customer said went wrong after rating the ticket low: kept in its history."""
+        now = self.clock.now()
+        return await self._apply(
+            number,
+            "feedback",
+            f"customer:{customer_id}",
+            now,
+            {},
+            {"text": text[:MAX_STORED_TEXT]},
+            allowed=tuple(State),
+        )
+
     async def set_priority(self, number: int, agent_id: int, priority: Priority) -> Ticket:
         """An agent overrides the priority; deadlines follow the new priority."""
 

@@ -23,7 +23,7 @@ from handlers.callbacks import Callback
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
-from handlers.texts import pick_language, t
+from handlers.texts import a, pick_language, t
 
 if TYPE_CHECKING:
     from handlers.incidents import IncidentDesk
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 NEEDS_A_PERSON = frozenset({Intent.OUTAGE, Intent.CANCEL, Intent.BILLING, Intent.HUMAN})
 FAQ_TOPICS_SHOWN = 6
+LOW_RATING = 2  # this many stars or fewer: ask what went wrong and tell the supervisors
 
 
 class CustomerConversation:
@@ -61,6 +62,11 @@ class CustomerConversation:
             await self._command(message, command, language)
             return
         text = message.text or message.caption
+        if arrival.active is None and arrival.last_number is not None and text.strip():
+            rated = await self.ctx.state.take_feedback(message.user.id)
+            if rated is not None:
+                await self._feedback(rated, message, text, language)
+                return
         if arrival.active is not None:
             await self._follow_up(arrival.active, message, text, language, arrival)
             return
@@ -382,19 +388,48 @@ class CustomerConversation:
         await self._open_ticket(customer, question, intent, result, "faq_not_helpful", language)
 
     async def _rate(self, press: ButtonPress, number: int, score: int, language: str) -> None:
+        """The rating is answered in a new message; the resolution message keeps its text and loses
+        its buttons. A low rating asks what went wrong and tells the supervisors."""
         try:
             ticket = await self.ctx.store.rate(number, press.user.id, score)
         except IllegalTransition:
             await self.ctx.sender.answer_button(press.callback_id, t(language, "already_rated"))
+            await self.ctx.sender.edit(press.chat.id, press.message_id, None, Keyboard.inline())
             return
         except StoreError:
             await self.ctx.sender.answer_button(press.callback_id, t(language, "error"), alert=True)
             return
-        await self.ctx.sender.answer_button(press.callback_id, t(language, "rated"))
-        await self.ctx.sender.edit(
-            press.chat.id, press.message_id, f"{t(language, 'rated')} {'⭐' * score}", Keyboard.inline()
-        )
+        await self.ctx.sender.answer_button(press.callback_id)
+        await self.ctx.sender.edit(press.chat.id, press.message_id, None, Keyboard.inline())
+        stars = "⭐" * score
+        if score <= LOW_RATING:
+            await self.ctx.state.ask_feedback(press.user.id, number)
+            await self._say(press.chat.id, t(language, "rated_low", ticket=ticket.label, stars=stars))
+            await self.actions.tell_supervisors(
+                ticket,
+                a(
+                    self.ctx.config.agents_language,
+                    "low_rating",
+                    ticket=ticket.label,
+                    stars=stars,
+                    name=html.escape(ticket.customer.name),
+                ),
+            )
+        else:
+            await self._say(press.chat.id, t(language, "rated", stars=stars))
         await self.actions.refresh_card(ticket)
+
+    async def _feedback(self, number: int, message: IncomingMessage, text: str, language: str) -> None:
+        """The answer to "what went wrong?": kept on the ticket and shown to the supervisors."""
+        ticket = await self.ctx.store.feedback(number, message.user.id, text)
+        header = a(
+            self.ctx.config.agents_language,
+            "rating_feedback",
+            ticket=ticket.label,
+            name=html.escape(ticket.customer.name),
+        )
+        await self.actions.post_to_agents(ticket, header, text)
+        await self._say(message.chat.id, t(language, "feedback_thanks", ticket=ticket.label))
 
     # --------------------------------------------------------------- helpers
 

@@ -115,6 +115,25 @@ class DeskActions:
         )
         return await self.tell_customer(ticket, text)
 
+    async def tell_supervisors(self, ticket: Ticket, text: str) -> None:
+        """A line for the supervisors in the agents' group, under the ticket's card, mentioning them."""
+        chat = self.ctx.config.agents_chat_id
+        if chat is None:
+            return
+        mentions = await self.mentions(set(self.ctx.config.supervisor_ids))
+        message_id = await self.ctx.sender.send(
+            Outgoing(chat, f"{text}\n{mentions}".rstrip(), reply_to=ticket.card_message_id, priority=2)
+        )
+        await self.ctx.state.remember_message(chat, message_id, ticket.number)
+
+    async def mentions(self, ids: set[int]) -> str:
+        """Agents by name, as mentions that notify them."""
+        names = [
+            f'<a href="tg://user?id={uid}">{html.escape(await self.ctx.state.agent_name(uid))}</a>'
+            for uid in sorted(ids)
+        ]
+        return " ".join(names)
+
     async def post_to_agents(self, ticket: Ticket, header: str, body: str) -> None:
         """Post a customer's words to the group as replies to the card, split if long."""
         chat = self.ctx.config.agents_chat_id

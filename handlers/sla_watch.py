@@ -93,7 +93,7 @@ class SlaWatch:
         if len(ordered) > 50:
             lines.append(a(lang, "and_more", count=len(ordered) - 50))
         duty = await self.roster.current(now)
-        lines.append(await self._mention_ids(set(duty.agents) | set(self.ctx.config.supervisor_ids)))
+        lines.append(await self.actions.mentions(set(duty.agents) | set(self.ctx.config.supervisor_ids)))
         await self._to_agents("\n".join(lines), None, int(ordered[0].priority))
 
     async def _tell_managers(self, event: SlaEvent, now: float) -> None:
@@ -136,14 +136,7 @@ class SlaWatch:
             targets = {event.assignee}
         else:
             targets = set((await self.roster.current(now)).agents)
-        return await self._mention_ids(targets)
-
-    async def _mention_ids(self, ids: set[int]) -> str:
-        names = [
-            f'<a href="tg://user?id={uid}">{html.escape(await self.ctx.state.agent_name(uid))}</a>'
-            for uid in sorted(ids)
-        ]
-        return " ".join(names)
+        return await self.actions.mentions(targets)
 
     def _left(self, event: SlaEvent, now: float) -> str:
         return time_left(self.ctx.config.agents_language, event.due_at, now) if event.due_at else ""

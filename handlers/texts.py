@@ -69,7 +69,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agent_reply": "💬 <b>Atendente</b> ({ticket}):\n{text}",
         "claimed_notice": "👤 {agent} está cuidando do seu chamado <b>{ticket}</b>.",
         "resolved_notice": "✅ Seu chamado <b>{ticket}</b> foi resolvido.{note}\nComo foi o atendimento?",
-        "rated": "Obrigado pela avaliação! ⭐",
+        "rated": "Obrigado pela avaliação: {stars}",
+        "rated_low": (
+            "Sentimos muito que o atendimento do chamado <b>{ticket}</b> não foi bom ({stars}). "
+            "O que deu errado? Conte em uma mensagem: a supervisão vai ler."
+        ),
+        "feedback_thanks": (
+            "Obrigado por contar. Registramos no chamado <b>{ticket}</b> e a supervisão vai analisar."
+        ),
         "already_rated": "Este atendimento já foi avaliado. Obrigado!",
         "link_ok": "Pronto! Assinatura <b>{subscriber}</b> vinculada (plano {plan}).",
         "link_not_found": "Não encontrei essa assinatura. Confira o código ou compartilhe seu telefone.",
@@ -149,7 +156,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agent_reply": "💬 <b>Agent</b> ({ticket}):\n{text}",
         "claimed_notice": "👤 {agent} is handling your ticket <b>{ticket}</b>.",
         "resolved_notice": "✅ Your ticket <b>{ticket}</b> was resolved.{note}\nHow was the help you got?",
-        "rated": "Thank you for your rating! ⭐",
+        "rated": "Thank you for your rating: {stars}",
+        "rated_low": (
+            "We are sorry the help with ticket <b>{ticket}</b> fell short ({stars}). "
+            "What went wrong? Tell us in one message: a supervisor will read it."
+        ),
+        "feedback_thanks": (
+            "Thank you for telling us. It is on ticket <b>{ticket}</b> and a supervisor will look into it."
+        ),
         "already_rated": "This ticket was already rated. Thank you!",
         "link_ok": "Done! Subscription <b>{subscriber}</b> linked ({plan} plan).",
         "link_not_found": "I could not find that subscription. Check the code or share your phone number.",
@@ -225,7 +239,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agent_reply": "💬 <b>Agente</b> ({ticket}):\n{text}",
         "claimed_notice": "👤 {agent} está atendiendo tu ticket <b>{ticket}</b>.",
         "resolved_notice": "✅ Tu ticket <b>{ticket}</b> fue resuelto.{note}\n¿Cómo fue la atención?",
-        "rated": "¡Gracias por tu calificación! ⭐",
+        "rated": "¡Gracias por tu calificación: {stars}!",
+        "rated_low": (
+            "Lamentamos que la atención del ticket <b>{ticket}</b> no haya sido buena ({stars}). "
+            "¿Qué salió mal? Cuéntanos en un mensaje: un supervisor lo leerá."
+        ),
+        "feedback_thanks": (
+            "Gracias por contarnos. Quedó en el ticket <b>{ticket}</b> y un supervisor lo revisará."
+        ),
         "already_rated": "Este ticket ya fue calificado. ¡Gracias!",
         "link_ok": "¡Listo! Suscripción <b>{subscriber}</b> vinculada (plan {plan}).",
         "link_not_found": "No encontré esa suscripción. Revisa el código o comparte tu teléfono.",
@@ -289,6 +310,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
         "card_not_linked": "não vinculado",
         "card_rating": "Avaliação",
+        "low_rating": "⚠️ {ticket} avaliado com {stars} por {name}.",
+        "rating_feedback": "💬 {ticket} {name} contou o que deu errado:",
         "not_agent": "Apenas atendentes podem fazer isso.",
         "bad_button": "Este botão não é válido (talvez antigo). Nada foi alterado.",
         "claimed_ok": "{ticket} é seu.",
@@ -372,6 +395,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
         "card_not_linked": "not linked",
         "card_rating": "Rating",
+        "low_rating": "⚠️ {ticket} rated {stars} by {name}.",
+        "rating_feedback": "💬 {ticket} {name} said what went wrong:",
         "not_agent": "Only agents can do that.",
         "bad_button": "This button is not valid (maybe outdated). Nothing changed.",
         "claimed_ok": "{ticket} is yours.",
@@ -455,6 +480,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
         "card_not_linked": "no vinculado",
         "card_rating": "Calificación",
+        "low_rating": "⚠️ {ticket} calificado con {stars} por {name}.",
+        "rating_feedback": "💬 {ticket} {name} contó qué salió mal:",
         "not_agent": "Solo los agentes pueden hacer eso.",
         "bad_button": "Este botón no es válido (quizá antiguo). No se cambió nada.",
         "claimed_ok": "{ticket} es tuyo.",
