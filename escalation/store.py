@@ -290,6 +290,7 @@ class TicketStore:
             "subscriber_id": customer.subscriber_id or "",
             "tier": customer.tier.value if customer.tier else "",
             "region": customer.region or "",
+            "account_status": "" if customer.account_status == "active" else customer.account_status,
             "created_at": _ts(now),
             "last_customer_at": _ts(now),
             "contacts": json.dumps([now]),

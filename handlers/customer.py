@@ -207,7 +207,9 @@ class CustomerConversation:
         arrival: Arrival,
     ) -> None:
         chat = message.chat.id
-        if result.intent in NEEDS_A_PERSON:
+        if result.intent is Intent.OUTAGE and not customer.account_active:
+            await self._inactive_account(customer, text, result, language, arrival)
+        elif result.intent in NEEDS_A_PERSON:
             await self._open_ticket(customer, text, result.intent, result, "text", language, arrival)
         elif result.faq_id is not None:
             await self.ctx.state.remember_question(message.user.id, text)
@@ -231,6 +233,22 @@ class CustomerConversation:
             await self.ctx.state.record_faq_gap(text)
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
 
+    async def _inactive_account(
+        self, customer: Customer, text: str, result: TriageResult, language: str, arrival: Arrival
+    ) -> None:
+        """ "Nothing works" from a subscriber whose account is suspended, cancelled or expired.
+
+        That is the likely cause, so they hear it first, with how to pay from the FAQ's entry
+        tagged `billing`; a billing ticket still opens (they may have paid already), at basic priority.
+        """
+        entry = next((e for e in self.ctx.triage.knowledge if "billing" in e.tags), None)
+        how_to_pay = f"\n{html.escape(entry.answer(language))}" if entry else ""
+        status = t(language, f"account_{customer.account_status}")
+        await self._say(
+            customer.telegram_id, t(language, "account_inactive", status=status, how_to_pay=how_to_pay)
+        )
+        await self._open_ticket(customer, text, Intent.BILLING, result, "text", language, arrival)
+
     async def _open_ticket(
         self,
         customer: Customer,
@@ -247,7 +265,14 @@ class CustomerConversation:
         """
         impact = result.impact if result and intent is Intent.OUTAGE else None
         urgent = bool(result and result.urgent)
-        assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
+        assessment = assess(
+            self.ctx.policy,
+            intent,
+            impact,
+            customer.tier,
+            urgent=urgent,
+            account_active=customer.account_active,
+        )
         submission = await self.ctx.store.submit(
             customer, text, assessment, intent, impact, kind=kind, arrival=arrival
         )
@@ -461,7 +486,13 @@ class CustomerConversation:
         if found is None:
             return Customer(user.id, user.first_name, language)
         return Customer(
-            user.id, found.name or user.first_name, language, found.subscriber_id, found.tier, found.region
+            user.id,
+            found.name or user.first_name,
+            language,
+            found.subscriber_id,
+            found.tier,
+            found.region,
+            found.status,
         )
 
     def _faq_title(self, entry_id: str, language: str) -> str:

@@ -50,6 +50,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "Reabri o seu chamado <b>{ticket}</b>. Prioridade: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Recebido, adicionei ao chamado <b>{ticket}</b>.",
+        "account_inactive": (
+            "⚠️ Sua assinatura está <b>{status}</b>, e por isso o serviço não funciona. "
+            "Para reativar, é só regularizar o pagamento:{how_to_pay}"
+        ),
+        "account_suspended": "suspensa",
+        "account_cancelled": "cancelada",
+        "account_expired": "vencida",
         "queue_position": "Você é o {position}º da fila. {wait}",
         "queue_claimed": "Um atendente já está cuidando do seu caso.",
         "priority_changed": (
@@ -137,6 +144,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "I reopened your ticket <b>{ticket}</b>. Priority: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Got it, added to ticket <b>{ticket}</b>.",
+        "account_inactive": (
+            "⚠️ Your subscription is <b>{status}</b>, which is why the service is not working. "
+            "To reactivate it, settle the payment:{how_to_pay}"
+        ),
+        "account_suspended": "suspended",
+        "account_cancelled": "cancelled",
+        "account_expired": "expired",
         "queue_position": "You are number {position} in the queue. {wait}",
         "queue_claimed": "An agent is already working on your case.",
         "priority_changed": (
@@ -222,6 +236,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "Reabrí tu ticket <b>{ticket}</b>. Prioridad: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Recibido, lo agregué al ticket <b>{ticket}</b>.",
+        "account_inactive": (
+            "⚠️ Tu suscripción está <b>{status}</b>, y por eso el servicio no funciona. "
+            "Para reactivarla, solo regulariza el pago:{how_to_pay}"
+        ),
+        "account_suspended": "suspendida",
+        "account_cancelled": "cancelada",
+        "account_expired": "vencida",
         "queue_position": "Eres el número {position} en la fila. {wait}",
         "queue_claimed": "Un agente ya está atendiendo tu caso.",
         "priority_changed": "La prioridad de tu ticket <b>{ticket}</b> cambió a <b>{priority}</b>.\n{queue}",
@@ -309,6 +330,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_withdrawn": "Encerrado pelo cliente",
         "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
         "card_not_linked": "não vinculado",
+        "card_account": "⚠️ Assinatura: {status}",
+        "card_account_suspended": "suspensa",
+        "card_account_cancelled": "cancelada",
+        "card_account_expired": "vencida",
         "card_rating": "Avaliação",
         "low_rating": "⚠️ {ticket} avaliado com {stars} por {name}.",
         "rating_feedback": "💬 {ticket} {name} contou o que deu errado:",
@@ -394,6 +419,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_withdrawn": "Withdrawn by the customer",
         "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
         "card_not_linked": "not linked",
+        "card_account": "⚠️ Subscription: {status}",
+        "card_account_suspended": "suspended",
+        "card_account_cancelled": "cancelled",
+        "card_account_expired": "expired",
         "card_rating": "Rating",
         "low_rating": "⚠️ {ticket} rated {stars} by {name}.",
         "rating_feedback": "💬 {ticket} {name} said what went wrong:",
@@ -479,6 +508,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_withdrawn": "Cerrado por el cliente",
         "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
         "card_not_linked": "no vinculado",
+        "card_account": "⚠️ Suscripción: {status}",
+        "card_account_suspended": "suspendida",
+        "card_account_cancelled": "cancelada",
+        "card_account_expired": "vencida",
         "card_rating": "Calificación",
         "low_rating": "⚠️ {ticket} calificado con {stars} por {name}.",
         "rating_feedback": "💬 {ticket} {name} contó qué salió mal:",
