@@ -260,7 +260,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agent_reply": "💬 <b>Agente</b> ({ticket}):\n{text}",
         "claimed_notice": "👤 {agent} está atendiendo tu ticket <b>{ticket}</b>.",
         "resolved_notice": "✅ Tu ticket <b>{ticket}</b> fue resuelto.{note}\n¿Cómo fue la atención?",
-        "rated": "¡Gracias por tu calificación: {stars}!",
+        "rated": "¡Gracias por tu calificación! {stars}",
         "rated_low": (
             "Lamentamos que la atención del ticket <b>{ticket}</b> no haya sido buena ({stars}). "
             "¿Qué salió mal? Cuéntanos en un mensaje: un supervisor lo leerá."
