@@ -339,7 +339,11 @@ class CustomerConversation:
             await self._relay_to_agents(updated, text, message)
             if updated.priority != ticket.priority:
                 await self.actions.refresh_card(updated)
-        await self._say(message.chat.id, t(language, "ticket_appended", ticket=updated.label))
+        appended = t(language, "ticket_appended", ticket=updated.label)
+        if updated.priority != ticket.priority:  # urgency or a repeated contact raised it: say so, once
+            await self.actions.tell_priority_news(updated, "priority_changed", lead=appended)
+            return
+        await self._say(message.chat.id, appended)
 
     async def _relay_to_agents(
         self, ticket: Ticket, text: str, message: IncomingMessage | None = None

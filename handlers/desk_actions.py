@@ -100,18 +100,23 @@ class DeskActions:
             await self.refresh_card(await self.ctx.store.mark_unreachable(ticket.number, False))
         return True
 
-    async def tell_priority_news(self, ticket: Ticket, key: str) -> bool:
+    async def tell_priority_news(self, ticket: Ticket, key: str, lead: str = "") -> bool:
         """Tell the customer their ticket's priority changed or its deadline slipped, with the new wait.
 
-        `key` is `priority_changed` or `sla_slipped`; callers send each change once.
+        `key` is `priority_changed` or `sla_slipped`; callers send each change once. `lead` is a
+        line said first in the same message (the acknowledgement of the message that raised it).
         """
         language = ticket.customer.language
-        text = t(
-            language,
-            key,
-            ticket=ticket.label,
-            priority=t(language, f"priority_{ticket.priority.name}"),
-            queue=await self.queue_words(ticket, language),
+        text = (
+            lead
+            + "\n" * bool(lead)
+            + t(
+                language,
+                key,
+                ticket=ticket.label,
+                priority=t(language, f"priority_{ticket.priority.name}"),
+                queue=await self.queue_words(ticket, language),
+            )
         )
         return await self.tell_customer(ticket, text)
 
