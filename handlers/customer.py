@@ -63,8 +63,10 @@ class CustomerConversation:
             return
         text = message.text or message.caption
         if arrival.active is None and arrival.last_number is not None and text.strip():
+            # After a low rating, the next words answer "what went wrong?" (unless another ticket
+            # was resolved since: then the question is stale and the message is taken as it is).
             rated = await self.ctx.state.take_feedback(message.user.id)
-            if rated is not None:
+            if rated is not None and rated == arrival.last_number:
                 await self._feedback(rated, message, text, language)
                 return
         if arrival.active is not None:

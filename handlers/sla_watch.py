@@ -2,8 +2,9 @@
 
 The store's tick decides which step each due ticket reached (atomically, whichever worker ran
 it); this module only says it: a warning mentions the assignee or the on-call agents with a Claim
-button, a breach mentions the supervisors and updates the card, renotifications repeat until
-someone reacts, then the managers hear of it. A claimer silent for too long loses the claim.
+button, a breach mentions the supervisors, updates the card and tells the customer (once, in
+their language, with the new wait), renotifications repeat until someone reacts, then the
+managers hear of it. A claimer silent for too long loses the claim.
 When a tick has more pings than the agents' group may receive in one tick (20 a minute), they
 go as one digest message instead of a flood.
 """
@@ -159,9 +160,12 @@ class SlaWatch:
 
         async def refresh() -> None:
             for ticket in await self.ctx.store.get_many(numbers):
-                await self.actions.refresh_card(ticket)
-                if ticket.incident is None and ticket.state is not State.RESOLVED:
-                    await self.actions.tell_priority_news(ticket, "sla_slipped")
+                try:
+                    await self.actions.refresh_card(ticket)
+                    if ticket.incident is None and ticket.state is not State.RESOLVED:
+                        await self.actions.tell_priority_news(ticket, "sla_slipped")
+                except Exception:
+                    log.exception("breach of %s: card or customer notice failed", ticket.label)
 
         task = asyncio.create_task(refresh())
         self._card_updates.add(task)
