@@ -100,6 +100,19 @@ async def test_friday_evening_waits_follow_deadline_business_hours_and_queue(des
         assert not DECIMAL.search(text), text
 
 
+async def test_on_saturday_afternoon_people_are_back_on_monday(desk: Desk, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 1, 10, 13, 30, tzinfo=SP).timestamp())  # Saturday hours ended at 13:00
+    _, pt = await told(desk, JOAO, "alguns canais estão travando")  # P3: 4 business hours
+    assert "Nosso atendimento volta segunda-feira às 8h; resposta prevista até segunda-feira às 12h." in pt
+    _, en = await told(desk, MARY, "some channels keep freezing")  # standard, partial: P3
+    assert "Our team is back Monday at 8:00; expect an answer by Monday at 12:00." in en
+    _, es = await told(desk, PABLO, "algunos canales se congelan")
+    assert (
+        "Nuestro equipo vuelve el lunes a las 8:00; respuesta prevista a más tardar el lunes a las 12:00."
+        in es
+    )
+
+
 async def test_a_slipped_deadline_is_told_once_in_the_customers_language(
     desk: Desk, clock: ManualClock
 ) -> None:
