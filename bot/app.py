@@ -14,7 +14,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,10 +107,15 @@ async def start_bot(
         triage = Triage.load(settings.faq_file, desk.policy)
         warn_unfilled_placeholders(triage.knowledge, settings.faq_file or default_faq_path())
         runtime = build_runtime(settings.runtime, token, api_url)
+        try:
+            username = await runtime.bot_username()  # commands to another bot are ignored
+        except BaseException:
+            await runtime.close()
+            raise
         outbox = Outbox(runtime.messenger, limits)
         outbox.start()
         ctx = HandlerContext(
-            config=desk_config(settings),
+            config=replace(desk_config(settings), bot_username=username),
             policy=desk.policy,
             store=desk.store,
             state=DeskState(desk.redis, desk.store.keys),
