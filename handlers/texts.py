@@ -52,7 +52,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ticket_appended": "Recebido, adicionei ao chamado <b>{ticket}</b>.",
         "account_inactive": (
             "⚠️ Sua assinatura está <b>{status}</b>, e por isso o serviço não funciona. "
-            "Para reativar, é só regularizar o pagamento:{how_to_pay}"
+            "Para reativar, é só regularizar o pagamento.{how_to_pay}"
         ),
         "account_suspended": "suspensa",
         "account_cancelled": "cancelada",
@@ -146,7 +146,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ticket_appended": "Got it, added to ticket <b>{ticket}</b>.",
         "account_inactive": (
             "⚠️ Your subscription is <b>{status}</b>, which is why the service is not working. "
-            "To reactivate it, settle the payment:{how_to_pay}"
+            "To reactivate it, settle the payment.{how_to_pay}"
         ),
         "account_suspended": "suspended",
         "account_cancelled": "cancelled",
@@ -238,7 +238,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ticket_appended": "Recibido, lo agregué al ticket <b>{ticket}</b>.",
         "account_inactive": (
             "⚠️ Tu suscripción está <b>{status}</b>, y por eso el servicio no funciona. "
-            "Para reactivarla, solo regulariza el pago:{how_to_pay}"
+            "Para reactivarla, solo regulariza el pago.{how_to_pay}"
         ),
         "account_suspended": "suspendida",
         "account_cancelled": "cancelada",
