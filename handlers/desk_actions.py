@@ -212,11 +212,11 @@ class DeskActions:
             typical_first_response=await self.ctx.state.typical_first_response(),
             agents=len(self.ctx.config.agent_ids),
         )
-        if estimate.answer_by is None:
-            return t(language, "wait_unknown")
         timezone = self.ctx.config.timezone
+        back = moment_words(language, estimate.back_at, now, timezone) if estimate.back_at else ""
+        if estimate.answer_by is None:
+            return t(language, "wait_back_only", back=back) if back else t(language, "wait_unknown")
         if estimate.back_at is not None:
-            back = moment_words(language, estimate.back_at, now, timezone)
             after_opening = estimate.answer_by - estimate.back_at
             if after_opening < 3600:
                 return t(language, "wait_back_minutes", back=back, n=_minutes(after_opening))

@@ -137,6 +137,20 @@ async def test_a_slipped_deadline_is_told_once_in_the_customers_language(
         assert not DECIMAL.search(text), text
 
 
+async def test_a_slipped_business_hours_ticket_says_when_people_are_back(
+    desk: Desk, clock: ManualClock
+) -> None:
+    mary, _ = await told(desk, MARY, "I want to talk to a person")  # P4: due Tuesday 16:00
+    clock.set(datetime(2026, 1, 13, 16, 1, tzinfo=SP).timestamp())
+    assert [e.number for e in await tick(desk) if e.breached] == [mary]  # now P3, still business hours
+    [slipped] = await texts(desk, MARY_STANDARD, "⏰")
+    assert "It now has normal priority." in slipped and "An agent will answer as soon as possible." in slipped
+    clock.set(datetime(2026, 1, 13, 20, 30, tzinfo=SP).timestamp())  # closed: the deadline passed
+    await desk.say(MARY, "/status")
+    status = await desk.expect(MARY_STANDARD, "waiting for an agent")
+    assert "Our team is back tomorrow at 8:00 and will answer as soon as possible." in status["text"]
+
+
 async def test_a_priority_change_is_told_once_in_the_customers_language(desk: Desk) -> None:
     joao, _ = await told(desk, JOAO, "alguns canais estão travando")  # P3
     mary, _ = await told(desk, MARY, "I want to talk to a person")  # P4
