@@ -339,7 +339,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_list_title": "Incidentes:",
         "inc_update_sent": "📢 Atualização de {label} a caminho de {count} assinantes.",
         "inc_resolved_ok": (
-            "✅ {label} resolvido por {agent}: {count} chamados encerrados, assinantes avisados."
+            "✅ {label} resolvido por {agent}. Chamados encerrados, com os assinantes avisados: {count}."
         ),
         "inc_kept": "Continuam abertos com quem os atende (não foram encerrados): {tickets}",
         "inc_btn_update": "📢 Atualizar",
@@ -348,10 +348,13 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_btn_cancel": "✖️ Cancelar",
         "inc_update_hint": "Para avisar os assinantes, envie: /incident update {label} texto",
         "inc_resolve_asked": (
-            "⏳ {label}: confirmar encerra {count} chamados na fila e avisa os assinantes; "
-            "{claimed} chamados com atendentes continuam com eles. Confirme aqui ou no card."
+            "⏳ {label}: ao confirmar, os chamados na fila são encerrados e os assinantes avisados "
+            "({count}); os que estão com atendentes continuam com eles ({claimed}). "
+            "Confirme aqui ou no card."
         ),
-        "inc_resolve_pending": "⏳ Resolução pedida por {agent}: encerra {count} chamados. Confirme abaixo.",
+        "inc_resolve_pending": (
+            "⏳ Resolução pedida por {agent} (chamados a encerrar: {count}). Confirme abaixo."
+        ),
         "inc_resolve_cancelled": "Resolução de {label} cancelada.",
         "inc_bad_id": '⚠️ "{given}" não é um incidente. Use o número do incidente, ex.: I4 ou 4.',
         "inc_which": (
@@ -492,7 +495,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_none": "No open incident.",
         "inc_list_title": "Incidents:",
         "inc_update_sent": "📢 Update of {label} on its way to {count} subscribers.",
-        "inc_resolved_ok": "✅ {label} resolved by {agent}: {count} tickets closed, subscribers told.",
+        "inc_resolved_ok": "✅ {label} resolved by {agent}. Tickets closed, subscribers told: {count}.",
         "inc_kept": "Still open with the agents handling them (not closed): {tickets}",
         "inc_btn_update": "📢 Update",
         "inc_btn_resolve": "✅ Resolve",
@@ -500,10 +503,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_btn_cancel": "✖️ Cancel",
         "inc_update_hint": "To tell the subscribers, send: /incident update {label} text",
         "inc_resolve_asked": (
-            "⏳ {label}: confirming closes {count} waiting tickets and tells their subscribers; "
-            "{claimed} tickets held by agents stay with them. Confirm here or on the card."
+            "⏳ {label}: confirming closes the waiting tickets and tells their subscribers ({count}); "
+            "those held by agents stay with them ({claimed}). Confirm here or on the card."
         ),
-        "inc_resolve_pending": "⏳ Resolution asked by {agent}: closes {count} tickets. Confirm below.",
+        "inc_resolve_pending": "⏳ Resolution asked by {agent} (tickets to close: {count}). Confirm below.",
         "inc_resolve_cancelled": "Resolution of {label} cancelled.",
         "inc_bad_id": '⚠️ "{given}" is not an incident. Use the incident\'s number, e.g. I4 or 4.',
         "inc_which": "⚠️ {count} incidents are open ({labels}). Say which, e.g. /incident {verb} {label} text",
@@ -643,7 +646,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_list_title": "Incidentes:",
         "inc_update_sent": "📢 Actualización de {label} en camino a {count} suscriptores.",
         "inc_resolved_ok": (
-            "✅ {label} resuelto por {agent}: {count} tickets cerrados, suscriptores avisados."
+            "✅ {label} resuelto por {agent}. Tickets cerrados, con los suscriptores avisados: {count}."
         ),
         "inc_kept": "Siguen abiertos con quien los atiende (no se cerraron): {tickets}",
         "inc_btn_update": "📢 Actualizar",
@@ -652,10 +655,13 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_btn_cancel": "✖️ Cancelar",
         "inc_update_hint": "Para avisar a los suscriptores, envía: /incident update {label} texto",
         "inc_resolve_asked": (
-            "⏳ {label}: confirmar cierra {count} tickets en fila y avisa a los suscriptores; "
-            "{claimed} tickets con agentes siguen con ellos. Confirma aquí o en la tarjeta."
+            "⏳ {label}: al confirmar, los tickets en fila se cierran y se avisa a los suscriptores "
+            "({count}); los que están con agentes siguen con ellos ({claimed}). "
+            "Confirma aquí o en la tarjeta."
         ),
-        "inc_resolve_pending": "⏳ Resolución pedida por {agent}: cierra {count} tickets. Confirma abajo.",
+        "inc_resolve_pending": (
+            "⏳ Resolución pedida por {agent} (tickets a cerrar: {count}). Confirma abajo."
+        ),
         "inc_resolve_cancelled": "Resolución de {label} cancelada.",
         "inc_bad_id": '⚠️ "{given}" no es un incidente. Usa el número del incidente, p. ej. I4 o 4.',
         "inc_which": (

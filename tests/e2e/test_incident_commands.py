@@ -23,7 +23,9 @@ async def test_an_incident_id_is_I4_or_4_and_anything_else_is_refused(desk: Desk
     await incidents_of(desk).open("Recife sem sinal", scope="region:Recife")  # I2, opened by detection
 
     await desk.agent_says(ANA, "/incident resolve 1 pronto")
-    prompt = await desk.expect(AGENTS_CHAT, "I1: confirming closes 0 waiting tickets")
+    prompt = await desk.expect(
+        AGENTS_CHAT, "I1: confirming closes the waiting tickets and tells their subscribers (0)"
+    )
     cancel = await desk.api.press(ANA, AGENTS_CHAT, prompt["message_id"], buttons(prompt)["✖️ Cancel"])
     assert (await desk.api.callback(cancel))["text"] == "Resolution of I1 cancelled."
     stale = await desk.api.press(
@@ -33,7 +35,11 @@ async def test_an_incident_id_is_I4_or_4_and_anything_else_is_refused(desk: Desk
     assert (await incidents_of(desk).get(1)).is_open
 
     await desk.agent_says(ANA, "/incident resolve 1 texto")
-    await desk.expect(AGENTS_CHAT, "I1: confirming closes 0 waiting tickets", after=prompt["message_id"])
+    await desk.expect(
+        AGENTS_CHAT,
+        "I1: confirming closes the waiting tickets and tells their subscribers (0)",
+        after=prompt["message_id"],
+    )
     await desk.agent_says(ANA, "/incident update voltando aos poucos")
     which = await desk.expect(AGENTS_CHAT, "incidents are open")
     assert "2 incidents are open (I2, I1). Say which, e.g. /incident update I2 text" in which["text"]

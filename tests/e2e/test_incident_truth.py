@@ -132,14 +132,16 @@ async def test_a_channel_burst_links_only_its_waiting_reports_and_resolves_only_
     assert "Nossa equipe escreveu:\nReiniciando" in portuguese["text"]
 
     await desk.agent_says(ANA, "/incident resolve Normalizado")
-    asked = await desk.expect(AGENTS_CHAT, "I1: confirmar encerra 2 chamados na fila")
-    assert "1 chamados com atendentes continuam com eles" in asked["text"]
+    asked = await desk.expect(AGENTS_CHAT, "I1: ao confirmar, os chamados na fila são encerrados")
+    assert "avisados (2); os que estão com atendentes continuam com eles (1)" in asked["text"]
     card = await desk.expect(AGENTS_CHAT, "Incidente I1", where=lambda m: "Confirmar" in str(m))
-    assert "⏳ Resolução pedida por Ana: encerra 2 chamados" in card["text"]
+    assert "⏳ Resolução pedida por Ana (chamados a encerrar: 2)" in card["text"]
     assert await texts(desk, 8005, "is fixed") == []  # nothing closes before the confirmation
 
     await press(desk, ANA, card, "✔️ Confirmar: encerrar 2")
-    done = await desk.expect(AGENTS_CHAT, "I1 resolvido por Ana: 2 chamados encerrados", within=20)
+    done = await desk.expect(
+        AGENTS_CHAT, "I1 resolvido por Ana. Chamados encerrados, com os assinantes avisados: 2.", within=20
+    )
     assert "Continuam abertos com quem os atende (não foram encerrados): #6 (Bruno)" in done["text"]
     resolved = await desk.expect(8005, "is fixed")
     assert "A word from our team (in Portuguese):\nNormalizado" in resolved["text"]
@@ -183,7 +185,9 @@ async def test_strangers_alone_open_nothing_and_a_premium_problem_keeps_its_card
     await desk.agent_says(ANA, "/incident resolve I1")
     card = await desk.expect(AGENTS_CHAT, "Incidente I1", where=lambda m: "Confirmar" in str(m))
     await press(desk, ANA, card, "✔️ Confirmar: encerrar 8")
-    await desk.expect(AGENTS_CHAT, "I1 resolvido por Ana: 8 chamados encerrados", within=20)
+    await desk.expect(
+        AGENTS_CHAT, "I1 resolvido por Ana. Chamados encerrados, com os assinantes avisados: 8.", within=20
+    )
     await desk.bot.dispatcher.incidents.drain()
     assert (await store.get(rafa)).state is State.OPEN
     assert await texts(desk, RAFA_PREMIUM, "foi resolvido") == []

@@ -133,7 +133,7 @@ async def test_storm_is_one_incident_acked_once_linked_updated_and_resolved(stor
         await desk.expect(person["id"], "Servidor <b>reiniciando</b>", within=60)
 
     await desk.agent_says(user(AGENT_ANA, "Ana"), "/incident resolve I1 Normalizado")
-    await desk.expect(AGENTS_CHAT, f"confirming closes {STORM} waiting tickets")
+    await desk.expect(AGENTS_CHAT, f"tells their subscribers ({STORM})")
     card = await desk.expect(AGENTS_CHAT, "Incident I1", where=lambda m: "Confirm" in str(m))
     await desk.api.press(
         user(AGENT_ANA, "Ana"), AGENTS_CHAT, card["message_id"], buttons(card)[f"✔️ Confirm: close {STORM}"]
@@ -144,7 +144,9 @@ async def test_storm_is_one_incident_acked_once_linked_updated_and_resolved(stor
     await desk.bot.dispatcher.incidents.drain()
     assert {t.state for t in await store.list(limit=STORM + 5)} == {State.RESOLVED}
     await desk.expect(AGENTS_CHAT, "Resolved after", within=30)
-    await desk.expect(AGENTS_CHAT, f"I1 resolved by Ana: {STORM} tickets closed", within=30)
+    await desk.expect(
+        AGENTS_CHAT, f"I1 resolved by Ana. Tickets closed, subscribers told: {STORM}.", within=30
+    )
 
     for person in people:
         assert len(await texts(desk, person["id"], "reiniciando")) == 1
