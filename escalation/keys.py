@@ -128,8 +128,13 @@ class Keys:
 
     @property
     def faq_gaps(self) -> str:
-        """ZSET of questions the FAQ could not answer, by how often they were asked."""
-        return f"{self.prefix}faqgaps"
+        """ZSET log of questions the FAQ could not answer (`time|nonce|key|text`), scored by time, capped."""
+        return f"{self.prefix}faqgaps:log"
+
+    @property
+    def faq_gaps_trimmed(self) -> str:
+        """How many unanswered questions were trimmed from the capped log, oldest first."""
+        return f"{self.prefix}faqgaps:trimmed"
 
     @property
     def callback_secret(self) -> str:
