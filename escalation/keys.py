@@ -137,6 +137,26 @@ class Keys:
         return f"{self.prefix}faqgaps:trimmed"
 
     @property
+    def faq_candidates(self) -> str:
+        """HASH candidate id -> JSON: customers' words agents answered with an FAQ entry, to approve."""
+        return f"{self.prefix}faq:candidates"
+
+    @property
+    def faq_candidate_seq(self) -> str:
+        """Counter behind the candidate ids."""
+        return f"{self.prefix}faq:candidates:seq"
+
+    @property
+    def faq_approved(self) -> str:
+        """HASH candidate id -> JSON: approved phrasings, matched by every worker beside the FAQ file's."""
+        return f"{self.prefix}faq:approved"
+
+    @property
+    def faq_learned_version(self) -> str:
+        """Counter bumped on each approval, so every worker sees when to reload the approved phrasings."""
+        return f"{self.prefix}faq:approved:version"
+
+    @property
     def callback_secret(self) -> str:
         """The desk's secret for signing button data."""
         return f"{self.prefix}secret"

@@ -9,7 +9,7 @@ uses, so what triage predicts is what a ticket gets.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,6 +76,8 @@ class Triage:
             self._matcher: Callable[[], FaqMatcher] = lambda: fixed
         else:
             self._matcher = knowledge.matcher
+        self._learned: tuple[tuple[str, str, str], ...] = ()
+        self._derived: tuple[FaqMatcher, FaqMatcher] | None = None
 
     @classmethod
     def load(cls, faq_file: Path | str | None, policy: Policy) -> Triage:
@@ -94,7 +96,29 @@ class Triage:
     @property
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base in service, e.g. to show a suggestion's title or an answer."""
-        return self._matcher().kb
+        return self.matcher.kb
+
+    @property
+    def matcher(self) -> FaqMatcher:
+        """The FAQ matcher in service: the file's entries plus the learned phrasings (`learn`)."""
+        base = self._matcher()
+        if not self._learned:
+            return base
+        if self._derived is None or self._derived[0] is not base:
+            learned = FaqMatcher(base.kb.with_phrasings(self._learned), tuning=base.tuning)
+            self._derived = (base, learned)
+        return self._derived[1]
+
+    def learn(self, phrasings: Iterable[tuple[str, str, str]]) -> None:
+        """Match these (entry id, language, text) phrasings too, beside the file's, from now on.
+
+        Phrasings approved from agents' answers live in Redis, not in the file; the matcher is
+        rebuilt with them once here, and again only when the file changes.
+        """
+        learned = tuple(phrasings)
+        if learned != self._learned:
+            self._learned = learned
+            self._derived = None
 
     def classify(self, text: str, lang: str | None = None, tier: Tier | None = None) -> TriageResult:
         """Intent, impact, priority, reasons and FAQ verdict for one message.
@@ -106,7 +130,7 @@ class Triage:
         text = text[:MAX_TEXT]
         words = tokens(text)
         language = parse_language(lang) or detect_language(text, words=words)
-        matcher = self._matcher()
+        matcher = self.matcher
         faq = matcher.match_words(words, language)
         reading = interpret(self._lexicon.scan(words), faq, "?" in text, words)
         assessment = assess(self.policy, reading.intent, reading.impact, tier, urgent=reading.urgent)

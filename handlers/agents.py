@@ -21,6 +21,7 @@ from handlers.context import HandlerContext
 from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import ButtonPress, IncomingMessage, Outgoing, User
+from handlers.faq_answers import ANSWER_ACTION, FaqTeaching
 from handlers.incidents import IncidentDesk
 from handlers.messenger import Forbidden, TelegramError
 from handlers.oncall import OnCallDesk
@@ -38,9 +39,15 @@ class AgentConversation:
     """Handles the agents' group: commands, replies to cards and card buttons."""
 
     def __init__(
-        self, ctx: HandlerContext, actions: DeskActions, oncall: OnCallDesk, incidents: IncidentDesk
+        self,
+        ctx: HandlerContext,
+        actions: DeskActions,
+        oncall: OnCallDesk,
+        incidents: IncidentDesk,
+        faq: FaqTeaching,
     ) -> None:
         self.ctx = ctx
+        self.faq = faq
         self.actions = actions
         self.oncall = oncall
         self.incidents = incidents
@@ -110,6 +117,8 @@ class AgentConversation:
                 await self.oncall.command(message)
             elif command == "incident":
                 await self.incidents.command(message, agent)
+            elif command == "faq":
+                await self.faq.command(message)
             elif command in ("claim", "release", "resolve") and number is not None:
                 await self._act(command, number, message.user, note=rest)
                 await self._say(
@@ -224,6 +233,9 @@ class AgentConversation:
             await self.ctx.sender.answer_button(press.callback_id, a(self.language, "not_agent"), alert=True)
             return
         await self.ctx.state.set_agent_name(press.user.id, press.user.display_name)
+        if callback.action == ANSWER_ACTION:
+            await self.faq.on_button(press, callback)
+            return
         if len(callback.args) != 1 or _ticket_number(callback.args[0]) is None:
             raise ValueError("card buttons carry one ticket number")
         number = int(callback.args[0])

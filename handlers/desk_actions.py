@@ -17,6 +17,7 @@ from escalation.ticket import Ticket
 from handlers.cards import card_keyboard, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
+from handlers.faq_answers import closest_entries
 from handlers.messenger import Forbidden, TelegramError
 from handlers.split import split_text
 from handlers.texts import t
@@ -65,7 +66,12 @@ class DeskActions:
             now=self.ctx.clock.now(),
             assignee_name=name,
         )
-        keyboard = card_keyboard(ticket, self.ctx.codec, language) or Keyboard.inline()
+        closest = (
+            closest_entries(self.ctx.triage, excerpt, ticket.customer.language, language)
+            if ticket.state is not State.RESOLVED
+            else []
+        )
+        keyboard = card_keyboard(ticket, self.ctx.codec, language, closest) or Keyboard.inline()
         priority = int(ticket.priority)
         if ticket.card_message_id is not None:
             await self.ctx.sender.edit(chat, ticket.card_message_id, text, keyboard, priority=priority)

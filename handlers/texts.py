@@ -272,6 +272,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "priority_ok": "{ticket} agora é {priority}.",
         "relayed": "✉️ Enviado ao cliente ({ticket}).",
         "noted": "📝 Nota registrada em {ticket}.",
+        "faq_sent": "📚 Resposta do FAQ “{title}” enviada ao cliente de {ticket}.",
+        "faq_proposed": "As palavras do cliente viraram a frase candidata F{id} para o FAQ.",
+        "faq_usage": "Uso: /faq N entrada (ex.: /faq 12 pay-pix), ou um botão 📚 do card.",
+        "faq_unknown_entry": "Não existe a entrada “{entry}” no FAQ.",
+        "faq_candidates_title": "📚 Frases de clientes propostas para o FAQ ({count} aguardando):",
+        "faq_candidates_none": "📚 Nenhuma frase proposta aguardando aprovação.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Aprovar F{id}",
+        "faq_reject": "❌ Rejeitar F{id}",
+        "faq_approved": "F{id} aprovada: já vale para {entry}.",
+        "faq_rejected": "F{id} rejeitada.",
+        "faq_candidate_gone": "F{id} já tinha sido decidida.",
         "relay_failed": "⚠️ Não consegui entregar ao cliente de {ticket}: bloqueou o bot.",
         "relay_error": "⚠️ Não consegui entregar ao cliente de {ticket}. Tente de novo em instantes.",
         "queue_empty": "Fila vazia. 🎉",
@@ -281,7 +293,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
             "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
-            "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota], "
+            "/priority N P1..P4, /reply N texto, /note N texto, /faq N entrada, "
+            "/oncall [take|handover nota], "
             "/incident open|list|update|resolve. "
             "Responda a um card para falar com o cliente."
         ),
@@ -355,6 +368,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "priority_ok": "{ticket} is now {priority}.",
         "relayed": "✉️ Sent to the customer ({ticket}).",
         "noted": "📝 Note added to {ticket}.",
+        "faq_sent": "📚 FAQ answer “{title}” sent to the customer of {ticket}.",
+        "faq_proposed": "The customer's words are now candidate phrasing F{id} for the FAQ.",
+        "faq_usage": "Usage: /faq N entry (e.g. /faq 12 pay-pix), or a 📚 button on the card.",
+        "faq_unknown_entry": "There is no FAQ entry “{entry}”.",
+        "faq_candidates_title": "📚 Customers' phrasings proposed for the FAQ ({count} waiting):",
+        "faq_candidates_none": "📚 No proposed phrasing is waiting for approval.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Approve F{id}",
+        "faq_reject": "❌ Reject F{id}",
+        "faq_approved": "F{id} approved: {entry} now matches it.",
+        "faq_rejected": "F{id} rejected.",
+        "faq_candidate_gone": "F{id} was already decided.",
         "relay_failed": "⚠️ Could not deliver to the customer of {ticket}: they blocked the bot.",
         "relay_error": "⚠️ Could not deliver to the customer of {ticket}. Try again in a moment.",
         "queue_empty": "Queue is empty. 🎉",
@@ -364,7 +389,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
             "Commands: /queue, /next, /mine, /claim N, /release N, /resolve N [note], "
-            "/priority N P1..P4, /reply N text, /note N text, /oncall [take|handover note], "
+            "/priority N P1..P4, /reply N text, /note N text, /faq N entry, /oncall [take|handover note], "
             "/incident open|list|update|resolve. "
             "Reply to a card to talk to the customer."
         ),
@@ -438,6 +463,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "priority_ok": "{ticket} ahora es {priority}.",
         "relayed": "✉️ Enviado al cliente ({ticket}).",
         "noted": "📝 Nota agregada a {ticket}.",
+        "faq_sent": "📚 Respuesta del FAQ “{title}” enviada al cliente de {ticket}.",
+        "faq_proposed": "Las palabras del cliente quedaron como frase candidata F{id} para el FAQ.",
+        "faq_usage": "Uso: /faq N entrada (p. ej., /faq 12 pay-pix), o un botón 📚 de la tarjeta.",
+        "faq_unknown_entry": "No existe la entrada “{entry}” en el FAQ.",
+        "faq_candidates_title": "📚 Frases de clientes propuestas para el FAQ ({count} pendientes):",
+        "faq_candidates_none": "📚 No hay frases propuestas pendientes de aprobación.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Aprobar F{id}",
+        "faq_reject": "❌ Rechazar F{id}",
+        "faq_approved": "F{id} aprobada: {entry} ya la reconoce.",
+        "faq_rejected": "F{id} rechazada.",
+        "faq_candidate_gone": "F{id} ya estaba decidida.",
         "relay_failed": "⚠️ No pude entregar al cliente de {ticket}: bloqueó el bot.",
         "relay_error": "⚠️ No pude entregar al cliente de {ticket}. Inténtalo de nuevo en un momento.",
         "queue_empty": "Fila vacía. 🎉",
@@ -447,7 +484,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
             "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
-            "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota], "
+            "/priority N P1..P4, /reply N texto, /note N texto, /faq N entrada, "
+            "/oncall [take|handover nota], "
             "/incident open|list|update|resolve. "
             "Responde a una tarjeta para hablar con el cliente."
         ),
