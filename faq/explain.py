@@ -50,15 +50,15 @@ def _why(ranking: list[Ranked], tuning: Tuning, outcome: Outcome) -> str:
     if outcome is Outcome.ANSWER:
         return (
             f"answered: {top.entry_id} scores {top.score:.2f} >= {tuning.answer_threshold:.2f}, explains "
-            f"{top.recall:.0%} >= {tuning.answer_recall:.0%} of the message and leads by {lead:.2f} "
-            f">= {tuning.answer_margin:.2f}"
+            f"{top.recall:.0%} >= {tuning.answer_recall:.0%} of the message and leads by {lead:.3f} "
+            f">= {tuning.answer_margin:.3f}"
         )
     if top.score < tuning.answer_threshold:
         failed = f"top score {top.score:.2f} < {tuning.answer_threshold:.2f}"
     elif top.recall < tuning.answer_recall:
         failed = f"{top.entry_id} explains only {top.recall:.0%} < {tuning.answer_recall:.0%} of the message"
     else:
-        failed = f"{top.entry_id} leads the next entry by only {lead:.2f} < {tuning.answer_margin:.2f}"
+        failed = f"{top.entry_id} leads the next entry by only {lead:.3f} < {tuning.answer_margin:.3f}"
     if outcome is Outcome.SUGGEST:
         return f"suggested, not answered: {failed}"
     return (

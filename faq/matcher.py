@@ -78,20 +78,22 @@ class Tuning:
     F-score of recall and precision (above 1, a short question that an entry fully explains
     counts for more than the share of the entry's question it touches); `unknown_weight`: how
     much a word the knowledge base never uses counts against every entry, as a share of the
-    rarest known word's weight.
+    rarest known word's weight; `answer_needs_question`: answer outright only an entry one of
+    whose questions holds a word of the message (met through its answer alone, it is suggested).
     """
 
-    answer_threshold: float = 0.40
-    answer_margin: float = 0.10
-    answer_recall: float = 0.6
-    suggest_threshold: float = 0.25
-    suggest_recall: float = 0.3
-    answer_evidence: float = 0.9
+    answer_threshold: float = 0.50
+    answer_margin: float = 0.03
+    answer_recall: float = 0.4
+    suggest_threshold: float = 0.20
+    suggest_recall: float = 0.4
+    answer_evidence: float = 0.7
     tag_evidence: float = 0.0
     answer_only: float = 0.5
-    recall_bias: float = 3.0
-    unknown_weight: float = 0.5
+    recall_bias: float = 4.0
+    unknown_weight: float = 0.35
     other_language_factor: float = 0.92
+    answer_needs_question: bool = False
     surface_weight: float = 0.2
 
 
@@ -134,11 +136,13 @@ class _Phrasing:
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
-    """One leading entry: its blended score and the share of the message it explains (recall)."""
+    """One leading entry: its blended score, the share of the message it explains (recall), and
+    whether any of its questions holds a word of the message (`asked`) or only its answer or tags do."""
 
     entry_id: str
     score: float
     recall: float
+    asked: bool = True
 
 
 class FaqMatcher:
@@ -258,7 +262,9 @@ class FaqMatcher:
         """Content terms with synonyms mapped onto their group's representative, without repeats."""
         return list(dict.fromkeys(self._synonyms.get(term, term) for term in terms_of(words)))
 
-    def _rank(self, matched: dict[str, float], total: float, lang: str) -> list[tuple[int, float, float]]:
+    def _rank(
+        self, matched: dict[str, float], total: float, lang: str
+    ) -> list[tuple[int, float, float, bool]]:
         """The leading entries by score: recall over all of an entry's phrasings, precision of its best.
 
         Sparse: only the entries and phrasings on the postings of the message's terms are visited,
@@ -297,9 +303,12 @@ class FaqMatcher:
             if precision and recall:
                 score = (1 + bias) * recall * precision / (bias * precision + recall)
                 leading.append((-score, entry, recall))
-        return [(entry, -score, recall) for score, entry, recall in heapq.nsmallest(RERANK_DEPTH, leading)]
+        return [
+            (entry, -score, recall, entry in best)
+            for score, entry, recall in heapq.nsmallest(RERANK_DEPTH, leading)
+        ]
 
-    def _rerank(self, ranked: list[tuple[int, float, float]], surface: str) -> list[Ranked]:
+    def _rerank(self, ranked: list[tuple[int, float, float, bool]], surface: str) -> list[Ranked]:
         """The leading entries re-weighed by how close the message reads to their best phrasing.
 
         Term overlap alone ties entries that share the same words ("tienen películas?" against
@@ -312,11 +321,11 @@ class FaqMatcher:
         head = []
         weight = self.tuning.surface_weight
         query = _word_sorted(surface)
-        for entry, score, recall in ranked:
+        for entry, score, recall, asked in ranked:
             closest = process.extractOne(query, self._surfaces[entry], scorer=fuzz.ratio)
             resemblance = closest[1] / 100 if closest else 0.0
             blended = score * (1 - weight + weight * resemblance)
-            head.append(Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall)))
+            head.append(Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall), asked))
         head.sort(key=lambda item: (-item.score, item.entry_id))
         return head
 
@@ -396,6 +405,7 @@ def decide(ranked: list[Ranked], tuning: Tuning) -> FaqMatch:
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     kept = tuple((item.entry_id, item.score, item.recall) for item in ranked[:MAX_SUGGESTIONS])
     confident = top.score >= tuning.answer_threshold and top.recall >= tuning.answer_recall
+    confident = confident and (top.asked or not tuning.answer_needs_question)
     if confident and top.score - runner_up >= tuning.answer_margin:
         return FaqMatch(Outcome.ANSWER, top.entry_id, (), top.score, kept)
     close = tuple(

@@ -64,7 +64,8 @@ async def _run(args: argparse.Namespace) -> int:
             decided = await decide(args.id)
             if decided is None:
                 raise CommandError(f"faq: F{args.id} is not waiting (already decided, or unknown)")
-            print(f"F{decided.id} {args.faq_action}d: {decided.text!r} -> {decided.entry_id}")
+            verb = "approved" if args.faq_action == "approve" else "rejected"
+            print(f"F{decided.id} {verb}: {decided.text!r} -> {decided.entry_id}")
         else:
             _export(args, await phrasings.approved(), settings.faq_file)
     return 0

@@ -182,3 +182,10 @@ def test_classify_never_crashes_and_stays_well_formed(
 )
 def test_huge_and_strange_messages_are_handled(triage: Triage, text: str) -> None:
     check_well_formed(triage, text, None, None)
+
+
+@pytest.mark.parametrize("text", ["buenos días", "bom dia!", "boa noite, pessoal", "good evening"])
+def test_a_bare_greeting_is_a_greeting_even_when_the_faq_would_suggest_something(
+    triage: Triage, text: str
+) -> None:
+    assert triage.classify(text).intent is Intent.GREETING
