@@ -3,10 +3,11 @@
 An agent answers a ticket with an entry (`/faq n <entry>`, or one of the card's buttons naming
 the entries closest to the customer's words): the customer gets the entry's answer in their
 language as the agent's reply, and their words become a candidate phrasing of that entry
-(`escalation.phrasings`). Managers list the candidates with `/faq` in their chat (and after each
-scheduled summary) and approve or reject each with a button; an approved phrasing is matched at
-once by this worker and within a second by every other (`FaqTeaching.refresh` watches the
-approvals' version in Redis).
+(`escalation.phrasings`). An agent answers a waiting ticket or their own, never one another
+agent holds (the refusal names the holder). Managers list the candidates with `/faq` in their
+chat (and after each scheduled summary) and approve or reject each with a button; an approved
+phrasing is matched at once by this worker and within a second by every other
+(`FaqTeaching.refresh` watches the approvals' version in Redis).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from faq.triage import Triage
 from handlers.callbacks import Callback
 from handlers.context import HandlerContext
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
+from handlers.refusals import refusal
 from handlers.split import split_text
 from handlers.texts import a, t
 
@@ -109,7 +111,7 @@ class FaqTeaching:
         try:
             return await self.answer(number, entry_id, agent)
         except StoreError as exc:
-            return f"⚠️ {html.escape(str(exc))}"
+            return f"⚠️ {await refusal(self.ctx, exc, number)}"
 
     async def answer(self, number: int, entry_id: str, agent: User) -> str:
         """Send the entry's answer to the ticket's customer, propose their words; the agent's notice."""
@@ -121,6 +123,8 @@ class FaqTeaching:
         before = await store.get(number)
         if before.state is State.RESOLVED:
             raise IllegalTransition(number, "answer", before.state.value)
+        if before.state is State.CLAIMED and before.assignee != agent.id:
+            raise IllegalTransition(number, "answer", before.state.value)  # another agent's customer
         customer_lang = before.customer.language
         answer = entry.answer(customer_lang)
         words = _customer_words(await store.log(number))

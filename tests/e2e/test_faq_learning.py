@@ -7,6 +7,7 @@ from escalation.phrasings import PhrasingStore
 from faq.matcher import Outcome
 from tests.e2e.conftest import (
     AGENT_ANA,
+    AGENT_BRUNO,
     AGENTS_CHAT,
     JOAO_BASIC,
     MANAGER_CHAT,
@@ -20,6 +21,7 @@ from tests.e2e.conftest import (
 JOAO = user(JOAO_BASIC, "João")
 MARY = user(MARY_STANDARD, "Mary", "en")
 ANA = user(AGENT_ANA, "Ana")
+BRUNO = user(AGENT_BRUNO, "Bruno")
 MANAGER = user(MANAGER_CHAT, "Gerente")
 QUESTION = "instalar na tv?"
 
@@ -91,6 +93,9 @@ async def test_faq_command_answers_in_the_customers_language_and_refuses_what_it
     assert [(c.entry_id, c.lang, c.text) for c in pending] == [
         ("pay-pix", "en", "I want to talk to a person about paying by pix")
     ]
+
+    await desk.agent_says(BRUNO, f"/faq {number} pay-pix")
+    await desk.expect(AGENTS_CHAT, f"#{number} is already held by Ana")
 
     await desk.bot.desk.store.resolve(number, AGENT_ANA)
     await desk.agent_says(ANA, f"/faq {number} pay-pix")
