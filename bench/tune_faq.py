@@ -53,7 +53,6 @@ DECISION_GRID = {
     "answer_recall": (0.4, 0.5, 0.6),
     "suggest_threshold": (0.2, 0.25, 0.3, 0.4),
     "suggest_recall": (0.2, 0.3, 0.4),
-    "answer_needs_question": (False, True),
 }
 
 

@@ -8,25 +8,30 @@ vocabulary exactly, by prefix ("config" -> "configur") or by edit distance (rapi
 `process.extract` of an unknown term against the vocabulary terms sharing its first letter: one
 typo in 6+ letters, two in 9+).
 
-An entry is scored by the harmonic mean of
+An entry is scored by an F-score of
 
 * recall: how much of the message's weight the entry explains, over all its questions (and, at
-  half weight, its answer). Words the knowledge base never uses count against it at the weight
-  of a term rarer than any known one, so "qual a capital da França" or "qual o telefone da
-  pizzaria" explain little and abstain, and
+  `Tuning.answer_evidence`, its answer: "aceitam yape?" reaches the entry whose answer names
+  Yape). Words the knowledge base never uses count against it at a share of the weight of a
+  term rarer than any known one, so "qual a altura do Everest" explains nothing and abstains, and
 * precision: how much of its best question's weight the message touches, so a lone "canal?"
   does not claim the "channel list" entry outright. Questions lighter than one rare word are
   weighed as that word, so a two-word phrasing in another language cannot win on a generic term.
+  An entry met only through its answer has no question to be precise about: a share of its
+  recall (`Tuning.answer_only`) stands in.
 
+Recall counts `Tuning.recall_bias` times more than precision: a short colloquial question ("tem
+premiere?") that an entry fully explains should not lose because the entry's question is long.
 The leading entries are then re-weighed by how closely the message reads like their closest
 question (rapidfuzz `token_sort_ratio`), which breaks ties between entries sharing words.
 
-Decision, with thresholds tuned on tests/faq/data/faq_queries.jsonl (98 labelled questions with
-typos and other words, 24 out-of-scope) to never answer wrongly rather than to answer often:
-answer when the top entry scores >= 0.50, explains >= 70% of the message and leads the runner-up
-by >= 0.10; suggest the (up to three) entries scoring >= 0.40 that explain >= 50% of it;
-otherwise abstain. Recall is the gate that keeps out-of-scope questions out: none of them
-reaches 50%, while in-scope questions with a stray word still do.
+Decision (`decide`): answer when the top entry's score, the share of the message it explains and
+its lead over the runner-up all pass their thresholds; otherwise suggest the (up to three)
+entries that pass the lower suggestion thresholds; otherwise abstain. Every threshold and weight
+is a field of `Tuning`, chosen by `bench/tune_faq.py` on the tuning questions of four knowledge
+bases at once (the packaged one and three other providers' under tests/faq/kbs), worst figure
+first: a value tuned on one provider's FAQ abstains where another's should answer. Tags were
+measured there to add nothing (`tag_evidence` 0).
 
 Ranking and lookups use plain dicts and lists, not numpy: importing numpy costs the bot process
 about 15 MB of its 150 MB budget. A message touches only the postings of its own terms, and on a
@@ -78,8 +83,7 @@ class Tuning:
     F-score of recall and precision (above 1, a short question that an entry fully explains
     counts for more than the share of the entry's question it touches); `unknown_weight`: how
     much a word the knowledge base never uses counts against every entry, as a share of the
-    rarest known word's weight; `answer_needs_question`: answer outright only an entry one of
-    whose questions holds a word of the message (met through its answer alone, it is suggested).
+    rarest known word's weight.
     """
 
     answer_threshold: float = 0.50
@@ -93,7 +97,6 @@ class Tuning:
     recall_bias: float = 4.0
     unknown_weight: float = 0.35
     other_language_factor: float = 0.92
-    answer_needs_question: bool = False
     surface_weight: float = 0.2
 
 
@@ -136,13 +139,11 @@ class _Phrasing:
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
-    """One leading entry: its blended score, the share of the message it explains (recall), and
-    whether any of its questions holds a word of the message (`asked`) or only its answer or tags do."""
+    """One leading entry: its blended score and the share of the message it explains (recall)."""
 
     entry_id: str
     score: float
     recall: float
-    asked: bool = True
 
 
 class FaqMatcher:
@@ -262,9 +263,7 @@ class FaqMatcher:
         """Content terms with synonyms mapped onto their group's representative, without repeats."""
         return list(dict.fromkeys(self._synonyms.get(term, term) for term in terms_of(words)))
 
-    def _rank(
-        self, matched: dict[str, float], total: float, lang: str
-    ) -> list[tuple[int, float, float, bool]]:
+    def _rank(self, matched: dict[str, float], total: float, lang: str) -> list[tuple[int, float, float]]:
         """The leading entries by score: recall over all of an entry's phrasings, precision of its best.
 
         Sparse: only the entries and phrasings on the postings of the message's terms are visited,
@@ -303,12 +302,9 @@ class FaqMatcher:
             if precision and recall:
                 score = (1 + bias) * recall * precision / (bias * precision + recall)
                 leading.append((-score, entry, recall))
-        return [
-            (entry, -score, recall, entry in best)
-            for score, entry, recall in heapq.nsmallest(RERANK_DEPTH, leading)
-        ]
+        return [(entry, -score, recall) for score, entry, recall in heapq.nsmallest(RERANK_DEPTH, leading)]
 
-    def _rerank(self, ranked: list[tuple[int, float, float, bool]], surface: str) -> list[Ranked]:
+    def _rerank(self, ranked: list[tuple[int, float, float]], surface: str) -> list[Ranked]:
         """The leading entries re-weighed by how close the message reads to their best phrasing.
 
         Term overlap alone ties entries that share the same words ("tienen películas?" against
@@ -321,11 +317,11 @@ class FaqMatcher:
         head = []
         weight = self.tuning.surface_weight
         query = _word_sorted(surface)
-        for entry, score, recall, asked in ranked:
+        for entry, score, recall in ranked:
             closest = process.extractOne(query, self._surfaces[entry], scorer=fuzz.ratio)
             resemblance = closest[1] / 100 if closest else 0.0
             blended = score * (1 - weight + weight * resemblance)
-            head.append(Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall), asked))
+            head.append(Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall)))
         head.sort(key=lambda item: (-item.score, item.entry_id))
         return head
 
@@ -405,7 +401,6 @@ def decide(ranked: list[Ranked], tuning: Tuning) -> FaqMatch:
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     kept = tuple((item.entry_id, item.score, item.recall) for item in ranked[:MAX_SUGGESTIONS])
     confident = top.score >= tuning.answer_threshold and top.recall >= tuning.answer_recall
-    confident = confident and (top.asked or not tuning.answer_needs_question)
     if confident and top.score - runner_up >= tuning.answer_margin:
         return FaqMatch(Outcome.ANSWER, top.entry_id, (), top.score, kept)
     close = tuple(
