@@ -102,16 +102,19 @@ async def test_faq_command_answers_in_the_customers_language_and_refuses_what_it
     await desk.expect(AGENTS_CHAT, "resolved")
 
 
-async def test_a_rejected_phrasing_teaches_nothing_and_strangers_cannot_press_manager_buttons(
+async def test_the_summary_lists_candidates_and_a_rejected_one_teaches_nothing(
     desk: Desk,
 ) -> None:
     number = await ticket_from_suggestions(desk, JOAO, QUESTION)
     await desk.agent_says(ANA, f"/faq {number} install-smart-tv")
-    await desk.expect(AGENTS_CHAT, "F1")
-    await desk.api.send_message(MANAGER, "/faq")
-    listing = await desk.expect(MANAGER_CHAT, "F1")
+    notice = await desk.expect(AGENTS_CHAT, "F1")
+    await desk.api.send_message(MANAGER, "bom dia")  # the manager's chat exists once they wrote
+    assert await desk.bot.dispatcher.managers.send_scheduled_summary()
+    await desk.expect(MANAGER_CHAT, "Summary")
+    listing = await desk.expect(MANAGER_CHAT, "Customers' phrasings proposed for the FAQ (1 waiting)")
+    assert "F1" in listing["text"]
 
-    forged = await desk.api.press(ANA, AGENTS_CHAT, listing["message_id"], buttons(listing)["✅ Approve F1"])
+    forged = await desk.api.press(ANA, AGENTS_CHAT, notice["message_id"], buttons(listing)["✅ Approve F1"])
     assert (await desk.api.callback(forged))["show_alert"]
     press = await desk.api.press(
         MANAGER, MANAGER_CHAT, listing["message_id"], buttons(listing)["❌ Reject F1"]
