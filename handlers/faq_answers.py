@@ -21,6 +21,8 @@ from escalation.domain import State
 from escalation.inert_links import inert_links
 from escalation.phrasings import Candidate, PhrasingStore
 from escalation.store import IllegalTransition, StoreError
+from faq.gaps import gap_key
+from faq.language import LANGUAGES
 from faq.normalize import tokens
 from faq.triage import Triage
 from handlers.callbacks import Callback
@@ -41,6 +43,8 @@ CARD_ENTRIES = 2
 CARD_FLOOR = 0.2
 LISTED_CANDIDATES = 5
 REFRESH_S = 1.0
+_WORDS_KINDS = frozenset({"text", "button", "faq_not_helpful"})
+_MENU_LABELS = frozenset(t(language, "menu_human") for language in LANGUAGES)
 _TITLE_CHARS = 40
 _QUOTE_CHARS = 120
 
@@ -228,10 +232,20 @@ class FaqTeaching:
 
 
 def _customer_words(history: list[dict[str, object]]) -> str:
-    """The customer's latest words on the ticket: what the entry answered."""
-    for event in reversed(history):
-        if str(event.get("actor", "")).startswith("customer:") and event.get("text"):
-            return str(event["text"])
+    """The customer's question on the ticket: their first words that ask something.
+
+    The card's 📚 entries were ranked from the same first words. Skipped: attachments, the menu's
+    "talk to a person" label a button-opened ticket carries, and noise ("alô??", "ok").
+    """
+    for event in history:
+        text = str(event.get("text") or "")
+        if (
+            str(event.get("actor", "")).startswith("customer:")
+            and event.get("kind", "text") in _WORDS_KINDS
+            and text not in _MENU_LABELS
+            and gap_key(text) is not None
+        ):
+            return text
     return ""
 
 

@@ -126,3 +126,19 @@ async def test_the_summary_lists_candidates_and_a_rejected_one_teaches_nothing(
     assert "already decided" in (await desk.api.callback(again))["text"]
     phrasings = PhrasingStore(desk.bot.desk.redis, desk.bot.desk.store.keys)
     assert (await phrasings.pending(), await phrasings.approved()) == ([], [])
+
+
+async def test_a_ticket_opened_from_the_menu_without_a_question_proposes_nothing(desk: Desk) -> None:
+    await desk.say(JOAO, "/start")
+    menu = await desk.expect(JOAO_BASIC, "", where=lambda m: "reply_markup" in m)
+    human = next(data for label, data in buttons(menu).items() if "🙋" in label)
+    await desk.api.press(JOAO, JOAO_BASIC, menu["message_id"], human)
+    opened = await desk.expect(JOAO_BASIC, "#")
+    number = int(opened["text"].split("#", 1)[1].split()[0].rstrip(".,"))
+
+    await desk.agent_says(ANA, f"/faq {number} pay-pix")
+    sent = await desk.expect(AGENTS_CHAT, f"sent to the customer of #{number}")
+    assert "candidate" not in sent["text"]
+    await desk.expect(JOAO_BASIC, "Atendente")
+    phrasings = PhrasingStore(desk.bot.desk.redis, desk.bot.desk.store.keys)
+    assert await phrasings.pending() == []
