@@ -16,6 +16,7 @@ from escalation.waits import estimate_wait
 from handlers.cards import NOTES_SHOWN, card_keyboard, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
+from handlers.faq_answers import closest_entries
 from handlers.messenger import Forbidden, TelegramError
 from handlers.moments import moment_words
 from handlers.split import split_text
@@ -97,7 +98,12 @@ class DeskActions:
             assignee_name=name,
             notes=notes,
         )
-        keyboard = card_keyboard(ticket, self.ctx.codec, language) or Keyboard.inline()
+        closest = (
+            closest_entries(self.ctx.triage, excerpt, ticket.customer.language, language)
+            if ticket.state is not State.RESOLVED
+            else []
+        )
+        keyboard = card_keyboard(ticket, self.ctx.codec, language, closest) or Keyboard.inline()
         priority = int(ticket.priority)
         if ticket.card_message_id is not None:
             await self.ctx.sender.edit(chat, ticket.card_message_id, text, keyboard, priority=priority)

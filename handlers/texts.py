@@ -432,6 +432,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "Essa resposta não está mais pendente (expirou ou já foi enviada).",
         "reply_not_yours": "Só quem escreveu a resposta pode enviá-la.",
         "noted": "📝 Nota registrada em {ticket}.",
+        "faq_sent": "📚 Resposta do FAQ “{title}” enviada ao cliente de {ticket}.",
+        "faq_proposed": "As palavras do cliente viraram a frase candidata F{id} para o FAQ.",
+        "faq_usage": "Uso: /faq N entrada (ex.: /faq 12 pay-pix), ou um botão 📚 do card.",
+        "faq_unknown_entry": "Não existe a entrada “{entry}” no FAQ.",
+        "faq_candidates_title": "📚 Frases de clientes propostas para o FAQ ({count} aguardando):",
+        "faq_candidates_none": "📚 Nenhuma frase proposta aguardando aprovação.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Aprovar F{id}",
+        "faq_reject": "❌ Rejeitar F{id}",
+        "faq_approved": "F{id} aprovada: já vale para {entry}.",
+        "faq_rejected": "F{id} rejeitada.",
+        "faq_candidate_gone": "F{id} já tinha sido decidida.",
         "relay_failed": "⚠️ Não consegui entregar ao cliente de {ticket}: bloqueou o bot.",
         "relay_error": "⚠️ Não consegui entregar ao cliente de {ticket}. Tente de novo em instantes.",
         "queue_empty": "Fila vazia. 🎉",
@@ -444,7 +456,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
             "/resolve N [msg texto ao cliente], "
-            "/priority N P1..P4, /reply N texto, /note N nota interna, /oncall [take|handover nota], "
+            "/priority N P1..P4, /reply N texto, /note N nota interna, /faq N entrada, "
+            "/oncall [take|handover nota], "
             "/incident open|list|update|resolve. "
             "Responda a um card para falar com o cliente."
         ),
@@ -582,6 +595,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "That answer is no longer pending (it expired or was already sent).",
         "reply_not_yours": "Only whoever wrote the answer can send it.",
         "noted": "📝 Note added to {ticket}.",
+        "faq_sent": "📚 FAQ answer “{title}” sent to the customer of {ticket}.",
+        "faq_proposed": "The customer's words are now candidate phrasing F{id} for the FAQ.",
+        "faq_usage": "Usage: /faq N entry (e.g. /faq 12 pay-pix), or a 📚 button on the card.",
+        "faq_unknown_entry": "There is no FAQ entry “{entry}”.",
+        "faq_candidates_title": "📚 Customers' phrasings proposed for the FAQ ({count} waiting):",
+        "faq_candidates_none": "📚 No proposed phrasing is waiting for approval.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Approve F{id}",
+        "faq_reject": "❌ Reject F{id}",
+        "faq_approved": "F{id} approved: {entry} now matches it.",
+        "faq_rejected": "F{id} rejected.",
+        "faq_candidate_gone": "F{id} was already decided.",
         "relay_failed": "⚠️ Could not deliver to the customer of {ticket}: they blocked the bot.",
         "relay_error": "⚠️ Could not deliver to the customer of {ticket}. Try again in a moment.",
         "queue_empty": "Queue is empty. 🎉",
@@ -594,7 +619,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Commands: /queue [page], /next, /mine, /claim N, /release N, "
             "/resolve N [msg text to the customer], "
-            "/priority N P1..P4, /reply N text, /note N internal note, /oncall [take|handover note], "
+            "/priority N P1..P4, /reply N text, /note N internal note, /faq N entry, "
+            "/oncall [take|handover note], "
             "/incident open|list|update|resolve. "
             "Reply to a card to talk to the customer."
         ),
@@ -739,6 +765,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "Esa respuesta ya no está pendiente (venció o ya se envió).",
         "reply_not_yours": "Solo quien escribió la respuesta puede enviarla.",
         "noted": "📝 Nota agregada a {ticket}.",
+        "faq_sent": "📚 Respuesta del FAQ “{title}” enviada al cliente de {ticket}.",
+        "faq_proposed": "Las palabras del cliente quedaron como frase candidata F{id} para el FAQ.",
+        "faq_usage": "Uso: /faq N entrada (p. ej., /faq 12 pay-pix), o un botón 📚 de la tarjeta.",
+        "faq_unknown_entry": "No existe la entrada “{entry}” en el FAQ.",
+        "faq_candidates_title": "📚 Frases de clientes propuestas para el FAQ ({count} pendientes):",
+        "faq_candidates_none": "📚 No hay frases propuestas pendientes de aprobación.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Aprobar F{id}",
+        "faq_reject": "❌ Rechazar F{id}",
+        "faq_approved": "F{id} aprobada: {entry} ya la reconoce.",
+        "faq_rejected": "F{id} rechazada.",
+        "faq_candidate_gone": "F{id} ya estaba decidida.",
         "relay_failed": "⚠️ No pude entregar al cliente de {ticket}: bloqueó el bot.",
         "relay_error": "⚠️ No pude entregar al cliente de {ticket}. Inténtalo de nuevo en un momento.",
         "queue_empty": "Fila vacía. 🎉",
@@ -751,7 +789,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
             "/resolve N [msg texto al cliente], "
-            "/priority N P1..P4, /reply N texto, /note N nota interna, /oncall [take|handover nota], "
+            "/priority N P1..P4, /reply N texto, /note N nota interna, /faq N entrada, "
+            "/oncall [take|handover nota], "
             "/incident open|list|update|resolve. "
             "Responde a una tarjeta para hablar con el cliente."
         ),
