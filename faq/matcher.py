@@ -99,9 +99,9 @@ class Tuning:
     suggest_recall: float = 0.2
     answer_evidence: float = 0.7
     tag_evidence: float = 0.0
-    answer_only: float = 0.5
-    recall_bias: float = 4.0
-    unknown_weight: float = 0.35
+    answer_only: float = 0.7
+    recall_bias: float = 3.0
+    unknown_weight: float = 0.25
     other_language_factor: float = 0.92
     surface_weight: float = 0.2
     answer_support: int = 2
