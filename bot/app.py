@@ -30,6 +30,7 @@ from escalation.desk_state import DeskState
 from escalation.directory import CsvDirectory, CustomerDirectory
 from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
+from handlers.canned import CannedReplies
 from handlers.context import DeskConfig, HandlerContext
 from handlers.dispatcher import Dispatcher
 
@@ -112,12 +113,13 @@ async def start_bot(
             config=replace(desk_config(settings), bot_username=username),
             policy=desk.policy,
             store=desk.store,
-            state=DeskState(desk.redis, desk.store.keys),
+            state=DeskState(desk.redis, desk.store.keys, desk.policy.agents.aliases),
             triage=Triage.load(settings.faq_file, desk.policy),
             directory=directory,
             sender=outbox,
             codec=await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret),
             clock=desk.clock,
+            canned=CannedReplies.load(settings.canned_replies_dir),
         )
         dispatcher = Dispatcher(ctx)
         try:

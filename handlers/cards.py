@@ -109,8 +109,12 @@ def render_card(
     now: float,
     assignee_name: str | None = None,
     notes: Sequence[tuple[str, str]] = (),
+    blocked: bool = False,
 ) -> str:
-    """The card's HTML text; `notes` are the latest internal notes as (author, text), oldest first."""
+    """The card's HTML text; `notes` are the latest internal notes as (author, text), oldest first.
+
+    `blocked`: a supervisor blocked the customer (their messages stay in the ticket, unrelayed).
+    """
     customer = ticket.customer
     who = html.escape(customer.name or str(customer.telegram_id))
     account = (
@@ -149,11 +153,13 @@ def render_card(
         lines.append(a(language, "card_breached"))
     if ticket.unreachable:
         lines.append(a(language, "card_unreachable"))
+    if blocked:
+        lines.append(a(language, "card_blocked"))
     return "\n".join(lines)
 
 
 def card_keyboard(ticket: Ticket, codec: CallbackCodec, language: str) -> Keyboard | None:
-    """Claim / Release / Resolve and priority up / down; none once resolved.
+    """Claim / Release / Resolve, priority up / down and the canned replies; none once resolved.
 
     All three state buttons stay on the card whatever the state, so agents always find them in
     the same place; the store refuses the ones that do not apply and the agent is told why.
@@ -169,4 +175,5 @@ def card_keyboard(ticket: Ticket, codec: CallbackCodec, language: str) -> Keyboa
         second.append(Button(a(language, "up"), codec.encode("up", n)))
     if ticket.priority is not Priority.P4:
         second.append(Button(a(language, "down"), codec.encode("down", n)))
+    second.append(Button(a(language, "canned_button"), codec.encode("canned", n)))
     return Keyboard.inline(first, second)

@@ -11,6 +11,7 @@ import logging
 
 from escalation.oncall import OnCallRoster
 from handlers.agents import AgentConversation
+from handlers.blocks import CustomerBlocks
 from handlers.callbacks import InvalidCallback
 from handlers.context import HandlerContext
 from handlers.customer import CustomerConversation
@@ -24,7 +25,7 @@ from handlers.texts import a, pick_language, t
 
 log = logging.getLogger(__name__)
 
-AGENT_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down", "force"})
+AGENT_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down", "force", "canned", "cr"})
 
 
 class Dispatcher:
@@ -44,8 +45,9 @@ class Dispatcher:
         self.oncall = OnCallDesk(ctx, roster)
         self.sla_watch = SlaWatch(ctx, actions, roster, config.sla_tick_seconds)
         self.incidents = IncidentDesk(ctx, actions)
-        self.customers = CustomerConversation(ctx, actions, self.incidents)
-        self.agents = AgentConversation(ctx, actions, self.oncall, self.incidents)
+        blocks = CustomerBlocks(ctx, actions)
+        self.customers = CustomerConversation(ctx, actions, blocks, self.incidents)
+        self.agents = AgentConversation(ctx, actions, self.oncall, self.incidents, blocks)
         self.managers = ManagerConversation(ctx)
 
     async def handle(self, event: Event) -> None:

@@ -24,6 +24,7 @@ from handlers.cards import ticket_context, time_left
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, Keyboard, Outgoing
+from handlers.names import agent_name, mention
 from handlers.split import fit_lines
 from handlers.texts import a
 
@@ -155,7 +156,7 @@ class SlaWatch:
             log.info("claim timeout of #%s not applied: answered or re-claimed meanwhile", event.number)
             return None
         await self.actions.refresh_card(ticket)
-        who = await self.ctx.state.agent_name(event.assignee)
+        who = await agent_name(self.ctx, event.assignee)
         return a(lang, "claim_timeout", ticket=ticket.label, agent=html.escape(who))
 
     # -------------------------------------------------------------- helpers
@@ -171,11 +172,7 @@ class SlaWatch:
         return await self._mention_ids(targets)
 
     async def _mention_ids(self, ids: set[int]) -> str:
-        names = [
-            f'<a href="tg://user?id={uid}">{html.escape(await self.ctx.state.agent_name(uid))}</a>'
-            for uid in sorted(ids)
-        ]
-        return " ".join(names)
+        return " ".join([await mention(self.ctx, uid) for uid in sorted(ids)])
 
     def _left(self, event: SlaEvent, now: float) -> str:
         return time_left(self.ctx.config.agents_language, event.due_at, now) if event.due_at else ""

@@ -126,9 +126,10 @@ async def open_harness(
     agents_language: str = "en",
     agent_ids: tuple[int, ...] = (AGENT_ANA, AGENT_BRUNO),
     clock: Clock | None = None,
+    settings_overrides: dict[str, Any] | None = None,
     **sandbox_options: Any,
 ) -> AsyncIterator[Desk]:
-    """Start a sandbox and the bot against it; stop both afterwards."""
+    """Start a sandbox and the bot against it; stop both afterwards (`settings_overrides`: more settings)."""
     sandbox = Sandbox(token=TOKEN, limits_enabled=sandbox_limits, **sandbox_options)
     await sandbox.start()
     settings = Settings(
@@ -143,6 +144,7 @@ async def open_harness(
         manager_chat_ids=[MANAGER_CHAT],
         customers_file=DEMO_DIR / "customers.csv",
         agents_language=agents_language,
+        **(settings_overrides or {}),
     )
     api = SandboxClient(sandbox.base_url)
     await api.create_chat(
