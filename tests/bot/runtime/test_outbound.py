@@ -230,9 +230,7 @@ async def test_chat_member(client: SandboxClient, runtime: Runtime) -> None:
     await client.create_chat(-100950, title="Agentes", members=members)
     outsider = await opened_chat(client)
 
-    members = [
-        await runtime.messenger.chat_member(-100950, user) for user in (701, 702, 703, 704, outsider)
-    ]
+    members = [await runtime.messenger.chat_member(-100950, user) for user in (701, 702, 703, 704, outsider)]
     assert [member.status for member in members] == ["creator", "administrator", "member", "kicked", "left"]
     assert [member.user.first_name for member in members[:3]] == ["Chefe", "Bruno", "Carla"]
     with pytest.raises(BadRequest):
