@@ -97,7 +97,10 @@ def _read(path: Path) -> dict[str, tuple[str, str]]:
     except OSError as exc:
         raise CannedRepliesError(f"{path}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
-        raise CannedRepliesError(f"{path}: not valid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise CannedRepliesError(f"{path}: not valid YAML{where} ({problem})") from None
     if not isinstance(raw, dict) or not raw:
         raise CannedRepliesError(f"{path}: expected a mapping of keys to {{title, text}}")
     if len(raw) > MAX_REPLIES:
