@@ -9,6 +9,8 @@ Internal and public text are kept apart by the command itself: `/note N text` is
 on the card, never sent), `/reply N text` and replies to a card go to the customer, and
 `/resolve N` tells the customer only what follows an explicit `msg` (`/resolve N msg text`).
 An answer to a ticket another agent holds is held back until its writer presses "send anyway".
+Canned replies (`/r`, `/rr`, the card's Replies button; `handlers.canned`) are answers like any
+other, in the customer's language; blocking customers is `handlers.blocks`.
 """
 
 from __future__ import annotations
@@ -222,8 +224,11 @@ class AgentConversation:
         await self._say(a(self.language, "noted", ticket=ticket.label), reply_to=message.message_id)
 
     async def _target(self, message: IncomingMessage, usage: str) -> tuple[int, list[str]]:
-        """The ticket a command is about and its other words: `/cmd N ...`, or `/cmd ...` as a reply
-        to a card or a relayed message (then every word is an argument)."""
+        """The ticket a command is about, and the command's other words.
+
+        `/cmd N ...`, or `/cmd ...` as a reply to a card or a relayed message (then every word is
+        an argument); `usage` is the refusal when neither names a ticket.
+        """
         words = message.args.split()
         if message.reply_to_message_id is not None:
             number = await self.ctx.state.ticket_for_message(message.chat.id, message.reply_to_message_id)
@@ -392,7 +397,7 @@ class AgentConversation:
 
     async def _reply(self, message: IncomingMessage, number: int, text: str, resolve: bool = False) -> None:
         """An agent's answer to the customer (and, with `resolve`, the ticket closed with it)."""
-        limit = CAPTION_MAX if message.attachment is not None else REPLY_MAX
+        limit = CAPTION_MAX if message.attachment is not None else RESOLUTION_MAX if resolve else REPLY_MAX
         text = self._bounded(text, limit)
         notice, held = await self._answer(
             message.user, number, text, message.attachment, resolve, reply_to=message.message_id
@@ -531,7 +536,7 @@ class AgentConversation:
     # -------------------------------------------------------------- buttons
 
     async def on_button(self, press: ButtonPress, callback: Callback) -> None:
-        """Card and ping buttons (claim, release, resolve, priority up and down) and "send anyway"."""
+        """Card and ping buttons (claim, release, resolve, priority, canned replies) and "send anyway"."""
         if not await self.is_agent(press.user):
             await self.ctx.sender.answer_button(press.callback_id, a(self.language, "not_agent"), alert=True)
             return
@@ -546,11 +551,10 @@ class AgentConversation:
         if number is None or callback.action not in CARD_ACTIONS:
             raise ValueError(f"malformed card button {callback!r}")
         lang = self.language
-        if callback.action == "canned":
-            await self._canned_list(press, number)
-            return
         try:
-            if callback.action in ("claim", "release", "resolve"):
+            if callback.action == "canned":
+                await self._canned_list(press, number)
+            elif callback.action in ("claim", "release", "resolve"):
                 ticket = await self._act(callback.action, number, press.user)
                 done = {"claim": "claimed_ok", "release": "released_ok", "resolve": "resolved_ok"}
                 await self.ctx.sender.answer_button(
