@@ -503,30 +503,33 @@ class AgentConversation:
         ticket = await self.ctx.store.reply(before.number, agent.id, text or f"[{kind}]", kind=kind)
         if before.first_response_at is None and ticket.first_response_at is not None:
             await self.ctx.state.record_first_response(ticket.first_response_at - ticket.created_at)
-        notice = await self._deliver(ticket, text, attachment, agent.id)
+        notice = await self._deliver(ticket, text, attachment, agent)
         await self.actions.refresh_card(await self.ctx.store.get(ticket.number))
         return notice
 
-    async def _deliver(self, ticket: Ticket, text: str, attachment: Attachment | None, writer: int) -> str:
-        """Send the answer to the customer; return the notice for the agent (relayed or why not)."""
+    async def _deliver(self, ticket: Ticket, text: str, attachment: Attachment | None, agent: User) -> str:
+        """Send the answer to the customer, signed with the agent's name; the notice for the agent."""
         customer = ticket.customer.telegram_id
         language = ticket.customer.language
+        signed = html.escape(name_for_customers(self.ctx, agent))
         try:
             if attachment is not None:
-                caption = t(language, "agent_reply", ticket=ticket.label, text=html.escape(text))
+                caption = t(
+                    language, "agent_reply", agent=signed, ticket=ticket.label, text=html.escape(text)
+                )
                 await self.ctx.sender.send(
                     Outgoing(customer, caption, attachment=attachment, priority=int(ticket.priority))
                 )
                 return "relayed"
             for index, chunk in enumerate(split_text(text)):
                 body = (
-                    t(language, "agent_reply", ticket=ticket.label, text=html.escape(chunk))
+                    t(language, "agent_reply", agent=signed, ticket=ticket.label, text=html.escape(chunk))
                     if index == 0
                     else html.escape(chunk)
                 )
                 await self.ctx.sender.send(Outgoing(customer, body, priority=int(ticket.priority)))
         except Forbidden:
-            await self.actions.customer_unreachable(ticket, writer)
+            await self.actions.customer_unreachable(ticket, agent.id)
             return "relay_failed"
         except TelegramError as exc:
             log.warning("answer to the customer of %s not delivered: %s", ticket.label, exc)

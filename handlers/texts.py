@@ -73,7 +73,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "state_resolved": "resolvido",
         "cancelled": "Chamado <b>{ticket}</b> encerrado a seu pedido. Se precisar, é só escrever.",
         "cancel_none": "Você não tem chamado aberto para encerrar.",
-        "agent_reply": "💬 <b>Atendente</b> ({ticket}):\n{text}",
+        "agent_reply": "💬 <b>{agent}</b> · chamado {ticket}:\n{text}",
         "blocked_notice": (
             "Suas mensagens não estão mais sendo encaminhadas à nossa equipe de atendimento. "
             "Elas continuam registradas no seu chamado."
@@ -176,7 +176,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "state_resolved": "resolved",
         "cancelled": "Ticket <b>{ticket}</b> closed as you asked. Write any time you need help.",
         "cancel_none": "You have no open ticket to close.",
-        "agent_reply": "💬 <b>Agent</b> ({ticket}):\n{text}",
+        "agent_reply": "💬 <b>{agent}</b> · ticket {ticket}:\n{text}",
         "blocked_notice": (
             "Your messages are no longer being passed on to our support team. "
             "They are still kept on record in your ticket."
@@ -275,7 +275,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "state_resolved": "resuelto",
         "cancelled": "Ticket <b>{ticket}</b> cerrado como pediste. Escríbeme cuando lo necesites.",
         "cancel_none": "No tienes ningún ticket abierto para cerrar.",
-        "agent_reply": "💬 <b>Agente</b> ({ticket}):\n{text}",
+        "agent_reply": "💬 <b>{agent}</b> · ticket {ticket}:\n{text}",
         "blocked_notice": (
             "Tus mensajes ya no se están enviando a nuestro equipo de atención. "
             "Siguen quedando registrados en tu ticket."

@@ -109,6 +109,9 @@ async def test_agents_are_named_from_telegram_or_their_alias_never_by_id(
     breach = await desk.expect(AGENTS_CHAT, "prazo estourado")
     assert "Sofia" in breach["text"] and str(SUPERVISOR) not in breach["text"]
     assert "Bruno (N2)" in breach["text"] and SUPERVISOR in mentioned(breach)
+    await answer(desk, BRUNO, "Vou verificar o seu sinal.", reply_to_message_id=card["message_id"])
+    signed = await desk.expect(CARLA_PREMIUM, "Vou verificar o seu sinal.")
+    assert signed["text"] == f"💬 Bruno (N2) · chamado #{number}:\nVou verificar o seu sinal."
 
 
 @pytest.fixture(params=LANGUAGES)
@@ -170,7 +173,7 @@ async def test_canned_replies_reach_the_customer_in_their_language_by_command_an
 
     assert await answer(desk, ANA, f"/r {number} payment") == a(lang, "relayed", ticket=n)
     paid = await desk.expect(JOAO_BASIC, PAYMENT[speaks])
-    assert paid["text"].startswith(plain(t(speaks, "agent_reply", ticket=n, text="")))
+    assert paid["text"].startswith(plain(t(speaks, "agent_reply", agent="Ana", ticket=n, text="")))
     assert await answer(desk, ANA, f"/r {number} refund") == "⚠️ " + a(
         lang, "canned_unknown", reply="refund", keys=keys
     )
