@@ -294,7 +294,13 @@ class AgentConversation:
             tongue=a(self.language, f"language_{language}"),
         )
         await self.ctx.sender.answer_button(press.callback_id)
-        await self._say(title, reply_to=press.message_id, keyboard=Keyboard.inline(*rows))
+        chat = self.ctx.config.agents_chat_id
+        if chat is None:
+            return
+        listing = await self.ctx.sender.send(
+            Outgoing(chat, title, Keyboard.inline(*rows), reply_to=press.message_id, priority=2)
+        )
+        await self.ctx.state.remember_message(chat, listing, number)  # replies to the list answer too
 
     async def _canned_button(self, press: ButtonPress, raw_number: str, key: str) -> None:
         """A canned reply chosen from the list: sent like `/r N key`, the agent told by a toast."""

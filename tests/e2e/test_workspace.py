@@ -193,7 +193,7 @@ async def test_canned_replies_reach_the_customer_in_their_language_by_command_an
     assert sent["text"] == a(lang, "relayed", ticket=n) and not sent["show_alert"]
     await desk.expect(JOAO_BASIC, RESTART[speaks])
 
-    held = await desk.agent_says(BRUNO, "/r followup", reply_to_message_id=card["message_id"])
+    held = await desk.agent_says(BRUNO, "/r followup", reply_to_message_id=menu["message_id"])
     warning = await desk.expect(
         AGENTS_CHAT, "", where=lambda m: m.get("reply_to_message", {}).get("message_id") == held["message_id"]
     )
