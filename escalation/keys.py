@@ -200,9 +200,13 @@ class Keys:
         """ZSET of subscribers who reported an outage in a scope, scored by time (detection)."""
         return f"{self.prefix}inc:w:{scope}"
 
+    def incident_known_window(self, scope: str) -> str:
+        """ZSET of the scope's reporters the directory knows, scored by time (`incidents.min_known`)."""
+        return f"{self.prefix}inc:k:{scope}"
+
     @property
     def incident_reports(self) -> str:
-        """HASH telegram id -> their latest outage report (`ticket|priority|premium|region|channel`)."""
+        """HASH telegram id -> their latest outage report (`ticket|priority|premium|region|channel|known`)."""
         return f"{self.prefix}inc:reports"
 
     def incident_card_lock(self, incident_id: int, kind: str) -> str:

@@ -31,7 +31,7 @@ from handlers.context import HandlerContext
 from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import Attachment, Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
-from handlers.incidents import IncidentDesk
+from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
 from handlers.messenger import Forbidden, TelegramError
 from handlers.names import agent_name, learn_name, mention, name_for_customers
 from handlers.oncall import OnCallDesk
@@ -550,6 +550,9 @@ class AgentConversation:
             await self.ctx.sender.answer_button(press.callback_id, a(self.language, "not_agent"), alert=True)
             return
         await learn_name(self.ctx, press.user)
+        if callback.action in INCIDENT_ACTIONS:
+            await self.incidents.on_button(press, callback)
+            return
         if callback.action == "force" and len(callback.args) == 1:
             await self._send_held(press, callback.args[0])
             return

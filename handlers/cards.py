@@ -152,6 +152,8 @@ def render_card(
             lines.append(f"🕓 {a(language, 'card_waiting')}")
     if ticket.breached_at is not None and ticket.state is not State.RESOLVED:
         lines.append(a(language, "card_breached"))
+    if ticket.incident is not None:
+        lines.append(a(language, "card_incident", label=f"I{ticket.incident}"))
     if ticket.unreachable:
         lines.append(a(language, "card_unreachable"))
     if blocked:

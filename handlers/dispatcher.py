@@ -17,7 +17,7 @@ from handlers.context import HandlerContext
 from handlers.customer import CustomerConversation
 from handlers.desk_actions import DeskActions
 from handlers.events import ButtonPress, ChatKind, Event, IncomingMessage, Outgoing
-from handlers.incidents import IncidentDesk
+from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
 from handlers.managers import ManagerConversation
 from handlers.oncall import OnCallDesk
 from handlers.sla_watch import SlaWatch
@@ -25,7 +25,9 @@ from handlers.texts import a, pick_language, t
 
 log = logging.getLogger(__name__)
 
-AGENT_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down", "force", "canned", "cr"})
+AGENT_ACTIONS = (
+    frozenset({"claim", "release", "resolve", "up", "down", "force", "canned", "cr"}) | INCIDENT_ACTIONS
+)
 
 
 class Dispatcher:

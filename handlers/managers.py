@@ -14,17 +14,17 @@ from typing import Any
 
 from escalation.report import (
     Report,
+    backlog_chart,
     build_report,
-    chart_texts,
     previous_figures,
     record_snapshot,
     render_text,
     snapshots,
 )
-from escalation.report_chart import render_backlog_chart
 from handlers.context import HandlerContext
 from handlers.events import Attachment, IncomingMessage, Outgoing
 from handlers.messenger import TelegramError
+from handlers.split import split_text
 
 log = logging.getLogger(__name__)
 
@@ -77,24 +77,24 @@ class ManagerConversation:
     async def _send(
         self, chats: list[int], since: float, now: float, previous: dict[str, Any] | None
     ) -> Report:
-        """Build the report once and send its text and chart to each chat."""
+        """Build the report once and send its text and chart (when there is one) to each chat."""
         report = await build_report(self.ctx.store, self.ctx.state, since, now, previous)
         language, timezone = self.ctx.config.agents_language, self.ctx.config.timezone
         text = render_text(report, language, timezone)
-        title, empty_note = chart_texts(language)
-        points = await snapshots(self.ctx.store, since, now)
-        chart = render_backlog_chart(points, title, timezone=timezone, empty_note=empty_note)
+        chart = backlog_chart(report, await snapshots(self.ctx.store, since, now), language, timezone)
         for chat in chats:
             try:
-                await self.ctx.sender.send(Outgoing(chat, text, priority=2))
-                await self.ctx.sender.send(
-                    Outgoing(
-                        chat,
-                        "",
-                        attachment=Attachment("photo", file_name="backlog.png", data=chart),
-                        priority=2,
+                for part in split_text(text):  # every section is bounded; this is the last guard
+                    await self.ctx.sender.send(Outgoing(chat, part, priority=2))
+                if chart is not None:
+                    await self.ctx.sender.send(
+                        Outgoing(
+                            chat,
+                            "",
+                            attachment=Attachment("photo", file_name="backlog.png", data=chart),
+                            priority=2,
+                        )
                     )
-                )
             except TelegramError as exc:
                 log.warning("summary to manager chat %s failed: %s", chat, exc)
         return report

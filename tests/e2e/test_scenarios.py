@@ -209,6 +209,7 @@ async def test_unlinked_customer_claiming_premium_stays_basic(desk: Desk) -> Non
 
 
 async def test_manager_report(desk: Desk) -> None:
+    await desk.bot.dispatcher.managers.record_snapshot()  # a snapshot in the period: a chart to draw
     await open_ticket(desk, CARLA)
     await desk.api.send_message(user(MANAGER_CHAT, "Gerente"), "/report 24h")
     report = await desk.expect(MANAGER_CHAT, "Summary")
