@@ -17,6 +17,7 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from escalation.store import TicketNotFound
 from escalation.ticket import Ticket
 from handlers.cards import customer_tag
 from handlers.context import HandlerContext
@@ -55,8 +56,19 @@ class CustomerBlocks:
         return a(self.language, "blocked_ok", customer=customer, ticket=ticket.label, number=number)
 
     async def unblock(self, number: int, supervisor: User) -> str:
-        """Unblock the customer of ticket `number`; the answer for the supervisor."""
-        ticket = await self.ctx.store.get(number)
+        """Unblock the customer of ticket `number`; the answer for the supervisor.
+
+        A block made through a ticket since gone (past retention) is still undone by its number,
+        as `/blocked` lists it.
+        """
+        ticket = await self.ctx.store.find(number)
+        if ticket is None:
+            records = await self.ctx.state.blocked_customers()
+            blocked = [tid for tid, record in records.items() if int(record["ticket"]) == number]
+            if not blocked:
+                raise TicketNotFound(number)
+            await self.ctx.state.unblock_customer(blocked[0])
+            return a(self.language, "unblocked_ok", customer=f"tg {blocked[0]}")
         customer = customer_tag(ticket.customer, self.language)
         if not await self.ctx.state.unblock_customer(ticket.customer.telegram_id):
             return a(self.language, "unblock_not_blocked", customer=customer)
@@ -71,17 +83,18 @@ class CustomerBlocks:
             return a(self.language, "blocked_none")
         zone = ZoneInfo(self.ctx.config.timezone)
         lines = [a(self.language, "blocked_title", count=len(records))]
-        for record in sorted(records.values(), key=lambda item: item["at"]):
-            ticket = await self.ctx.store.get(int(record["ticket"]))
+        for telegram_id, record in sorted(records.items(), key=lambda item: item[1]["at"]):
+            number = int(record["ticket"])
+            ticket = await self.ctx.store.find(number)  # a ticket past retention still lists its customer
             lines.append(
                 a(
                     self.language,
                     "blocked_line",
-                    customer=customer_tag(ticket.customer, self.language),
-                    ticket=ticket.label,
+                    customer=customer_tag(ticket.customer, self.language) if ticket else f"tg {telegram_id}",
+                    ticket=f"#{number}",
                     by=html.escape(await agent_name(self.ctx, int(record["by"]))),
                     at=datetime.fromtimestamp(float(record["at"]), zone).strftime("%d/%m %H:%M"),
-                    number=ticket.number,
+                    number=number,
                 )
             )
         return fit_lines(lines, lambda count: a(self.language, "and_more", count=count))

@@ -290,3 +290,18 @@ async def test_an_answer_to_a_customer_who_blocked_the_bot_tells_the_writer_once
     assert toast["text"] == f"⚠️ Não consegui entregar ao cliente de #{number}: bloqueou o bot."
     notices = await group(desk, "bloqueou o bot e sua mensagem não foi entregue")
     assert len(notices) == 1, "once per ticket"
+
+
+async def test_a_block_outlives_its_ticket_and_is_listed_and_undone_by_the_number_shown(desk: Desk) -> None:
+    number = await open_ticket(desk, user(JOAO_BASIC, "João"))
+    await answer(desk, SOFIA, f"/block {number}")
+    store = desk.bot.desk.store
+    await store.redis.delete(store.keys.ticket(number))  # the ticket went past retention
+    listed = await answer(desk, ANA, "/blocked")
+    assert f"tg {JOAO_BASIC} · #{number} · por Sofia" in listed and f"/unblock {number}" in listed
+    assert (
+        await answer(desk, SOFIA, f"/unblock {number}")
+        == f"✅ tg {JOAO_BASIC} desbloqueado: as mensagens voltam a chegar ao grupo."
+    )
+    assert await answer(desk, ANA, "/blocked") == "Nenhum cliente bloqueado."
+    assert await answer(desk, SOFIA, "/unblock 999") == "⚠️ O chamado #999 não existe."
