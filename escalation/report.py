@@ -15,8 +15,9 @@ the indexes at a time: waiting + claimed per priority and age, the oldest waitin
 what). The tickets late now and those past their last SLA warning (`pressing_now`) come first
 in the text, with who holds them and how old they are: an average never hides them. Backlog
 snapshots taken every 10 minutes (`record_snapshot`) give the chart of the backlog over the
-period. The FAQ gaps are the all-time most asked unanswered questions (their counter has no
-time dimension).
+period. The FAQ gaps are the unanswered questions asked in the period, grouped
+(`escalation.gap_groups`), from a log bounded to its newest entries: a period older than that
+log says how many questions it no longer holds.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ from escalation.backlog import Oldest, backlog_now, pressing_now
 from escalation.desk_state import DeskState
 from escalation.domain import Priority
 from escalation.durations import duration_words
+from escalation.gap_groups import group_gaps
 from escalation.incidents import IncidentStore
+from escalation.inert_links import inert_links
 from escalation.report_chart import render_backlog_chart
 from escalation.stats import BUCKET_S, RETENTION_S, bucket_of
 from escalation.store import TicketStore
@@ -114,6 +117,7 @@ class Report:
     csat_count: int
     top_issues: tuple[Issue, ...]
     faq_gaps: tuple[tuple[str, int], ...]
+    faq_gaps_not_kept: int = 0
     claimed_by: tuple[tuple[int, str, int], ...] = ()
     pressing: tuple[Late, ...] = ()
     csat_scores: dict[int, int] = field(default_factory=dict)
@@ -182,6 +186,7 @@ class Report:
                 for issue in self.top_issues
             ],
             "faq_gaps": [{"question": q, "count": n} for q, n in self.faq_gaps],
+            "faq_gaps_not_kept": self.faq_gaps_not_kept,
             "claimed_by": [{"agent": agent, "name": name, "count": n} for agent, name, n in self.claimed_by],
             "incidents": list(self.incidents),
             "changes": dict(self.changes),
@@ -207,7 +212,7 @@ async def build_report(
     rollup, backlog, gaps, incidents, pressing = await asyncio.gather(
         _read_rollups(store, since, now),
         backlog_now(store, now),
-        state.top_faq_gaps(TOP_FAQ_GAPS),
+        state.faq_gaps(since, now),
         incident_store.between(since, now),
         pressing_now(store, now),
     )
@@ -257,7 +262,8 @@ async def build_report(
             for p in pressing
         ),
         top_issues=_top_issues(counters),
-        faq_gaps=tuple(gaps),
+        faq_gaps=tuple(group_gaps(gaps.questions, TOP_FAQ_GAPS)),
+        faq_gaps_not_kept=gaps.trimmed if gaps.oldest_kept is None or since < gaps.oldest_kept else 0,
         incidents=tuple(incident.to_json(now) for incident in incidents),
     )
     return replace(report, changes=changes_between(report.to_json(), previous))
@@ -370,7 +376,11 @@ def render_text(report: Report, language: str, timezone: str | None = None) -> s
         ]
     if report.faq_gaps:
         lines.append(f"<b>{w['gaps']}</b>")
-        lines += [f"  • {html.escape(_cut(question))} ×{count}" for question, count in report.faq_gaps]
+        lines += [
+            f"  • {html.escape(_cut(inert_links(question)))} ×{count}" for question, count in report.faq_gaps
+        ]
+        if report.faq_gaps_not_kept:
+            lines.append(f"  {w['gaps_not_kept'].format(count=report.faq_gaps_not_kept)}")
     if report.incidents:
         lines.append(f"<b>{w['incidents']}</b>: {len(report.incidents)}")
         lines += _trimmed([_incident(incident, w) for incident in report.incidents], w)
@@ -508,6 +518,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ratings": "avaliações",
         "issues": "Problemas mais frequentes",
         "gaps": "Perguntas sem resposta no FAQ",
+        "gaps_not_kept": "(e {count} mais antigas que já não são guardadas)",
         "incidents": "Incidentes",
         "inc_affected": "afetados",
         "inc_first_status": "1º status",
@@ -557,6 +568,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ratings": "ratings",
         "issues": "Top recurring problems",
         "gaps": "Unanswered FAQ questions",
+        "gaps_not_kept": "(and {count} older ones no longer kept)",
         "incidents": "Incidents",
         "inc_affected": "affected",
         "inc_first_status": "first status",
@@ -606,6 +618,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ratings": "valoraciones",
         "issues": "Problemas más frecuentes",
         "gaps": "Preguntas sin respuesta en el FAQ",
+        "gaps_not_kept": "(y {count} más antiguas que ya no se guardan)",
         "incidents": "Incidentes",
         "inc_affected": "afectados",
         "inc_first_status": "1er estado",

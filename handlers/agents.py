@@ -31,6 +31,7 @@ from handlers.context import HandlerContext
 from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import Attachment, Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
+from handlers.faq_answers import ANSWER_ACTION, FaqTeaching
 from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
 from handlers.messenger import Forbidden, TelegramError
 from handlers.names import agent_name, learn_name, mention, name_for_customers
@@ -71,8 +72,10 @@ class AgentConversation:
         oncall: OnCallDesk,
         incidents: IncidentDesk,
         blocks: CustomerBlocks,
+        faq: FaqTeaching,
     ) -> None:
         self.ctx = ctx
+        self.faq = faq
         self.actions = actions
         self.oncall = oncall
         self.incidents = incidents
@@ -95,6 +98,7 @@ class AgentConversation:
             "blocked": self._blocked_list,
             "oncall": self.oncall.command,
             "incident": lambda message: self.incidents.command(message, message.user.id),
+            "faq": self.faq.command,
         }
 
     @property
@@ -558,6 +562,9 @@ class AgentConversation:
             return
         if callback.action == "cr" and len(callback.args) == 2:
             await self._canned_button(press, callback.args[0], callback.args[1])
+            return
+        if callback.action == ANSWER_ACTION:
+            await self.faq.on_button(press, callback)
             return
         number = ticket_number(callback.args[0]) if len(callback.args) == 1 else None
         if number is None or callback.action not in CARD_ACTIONS:

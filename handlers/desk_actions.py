@@ -16,6 +16,7 @@ from escalation.waits import estimate_wait
 from handlers.cards import NOTES_SHOWN, card_keyboard, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
+from handlers.faq_answers import closest_entries
 from handlers.messenger import Forbidden, TelegramError
 from handlers.moments import moment_words
 from handlers.names import agent_name, mention
@@ -99,7 +100,12 @@ class DeskActions:
             notes=notes,
             blocked=await self.ctx.state.block_record(ticket.customer.telegram_id) is not None,
         )
-        keyboard = card_keyboard(ticket, self.ctx.codec, language) or Keyboard.inline()
+        closest = (
+            closest_entries(self.ctx.triage, excerpt, ticket.customer.language, language)
+            if ticket.state is not State.RESOLVED
+            else []
+        )
+        keyboard = card_keyboard(ticket, self.ctx.codec, language, closest) or Keyboard.inline()
         priority = int(ticket.priority)
         if ticket.card_message_id is not None:
             await self.ctx.sender.edit(chat, ticket.card_message_id, text, keyboard, priority=priority)

@@ -1,5 +1,8 @@
 """The managers' chats: scheduled backlog summaries with a chart, and `/report [24h|7d]` on demand.
 
+Each summary is followed by the phrasings agents proposed for the FAQ, with approve and reject
+buttons (`handlers.faq_answers`), when any wait; `/faq` shows them at any time.
+
 A scheduled summary covers the period since the last one (24 h for the first) and says what
 changed since then; every worker's scheduler fires it, and a SET NX on the minute it is due
 lets exactly one of them send it.
@@ -23,6 +26,7 @@ from escalation.report import (
 )
 from handlers.context import HandlerContext
 from handlers.events import Attachment, IncomingMessage, Outgoing
+from handlers.faq_answers import FaqTeaching
 from handlers.messenger import TelegramError
 from handlers.split import split_text
 
@@ -44,11 +48,16 @@ def parse_period(text: str) -> float | None:
 class ManagerConversation:
     """Handles MANAGER_CHAT_IDS chats and the scheduled summaries."""
 
-    def __init__(self, ctx: HandlerContext) -> None:
+    def __init__(self, ctx: HandlerContext, faq: FaqTeaching) -> None:
         self.ctx = ctx
+        self.faq = faq
 
     async def on_message(self, message: IncomingMessage) -> None:
-        """`/report [24h|7d]` (also `/start`, `/help`) answers with the summary; other chatter is ignored."""
+        """`/report [24h|7d]` (also `/start`, `/help`) answers with the summary, `/faq` lists the
+        phrasings agents proposed for the FAQ; other chatter is ignored."""
+        if message.command == "faq":
+            await self.faq.show_candidates(message.chat.id)
+            return
         if message.command not in ("report", "start", "help"):
             return
         period = parse_period(message.args) if message.args else DEFAULT_PERIOD_S
@@ -95,6 +104,7 @@ class ManagerConversation:
                             priority=2,
                         )
                     )
+                await self.faq.show_candidates(chat, quiet_when_none=True)
             except TelegramError as exc:
                 log.warning("summary to manager chat %s failed: %s", chat, exc)
         return report

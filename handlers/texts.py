@@ -481,6 +481,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "blocked_title": "🚫 Clientes bloqueados ({count}):",
         "blocked_line": "{customer} · {ticket} · por {by}, {at} · /unblock {number}",
         "blocked_none": "Nenhum cliente bloqueado.",
+        "faq_sent": "📚 Resposta do FAQ “{title}” enviada ao cliente de {ticket}.",
+        "faq_proposed": "As palavras do cliente viraram a frase candidata F{id} para o FAQ.",
+        "faq_usage": "Uso: /faq N entrada (ex.: /faq 12 pay-pix), ou um botão 📚 do card.",
+        "faq_unknown_entry": "Não existe a entrada “{entry}” no FAQ.",
+        "faq_candidates_title": "📚 Frases de clientes propostas para o FAQ ({count} aguardando):",
+        "faq_candidates_none": "📚 Nenhuma frase proposta aguardando aprovação.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Aprovar F{id}",
+        "faq_reject": "❌ Rejeitar F{id}",
+        "faq_approved": "F{id} aprovada: já vale para {entry}.",
+        "faq_rejected": "F{id} rejeitada.",
+        "faq_candidate_gone": "F{id} já tinha sido decidida.",
         "relay_failed": "⚠️ Não consegui entregar ao cliente de {ticket}: bloqueou o bot.",
         "customer_unreachable": (
             "🚫 {agent}: o cliente de {ticket} ({customer}) bloqueou o bot e sua mensagem não foi entregue. "
@@ -497,7 +509,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
             "/resolve N [msg texto ao cliente], "
-            "/priority N P1..P4, /reply N texto, /note N nota interna, /oncall [take|handover nota], "
+            "/priority N P1..P4, /reply N texto, /note N nota interna, /faq N entrada, "
+            "/oncall [take|handover nota], "
             "/incident open|list|update|resolve, /r N chave (resposta pronta), /rr N chave (e resolve), "
             "/block N, /unblock N, /blocked. "
             "Responda a um card para falar com o cliente."
@@ -662,6 +675,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "blocked_title": "🚫 Blocked customers ({count}):",
         "blocked_line": "{customer} · {ticket} · by {by}, {at} · /unblock {number}",
         "blocked_none": "No customer is blocked.",
+        "faq_sent": "📚 FAQ answer “{title}” sent to the customer of {ticket}.",
+        "faq_proposed": "The customer's words are now candidate phrasing F{id} for the FAQ.",
+        "faq_usage": "Usage: /faq N entry (e.g. /faq 12 pay-pix), or a 📚 button on the card.",
+        "faq_unknown_entry": "There is no FAQ entry “{entry}”.",
+        "faq_candidates_title": "📚 Customers' phrasings proposed for the FAQ ({count} waiting):",
+        "faq_candidates_none": "📚 No proposed phrasing is waiting for approval.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Approve F{id}",
+        "faq_reject": "❌ Reject F{id}",
+        "faq_approved": "F{id} approved: {entry} now matches it.",
+        "faq_rejected": "F{id} rejected.",
+        "faq_candidate_gone": "F{id} was already decided.",
         "relay_failed": "⚠️ Could not deliver to the customer of {ticket}: they blocked the bot.",
         "customer_unreachable": (
             "🚫 {agent}: the customer of {ticket} ({customer}) blocked the bot and your message was not "
@@ -678,7 +703,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Commands: /queue [page], /next, /mine, /claim N, /release N, "
             "/resolve N [msg text to the customer], "
-            "/priority N P1..P4, /reply N text, /note N internal note, /oncall [take|handover note], "
+            "/priority N P1..P4, /reply N text, /note N internal note, /faq N entry, "
+            "/oncall [take|handover note], "
             "/incident open|list|update|resolve, /r N key (canned reply), /rr N key (and resolve), "
             "/block N, /unblock N, /blocked. "
             "Reply to a card to talk to the customer."
@@ -851,6 +877,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "blocked_title": "🚫 Clientes bloqueados ({count}):",
         "blocked_line": "{customer} · {ticket} · por {by}, {at} · /unblock {number}",
         "blocked_none": "Ningún cliente bloqueado.",
+        "faq_sent": "📚 Respuesta del FAQ “{title}” enviada al cliente de {ticket}.",
+        "faq_proposed": "Las palabras del cliente quedaron como frase candidata F{id} para el FAQ.",
+        "faq_usage": "Uso: /faq N entrada (p. ej., /faq 12 pay-pix), o un botón 📚 de la tarjeta.",
+        "faq_unknown_entry": "No existe la entrada “{entry}” en el FAQ.",
+        "faq_candidates_title": "📚 Frases de clientes propuestas para el FAQ ({count} pendientes):",
+        "faq_candidates_none": "📚 No hay frases propuestas pendientes de aprobación.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Aprobar F{id}",
+        "faq_reject": "❌ Rechazar F{id}",
+        "faq_approved": "F{id} aprobada: {entry} ya la reconoce.",
+        "faq_rejected": "F{id} rechazada.",
+        "faq_candidate_gone": "F{id} ya estaba decidida.",
         "relay_failed": "⚠️ No pude entregar al cliente de {ticket}: bloqueó el bot.",
         "customer_unreachable": (
             "🚫 {agent}: el cliente de {ticket} ({customer}) bloqueó el bot y tu mensaje no se entregó. "
@@ -867,7 +905,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
             "/resolve N [msg texto al cliente], "
-            "/priority N P1..P4, /reply N texto, /note N nota interna, /oncall [take|handover nota], "
+            "/priority N P1..P4, /reply N texto, /note N nota interna, /faq N entrada, "
+            "/oncall [take|handover nota], "
             "/incident open|list|update|resolve, /r N clave (respuesta predefinida), "
             "/rr N clave (y resuelve), /block N, /unblock N, /blocked. "
             "Responde a una tarjeta para hablar con el cliente."

@@ -34,6 +34,7 @@ DOCUMENTED = {
     "csat_count",
     "top_issues",
     "faq_gaps",
+    "faq_gaps_not_kept",
     "incidents",
     "changes",
 }

@@ -9,6 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.sandbox.formatting import format_text
+from escalation import desk_state
 from escalation.backlog import backlog_now
 from escalation.clock import ManualClock
 from escalation.desk_state import DeskState
@@ -27,6 +28,7 @@ from escalation.report import (
 from escalation.report_chart import render_backlog_chart
 from escalation.stats import RETENTION_S, bucket_of
 from escalation.store import TicketStore
+from faq.gaps import gap_key
 from tests.escalation.factories import customer, report
 
 ANA, BRUNO = 2001, 2002
@@ -38,6 +40,10 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def state(redis: Redis, store: TicketStore) -> DeskState:
     """The desk's side state on the test's namespace."""
     return DeskState(redis, store.keys)
+
+
+async def record_gap(state: DeskState, text: str, clock: ManualClock) -> None:
+    await state.record_faq_gap(text, gap_key(text) or "", clock.now())
 
 
 async def seed(store: TicketStore, policy: Policy, clock: ManualClock, state: DeskState) -> float:
@@ -94,8 +100,12 @@ async def seed(store: TicketStore, policy: Policy, clock: ManualClock, state: De
     await report(store, policy, customer(7, Tier.BASIC))
     await state.set_agent_name(ANA, "Ana <A>")
     await state.set_agent_name(BRUNO, "Bruno")
-    for question in ("Como mudo a senha?", "como  mudo a SENHA?", "<b>sinal</b> & app?"):
-        await state.record_faq_gap(question)
+    clock.set(t0 - 3600)
+    await record_gap(state, "qual o horário do suporte?", clock)
+    clock.set(t0 + 9000)
+    spam = "visite http://promo.site/x tg://resolve?domain=scam"
+    for question in ("Como mudo a senha?", "como  mudo a SENHA?", "<b>sinal</b> & app?", spam, spam):
+        await record_gap(state, question, clock)
     clock.set(t0 + 3 * 3600)
     return t0
 
@@ -137,9 +147,11 @@ async def test_summary_of_a_seeded_history_has_exact_figures(
     assert backlog.open_by_priority == doc["open_by_priority"], "the same definitions as /report"
     assert backlog.oldest is not None and backlog.oldest.number == doc["oldest"]["number"]
     assert doc["faq_gaps"] == [
-        {"question": "como mudo a senha?", "count": 2},
+        {"question": "Como mudo a senha?", "count": 2},
+        {"question": "visite http://promo.site/x tg://resolve?domain=scam", "count": 2},
         {"question": "<b>sinal</b> & app?", "count": 1},
     ]
+    assert doc["faq_gaps_not_kept"] == 0
     assert doc["incidents"] == []
     assert doc["changes"] == {}
     assert json.loads(json.dumps(doc)) == doc
@@ -164,6 +176,32 @@ async def test_the_period_counts_whole_hours_and_excludes_what_came_before(
 
     with pytest.raises(ValueError):
         await build_report(store, state, clock.now(), t0)
+
+
+async def test_faq_gaps_are_those_of_the_period(
+    store: TicketStore, policy: Policy, clock: ManualClock, state: DeskState
+) -> None:
+    t0 = await seed(store, policy, clock, state)
+    before = await build_report(store, state, t0 - 7200, t0)
+    assert before.faq_gaps == (("qual o horário do suporte?", 1),)
+    whole = await build_report(store, state, t0 - 7200, clock.now())
+    assert ("qual o horário do suporte?", 1) in whole.faq_gaps and len(whole.faq_gaps) == 4
+
+
+async def test_the_gap_log_is_bounded_oldest_first_and_says_what_it_dropped(
+    state: DeskState, clock: ManualClock, store: TicketStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(desk_state, "FAQ_GAP_LOG_CAP", 5)
+    start = clock.now()
+    for n in range(8):
+        clock.set(start + n)
+        await record_gap(state, f"spam número {n} http://promo.site", clock)
+    assert await state.redis.zcard(state.keys.faq_gaps) == 5
+    kept = await build_report(store, state, start + 3, clock.now())
+    assert (kept.faq_gaps, kept.faq_gaps_not_kept) == ((("spam número 3 http://promo.site", 5),), 0)
+    older = await build_report(store, state, start - 60, clock.now())
+    assert older.faq_gaps_not_kept == 3
+    assert "(e 3 mais antigas que já não são guardadas)" in render_text(older, "pt", TIMEZONE)
 
 
 async def test_an_empty_desk_has_nulls_not_zeros_where_nothing_was_measured(
@@ -219,6 +257,7 @@ async def test_the_text_is_escaped_telegram_html_in_each_language(
     pt = render_text(summary, "pt", TIMEZONE)
     assert "Ana &lt;A&gt;: 50% (1/2)" in pt
     assert "&lt;b&gt;sinal&lt;/b&gt; &amp; app? ×1" in pt
+    assert "visite hxxp[:]//promo[.]site/x tg[:]//resolve?domain=scam ×2" in pt
     assert "SLA 1ª resposta: 75% (3/4) · violações: 1" in pt
     assert "mediana 10 min · p90 1 h 6 min" in pt
     assert "CSAT (3 avaliações): 1★ 0 · 2★ 1 · 3★ 0 · 4★ 1 · 5★ 1 · média 3,7" in pt
