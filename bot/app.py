@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.desk import Desk, open_desk
 from bot.outbox import Limits, Outbox
 from bot.process import event_loop_factory, freeze_startup_heap
+from bot.redaction import without_password
 from bot.runtime import build_runtime
 from bot.runtime.base import Runtime
 from bot.scheduler import DeskScheduler
@@ -32,6 +33,7 @@ from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
 from handlers.context import DeskConfig, HandlerContext
 from handlers.dispatcher import Dispatcher
+from handlers.messenger import TelegramError, Unauthorized
 
 if TYPE_CHECKING:
     from bot.sandbox.server import Sandbox
@@ -132,7 +134,13 @@ async def serve(settings: Settings) -> None:
 
         settings = sandbox_defaults(settings)
         sandbox = Sandbox(token=DEMO_TOKEN)
-        await sandbox.start("127.0.0.1", settings.sandbox_port)
+        try:
+            await sandbox.start("127.0.0.1", settings.sandbox_port)
+        except OSError as exc:
+            raise SettingsError(
+                f"SANDBOX_PORT: cannot listen on 127.0.0.1:{settings.sandbox_port} "
+                f"({exc.strerror or exc}); set SANDBOX_PORT to a free port (0 picks one)"
+            ) from None
         await _create_demo_chats(sandbox, settings)
         token, api_url = DEMO_TOKEN, sandbox.base_url
     else:
@@ -140,7 +148,7 @@ async def serve(settings: Settings) -> None:
         token, api_url = settings.bot_token.get_secret_value(), settings.telegram_api_url
     try:
         async with start_bot(settings, token, api_url) as bot:
-            name = await bot.runtime.bot_username()
+            name = await _bot_username(bot.runtime, api_url)
             if sandbox is not None:
                 await register_demo(sandbox, settings, bot.dispatcher.ctx.directory)
                 _announce_sandbox(sandbox, settings, name)
@@ -163,6 +171,22 @@ async def serve(settings: Settings) -> None:
         if sandbox is not None:
             with contextlib.suppress(Exception):
                 await sandbox.stop()
+
+
+async def _bot_username(runtime: Runtime, api_url: str) -> str:
+    """The bot's first Bot API call (getMe), with a rejected token or an unreachable API told as a setting."""
+    try:
+        return await runtime.bot_username()
+    except Unauthorized:
+        raise SettingsError(
+            "BOT_TOKEN: the Bot API rejected the token; copy it again from @BotFather "
+            "(or leave BOT_TOKEN empty for the sandbox demo)"
+        ) from None
+    except TelegramError as exc:
+        raise SettingsError(
+            f"TELEGRAM_API_URL: the Bot API at {api_url} did not answer getMe ({exc}); "
+            "check the network, or TELEGRAM_API_URL if you run your own Bot API server"
+        ) from None
 
 
 async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
@@ -254,10 +278,17 @@ def _announce_sandbox(sandbox: Sandbox, settings: Settings, bot_name: str) -> No
         f"supervisors {settings.supervisor_ids}\n"
         f"  Managers:     {settings.manager_chat_ids}\n"
         f"  Customers:    {settings.customers_file}\n"
-        f"  Redis:        {settings.redis_url or 'embedded, data in ' + str(settings.data_dir / 'redis')}\n"
+        f"  Redis:        {_redis_shown(settings)}\n"
         "Press Ctrl-C to stop.\n",
         flush=True,
     )
+
+
+def _redis_shown(settings: Settings) -> str:
+    """Where Redis is, for the banner: the URL without its password, or the embedded server's data."""
+    if settings.redis_url:
+        return without_password(settings.redis_url)
+    return f"embedded, data in {settings.data_dir / 'redis'}"
 
 
 def run(settings: Settings) -> int:

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot import redaction
+
 Language = Literal["pt", "en", "es"]
 
 TELEGRAM_API_URL_DEFAULT = "https://api.telegram.org"
@@ -42,7 +44,11 @@ class Settings(BaseSettings):
         description="letters, digits, _ . - (1-40 characters)",
     )
     data_dir: Path = Field(default=Path("data"), description="a directory path")
-    agents_chat_id: int | None = Field(default=None, description="the agents' group chat id (an integer)")
+    agents_chat_id: int | None = Field(
+        default=None,
+        lt=0,
+        description="the agents' group chat id, negative as Telegram gives group ids (e.g. -1001234567890)",
+    )
     agent_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="comma-separated Telegram user ids"
     )
@@ -112,9 +118,12 @@ class SettingsError(Exception):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings, turning a validation failure into one line naming the variable and what it expects."""
+    """Read settings, turning a validation failure into one line naming the variable and what it expects.
+
+    The secrets among them (token, webhook secret, Redis password) are registered with the log redactor.
+    """
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]) if error["loc"] else "?"
@@ -122,3 +131,9 @@ def load_settings(**overrides: object) -> Settings:
         expected = field.description if field and field.description else error["msg"]
         shown = "hidden" if name in _SECRET_FIELDS else repr(error.get("input"))
         raise SettingsError(f"{name.upper()}: expected {expected} (got {shown})") from None
+    if settings.bot_token is not None:
+        redaction.protect_token(settings.bot_token.get_secret_value())
+    if settings.webhook_secret is not None:
+        redaction.protect(settings.webhook_secret.get_secret_value())
+    redaction.protect(*redaction.url_secrets(settings.redis_url))
+    return settings
