@@ -8,7 +8,16 @@ import logging
 import pytest
 
 from escalation.domain import State
-from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, CARLA_PREMIUM, JOAO_BASIC, Desk, buttons, user
+from tests.e2e.conftest import (
+    AGENT_ANA,
+    AGENTS_CHAT,
+    CARLA_PREMIUM,
+    JOAO_BASIC,
+    MANAGER_CHAT,
+    Desk,
+    buttons,
+    user,
+)
 
 CARLA = user(CARLA_PREMIUM, "Carla")
 JOAO = user(JOAO_BASIC, "João")
@@ -64,3 +73,25 @@ async def test_malformed_button_data_is_an_invalid_button_in_the_customers_langu
     assert answer["show_alert"] and INVALID_PT in answer["text"], answer
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert "Traceback" not in caplog.text
+
+
+async def test_direction_and_zero_width_controls_never_reach_agents_or_managers(desk: Desk) -> None:
+    rlo = "\u202e"
+    mallory = user(1077, f"Mal{rlo}lory\u200b", "pt")
+    await desk.say(mallory, f"nenhum canal funciona {rlo}1P odatnemom")
+    card = await desk.card(1)
+    await desk.say(mallory, f"ainda sem sinal{rlo} aqui")
+    await desk.expect(AGENTS_CHAT, "ainda sem sinal")
+    await desk.say(user(1078, f"Eve{rlo}"), f"qual é a capital{rlo} da França?")
+    await desk.expect(1078, "Não entendi bem")
+    await desk.agent_says(ANA, "/queue")
+    await desk.expect(AGENTS_CHAT, "Mallory", after=card["message_id"])
+    await desk.api.send_message(user(MANAGER_CHAT, "Gerente"), "/report 24h")
+    await desk.expect(MANAGER_CHAT, "Summary")
+
+    seen = [m.get("text", "") for chat in (AGENTS_CHAT, MANAGER_CHAT) for m in await desk.bot_messages(chat)]
+    assert "Mallory" in card["text"] and "nenhum canal funciona 1P odatnemom" in card["text"]
+    assert any("capital da frança" in text.lower() for text in seen), seen
+    assert [text for text in seen if rlo in text or "\u200b" in text] == []
+    history = await desk.bot.desk.store.history(1)
+    assert all(rlo not in str(entry) for entry in history)
