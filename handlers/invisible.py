@@ -2,16 +2,18 @@
 
 A name or a message can carry characters that display nothing but change what is displayed
 around them: U+202E (right-to-left override) left unterminated in a card reverses the rest of
-the line, so "Carla\u202e ...1P" reads as a different customer and priority; a zero-width space
-inside a word ("can\u200bcelar") looks like the word to an agent but not to the matcher. They reach agents and managers through every path that quotes a customer (cards,
-relays, pings, lists, handovers, summaries, FAQ gaps, the CLI), so they are removed once, where
-text enters the desk (`bot.runtime.convert`), rather than at each of those outputs.
+the line, so a name followed by it turns "P3" after it into "3P" and the customer's words into
+someone else's; a zero-width space (U+200B) inside "cancelar" looks like the word to an agent
+but not to the matcher. They reach agents and managers through every path that quotes a
+customer (cards, relays, pings, lists, handovers, summaries, FAQ gaps, the CLI), so they are
+removed once, where text enters the desk (`bot.runtime.convert`), rather than at each output.
 
 Removed: the bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069), the
 directional marks (U+200E, U+200F, U+061C), the zero-width space, word joiner, invisible
 operators and byte-order mark (U+200B, U+2060-2064, U+FEFF), and U+180E. Kept where they do a
-visible job: the zero-width joiner inside emoji sequences (👨‍👩‍👧) and the zero-width non-joiner
-between letters of the scripts that use it (Persian, Indic); elsewhere they are removed too.
+visible job: the zero-width joiner inside emoji sequences (a family emoji is faces joined by
+it) and the zero-width non-joiner between letters of the scripts that use it (Persian, Indic);
+elsewhere they are removed too.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def _joins(text: str, at: int) -> bool:
 
 
 def _script_letter(char: str) -> bool:
-    """A letter of a script that uses the non-joiner (not Latin: "nada‌funciona" only hides a space)."""
+    """A letter of a script that uses the non-joiner (not Latin: in Latin words it only hides a break)."""
     return (
         not char.isascii()
         and unicodedata.category(char).startswith("L")
