@@ -33,6 +33,7 @@ from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
 from handlers.context import DeskConfig, HandlerContext
 from handlers.dispatcher import Dispatcher
+from handlers.fitting import FittingSender
 from handlers.messenger import TelegramError, Unauthorized
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ async def start_bot(
             state=DeskState(desk.redis, desk.store.keys),
             triage=Triage.load(settings.faq_file, desk.policy),
             directory=directory,
-            sender=outbox,
+            sender=FittingSender(outbox),
             codec=await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret),
             clock=desk.clock,
         )

@@ -155,7 +155,7 @@ class AgentConversation:
         customer = ticket.customer.telegram_id
         try:
             if message.attachment is not None:
-                caption = t(language, "agent_reply", ticket=ticket.label, text=html.escape(text[:900]))
+                caption = t(language, "agent_reply", ticket=ticket.label, text=html.escape(text))
                 await self.ctx.sender.send(
                     Outgoing(customer, caption, attachment=message.attachment, priority=int(ticket.priority))
                 )

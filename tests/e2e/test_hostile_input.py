@@ -95,3 +95,34 @@ async def test_direction_and_zero_width_controls_never_reach_agents_or_managers(
     assert [text for text in seen if rlo in text or "\u200b" in text] == []
     history = await desk.bot.desk.store.history(1)
     assert all(rlo not in str(entry) for entry in history)
+
+
+async def test_texts_telegram_refuses_as_too_long_reach_the_other_side_whole(
+    desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
+    await desk.say(JOAO, "nenhum canal funciona desde ontem")
+    card = await desk.card(1)
+    customer_caption = "😀" * 510  # 1,020 UTF-16 units: a caption Telegram lets him send
+    agent_caption = "🙂" * 510 + " fim"  # 1,024 units: the most an agent can type, before the header
+    with caplog.at_level(logging.WARNING):
+        await desk.api.send_message(JOAO, photo={"width": 64, "height": 48}, caption=customer_caption)
+        await desk.expect(
+            JOAO_BASIC, "#1", after=card["message_id"] - 1, where=lambda m: "adicionei" in m["text"]
+        )
+        await desk.api.send_message(
+            ANA,
+            chat=AGENTS_CHAT,
+            photo={"width": 32, "height": 32},
+            caption=agent_caption,
+            reply_to_message_id=card["message_id"],
+        )
+        await desk.expect(JOAO_BASIC, "fim")
+
+    def words(chat_messages: list[dict]) -> str:
+        return "".join(m.get("text", "") + m.get("caption", "") for m in chat_messages)
+
+    group = await desk.bot_messages(AGENTS_CHAT)
+    joao = await desk.bot_messages(JOAO_BASIC)
+    assert any("photo" in m for m in group) and words(group).count("😀") == 510
+    assert any("photo" in m for m in joao) and words(joao).count("🙂") == 510
+    assert any("refused as too long" in r.getMessage() for r in caplog.records)
