@@ -160,10 +160,7 @@ async def serve(settings: Settings) -> None:
             freeze_startup_heap()
             try:
                 if settings.webhook_url and not settings.sandbox_mode:
-                    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-                    await bot.runtime.run_webhook(
-                        bot.dispatcher.handle, settings.webhook_url, secret, settings.webhook_port
-                    )
+                    await _run_webhook(bot, settings)
                 else:
                     await bot.runtime.run_polling(bot.dispatcher.handle)
             finally:
@@ -172,6 +169,28 @@ async def serve(settings: Settings) -> None:
         if sandbox is not None:
             with contextlib.suppress(Exception):
                 await sandbox.stop()
+
+
+async def _run_webhook(bot: RunningBot, settings: Settings) -> None:
+    """Serve the webhook until cancelled; a missing secret or a port in use is told as its setting."""
+    assert settings.webhook_url is not None
+    if settings.webhook_secret is None:
+        raise SettingsError(
+            "WEBHOOK_SECRET: webhook mode (WEBHOOK_URL is set) needs a secret token; "
+            "set WEBHOOK_SECRET to 1-256 characters of A-Z a-z 0-9 _ -"
+        )
+    try:
+        await bot.runtime.run_webhook(
+            bot.dispatcher.handle,
+            settings.webhook_url,
+            settings.webhook_secret.get_secret_value(),
+            settings.webhook_port,
+        )
+    except OSError as exc:
+        raise SettingsError(
+            f"WEBHOOK_PORT: cannot listen on port {settings.webhook_port} ({exc.strerror or exc}); "
+            "set WEBHOOK_PORT to a free port"
+        ) from None
 
 
 async def _bot_username(runtime: Runtime, api_url: str) -> str:

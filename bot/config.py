@@ -7,6 +7,7 @@ the variable and what it expects (see `load_settings`), never a pydantic traceba
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
@@ -34,7 +35,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     bot_token: SecretStr | None = Field(
-        default=None, description="Telegram bot token; empty runs the sandbox"
+        default=None,
+        description="the token @BotFather gave, <bot id>:<secret> (empty runs the sandbox demo)",
     )
     telegram_api_url: str = Field(default=TELEGRAM_API_URL_DEFAULT, description="a Bot API base URL")
     redis_url: str | None = Field(default=None, description="a redis:// or rediss:// or unix:// URL")
@@ -82,6 +84,13 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         return _parse_id_list(value)
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", value.get_secret_value()):
+            raise ValueError("not a bot token")
+        return value
 
     @field_validator("timezone")
     @classmethod

@@ -106,3 +106,34 @@ def test_a_file_that_is_not_utf8(tmp_path: Path, setting: str) -> None:
     latin1.write_bytes("# política padrão\n".encode("latin-1"))
     line = one_line_error(supportbot(tmp_path, "run", **{setting: str(latin1)}))
     assert setting in line and "UTF-8" in line and "line 1" in line
+
+
+def test_a_bot_token_that_is_no_token(tmp_path: Path) -> None:
+    line = one_line_error(supportbot(tmp_path, "run", BOT_TOKEN="paste-it-here"))
+    assert "BOT_TOKEN" in line and "@BotFather" in line and "paste-it-here" not in line
+
+
+@pytest.mark.parametrize("runtime", ["aiogram", "ptb"])
+async def test_webhook_mode_without_a_secret_or_on_a_port_in_use(tmp_path: Path, runtime: str) -> None:
+    sandbox = Sandbox(token="777000111:the-right-token")
+    await sandbox.start()
+    webhook = {
+        "BOT_TOKEN": "777000111:the-right-token",
+        "TELEGRAM_API_URL": sandbox.base_url,
+        "RUNTIME": runtime,
+        "WEBHOOK_URL": "https://desk.example.com/hook",
+    }
+    try:
+        no_secret = await asyncio.to_thread(supportbot, tmp_path, "run", **webhook)
+        with socket.socket() as taken:
+            taken.bind(("0.0.0.0", 0))
+            taken.listen()
+            port = str(taken.getsockname()[1])
+            port_taken = await asyncio.to_thread(
+                supportbot, tmp_path, "run", WEBHOOK_SECRET="s3cret-token", WEBHOOK_PORT=port, **webhook
+            )
+    finally:
+        await sandbox.stop()
+    assert "WEBHOOK_SECRET" in one_line_error(no_secret)
+    line = one_line_error(port_taken)
+    assert "WEBHOOK_PORT" in line and port in line
