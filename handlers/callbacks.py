@@ -46,6 +46,7 @@ ACTION_CHATS: dict[str, ButtonChat] = {
     "resolve": ButtonChat.AGENTS,
     "up": ButtonChat.AGENTS,
     "down": ButtonChat.AGENTS,
+    "force": ButtonChat.AGENTS,
 }
 
 

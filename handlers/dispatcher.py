@@ -135,11 +135,24 @@ class Dispatcher:
         return a(self.ctx.config.agents_language, "bad_button")
 
     async def _apologise(self, event: Event) -> None:
-        """Best effort: tell the person something went wrong, without raising again."""
-        language = pick_language(event.user.language_code, self.ctx.config.default_language)
+        """Best effort: tell the person something went wrong, without raising again.
+
+        In the agents' group that is said in AGENTS_LANGUAGE, as a reply to the failed command.
+        """
+        config = self.ctx.config
+        in_group = event.chat.id == config.agents_chat_id
+        language = (
+            config.agents_language
+            if in_group
+            else pick_language(event.user.language_code, config.default_language)
+        )
         try:
             if isinstance(event, ButtonPress):
                 await self.ctx.sender.answer_button(event.callback_id, t(language, "error"), alert=True)
+            elif in_group:
+                await self.ctx.sender.send(
+                    Outgoing(event.chat.id, t(language, "error"), reply_to=event.message_id, priority=2)
+                )
             elif event.chat.kind is ChatKind.PRIVATE:
                 await self.ctx.sender.send(Outgoing(event.chat.id, t(language, "error")))
         except Exception:
