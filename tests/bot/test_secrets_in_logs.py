@@ -13,11 +13,12 @@ import asyncio
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import aiohttp
 import pytest
 
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import Sandbox
-from tests.bot.processes import DroppingLink, password_redis, running_bot, supportbot
+from tests.bot.processes import DroppingLink, free_port, password_redis, running_bot, supportbot
 
 TOKEN_SECRET = "CanaryTokenSecret-f3A9x"
 TOKEN = f"777000111:{TOKEN_SECRET}"
@@ -66,6 +67,46 @@ async def test_the_link_to_the_bot_api_failing_mid_poll_logs_no_secret(
         await link.close()
         await sandbox.stop()
     assert "ERROR" in output, output
+    assert leaked(output) == [], "\n".join(leaked(output))
+
+
+@pytest.mark.parametrize("runtime", ["aiogram", "ptb"])
+async def test_webhook_mode_with_a_wrong_secret_knocking_logs_no_secret(
+    tmp_path: Path, runtime: str, namespace: str
+) -> None:
+    sandbox = Sandbox(token=TOKEN)
+    await sandbox.start()
+    port = free_port()
+    try:
+        with password_redis(tmp_path, REDIS_PASSWORD) as redis_port:
+            async with running_bot(
+                tmp_path,
+                BOT_TOKEN=TOKEN,
+                WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+                WEBHOOK_SECRET=WEBHOOK_SECRET,
+                WEBHOOK_PORT=str(port),
+                REDIS_URL=f"redis://:{REDIS_PASSWORD}@127.0.0.1:{redis_port}/0",
+                REDIS_NAMESPACE=namespace,
+                TELEGRAM_API_URL=sandbox.base_url,
+                AGENTS_CHAT_ID=str(AGENTS_CHAT),
+                RUNTIME=runtime,
+                LOG_LEVEL="DEBUG",
+            ) as bot:
+                await bot.wait_for("webhook as @")
+                async with SandboxClient(sandbox.base_url) as api:
+                    await api.send_message({"id": 1001, "first_name": "Carla"}, "nenhum canal funciona")
+                    await api.wait_for(1001, lambda message: message["from"]["is_bot"], 30)
+                async with aiohttp.ClientSession() as http:
+                    for secret in ("wrong", WEBHOOK_SECRET[:-1]):
+                        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+                        async with http.post(
+                            f"http://127.0.0.1:{port}/hook", json={}, headers=headers
+                        ) as answer:
+                            assert answer.status in (401, 403)
+            output = bot.text()
+    finally:
+        await sandbox.stop()
+    assert "setWebhook" in output or "webhook as @" in output
     assert leaked(output) == [], "\n".join(leaked(output))
 
 
