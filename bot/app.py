@@ -103,9 +103,10 @@ async def start_bot(
             directory = CsvDirectory(settings.customers_file, desk.policy)
         else:
             log.warning("CUSTOMERS_FILE is not set: every customer counts as unlinked (basic)")
+        triage = Triage.load(settings.faq_file, desk.policy)  # a bad FAQ fails before any connection
         runtime = build_runtime(settings.runtime, token, api_url)
         try:
-            username = await runtime.bot_username()  # commands to another bot are ignored
+            username = await _bot_username(runtime, api_url)  # commands to another bot are ignored
         except BaseException:
             await runtime.close()
             raise
@@ -116,7 +117,7 @@ async def start_bot(
             policy=desk.policy,
             store=desk.store,
             state=DeskState(desk.redis, desk.store.keys),
-            triage=Triage.load(settings.faq_file, desk.policy),
+            triage=triage,
             directory=directory,
             sender=FittingSender(outbox),
             codec=await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret),
@@ -154,7 +155,7 @@ async def serve(settings: Settings) -> None:
         token, api_url = settings.bot_token.get_secret_value(), settings.telegram_api_url
     try:
         async with start_bot(settings, token, api_url) as bot:
-            name = await _bot_username(bot.runtime, api_url)
+            name = await bot.runtime.bot_username()
             if sandbox is not None:
                 await register_demo(sandbox, settings, bot.dispatcher.ctx.directory)
                 _announce_sandbox(sandbox, settings, name)

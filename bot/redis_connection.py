@@ -87,22 +87,23 @@ def _start_embedded(data_dir: Path) -> EmbeddedRedis:
 
 
 async def _ping(client: Redis, settings: Settings) -> None:
-    """The first round trip, with each way it can fail told as what to change in REDIS_URL."""
+    """The first round trip, with each way it can fail told as what to change in REDIS_URL (or DATA_DIR)."""
+    setting = "REDIS_URL" if settings.redis_url else "DATA_DIR"
     where = without_password(settings.redis_url) if settings.redis_url else "the embedded Redis"
     try:
         await client.ping()
     except AuthenticationError as exc:
         raise SettingsError(
-            f"REDIS_URL: {where} refused the credentials ({exc}); put the right password in REDIS_URL"
+            f"{setting}: {where} refused the credentials ({exc}); put the right password in REDIS_URL"
         ) from None
     except (RedisConnectionError, RedisTimeoutError) as exc:
         raise SettingsError(
-            f"REDIS_URL: cannot reach {where} ({exc}); start Redis there or correct the host and port"
+            f"{setting}: cannot reach {where} ({exc}); start Redis there or correct the host and port"
         ) from None
     except ResponseError as exc:
         if "DB index" in str(exc):
             raise SettingsError(
-                f"REDIS_URL: {where} has no such database ({exc}); use a database number the server "
+                f"{setting}: {where} has no such database ({exc}); use a database number the server "
                 "has (0-15 unless its `databases` setting says more)"
             ) from None
-        raise SettingsError(f"REDIS_URL: {where} refused the connection ({exc})") from None
+        raise SettingsError(f"{setting}: {where} refused the connection ({exc})") from None
