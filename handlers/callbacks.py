@@ -35,7 +35,8 @@ class ButtonChat(StrEnum):
 
 
 # Every action a button can carry, with the one kind of chat where it means something. An action
-# missing here cannot be encoded: a new button must say where it may be pressed.
+# missing here cannot be encoded: a new button must say where it may be pressed. (The names are
+# written out, not imported: the modules that define them import this one.)
 ACTION_CHATS: dict[str, ButtonChat] = {
     "menu": ButtonChat.CUSTOMER,
     "faq": ButtonChat.CUSTOMER,
@@ -47,6 +48,13 @@ ACTION_CHATS: dict[str, ButtonChat] = {
     "up": ButtonChat.AGENTS,
     "down": ButtonChat.AGENTS,
     "force": ButtonChat.AGENTS,
+    "faqa": ButtonChat.AGENTS,  # handlers.faq_answers.ANSWER_ACTION, on a card
+    "iupd": ButtonChat.AGENTS,  # handlers.incidents.INCIDENT_ACTIONS, on an incident card
+    "ires": ButtonChat.AGENTS,
+    "iok": ButtonChat.AGENTS,
+    "ino": ButtonChat.AGENTS,
+    "fqok": ButtonChat.MANAGERS,  # handlers.faq_answers: approve or reject a phrasing
+    "fqno": ButtonChat.MANAGERS,
 }
 
 

@@ -16,6 +16,7 @@ from handlers.context import HandlerContext
 from handlers.customer import CustomerConversation
 from handlers.desk_actions import DeskActions
 from handlers.events import ButtonPress, ChatKind, Event, IncomingMessage, Outgoing
+from handlers.faq_answers import FaqTeaching
 from handlers.incidents import IncidentDesk
 from handlers.managers import ManagerConversation
 from handlers.oncall import OnCallDesk
@@ -43,8 +44,9 @@ class Dispatcher:
         self.sla_watch = SlaWatch(ctx, actions, roster, config.sla_tick_seconds)
         self.incidents = IncidentDesk(ctx, actions)
         self.customers = CustomerConversation(ctx, actions, self.incidents)
-        self.agents = AgentConversation(ctx, actions, self.oncall, self.incidents)
-        self.managers = ManagerConversation(ctx)
+        self.faq = FaqTeaching(ctx, actions)
+        self.agents = AgentConversation(ctx, actions, self.oncall, self.incidents, self.faq)
+        self.managers = ManagerConversation(ctx, self.faq)
 
     async def handle(self, event: Event) -> None:
         """Handle one update exactly once; errors are logged and answered, never raised.
@@ -59,6 +61,7 @@ class Dispatcher:
                 if not arrival.first:
                     log.info("update %s already handled; dropped", event.update_id)
                     return
+                await self.faq.refresh()
                 await self.customers.on_message(event, arrival)
                 return
             if not await self.ctx.store.first_delivery(event.update_id):
@@ -115,7 +118,7 @@ class Dispatcher:
         elif chat is ButtonChat.CUSTOMER:
             await self.customers.on_button(press, callback)
         else:
-            raise ValueError(f"no manager action {callback.action!r}")
+            await self.faq.on_manager_button(press, callback)
 
     def _button_chat(self, press: ButtonPress) -> ButtonChat | None:
         """The kind of chat a press came from: the agents' group, a manager's chat, a subscriber's chat."""
