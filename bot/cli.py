@@ -14,11 +14,13 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot import redaction
 from bot.commands import CommandError
 from bot.config import SettingsError
 from escalation.directory import DirectoryError
 from escalation.policy import PolicyError
 from faq.knowledge import KnowledgeBaseError
+from handlers.canned import CannedRepliesError
 
 COMMAND_MODULES = ("run", "tickets", "triage", "sandbox", "report", "faq")
 
@@ -46,10 +48,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redaction.install()
     try:
         return int(args.handler(args) or 0)
-    except (CommandError, SettingsError, PolicyError, DirectoryError, KnowledgeBaseError) as exc:
-        print(f"supportbot: {exc}", file=sys.stderr)
+    except (
+        CommandError,
+        SettingsError,
+        PolicyError,
+        DirectoryError,
+        KnowledgeBaseError,
+        CannedRepliesError,
+    ) as exc:
+        print(f"supportbot: {redaction.redact(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

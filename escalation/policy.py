@@ -126,6 +126,16 @@ class Summaries(_Strict):
     cron: list[str] = Field(default_factory=lambda: ["0 9 * * *", "0 18 * * *"])
 
 
+class Agents(_Strict):
+    """How agents are named to colleagues, managers and customers.
+
+    An alias (`2001: "Ana (N1)"`) wins over the name Telegram gives; without one, agents are called
+    by their Telegram name, learned from what they send or from the group's member list.
+    """
+
+    aliases: dict[int, Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=dict)
+
+
 class PriorityRules(_Strict):
     """Base priority per situation, and the raises on top of it."""
 
@@ -172,6 +182,7 @@ class Policy(_Strict):
     escalation: Escalation = Field(default_factory=Escalation)
     reopen_window: Duration = 86400.0
     oncall: OnCall = Field(default_factory=OnCall)
+    agents: Agents = Field(default_factory=Agents)
     summaries: Summaries = Field(default_factory=Summaries)
     plans: dict[str, Tier]
     priority: PriorityRules
@@ -229,6 +240,9 @@ def load_policy(path: Path | str | None = None) -> Policy:
         raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     except OSError as exc:
         raise PolicyError(f"{source}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise PolicyError(f"{source}: not UTF-8 text (line {line}); save POLICY_FILE as UTF-8") from None
     except yaml.YAMLError as exc:
         raise PolicyError(f"{source}: not valid YAML ({exc})") from None
     if not isinstance(raw, dict):

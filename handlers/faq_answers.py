@@ -28,6 +28,7 @@ from faq.triage import Triage
 from handlers.callbacks import Callback
 from handlers.context import HandlerContext
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
+from handlers.names import name_for_customers
 from handlers.refusals import refusal
 from handlers.split import split_text
 from handlers.texts import a, t
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 ANSWER_ACTION = "faqa"
 APPROVE_ACTION = "fqok"
 REJECT_ACTION = "fqno"
-MANAGER_ACTIONS = frozenset({APPROVE_ACTION, REJECT_ACTION})
 CARD_ENTRIES = 2
 CARD_FLOOR = 0.2
 LISTED_CANDIDATES = 5
@@ -139,8 +139,9 @@ class FaqTeaching:
         for index, chunk in enumerate(split_text(answer)):
             body = html.escape(chunk)
             if index == 0:
-                body = t(customer_lang, "agent_reply", ticket=ticket.label, text=body)
-            delivered = delivered and await self.actions.tell_customer(ticket, body)
+                signed = html.escape(name_for_customers(self.ctx, agent))
+                body = t(customer_lang, "agent_reply", agent=signed, ticket=ticket.label, text=body)
+            delivered = delivered and await self.actions.tell_customer(ticket, body, writer=agent.id)
         await self.actions.refresh_card(await store.get(number))
         if not delivered:
             return a(lang, "relay_error", ticket=ticket.label)
