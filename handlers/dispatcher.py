@@ -142,13 +142,14 @@ class Dispatcher:
     async def _apologise(self, event: Event) -> None:
         """Best effort: tell the person something went wrong, without raising again.
 
-        In the agents' group that is said in AGENTS_LANGUAGE, as a reply to the failed command.
+        Agents and managers hear it in AGENTS_LANGUAGE (in the agents' group, as a reply to the
+        failed command); a subscriber in their own language.
         """
         config = self.ctx.config
         in_group = event.chat.id == config.agents_chat_id
         language = (
             config.agents_language
-            if in_group
+            if in_group or event.chat.id in config.manager_chat_ids
             else pick_language(event.user.language_code, config.default_language)
         )
         try:
