@@ -47,7 +47,7 @@ TEXT_MAX = 1000
 LIST_TITLE_CHARS = 60
 KEPT_LINES = 20
 INCIDENT_ACTIONS = frozenset({"iupd", "ires", "iok", "ino"})
-_INCIDENT_ID = re.compile(r"^[Ii]?(\d{1,9})$")
+_INCIDENT_ID = re.compile(r"^[Ii]?([0-9]{1,9})$")  # ASCII digits only, as ticket numbers
 _MEANT_AS_ID = re.compile(r"^(#|[Ii]?\d)")
 
 
@@ -299,7 +299,7 @@ class IncidentDesk:
 
     async def on_button(self, press: ButtonPress, callback: Callback) -> None:
         """The incident card's buttons: Update (how to), Resolve (asks), Confirm, Cancel."""
-        if len(callback.args) != 1 or not callback.args[0].isdecimal():
+        if len(callback.args) != 1 or not (callback.args[0].isascii() and callback.args[0].isdecimal()):
             raise ValueError("incident buttons carry one incident id")
         lang, answer = self.language, self.ctx.sender.answer_button
         try:

@@ -15,8 +15,9 @@ from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
 from handlers.context import DeskConfig, HandlerContext
 from handlers.desk_actions import DeskActions
-from handlers.events import Keyboard, Member, Outgoing, User
+from handlers.events import Chat, ChatKind, IncomingMessage, Keyboard, Member, Outgoing, User
 from handlers.incidents import IncidentDesk
+from handlers.texts import a
 from tests.conftest import TIMEZONE
 from tests.escalation.factories import customer, report
 
@@ -100,3 +101,24 @@ async def test_a_flood_is_shown_by_one_trailing_edit_without_throttle_round_trip
     await desk.on_outage(ticket.customer, ticket, "caiu tudo", "pt")
     assert len(slots) > 2  # the trailing edit is done: the next report goes through the slots again
     await desk.drain()
+
+
+async def test_an_incident_id_in_non_ascii_digits_is_refused_not_acted_on(
+    redis: Redis, namespace: str, policy: Policy, clock: ManualClock
+) -> None:
+    sender = RecordingSender()
+    desk = incident_desk(redis, namespace, policy, clock, sender)
+    await desk.store.open("Servidor SP fora", scope="region:SP")
+    second, _, _ = await desk.store.open("Recife sem sinal", scope="region:Recife")
+    agent = User(1, "Ana")
+    typed = "I\u0662"  # "I٢": an Arabic-Indic two, which `\d` would take for 2
+
+    await desk.command(
+        IncomingMessage(
+            1, 10, agent, Chat(AGENTS_CHAT, ChatKind.GROUP), text=f"/incident update {typed} volta já"
+        ),
+        agent.id,
+    )
+
+    assert sender.sent[-1].text == a("pt", "inc_bad_id", given=typed)
+    assert (await desk.store.get(second.id)).status_text is None
