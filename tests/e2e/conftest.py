@@ -21,7 +21,8 @@ from bot.config import Settings
 from bot.outbox import Limits
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import Sandbox
-from escalation.clock import Clock
+from escalation.clock import Clock, ManualClock
+from handlers.texts import LANGUAGES
 
 TOKEN = "100000001:SANDBOX-test-token"
 AGENTS_CHAT = -1001000000001
@@ -177,3 +178,21 @@ async def desk(
     """The bot with English agent texts, limits off (the `redis` fixture cleans the namespace)."""
     async for harness in open_harness(redis_url, namespace, runtime_kind, tmp_path):
         yield harness
+
+
+@pytest.fixture(params=LANGUAGES)
+async def desk_in(
+    request: pytest.FixtureRequest,
+    redis: Redis,
+    redis_url: str,
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
+    clock: ManualClock,
+) -> AsyncIterator[tuple[Desk, str]]:
+    """The desk with AGENTS_LANGUAGE set to each language in turn (on the module's `clock`)."""
+    language = str(request.param)
+    async for harness in open_harness(
+        redis_url, namespace, runtime_kind, tmp_path, clock=clock, agents_language=language
+    ):
+        yield harness, language

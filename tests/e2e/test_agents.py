@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from bot.sandbox.server import DEFAULT_BOT_USERNAME
 from escalation.clock import ManualClock
 from escalation.domain import State
-from handlers.texts import LANGUAGES, a
+from handlers.texts import a
 from tests.e2e.conftest import (
     AGENT_ANA,
     AGENTS_CHAT,
@@ -53,24 +53,6 @@ async def desk(
         redis_url, namespace, runtime_kind, tmp_path, clock=clock, agents_language="pt"
     ):
         yield harness
-
-
-@pytest.fixture(params=LANGUAGES)
-async def desk_in(
-    request: pytest.FixtureRequest,
-    redis: Redis,
-    redis_url: str,
-    namespace: str,
-    runtime_kind: str,
-    tmp_path: Path,
-    clock: ManualClock,
-) -> AsyncIterator[tuple[Desk, str]]:
-    """The desk with AGENTS_LANGUAGE set to each language in turn."""
-    language = str(request.param)
-    async for harness in open_harness(
-        redis_url, namespace, runtime_kind, tmp_path, clock=clock, agents_language=language
-    ):
-        yield harness, language
 
 
 async def answer(desk: Desk, who: dict[str, Any], text: str, **extra: Any) -> str:

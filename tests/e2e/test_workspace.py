@@ -114,24 +114,6 @@ async def test_agents_are_named_from_telegram_or_their_alias_never_by_id(
     assert signed["text"] == f"💬 Bruno (N2) · chamado #{number}:\nVou verificar o seu sinal."
 
 
-@pytest.fixture(params=LANGUAGES)
-async def desk_in(
-    request: pytest.FixtureRequest,
-    redis: Redis,
-    redis_url: str,
-    namespace: str,
-    runtime_kind: str,
-    tmp_path: Path,
-    clock: ManualClock,
-) -> AsyncIterator[tuple[Desk, str]]:
-    """The desk with AGENTS_LANGUAGE set to each language in turn."""
-    language = str(request.param)
-    async for harness in open_harness(
-        redis_url, namespace, runtime_kind, tmp_path, clock=clock, agents_language=language
-    ):
-        yield harness, language
-
-
 # The customer speaks another language than the agents: the reply must follow the customer.
 CUSTOMER_LANGUAGE = {"pt": "es", "en": "pt", "es": "en"}
 REPORT = {
