@@ -333,14 +333,25 @@ class CustomerConversation:
         """Anything the customer sends while their ticket is active goes to the ticket and the agents.
 
         On a ticket linked to a mass incident the message is only appended: agents work the
-        incident card, and thousands of "still down" messages must not flood their group.
+        incident card, and thousands of "still down" messages must not flood their group. A
+        subscriber whose account is not active who says again that nothing works is read as on
+        their first message (`_inactive_account`): billing, not an outage.
         """
         customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier) if text.strip() else None
         intent = result.intent if result and result.intent in NEEDS_A_PERSON else ticket.intent
+        if intent is Intent.OUTAGE and not customer.account_active:
+            intent = Intent.BILLING
         impact = result.impact if result and intent is Intent.OUTAGE else ticket.impact
         urgent = bool(result and result.urgent)
-        assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
+        assessment = assess(
+            self.ctx.policy,
+            intent,
+            impact,
+            customer.tier,
+            urgent=urgent,
+            account_active=customer.account_active,
+        )
         kind = message.attachment.kind if message.attachment else "text"
         body = text or f"[{kind}]"
         submission = await self.ctx.store.submit(

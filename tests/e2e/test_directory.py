@@ -101,3 +101,15 @@ async def test_plan_names_are_mapped_with_case_and_accents_and_unknown_ones_warn
     assert "Prioridade: alta" in told[-1]
     assert (await desk.bot.desk.store.get(number)).priority is Priority.P2
     await desk.card(number, where=lambda text: "basic" in text)
+
+
+async def test_an_inactive_subscribers_follow_up_does_not_get_their_plans_priority_back(desk: Desk) -> None:
+    number, _ = await reported(desk, RITA, "nenhum canal funciona")
+    assert (await desk.bot.desk.store.get(number)).priority is Priority.P3
+
+    await desk.say(RITA, "continua tudo fora do ar, nenhum canal abre")
+    await desk.expect(RITA["id"], "adicionei ao chamado")
+
+    ticket = await desk.bot.desk.store.get(number)
+    assert ticket.priority is Priority.P3  # still suspended: the premium plan does not count
+    assert "Prioridade" not in (await desk.bot_messages(RITA["id"]))[-1]["text"]
