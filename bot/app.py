@@ -108,8 +108,11 @@ async def start_bot(
             directory = CsvDirectory(settings.customers_file, desk.policy)
         else:
             log.warning("CUSTOMERS_FILE is not set: every customer counts as unlinked (basic)")
-        triage = Triage.load(settings.faq_file, desk.policy)  # a bad FAQ fails before any connection
+        # A bad FAQ or canned replies file fails before any connection to the Bot API is opened.
+        triage = Triage.load(settings.faq_file, desk.policy)
         warn_unfilled_placeholders(triage.knowledge, settings.faq_file or default_faq_path())
+        canned = CannedReplies.load(settings.canned_replies_dir)
+        codec = await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret)
         runtime = build_runtime(settings.runtime, token, api_url)
         try:
             username = await _bot_username(runtime, api_url)  # commands to another bot are ignored
@@ -126,9 +129,9 @@ async def start_bot(
             triage=triage,
             directory=directory,
             sender=FittingSender(outbox),
-            codec=await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret),
+            codec=codec,
             clock=desk.clock,
-            canned=CannedReplies.load(settings.canned_replies_dir),
+            canned=canned,
         )
         dispatcher = Dispatcher(ctx)
         try:

@@ -7,6 +7,7 @@ what it needs to get that far), as an operator would start it; stderr is read wh
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.server import Sandbox
+from handlers.canned import DEFAULT_CANNED_DIR
 from tests.bot.processes import password_redis, supportbot
 
 ERROR_PREFIX = "supportbot: "
@@ -137,3 +139,11 @@ async def test_webhook_mode_without_a_secret_or_on_a_port_in_use(tmp_path: Path,
     assert "WEBHOOK_SECRET" in one_line_error(no_secret)
     line = one_line_error(port_taken)
     assert "WEBHOOK_PORT" in line and port in line
+
+
+def test_a_canned_replies_file_that_is_broken(tmp_path: Path) -> None:
+    folder = tmp_path / "canned"
+    shutil.copytree(DEFAULT_CANNED_DIR, folder)
+    (folder / "es.yaml").write_text("payment: [title, text\n", encoding="utf-8")
+    line = one_line_error(supportbot(tmp_path, "run", CANNED_REPLIES_DIR=str(folder)))
+    assert "es.yaml" in line and "not valid YAML" in line
