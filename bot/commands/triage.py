@@ -22,6 +22,7 @@ from escalation.domain import Tier
 from faq.explain import explain
 from faq.knowledge import KnowledgeBaseError
 from faq.language import LANGUAGES, parse_language
+from faq.matcher import Outcome
 from faq.triage import Triage
 
 log = logging.getLogger(__name__)
@@ -76,11 +77,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _result(triage: Triage, text: str, lang: str | None, tier: Tier | None, why: bool) -> dict[str, Any]:
-    """One message's result, with the matcher's explanation when asked for."""
+    """One message's result, with the matcher's explanation when asked for.
+
+    The matcher may find an answer the desk does not send (an outage goes to a person): the
+    explanation then says so, or it would claim an answer the customer never gets.
+    """
     result = triage.classify(text, lang, tier)
     output = result.to_json()
     if why:
-        output["explain"] = explain(triage.matcher, text, result.lang)
+        reading = explain(triage.matcher, text, result.lang)
+        if reading["outcome"] == Outcome.ANSWER.value and result.faq_id is None:
+            intent = result.intent.value
+            reading["why"] += f"; not sent: the message reads as {intent}, not as an FAQ question"
+        output["explain"] = reading
     return output
 
 

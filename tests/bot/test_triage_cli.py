@@ -243,3 +243,14 @@ def test_explain_with_jsonl_explains_every_line(
     lines = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and [line["explain"]["outcome"] for line in lines][1] == "none"
     assert lines[0]["explain"]["top"][0]["id"] == "pay-pix"
+
+
+def test_explain_says_when_the_matchers_answer_is_not_sent(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = triage(capsys, "nenhum canal funciona", "--lang", "pt", "--explain")
+    result = one_json(out)
+    assert code == 0 and result["intent"] == "outage" and result["faq_id"] is None
+    explain = result["explain"]
+    assert explain["outcome"] == "answer"  # the matcher alone would answer...
+    assert explain["why"].endswith("; not sent: the message reads as outage, not as an FAQ question")
