@@ -140,6 +140,10 @@ class Keys:
         """Reservation of a ticket's first card post, so two refreshes never post two cards."""
         return f"{self.prefix}cardpost:{number}"
 
+    def relay(self, number: int) -> str:
+        """HASH of a ticket's current relay message to the agents (escalation/relays.py)."""
+        return f"{self.prefix}relay:{number}"
+
     def message_ticket(self, chat_id: int, message_id: int) -> str:
         """Which ticket a message in the agents' group belongs to (cards, relayed messages)."""
         return f"{self.prefix}msg:{chat_id}:{message_id}"

@@ -23,7 +23,7 @@ from faq.intent import interpret
 from faq.knowledge import KnowledgeBase
 from faq.language import detect_language, parse_language
 from faq.lexicon import Lexicon
-from faq.matcher import FaqMatch, FaqMatcher, Outcome
+from faq.matcher import SUGGEST_THRESHOLD, FaqMatch, FaqMatcher, Outcome
 from faq.normalize import tokens
 from faq.source import KnowledgeFile
 
@@ -45,6 +45,8 @@ class TriageResult:
     faq_id: str | None = None
     suggestions: tuple[str, ...] = ()
     answer: str | None = None
+    follow_up: bool = False
+    courtesy: bool = False
 
     @property
     def assessment(self) -> Assessment:
@@ -132,11 +134,24 @@ class Triage:
             faq_id=faq.entry_id if answered else None,
             suggestions=faq.suggestions if reading.intent is Intent.FAQ else (),
             answer=_answer(matcher, faq, language) if answered else None,
+            follow_up=reading.follow_up,
+            courtesy=reading.courtesy,
         )
         unanswered = reading.intent is Intent.FAQ or (reading.intent is Intent.UNKNOWN and reading.asks)
         if self._gaps is not None and unanswered and not answered:
             _record_gap(self._gaps, text, language)
         return result
+
+    def alternatives(self, text: str, lang: str, exclude: str, limit: int = 3) -> tuple[str, ...]:
+        """The FAQ entries closest to `text` other than `exclude`: what to offer when an answer did not help.
+
+        Only entries close enough to be suggested for the text itself (`SUGGEST_THRESHOLD`).
+        """
+        words = tokens(text[:MAX_TEXT])
+        language = parse_language(lang) or detect_language(text, words=words)
+        faq = self._matcher().match_words(words, language)
+        close = (entry for entry, score, _ in faq.ranked if entry != exclude and score >= SUGGEST_THRESHOLD)
+        return tuple(close)[:limit]
 
 
 def _record_gap(gaps: GapRecorder, text: str, language: str) -> None:

@@ -77,6 +77,8 @@ def render_card(
         lines.append(a(language, "card_breached"))
     if ticket.unreachable:
         lines.append(a(language, "card_unreachable"))
+    if ticket.log_dropped:
+        lines.append(a(language, "card_log_dropped", n=ticket.log_dropped))
     return "\n".join(lines)
 
 

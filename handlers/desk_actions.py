@@ -7,7 +7,6 @@ card instead of failing the agent's action.
 
 from __future__ import annotations
 
-import html
 import logging
 import math
 
@@ -18,10 +17,11 @@ from handlers.cards import card_keyboard, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
 from handlers.messenger import Forbidden, TelegramError
-from handlers.split import split_text
 from handlers.texts import t
 
 log = logging.getLogger(__name__)
+
+_CUSTOMER_WORDS = frozenset({"created", "message", "reopened"})
 
 
 class DeskActions:
@@ -32,6 +32,8 @@ class DeskActions:
 
     async def refresh_card(self, ticket: Ticket) -> None:
         """Post the ticket's card to the agents' group, or edit the one already there.
+
+        The card quotes the customer's latest message (a reopened ticket shows why it reopened).
 
         A card that cannot be posted (a wrong AGENTS_CHAT_ID, the bot removed from the group) is
         logged and tried again at the ticket's next change; it never fails the customer's flow.
@@ -51,7 +53,9 @@ class DeskActions:
             return
         language = self.ctx.config.agents_language
         history = await self.ctx.store.log(ticket.number)
-        excerpt = next((e.get("text", "") for e in history if e.get("text")), "")
+        excerpt = next(
+            (e["text"] for e in reversed(history) if e["event"] in _CUSTOMER_WORDS and e.get("text")), ""
+        )
         name = await self.ctx.state.agent_name(ticket.assignee) if ticket.assignee else None
         if ticket.state is State.RESOLVED:
             resolver = next((e["actor"] for e in reversed(history) if e["event"] == "resolved"), "")
@@ -99,18 +103,6 @@ class DeskActions:
         if ticket.unreachable:
             await self.refresh_card(await self.ctx.store.mark_unreachable(ticket.number, False))
         return True
-
-    async def post_to_agents(self, ticket: Ticket, header: str, body: str) -> None:
-        """Post a customer's words to the group as replies to the card, split if long."""
-        chat = self.ctx.config.agents_chat_id
-        if chat is None:
-            return
-        for index, chunk in enumerate(split_text(body)):
-            text = (header + "\n" if index == 0 else "") + html.escape(chunk)
-            message_id = await self.ctx.sender.send(
-                Outgoing(chat, text, reply_to=ticket.card_message_id, priority=int(ticket.priority))
-            )
-            await self.ctx.state.remember_message(chat, message_id, ticket.number)
 
     async def queue_words(self, ticket: Ticket, language: str) -> str:
         """ "You are number 3 in the queue. Expected wait: about 20 min." (or "an agent is on it")."""

@@ -39,6 +39,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ask_problem": "Conte o que está acontecendo: quais canais, em qual aparelho, desde quando.",
         "faq_topics": "Alguns assuntos frequentes. Toque em um ou escreva sua pergunta:",
         "faq_helpful": "Isso ajudou?",
+        "faq_ticket_open": "Seu chamado <b>{ticket}</b> continua aberto; anotei esta pergunta nele.",
+        "faq_not_helped": "Que pena. Talvez uma destas respostas ajude, ou fale com um atendente:",
+        "faq_not_helped_human": "Que pena. Quer falar com um atendente?",
+        "faq_not_helped_chosen": "Que pena que não ajudou.",
         "yes": "👍 Sim",
         "no": "👎 Não",
         "faq_thanks": "Que bom! Se precisar, é só escrever. 😊",
@@ -110,6 +114,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ask_problem": "Tell me what is happening: which channels, which device, since when.",
         "faq_topics": "Some frequent topics. Tap one or type your question:",
         "faq_helpful": "Did this help?",
+        "faq_ticket_open": "Your ticket <b>{ticket}</b> stays open; I noted this question on it.",
+        "faq_not_helped": "Sorry about that. One of these answers may help, or talk to a person:",
+        "faq_not_helped_human": "Sorry about that. Would you like to talk to a person?",
+        "faq_not_helped_chosen": "Sorry that did not help.",
         "yes": "👍 Yes",
         "no": "👎 No",
         "faq_thanks": "Great! Write any time you need help. 😊",
@@ -179,6 +187,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ask_problem": "Cuéntame qué pasa: qué canales, en qué dispositivo, desde cuándo.",
         "faq_topics": "Algunos temas frecuentes. Toca uno o escribe tu pregunta:",
         "faq_helpful": "¿Te ayudó?",
+        "faq_ticket_open": "Tu ticket <b>{ticket}</b> sigue abierto; anoté esta pregunta en él.",
+        "faq_not_helped": "Lo siento. Quizás alguna de estas respuestas te ayude, o habla con una persona:",
+        "faq_not_helped_human": "Lo siento. ¿Quieres hablar con una persona?",
+        "faq_not_helped_chosen": "Lamento que no te haya ayudado.",
         "yes": "👍 Sí",
         "no": "👎 No",
         "faq_thanks": "¡Qué bien! Escríbeme cuando lo necesites. 😊",
@@ -262,6 +274,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_resolved": "Resolvido por",
         "card_withdrawn": "Encerrado pelo cliente",
         "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
+        "card_log_dropped": "🗂 {n} registros mais antigos removidos do histórico",
         "card_not_linked": "não vinculado",
         "card_rating": "Avaliação",
         "not_agent": "Apenas atendentes podem fazer isso.",
@@ -278,7 +291,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "queue_title": "Fila ({count}):",
         "mine_empty": "Você não tem chamados.",
         "mine_title": "Seus chamados:",
-        "customer_says": "💬 {ticket} {name}:",
+        "customer_says": "💬 {ticket} {name}",
+        "relay_reopened": "🔁 {ticket} reaberto · {priority} · {name}",
+        "relay_more_one": "+1 mensagem",
+        "relay_more": "+{n} mensagens",
         "usage": (
             "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
             "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota], "
@@ -345,6 +361,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_resolved": "Resolved by",
         "card_withdrawn": "Withdrawn by the customer",
         "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
+        "card_log_dropped": "🗂 {n} older history entries dropped",
         "card_not_linked": "not linked",
         "card_rating": "Rating",
         "not_agent": "Only agents can do that.",
@@ -361,7 +378,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "queue_title": "Queue ({count}):",
         "mine_empty": "You hold no tickets.",
         "mine_title": "Your tickets:",
-        "customer_says": "💬 {ticket} {name}:",
+        "customer_says": "💬 {ticket} {name}",
+        "relay_reopened": "🔁 {ticket} reopened · {priority} · {name}",
+        "relay_more_one": "+1 message",
+        "relay_more": "+{n} messages",
         "usage": (
             "Commands: /queue, /next, /mine, /claim N, /release N, /resolve N [note], "
             "/priority N P1..P4, /reply N text, /note N text, /oncall [take|handover note], "
@@ -428,6 +448,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_resolved": "Resuelto por",
         "card_withdrawn": "Cerrado por el cliente",
         "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
+        "card_log_dropped": "🗂 {n} registros más antiguos eliminados del historial",
         "card_not_linked": "no vinculado",
         "card_rating": "Calificación",
         "not_agent": "Solo los agentes pueden hacer eso.",
@@ -444,7 +465,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "queue_title": "Fila ({count}):",
         "mine_empty": "No tienes tickets.",
         "mine_title": "Tus tickets:",
-        "customer_says": "💬 {ticket} {name}:",
+        "customer_says": "💬 {ticket} {name}",
+        "relay_reopened": "🔁 {ticket} reabierto · {priority} · {name}",
+        "relay_more_one": "+1 mensaje",
+        "relay_more": "+{n} mensajes",
         "usage": (
             "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
             "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota], "

@@ -1,0 +1,85 @@
+"""A customer's words in the agents' group: one compact message per burst, edited as it grows.
+
+The message goes to the bottom of the group as a reply to the ticket's card (so a reply to it
+reaches the customer) and mentions who holds the ticket. Further messages of the same burst edit
+it in place with the latest words and "+N messages"; the edits go behind everything else in the
+group's queue, so a flooding customer never delays another customer's card or an agent's command.
+The whole text stays in the ticket's history.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from escalation.relays import RelayState, RelayStep
+from escalation.ticket import Ticket
+from handlers.context import HandlerContext
+from handlers.events import Outgoing
+from handlers.messenger import NotModified, TelegramError
+from handlers.texts import a
+
+log = logging.getLogger(__name__)
+
+GROWTH_PRIORITY = 9
+
+
+class AgentRelay:
+    """Posts and grows the relay messages of one desk."""
+
+    def __init__(self, ctx: HandlerContext) -> None:
+        self.ctx = ctx
+        self.state = RelayState(ctx.store.redis, ctx.store.keys)
+
+    async def relay(self, ticket: Ticket, text: str, header: str) -> bool:
+        """Relay one customer message; True when it started a new relay message (a new burst).
+
+        `header` (HTML) heads a new relay; a burst already relayed keeps its own.
+        """
+        chat = self.ctx.config.agents_chat_id
+        if chat is None:
+            return False
+        now = self.ctx.clock.now()
+        step = await self.state.add(ticket.number, now, ticket.last_agent_at or 0.0, text, header)
+        if step.verb == "edit":
+            await self._edit(chat, step)
+        if step.verb != "post":
+            return False
+        try:
+            message_id = await self.ctx.sender.send(
+                Outgoing(
+                    chat, self._render(step), reply_to=ticket.card_message_id, priority=int(ticket.priority)
+                )
+            )
+        except TelegramError:
+            await self.state.abandon(ticket.number)
+            raise
+        await self.ctx.state.remember_message(chat, message_id, ticket.number)
+        latest = await self.state.posted(ticket.number, message_id)
+        if latest.count > 1:  # more of the burst came while the post was on its way
+            await self._edit(chat, latest)
+        return True
+
+    async def mention(self, agent_id: int) -> str:
+        """An agent's name that notifies them (a text mention)."""
+        name = html.escape(await self.ctx.state.agent_name(agent_id))
+        return f'<a href="tg://user?id={agent_id}">{name}</a>'
+
+    async def _edit(self, chat: int, step: RelayStep) -> None:
+        if step.message_id is None:
+            return
+        try:
+            await self.ctx.sender.edit(chat, step.message_id, self._render(step), priority=GROWTH_PRIORITY)
+        except NotModified:
+            pass
+        except TelegramError as exc:
+            log.warning("relay message %s could not be edited: %s", step.message_id, exc)
+
+    def _render(self, step: RelayStep) -> str:
+        words = ("…" if step.cut else "") + step.text
+        lines = [step.header, html.escape(words)]
+        if step.count > 1:
+            more = step.count - 1
+            key = "relay_more_one" if more == 1 else "relay_more"
+            lines.append(f"<i>{a(self.ctx.config.agents_language, key, n=more)}</i>")
+        return "\n".join(lines)
