@@ -45,14 +45,16 @@ class RelayState:
         self.span = span
         self._script = redis.register_script((Path(__file__).with_name("lua") / "relay.lua").read_text())
 
-    async def add(self, number: int, now: float, agent_at: float, text: str, header: str) -> RelayStep:
+    async def add(
+        self, number: int, now: float, agent_at: float, text: str, header: str, *, new: bool = False
+    ) -> RelayStep:
         """One more customer message on ticket `number`; `agent_at` is its last agent answer (0: none).
 
-        An answer after the burst started, or a burst older than `span`, starts a new relay
-        with `header`.
+        An answer after the burst started, a burst older than `span`, or `new` starts a new
+        relay with `header`.
         """
         return await self._run(
-            number, "add", now, self.span, agent_at, text, RELAY_TEXT_BYTES, header, RELAY_TTL_S
+            number, "add", now, self.span, agent_at, text, RELAY_TEXT_BYTES, header, RELAY_TTL_S, int(new)
         )
 
     async def posted(self, number: int, message_id: int) -> RelayStep:

@@ -347,7 +347,7 @@ class CustomerConversation:
         resolver = next((e["actor"] for e in reversed(history) if e["event"] == "resolved"), "")
         if resolver.startswith("agent:"):
             header += " · 👤 " + await self.relay.mention(int(resolver.split(":", 1)[1]))
-        await self.relay.relay(ticket, text, header)
+        await self.relay.relay(ticket, text, header, new=True)
 
     async def _follow_up(
         self, ticket: Ticket, message: IncomingMessage, text: str, language: str, arrival: Arrival

@@ -31,24 +31,28 @@ class AgentRelay:
         self.ctx = ctx
         self.state = RelayState(ctx.store.redis, ctx.store.keys)
 
-    async def relay(self, ticket: Ticket, text: str, header: str) -> bool:
+    async def relay(self, ticket: Ticket, text: str, header: str, *, new: bool = False) -> bool:
         """Relay one customer message; True when it started a new relay message (a new burst).
 
-        `header` (HTML) heads a new relay; a burst already relayed keeps its own.
+        `header` (HTML) heads a new relay; a burst already relayed keeps its own. `new` starts a
+        new relay whatever the burst (a reopened ticket).
         """
         chat = self.ctx.config.agents_chat_id
         if chat is None:
             return False
         now = self.ctx.clock.now()
-        step = await self.state.add(ticket.number, now, ticket.last_agent_at or 0.0, text, header)
+        step = await self.state.add(ticket.number, now, ticket.last_agent_at or 0.0, text, header, new=new)
         if step.verb == "edit":
-            await self._edit(chat, step)
+            await self._edit(chat, step, ticket)
         if step.verb != "post":
             return False
         try:
             message_id = await self.ctx.sender.send(
                 Outgoing(
-                    chat, self._render(step), reply_to=ticket.card_message_id, priority=int(ticket.priority)
+                    chat,
+                    self._render(step, ticket),
+                    reply_to=ticket.card_message_id,
+                    priority=int(ticket.priority),
                 )
             )
         except TelegramError:
@@ -57,7 +61,7 @@ class AgentRelay:
         await self.ctx.state.remember_message(chat, message_id, ticket.number)
         latest = await self.state.posted(ticket.number, message_id)
         if latest.count > 1:  # more of the burst came while the post was on its way
-            await self._edit(chat, latest)
+            await self._edit(chat, latest, ticket)
         return True
 
     async def mention(self, agent_id: int) -> str:
@@ -65,21 +69,28 @@ class AgentRelay:
         name = html.escape(await self.ctx.state.agent_name(agent_id))
         return f'<a href="tg://user?id={agent_id}">{name}</a>'
 
-    async def _edit(self, chat: int, step: RelayStep) -> None:
+    async def _edit(self, chat: int, step: RelayStep, ticket: Ticket) -> None:
         if step.message_id is None:
             return
+        text = self._render(step, ticket)
         try:
-            await self.ctx.sender.edit(chat, step.message_id, self._render(step), priority=GROWTH_PRIORITY)
+            await self.ctx.sender.edit(chat, step.message_id, text, priority=GROWTH_PRIORITY)
         except NotModified:
             pass
         except TelegramError as exc:
             log.warning("relay message %s could not be edited: %s", step.message_id, exc)
 
-    def _render(self, step: RelayStep) -> str:
+    def _render(self, step: RelayStep, ticket: Ticket) -> str:
+        """Header, the burst's latest words, "+N messages" and how much of the history was dropped."""
+        language = self.ctx.config.agents_language
         words = ("…" if step.cut else "") + step.text
         lines = [step.header, html.escape(words)]
+        notes = []
         if step.count > 1:
             more = step.count - 1
-            key = "relay_more_one" if more == 1 else "relay_more"
-            lines.append(f"<i>{a(self.ctx.config.agents_language, key, n=more)}</i>")
+            notes.append(a(language, "relay_more_one" if more == 1 else "relay_more", n=more))
+        if ticket.log_dropped:
+            notes.append(a(language, "card_log_dropped", n=ticket.log_dropped))
+        if notes:
+            lines.append(f"<i>{' · '.join(notes)}</i>")
         return "\n".join(lines)

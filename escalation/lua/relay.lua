@@ -11,7 +11,8 @@
 --         when older words were dropped to keep the text within `max` bytes)
 -- ARGV[1] "add": ARGV[2] now, ARGV[3] span, ARGV[4] the ticket's last agent answer (0 for none),
 --         ARGV[5] the message's text, ARGV[6] most bytes of text kept, ARGV[7] the header of a new
---         relay, ARGV[8] TTL of the state (s)
+--         relay, ARGV[8] TTL of the state (s), ARGV[9] "1" to start a new relay whatever the state
+--         (a reopened ticket: its news belongs at the bottom of the group, under its own header)
 -- ARGV[1] "posted": ARGV[2] the relay's message id (its post went out)
 -- ARGV[1] "abandon": the relay's post failed; the next message starts afresh
 -- Returns {verb, message id, n, head, text, cut}; verb is "post" (send it, then say "posted"),
@@ -48,7 +49,7 @@ end
 
 local now, span, agent_at = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local started = tonumber(redis.call("HGET", key, "started") or "")
-if started == nil or now - started >= span or agent_at >= started then
+if ARGV[9] == "1" or started == nil or now - started >= span or agent_at >= started then
   local text, cut = tail(ARGV[5], tonumber(ARGV[6]))
   redis.call("DEL", key)
   redis.call("HSET", key, "mid", "", "n", 1, "started", ARGV[2], "head", ARGV[7], "text", text,
