@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from redis.asyncio import Redis
 
 from bot.embedded_redis import EmbeddedRedis
@@ -21,6 +22,11 @@ from escalation.policy import Policy, load_policy
 from escalation.store import TicketStore
 
 TIMEZONE = "America/Sao_Paulo"
+
+# Tests check behaviour, not timings: hypothesis's per-example deadline turned a loaded machine's
+# slow example into a failure (a 259 ms example of a priority property on a busy CI core).
+settings.register_profile("desk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("desk")
 
 
 @pytest.fixture(scope="session")
