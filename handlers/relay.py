@@ -2,13 +2,16 @@
 
 The message goes to the bottom of the group as a reply to the ticket's card (so a reply to it
 reaches the customer) and mentions who holds the ticket. Further messages of the same burst edit
-it in place with the latest words and "+N messages"; the edits go behind everything else in the
-group's queue, so a flooding customer never delays another customer's card or an agent's command.
-The whole text stays in the ticket's history.
+it in place with the latest words and "+N messages". The edits go behind everything else in the
+group's queue, so a flooding customer never delays another customer's card or an agent's command,
+and the handler does not wait for them: the outbound queue keeps only the newest pending edit of a
+message, so a burst costs as many edits as the group has room for, and the customer's next
+message is handled at once. The whole text stays in the ticket's history.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 
@@ -30,6 +33,7 @@ class AgentRelay:
     def __init__(self, ctx: HandlerContext) -> None:
         self.ctx = ctx
         self.state = RelayState(ctx.store.redis, ctx.store.keys)
+        self._edits: set[asyncio.Task[None]] = set()
 
     async def relay(self, ticket: Ticket, text: str, header: str, *, new: bool = False) -> bool:
         """Relay one customer message; True when it started a new relay message (a new burst).
@@ -69,16 +73,26 @@ class AgentRelay:
         name = html.escape(await self.ctx.state.agent_name(agent_id))
         return f'<a href="tg://user?id={agent_id}">{name}</a>'
 
+    async def drain(self) -> None:
+        """Wait for the edits started so far (shutdown, tests)."""
+        if self._edits:
+            await asyncio.gather(*self._edits, return_exceptions=True)
+
     async def _edit(self, chat: int, step: RelayStep, ticket: Ticket) -> None:
+        """Queue the relay's edit without waiting for it (see the module's docstring)."""
         if step.message_id is None:
             return
-        text = self._render(step, ticket)
+        task = asyncio.create_task(self._send_edit(chat, step.message_id, self._render(step, ticket)))
+        self._edits.add(task)
+        task.add_done_callback(self._edits.discard)
+
+    async def _send_edit(self, chat: int, message_id: int, text: str) -> None:
         try:
-            await self.ctx.sender.edit(chat, step.message_id, text, priority=GROWTH_PRIORITY)
+            await self.ctx.sender.edit(chat, message_id, text, priority=GROWTH_PRIORITY)
         except NotModified:
             pass
         except TelegramError as exc:
-            log.warning("relay message %s could not be edited: %s", step.message_id, exc)
+            log.warning("relay message %s could not be edited: %s", message_id, exc)
 
     def _render(self, step: RelayStep, ticket: Ticket) -> str:
         """Header, the burst's latest words, "+N messages" and how much of the history was dropped."""

@@ -49,7 +49,11 @@ def test_thanks_and_small_talk_are_courtesy(triage: Triage, text: str, lang: str
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("o app voltou, obrigado", "pt"), ("quanto custa o plano anual?", "pt"), ("how do I pay with pix?", "en")],
+    [
+        ("o app voltou, obrigado", "pt"),
+        ("quanto custa o plano anual?", "pt"),
+        ("how do I pay with pix?", "en"),
+    ],
 )
 def test_a_resolved_problem_or_a_question_is_no_follow_up(triage: Triage, text: str, lang: str) -> None:
     assert not triage.classify(text, lang=lang).follow_up
