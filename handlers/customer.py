@@ -297,7 +297,8 @@ class CustomerConversation:
         )
         ticket = submission.ticket
         if submission.outcome is Outcome.APPENDED:
-            if await self._relay_to_agents(ticket, text) or not self._agent_active(ticket):
+            new_burst = await self._relay_to_agents(ticket, text)
+            if new_burst and not self._agent_active(ticket):
                 await self._say(customer.telegram_id, t(language, "ticket_appended", ticket=ticket.label))
             return ticket
         if (
@@ -417,10 +418,11 @@ class CustomerConversation:
         """The customer's words to the agents; True when they started a new relay message (a new burst).
 
         Text joins the burst's relay (`AgentRelay`); a photo or document is posted as itself.
+        With no agents' group configured every message counts as new (nothing was relayed).
         """
         chat = self.ctx.config.agents_chat_id
         if chat is None:
-            return False
+            return True
         header = a(
             self.ctx.config.agents_language,
             "customer_says",
