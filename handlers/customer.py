@@ -24,7 +24,7 @@ from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
 from handlers.messenger import TelegramError
-from handlers.relay import AgentRelay
+from handlers.relay import GROWTH_PRIORITY, AgentRelay
 from handlers.texts import a, pick_language, t
 
 if TYPE_CHECKING:
@@ -399,6 +399,8 @@ class CustomerConversation:
             new_burst = await self._relay_to_agents(updated, body, message)
             if updated.priority != ticket.priority or new_burst:
                 await self.actions.refresh_card(updated)
+            else:
+                self.relay.in_background(self._show_latest_words(updated.number))
         else:
             gap = self.ctx.policy.priority.repeat_contact_gap
             new_burst = (
@@ -406,6 +408,16 @@ class CustomerConversation:
             )
         if new_burst and not self._agent_active(ticket):
             await self._say(message.chat.id, t(language, "ticket_appended", ticket=updated.label))
+
+    async def _show_latest_words(self, number: int) -> None:
+        """The card quotes a burst's latest words too, edited behind every other send.
+
+        It runs off the handler's path, so it reads the ticket afresh: a claim or a resolve that
+        came meanwhile must not be overwritten by this message's older snapshot.
+        """
+        ticket = await self.ctx.store.find(number)
+        if ticket is not None:
+            await self.actions.refresh_card(ticket, edit_priority=GROWTH_PRIORITY)
 
     def _agent_active(self, ticket: Ticket) -> bool:
         """An agent answered this customer lately: they are in the conversation, so the bot keeps out."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 from escalation.relays import RelayState, RelayStep
 from escalation.ticket import Ticket
@@ -73,6 +75,12 @@ class AgentRelay:
         name = html.escape(await self.ctx.state.agent_name(agent_id))
         return f'<a href="tg://user?id={agent_id}">{name}</a>'
 
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run another edit of the burst (the card's latest words) off the handler's path, like its own."""
+        task = asyncio.create_task(work)
+        self._edits.add(task)
+        task.add_done_callback(self._edits.discard)
+
     async def drain(self) -> None:
         """Wait for the edits started so far (shutdown, tests)."""
         if self._edits:
@@ -82,9 +90,7 @@ class AgentRelay:
         """Queue the relay's edit without waiting for it (see the module's docstring)."""
         if step.message_id is None:
             return
-        task = asyncio.create_task(self._send_edit(chat, step.message_id, self._render(step, ticket)))
-        self._edits.add(task)
-        task.add_done_callback(self._edits.discard)
+        self.in_background(self._send_edit(chat, step.message_id, self._render(step, ticket)))
 
     async def _send_edit(self, chat: int, message_id: int, text: str) -> None:
         try:

@@ -120,7 +120,7 @@ async def test_acknowledged_only_while_no_agent_answers_and_thanks_never_raise(
 
     for thanks in ("obrigado", "valeu", "ok, obrigado"):
         await desk.say(JOAO, thanks)
-        await desk.expect(AGENTS_CHAT, thanks, where=lambda m: f"#{number}" in m["text"])
+        await desk.expect(AGENTS_CHAT, thanks, where=lambda m: f"💬 #{number}" in m["text"])
         clock.advance(6 * MINUTE)  # each one a separate contact, were thanks a contact
     ticket = await desk.bot.desk.store.get(number)
     assert ticket.priority is Priority.P2
@@ -199,6 +199,27 @@ async def test_a_flood_reaches_the_agents_as_one_growing_relay_and_the_log_stays
     assert len(await desk.bot.desk.store.log(number)) == LOG_MAX_ENTRIES
     assert ticket.log_dropped > 0
     assert (await desk.card(number))["message_id"] == card["message_id"]
+
+
+async def test_a_steady_stream_is_one_relay_per_five_minutes_and_one_contact(
+    timed_desk: Desk, clock: ManualClock
+) -> None:
+    desk = timed_desk
+    number = await open_ticket(desk, JOAO)
+    for index in range(40):  # 20 a minute for two minutes
+        await desk.say(JOAO, f"alô? {index}")
+        await desk.expect(AGENTS_CHAT, f"alô? {index}", where=lambda m: f"💬 #{number}" in m["text"])
+        clock.advance(3)
+    await desk.expect(AGENTS_CHAT, "+39 messages", where=lambda m: "alô? 39" in m["text"])
+    await desk.card(number, where=lambda text: "alô? 39" in text)
+    acked = await desk.expect(JOAO_BASIC, "adicionei ao chamado")
+    clock.advance(5 * MINUTE)
+    await desk.say(JOAO, "alô? ainda aqui")
+    await desk.expect(AGENTS_CHAT, "alô? ainda aqui", where=lambda m: "+" not in m["text"].split("\n")[-1])
+    await desk.expect(JOAO_BASIC, "adicionei ao chamado", after=acked["message_id"])
+    assert len(await texts_containing(desk, AGENTS_CHAT, f"💬 #{number}")) == 2
+    assert len(await texts_containing(desk, JOAO_BASIC, "adicionei ao chamado")) == 2
+    assert (await desk.bot.desk.store.get(number)).priority is Priority.P2
 
 
 async def test_a_long_paste_split_by_the_app_is_one_message_to_the_agents(desk: Desk) -> None:

@@ -53,7 +53,7 @@ async def test_premium_outage_claim_reply_both_ways_resolve_and_rate(desk: Desk)
     await desk.expect(AGENTS_CHAT, f"Sent to the customer (#{number})")
 
     await desk.say(CARLA, "reiniciei e voltou, obrigada")
-    relayed = await desk.expect(AGENTS_CHAT, "reiniciei e voltou")
+    relayed = await desk.expect(AGENTS_CHAT, "reiniciei e voltou", where=lambda m: "💬" in m["text"])
     assert relayed.get("reply_to_message", {}).get("message_id") == card["message_id"]
 
     await desk.api.press(ANA, AGENTS_CHAT, card["message_id"], buttons(card)["Resolve"])
