@@ -373,7 +373,7 @@ class CustomerConversation:
             )
             return
         intent = result.intent if result and result.intent in NEEDS_A_PERSON else ticket.intent
-        impact = result.impact if result and intent is Intent.OUTAGE else ticket.impact
+        impact = result.impact if result and result.intent is Intent.OUTAGE else ticket.impact
         urgent = bool(result and result.urgent)
         assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
         kind = message.attachment.kind if message.attachment else "text"

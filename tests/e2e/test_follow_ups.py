@@ -108,6 +108,10 @@ async def test_a_new_message_is_retriaged_and_relayed_with_its_assignee(desk: De
     await desk.card(number, where=lambda text: text.startswith("🟠 P2") and "agora caiu tudo" in text)
     await desk.expect(JOAO_BASIC, "adicionei ao chamado")  # nobody has answered them yet
 
+    await desk.say(JOAO, "é urgente, tem jogo agora")
+    card = await desk.card(number, where=lambda text: text.startswith("🔴 P1"))
+    assert "outage / total" in card["text"] and "urgent" in card["text"]
+
 
 async def test_acknowledged_only_while_no_agent_answers_and_thanks_never_raise(
     timed_desk: Desk, clock: ManualClock
