@@ -228,11 +228,13 @@ async def test_a_steady_stream_is_one_relay_per_five_minutes_and_one_contact(
 
 async def test_a_long_paste_split_by_the_app_is_one_message_to_the_agents(desk: Desk) -> None:
     number = await open_ticket(desk, JOAO)
-    paste = "".join(f"linha {index} do log do aparelho\n" for index in range(400))  # about 11,000 characters
+    paste = "".join(f"linha {index} do log do aparelho\n" for index in range(1700))  # 50,000 characters
     sent = await desk.say(JOAO, paste)
     parts = len(sent["message_ids"])
-    assert parts >= 3
-    relay = await desk.expect(AGENTS_CHAT, "linha 399", where=lambda m: f"+{parts - 1} messages" in m["text"])
+    assert parts >= 12
+    relay = await desk.expect(
+        AGENTS_CHAT, "linha 1699", where=lambda m: f"+{parts - 1} messages" in m["text"]
+    )
     assert len(relay["text"]) <= 4096
     assert len(await texts_containing(desk, AGENTS_CHAT, f"💬 #{number}")) == 1
     assert len(await texts_containing(desk, JOAO_BASIC, "adicionei ao chamado")) == 1

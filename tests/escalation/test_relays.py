@@ -7,10 +7,7 @@ import asyncio
 from redis.asyncio import Redis
 
 from escalation.keys import Keys
-from escalation.policy import Policy
 from escalation.relays import RELAY_SPAN_S, RELAY_TEXT_BYTES, RelayState
-from escalation.store import LOG_MAX_ENTRIES, TicketStore
-from tests.escalation.factories import customer, report
 
 NOW = 1_767_798_000.0
 
@@ -54,17 +51,3 @@ async def test_concurrent_messages_of_one_burst_post_once(redis: Redis, namespac
     steps = await asyncio.gather(*(relays.add(1, NOW, 0, f"m{i}", "head") for i in range(50)))
     assert [s.verb for s in steps].count("post") == 1
     assert max(s.count for s in steps) == 50
-
-
-async def test_the_ticket_log_is_trimmed_oldest_first_and_counts_what_it_dropped(
-    store: TicketStore, policy: Policy
-) -> None:
-    who = customer(1)
-    for index in range(LOG_MAX_ENTRIES + 9):
-        latest = await report(store, policy, who, f"mensagem {index}")
-    log = await store.log(latest.ticket.number)
-    assert len(log) == LOG_MAX_ENTRIES
-    assert log[-1]["text"] == f"mensagem {LOG_MAX_ENTRIES + 8}"
-    assert log[0]["text"] == "mensagem 9"
-    assert latest.ticket.log_dropped == 9
-    assert (await store.get(latest.ticket.number)).to_json()["log_dropped"] == 9

@@ -9,6 +9,7 @@ from escalation.domain import Impact, Intent, Priority, ReasonCode, State, Tier
 from escalation.policy import Policy
 from escalation.priority import assess
 from escalation.store import (
+    LOG_MAX_ENTRIES,
     Arrival,
     IllegalTransition,
     NotAssignee,
@@ -261,3 +262,23 @@ async def test_submit_from_an_arrival_before_resolution_reopens(store: TicketSto
 
     assert again.outcome is Outcome.REOPENED
     assert (again.ticket.number, again.ticket.state) == (first.number, State.OPEN)
+
+
+async def test_the_ticket_log_is_trimmed_oldest_first_and_counts_what_it_dropped(
+    store: TicketStore, policy: Policy, clock: ManualClock
+) -> None:
+    who = customer(1)
+    for index in range(LOG_MAX_ENTRIES + 9):
+        latest = await report(store, policy, who, f"mensagem {index}")
+    log = await store.log(latest.ticket.number)
+    assert len(log) == LOG_MAX_ENTRIES
+    assert log[-1]["text"] == f"mensagem {LOG_MAX_ENTRIES + 8}"
+    assert log[0]["text"] == "mensagem 9"
+    assert latest.ticket.log_dropped == 9
+    assert (await store.get(latest.ticket.number)).to_json()["log_dropped"] == 9
+
+    clock.advance(3600)  # the first-response warnings and the breach: SLA steps go into the log too
+    await store.sla_tick(clock.now())
+    after = await store.get(latest.ticket.number)
+    assert len(await store.log(after.number)) == LOG_MAX_ENTRIES
+    assert after.log_dropped > 9
