@@ -26,7 +26,7 @@ from handlers.texts import a
 
 log = logging.getLogger(__name__)
 
-GROWTH_PRIORITY = 9
+GROWTH_PRIORITY = 9  # queued after every ticket priority (1-4): growth never delays another send
 
 
 class AgentRelay:
