@@ -88,8 +88,8 @@ class CustomerConversation:
             await self.ctx.sender.answer_button(press.callback_id)
             await self._close_offer(press, args, language)
             await self._send_faq_answer(press.chat.id, args[0], language)
-        elif action == "helped" and len(args) == 2:
-            await self._helped(press, args[0], args[1] == "1", language)
+        elif action == "helped" and len(args) in (2, 3):
+            await self._helped(press, args[0], args[1] == "1", language, args[2] if len(args) == 3 else "")
         elif action == "rate" and len(args) == 2:
             await self._rate(press, int(args[0]), int(args[1]), language)
         else:
@@ -368,9 +368,7 @@ class CustomerConversation:
         if result is not None and result.faq_id is not None and not self._agent_active(ticket):
             await self.ctx.store.note_faq_answer(ticket.number, customer.telegram_id, text, result.faq_id)
             await self.ctx.state.remember_question(message.user.id, text)
-            await self._send_faq_answer(
-                message.chat.id, result.faq_id, language, t(language, "faq_ticket_open", ticket=ticket.label)
-            )
+            await self._send_faq_answer(message.chat.id, result.faq_id, language, ticket.number)
             return
         intent = result.intent if result and result.intent in NEEDS_A_PERSON else ticket.intent
         impact = result.impact if result and result.intent is Intent.OUTAGE else ticket.impact
@@ -480,27 +478,39 @@ class CustomerConversation:
         elif choice == "status":
             await self._status(chat, press.user.id, language)
 
-    async def _send_faq_answer(self, chat: int, entry_id: str, language: str, note: str = "") -> None:
-        """The FAQ's answer with "did this help?" (and `note`, say that their ticket stays open)."""
+    async def _send_faq_answer(
+        self, chat: int, entry_id: str, language: str, open_ticket: int | None = None
+    ) -> None:
+        """The FAQ's answer with "did this help?"; with `open_ticket`, that their ticket stays open.
+
+        The buttons carry the ticket's number, so the answer reads the same once they are pressed.
+        """
         entry = self.ctx.triage.knowledge.get(entry_id)
         if entry is None:
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
             return
+        extra = () if open_ticket is None else (open_ticket,)
         keyboard = Keyboard.inline(
             [
-                Button(t(language, "yes"), self.ctx.codec.encode("helped", entry_id, 1)),
-                Button(t(language, "no"), self.ctx.codec.encode("helped", entry_id, 0)),
+                Button(t(language, "yes"), self.ctx.codec.encode("helped", entry_id, 1, *extra)),
+                Button(t(language, "no"), self.ctx.codec.encode("helped", entry_id, 0, *extra)),
             ]
         )
-        await self._say(chat, self._faq_answer_text(entry_id, language, note), keyboard)
+        await self._say(chat, self._faq_answer_text(entry_id, language, open_ticket), keyboard)
 
-    def _faq_answer_text(self, entry_id: str, language: str, note: str = "", choice: str = "") -> str:
+    def _faq_answer_text(
+        self, entry_id: str, language: str, open_ticket: int | None, choice: str = ""
+    ) -> str:
         entry = self.ctx.triage.knowledge.get(entry_id)
         answer = html.escape(entry.answer(language)) if entry else ""
-        extra = f"\n\n{note}" if note else ""
-        return f"{answer}{extra}\n\n{t(language, 'faq_helpful')} {choice}".rstrip()
+        note = (
+            "" if open_ticket is None else "\n\n" + t(language, "faq_ticket_open", ticket=f"#{open_ticket}")
+        )
+        return f"{answer}{note}\n\n{t(language, 'faq_helpful')} {choice}".rstrip()
 
-    async def _helped(self, press: ButtonPress, entry_id: str, helped: bool, language: str) -> None:
+    async def _helped(
+        self, press: ButtonPress, entry_id: str, helped: bool, language: str, open_ticket: str
+    ) -> None:
         """👍 or 👎 on an FAQ answer; the buttons go away once pressed (one answer per question).
 
         👎 opens nothing by itself: the customer is offered the next closest answers to what
@@ -508,7 +518,8 @@ class CustomerConversation:
         """
         await self.ctx.sender.answer_button(press.callback_id)
         choice = t(language, "yes" if helped else "no")
-        await self._edit_away(press, self._faq_answer_text(entry_id, language, choice=choice))
+        ticket = int(open_ticket) if open_ticket.isascii() and open_ticket.isdigit() else None
+        await self._edit_away(press, self._faq_answer_text(entry_id, language, ticket, choice))
         if helped:
             await self.ctx.state.take_question(press.user.id)
             await self._say(press.chat.id, t(language, "faq_thanks"))

@@ -178,6 +178,13 @@ async def test_the_faq_answers_while_a_ticket_is_open_and_notes_it(desk: Desk) -
     assert await texts_containing(desk, AGENTS_CHAT, "pagar com pix") == []
     assert (await desk.card(number))["message_id"] == card["message_id"]
 
+    await desk.api.press(JOAO, JOAO_BASIC, answer["message_id"], buttons(answer)["👍 Sim"])
+    pressed = await desk.api.wait_for(
+        JOAO_BASIC, lambda m: m["message_id"] == answer["message_id"] and "reply_markup" not in m
+    )
+    assert "continua aberto" in pressed["text"] and pressed["text"].endswith("Isso ajudou? 👍 Sim")
+    await desk.expect(JOAO_BASIC, "Que bom")
+
 
 async def test_a_flood_reaches_the_agents_as_one_growing_relay_and_the_log_stays_bounded(desk: Desk) -> None:
     number = await open_ticket(desk, JOAO)
