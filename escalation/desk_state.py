@@ -16,6 +16,7 @@ from escalation.keys import Keys
 
 MESSAGE_MAP_TTL_S = 60 * 24 * 3600
 PENDING_QUESTION_TTL_S = 24 * 3600
+PENDING_FEEDBACK_TTL_S = 24 * 3600
 CARD_POST_TTL_S = 7 * 24 * 3600
 PINGS_TTL_S = 7 * 24 * 3600
 HELD_REPLY_TTL_S = 3600
@@ -97,6 +98,15 @@ class DeskState:
     async def take_question(self, user_id: int) -> str | None:
         """The pending question, removed (one ticket per "no")."""
         return await self.redis.getdel(self.keys.pending_question(user_id))
+
+    async def ask_feedback(self, user_id: int, ticket: int) -> None:
+        """The customer was asked what went wrong with this ticket: their next message answers it."""
+        await self.redis.set(self.keys.pending_feedback(user_id), ticket, ex=PENDING_FEEDBACK_TTL_S)
+
+    async def take_feedback(self, user_id: int) -> int | None:
+        """The ticket whose "what went wrong?" is pending, removed (one answer per question)."""
+        value = await self.redis.getdel(self.keys.pending_feedback(user_id))
+        return int(value) if value else None
 
     async def record_faq_gap(self, text: str) -> None:
         """Count a question the FAQ could not answer (normalised, so variants add up)."""

@@ -160,6 +160,10 @@ class Keys:
         """The last FAQ question a customer asked, for "no, it didn't help"."""
         return f"{self.prefix}q:{user_id}"
 
+    def pending_feedback(self, user_id: int) -> str:
+        """The ticket a customer rated low and was asked "what went wrong?" about."""
+        return f"{self.prefix}fb:{user_id}"
+
     @property
     def incident_seq(self) -> str:
         """Counter behind incident ids (`I<n>`)."""

@@ -318,6 +318,7 @@ class TicketStore:
             "subscriber_id": customer.subscriber_id or "",
             "tier": customer.tier.value if customer.tier else "",
             "region": customer.region or "",
+            "account_status": "" if customer.account_status == "active" else customer.account_status,
             "created_at": _ts(now),
             "last_customer_at": _ts(now),
             "contacts": json.dumps([now]),
@@ -622,6 +623,19 @@ class TicketStore:
             {},
             {"text": question[:MAX_STORED_TEXT], "faq": entry_id},
             allowed=(State.OPEN, State.CLAIMED),
+        )
+
+    async def feedback(self, number: int, customer_id: int, text: str) -> Ticket:
+        """What the customer said went wrong after rating the ticket low: kept in its history."""
+        now = self.clock.now()
+        return await self._apply(
+            number,
+            "feedback",
+            f"customer:{customer_id}",
+            now,
+            {},
+            {"text": text[:MAX_STORED_TEXT]},
+            allowed=tuple(State),
         )
 
     async def set_priority(self, number: int, agent_id: int, priority: Priority) -> Ticket:

@@ -455,8 +455,12 @@ class AgentConversation:
         )
 
     async def _set_priority(self, number: int, agent: int, priority: Priority) -> Ticket:
+        """Set the priority, update the card, and tell the customer when it really changed."""
+        before = await self.ctx.store.get(number)
         ticket = await self.ctx.store.set_priority(number, agent, priority)
         await self.actions.refresh_card(ticket)
+        if ticket.priority is not before.priority:
+            await self.actions.tell_priority_news(ticket, "priority_changed")
         return ticket
 
     async def _refresh_quietly(self, number: int) -> None:

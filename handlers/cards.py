@@ -123,6 +123,7 @@ def render_card(
         situation(ticket, language),
         f"{a(language, 'card_reasons')}: {html.escape('; '.join(describe(ticket.reasons, language)))}",
         f"{a(language, 'card_customer')}: {who} · {account}",
+        *_account_status(customer.account_status, customer.account_active, language),
         f"<blockquote>{html.escape(text)}</blockquote>",
     ]
     if notes:
@@ -152,6 +153,11 @@ def render_card(
     if ticket.log_dropped:
         lines.append(a(language, "card_log_dropped", n=ticket.log_dropped))
     return "\n".join(lines)
+
+
+def _account_status(status: str, active: bool, language: str) -> list[str]:
+    """The card's status line for a subscription not in force (none while it is active)."""
+    return [] if active else [a(language, "card_account", status=a(language, f"card_account_{status}"))]
 
 
 def card_keyboard(ticket: Ticket, codec: CallbackCodec, language: str) -> Keyboard | None:

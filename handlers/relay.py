@@ -70,11 +70,6 @@ class AgentRelay:
             await self._edit(chat, latest, ticket)
         return True
 
-    async def mention(self, agent_id: int) -> str:
-        """An agent's name that notifies them (a text mention)."""
-        name = html.escape(await self.ctx.state.agent_name(agent_id))
-        return f'<a href="tg://user?id={agent_id}">{name}</a>'
-
     def in_background(self, work: Coroutine[Any, Any, None]) -> None:
         """Run another edit of the burst (the card's latest words) off the handler's path, like its own."""
         task = asyncio.create_task(work)

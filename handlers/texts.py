@@ -54,8 +54,22 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "Reabri o seu chamado <b>{ticket}</b>. Prioridade: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Recebido, adicionei ao chamado <b>{ticket}</b>.",
-        "queue_position": "Você é o {position}º da fila. Tempo estimado: {wait}.",
+        "account_inactive": (
+            "⚠️ Sua assinatura está <b>{status}</b>, e por isso o serviço não funciona. "
+            "Para reativar, é só regularizar o pagamento.{how_to_pay}"
+        ),
+        "account_suspended": "suspensa",
+        "account_cancelled": "cancelada",
+        "account_expired": "vencida",
+        "queue_position": "Você é o {position}º da fila. {wait}",
         "queue_claimed": "Um atendente já está cuidando do seu caso.",
+        "priority_changed": (
+            "A prioridade do seu chamado <b>{ticket}</b> mudou para <b>{priority}</b>.\n{queue}"
+        ),
+        "sla_slipped": (
+            "⏰ Desculpe: não respondemos o chamado <b>{ticket}</b> no prazo que prometemos. "
+            "Ele agora tem prioridade <b>{priority}</b>.\n{queue}"
+        ),
         "status_none": "Você não tem chamado aberto. Escreva se precisar de ajuda.",
         "status": "Chamado <b>{ticket}</b>: {state}. Prioridade: <b>{priority}</b>.\n{queue}",
         "state_open": "aguardando atendente",
@@ -66,7 +80,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agent_reply": "💬 <b>Atendente</b> ({ticket}):\n{text}",
         "claimed_notice": "👤 {agent} está cuidando do seu chamado <b>{ticket}</b>.",
         "resolved_notice": "✅ Seu chamado <b>{ticket}</b> foi resolvido.{note}\nComo foi o atendimento?",
-        "rated": "Obrigado pela avaliação! ⭐",
+        "rated": "Obrigado pela avaliação: {stars}",
+        "rated_low": (
+            "Sentimos muito que o atendimento do chamado <b>{ticket}</b> não foi bom ({stars}). "
+            "O que deu errado? Conte em uma mensagem: a supervisão vai ler."
+        ),
+        "feedback_thanks": (
+            "Obrigado por contar. Registramos no chamado <b>{ticket}</b> e a supervisão vai analisar."
+        ),
         "already_rated": "Este atendimento já foi avaliado. Obrigado!",
         "link_ok": "Pronto! Assinatura <b>{subscriber}</b> vinculada (plano {plan}).",
         "link_not_found": "Não encontrei essa assinatura. Confira o código ou compartilhe seu telefone.",
@@ -79,9 +100,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "attachment_no_ticket": "Recebi o arquivo. Descreva em texto o problema para eu abrir um chamado.",
         "too_long": "Mensagem recebida (parte {part} de {parts}).",
         "error": "Desculpe, algo deu errado aqui. Tente novamente em instantes.",
-        "wait_minutes": "cerca de {n} min",
-        "wait_hours": "cerca de {n} h",
-        "wait_within": "até {n}",
+        "wait_minutes": "Tempo estimado: cerca de {n} min.",
+        "wait_until": "Resposta prevista até {when}.",
+        "wait_back": "Nosso atendimento volta {back}; resposta prevista até {when}.",
+        "wait_back_minutes": "Nosso atendimento volta {back}; resposta prevista cerca de {n} min depois.",
+        "wait_unknown": "Um atendente vai responder assim que possível.",
+        "wait_back_only": "Nosso atendimento volta {back} e responde assim que possível.",
         "priority_P1": "urgente",
         "priority_P2": "alta",
         "priority_P3": "normal",
@@ -129,8 +153,22 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "I reopened your ticket <b>{ticket}</b>. Priority: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Got it, added to ticket <b>{ticket}</b>.",
-        "queue_position": "You are number {position} in the queue. Expected wait: {wait}.",
+        "account_inactive": (
+            "⚠️ Your subscription is <b>{status}</b>, which is why the service is not working. "
+            "To reactivate it, settle the payment.{how_to_pay}"
+        ),
+        "account_suspended": "suspended",
+        "account_cancelled": "cancelled",
+        "account_expired": "expired",
+        "queue_position": "You are number {position} in the queue. {wait}",
         "queue_claimed": "An agent is already working on your case.",
+        "priority_changed": (
+            "The priority of your ticket <b>{ticket}</b> changed to <b>{priority}</b>.\n{queue}"
+        ),
+        "sla_slipped": (
+            "⏰ Sorry: we did not answer ticket <b>{ticket}</b> within the time we promised. "
+            "It now has <b>{priority}</b> priority.\n{queue}"
+        ),
         "status_none": "You have no open ticket. Write to me if you need help.",
         "status": "Ticket <b>{ticket}</b>: {state}. Priority: <b>{priority}</b>.\n{queue}",
         "state_open": "waiting for an agent",
@@ -141,7 +179,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agent_reply": "💬 <b>Agent</b> ({ticket}):\n{text}",
         "claimed_notice": "👤 {agent} is handling your ticket <b>{ticket}</b>.",
         "resolved_notice": "✅ Your ticket <b>{ticket}</b> was resolved.{note}\nHow was the help you got?",
-        "rated": "Thank you for your rating! ⭐",
+        "rated": "Thank you for your rating: {stars}",
+        "rated_low": (
+            "We are sorry the help with ticket <b>{ticket}</b> fell short ({stars}). "
+            "What went wrong? Tell us in one message: a supervisor will read it."
+        ),
+        "feedback_thanks": (
+            "Thank you for telling us. It is on ticket <b>{ticket}</b> and a supervisor will look into it."
+        ),
         "already_rated": "This ticket was already rated. Thank you!",
         "link_ok": "Done! Subscription <b>{subscriber}</b> linked ({plan} plan).",
         "link_not_found": "I could not find that subscription. Check the code or share your phone number.",
@@ -152,9 +197,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "attachment_no_ticket": "I got the file. Please describe the problem in text so I can open a ticket.",
         "too_long": "Message received (part {part} of {parts}).",
         "error": "Sorry, something went wrong on my side. Please try again in a moment.",
-        "wait_minutes": "about {n} min",
-        "wait_hours": "about {n} h",
-        "wait_within": "within {n}",
+        "wait_minutes": "Expected wait: about {n} min.",
+        "wait_until": "Expect an answer by {when}.",
+        "wait_back": "Our team is back {back}; expect an answer by {when}.",
+        "wait_back_minutes": "Our team is back {back}; expect an answer about {n} min after that.",
+        "wait_unknown": "An agent will answer as soon as possible.",
+        "wait_back_only": "Our team is back {back} and will answer as soon as possible.",
         "priority_P1": "urgent",
         "priority_P2": "high",
         "priority_P3": "normal",
@@ -202,8 +250,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "Reabrí tu ticket <b>{ticket}</b>. Prioridad: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Recibido, lo agregué al ticket <b>{ticket}</b>.",
-        "queue_position": "Eres el número {position} en la fila. Espera estimada: {wait}.",
+        "account_inactive": (
+            "⚠️ Tu suscripción está <b>{status}</b>, y por eso el servicio no funciona. "
+            "Para reactivarla, solo regulariza el pago.{how_to_pay}"
+        ),
+        "account_suspended": "suspendida",
+        "account_cancelled": "cancelada",
+        "account_expired": "vencida",
+        "queue_position": "Eres el número {position} en la fila. {wait}",
         "queue_claimed": "Un agente ya está atendiendo tu caso.",
+        "priority_changed": "La prioridad de tu ticket <b>{ticket}</b> cambió a <b>{priority}</b>.\n{queue}",
+        "sla_slipped": (
+            "⏰ Lo sentimos: no respondimos el ticket <b>{ticket}</b> en el plazo que prometimos. "
+            "Ahora tiene prioridad <b>{priority}</b>.\n{queue}"
+        ),
         "status_none": "No tienes ningún ticket abierto. Escríbeme si necesitas ayuda.",
         "status": "Ticket <b>{ticket}</b>: {state}. Prioridad: <b>{priority}</b>.\n{queue}",
         "state_open": "esperando a un agente",
@@ -214,7 +274,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agent_reply": "💬 <b>Agente</b> ({ticket}):\n{text}",
         "claimed_notice": "👤 {agent} está atendiendo tu ticket <b>{ticket}</b>.",
         "resolved_notice": "✅ Tu ticket <b>{ticket}</b> fue resuelto.{note}\n¿Cómo fue la atención?",
-        "rated": "¡Gracias por tu calificación! ⭐",
+        "rated": "¡Gracias por tu calificación! {stars}",
+        "rated_low": (
+            "Lamentamos que la atención del ticket <b>{ticket}</b> no haya sido buena ({stars}). "
+            "¿Qué salió mal? Cuéntanos en un mensaje: un supervisor lo leerá."
+        ),
+        "feedback_thanks": (
+            "Gracias por contarnos. Quedó en el ticket <b>{ticket}</b> y un supervisor lo revisará."
+        ),
         "already_rated": "Este ticket ya fue calificado. ¡Gracias!",
         "link_ok": "¡Listo! Suscripción <b>{subscriber}</b> vinculada (plan {plan}).",
         "link_not_found": "No encontré esa suscripción. Revisa el código o comparte tu teléfono.",
@@ -225,9 +292,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "attachment_no_ticket": "Recibí el archivo. Describe el problema en texto para abrir un ticket.",
         "too_long": "Mensaje recibido (parte {part} de {parts}).",
         "error": "Lo siento, algo salió mal. Inténtalo de nuevo en un momento.",
-        "wait_minutes": "unos {n} min",
-        "wait_hours": "unas {n} h",
-        "wait_within": "dentro de {n}",
+        "wait_minutes": "Espera estimada: unos {n} min.",
+        "wait_until": "Respuesta prevista a más tardar {when}.",
+        "wait_back": "Nuestro equipo vuelve {back}; respuesta prevista a más tardar {when}.",
+        "wait_back_minutes": "Nuestro equipo vuelve {back}; respuesta prevista unos {n} min después.",
+        "wait_unknown": "Un agente te responderá lo antes posible.",
+        "wait_back_only": "Nuestro equipo vuelve {back} y te responderá lo antes posible.",
         "priority_P1": "urgente",
         "priority_P2": "alta",
         "priority_P3": "normal",
@@ -277,6 +347,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
         "card_log_dropped": "🗂 {n} registros mais antigos removidos do histórico",
         "card_not_linked": "não vinculado",
+        "card_account": "⚠️ Assinatura: {status}",
+        "card_account_suspended": "suspensa",
+        "card_account_cancelled": "cancelada",
+        "card_account_expired": "vencida",
         "card_notes": "📝 Notas internas",
         "tier_basic": "básico",
         "tier_standard": "padrão",
@@ -291,6 +365,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "impact_total": "total",
         "impact_partial": "parcial",
         "card_rating": "Avaliação",
+        "low_rating": "⚠️ {ticket} avaliado com {stars} por {name}.",
+        "rating_feedback": "💬 {ticket} {name} contou o que deu errado:",
         "not_agent": "Apenas atendentes podem fazer isso.",
         "bad_button": "Este botão não é válido (talvez antigo). Nada foi alterado.",
         "refused_not_found": "O chamado {ticket} não existe.",
@@ -404,6 +480,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
         "card_log_dropped": "🗂 {n} older history entries dropped",
         "card_not_linked": "not linked",
+        "card_account": "⚠️ Subscription: {status}",
+        "card_account_suspended": "suspended",
+        "card_account_cancelled": "cancelled",
+        "card_account_expired": "expired",
         "card_notes": "📝 Internal notes",
         "tier_basic": "basic",
         "tier_standard": "standard",
@@ -418,6 +498,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "impact_total": "total",
         "impact_partial": "partial",
         "card_rating": "Rating",
+        "low_rating": "⚠️ {ticket} rated {stars} by {name}.",
+        "rating_feedback": "💬 {ticket} {name} said what went wrong:",
         "not_agent": "Only agents can do that.",
         "bad_button": "This button is not valid (maybe outdated). Nothing changed.",
         "refused_not_found": "Ticket {ticket} does not exist.",
@@ -531,6 +613,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
         "card_log_dropped": "🗂 {n} registros más antiguos eliminados del historial",
         "card_not_linked": "no vinculado",
+        "card_account": "⚠️ Suscripción: {status}",
+        "card_account_suspended": "suspendida",
+        "card_account_cancelled": "cancelada",
+        "card_account_expired": "vencida",
         "card_notes": "📝 Notas internas",
         "tier_basic": "básico",
         "tier_standard": "estándar",
@@ -545,6 +631,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "impact_total": "total",
         "impact_partial": "parcial",
         "card_rating": "Calificación",
+        "low_rating": "⚠️ {ticket} calificado con {stars} por {name}.",
+        "rating_feedback": "💬 {ticket} {name} contó qué salió mal:",
         "not_agent": "Solo los agentes pueden hacer eso.",
         "bad_button": "Este botón no es válido (quizá antiguo). No se cambió nada.",
         "refused_not_found": "El ticket {ticket} no existe.",
