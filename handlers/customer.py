@@ -406,7 +406,14 @@ class CustomerConversation:
         intent = result.intent if result and result.intent in NEEDS_A_PERSON else ticket.intent
         impact = result.impact if result and result.intent is Intent.OUTAGE else ticket.impact
         urgent = bool(result and result.urgent)
-        assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
+        assessment = assess(
+            self.ctx.policy,
+            intent,
+            impact,
+            customer.tier,
+            urgent=urgent,
+            account_active=customer.account_active,
+        )
         kind = message.attachment.kind if message.attachment else "text"
         body = text or f"[{kind}]"
         small_talk = result is not None and result.intent not in NEEDS_A_PERSON and result.courtesy
