@@ -151,9 +151,13 @@ class Incidents(_Strict):
     also count reports per directory region and per channel named in the message (from
     `channels`), so a local or one-channel outage opens its own incident. The incident card is
     edited at most once per `card_interval` (plus one trailing edit), whatever the storm.
+    Anyone can open a Telegram account, so reports from accounts the directory does not know
+    count only once `min_known` of the window's reporters are known subscribers: five strangers
+    open nothing, while a real outage reported mostly by unlinked subscribers still does.
     """
 
     min_reports: int = Field(default=5, ge=2)
+    min_known: int = Field(default=2, ge=1)
     window: Duration = 600.0
     per_region: bool = True
     per_channel: bool = True

@@ -548,8 +548,14 @@ class TicketStore:
 
         return await self._retrying(attempt, f"ticket #{number}")
 
-    async def resolve(self, number: int, agent_id: int, note: str = "") -> Ticket:
-        """Close the ticket; the customer will be asked for a rating."""
+    async def resolve(
+        self, number: int, agent_id: int, note: str = "", *, only_waiting: bool = False
+    ) -> Ticket:
+        """Close the ticket; the customer will be asked for a rating.
+
+        `only_waiting` refuses a claimed ticket: an incident's resolution closes the tickets
+        nobody holds, and leaves a claimed one to the agent answering it.
+        """
         now = self.clock.now()
         fields = {"state": State.RESOLVED.value, "resolved_at": _ts(now), "resolution": "resolved"}
         if note:
@@ -561,7 +567,7 @@ class TicketStore:
             now,
             fields,
             {"note": note[:MAX_STORED_TEXT]} if note else {},
-            allowed=(State.OPEN, State.CLAIMED),
+            allowed=(State.OPEN,) if only_waiting else (State.OPEN, State.CLAIMED),
             stats=self.stats.resolved(now, withdrawn=False),
         )
 
@@ -679,10 +685,11 @@ class TicketStore:
         )
 
     async def link_incident(self, number: int, incident_id: int) -> Ticket:
-        """Link an active ticket to its mass incident (an audited transition like any other).
+        """Link a waiting ticket to its mass incident (an audited transition like any other).
 
         Nothing else changes: the ticket keeps its queue place, priority and SLA clock, so a
-        premium customer stays visible while agents work the incident as a whole.
+        premium customer stays visible while agents work the incident as a whole. A claimed
+        ticket is refused: it belongs to the agent answering it, not to the incident.
         """
         now = self.clock.now()
         return await self._apply(
@@ -692,7 +699,7 @@ class TicketStore:
             now,
             {"incident": str(incident_id)},
             {"incident": incident_id},
-            allowed=(State.OPEN, State.CLAIMED),
+            allowed=(State.OPEN,),
         )
 
     async def mark_unreachable(self, number: int, unreachable: bool = True) -> Ticket:

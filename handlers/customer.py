@@ -23,6 +23,7 @@ from handlers.callbacks import Callback
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
+from handlers.faq_gaps import record_gap
 from handlers.messenger import TelegramError
 from handlers.relay import GROWTH_PRIORITY, AgentRelay
 from handlers.texts import a, pick_language, t
@@ -232,7 +233,7 @@ class CustomerConversation:
             await self.ctx.state.remember_question(message.user.id, text)
             await self._send_faq_answer(chat, result.faq_id, language)
         elif result.suggestions:
-            await self.ctx.state.record_faq_gap(text)
+            await record_gap(self.ctx, text)
             await self.ctx.state.remember_question(message.user.id, text)
             rows = [
                 [Button(self._faq_title(entry, language)[:60], self.ctx.codec.encode("faq", entry))]
@@ -247,7 +248,7 @@ class CustomerConversation:
                 self._menu_keyboard(language),
             )
         else:
-            await self.ctx.state.record_faq_gap(text)
+            await record_gap(self.ctx, text)
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
 
     async def _reopen_follow_up(

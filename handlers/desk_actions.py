@@ -10,12 +10,13 @@ from __future__ import annotations
 import html
 import logging
 
-from escalation.domain import State
+from escalation.domain import State, Tier
 from escalation.ticket import Ticket
 from escalation.waits import estimate_wait
 from handlers.cards import NOTES_SHOWN, card_keyboard, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
+from handlers.faq_answers import closest_entries
 from handlers.messenger import Forbidden, TelegramError
 from handlers.moments import moment_words
 from handlers.split import split_text
@@ -42,12 +43,18 @@ class DeskActions:
         A card that cannot be posted (a wrong AGENTS_CHAT_ID, the bot removed from the group) is
         logged and tried again at the ticket's next change; it never fails the customer's flow.
         A ticket linked to a mass incident gets no card of its own (the incident's card stands
-        for thousands of them); one posted before the incident was detected is still kept up.
-        Once someone holds the ticket (or it is closed), its pings lose their Claim buttons.
+        for thousands of them); one posted before the incident was detected is still kept up,
+        and a premium subscriber's always gets one: their problem is never hidden from the
+        agents by an incident. Once someone holds the ticket (or it is closed), its pings lose
+        their Claim buttons.
         """
         if ticket.state is not State.OPEN:
             await self._retire_pings(ticket)
-        if ticket.incident is not None and ticket.card_message_id is None:
+        if (
+            ticket.incident is not None
+            and ticket.card_message_id is None
+            and ticket.customer.tier is not Tier.PREMIUM
+        ):
             return
         try:
             await self._refresh_card(ticket, edit_priority)
@@ -99,7 +106,12 @@ class DeskActions:
             assignee_name=name,
             notes=notes,
         )
-        keyboard = card_keyboard(ticket, self.ctx.codec, language) or Keyboard.inline()
+        closest = (
+            closest_entries(self.ctx.triage, excerpt, ticket.customer.language, language)
+            if ticket.state is not State.RESOLVED
+            else []
+        )
+        keyboard = card_keyboard(ticket, self.ctx.codec, language, closest) or Keyboard.inline()
         priority = int(ticket.priority)
         if ticket.card_message_id is not None:
             await self.ctx.sender.edit(

@@ -17,7 +17,14 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Última atualização: {status}"
         ),
         "incident_investigating": "investigando a causa",
-        "incident_update": "📢 Atualização sobre o problema ({ticket}):\n{text}",
+        "incident_update": (
+            "📢 Atualização sobre o problema ({ticket}). Nossa equipe escreveu{written}:\n"
+            "<blockquote>{text}</blockquote>"
+        ),
+        "incident_note": "\nRecado da equipe{written}:\n<blockquote>{text}</blockquote>",
+        "written_in_pt": " (em português)",
+        "written_in_en": " (em inglês)",
+        "written_in_es": " (em espanhol)",
         "incident_resolved": (
             "✅ O problema que afetava vários assinantes foi resolvido e o chamado <b>{ticket}</b> "
             "foi encerrado.{note}\nComo foi o atendimento?"
@@ -118,7 +125,13 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Latest status: {status}"
         ),
         "incident_investigating": "investigating the cause",
-        "incident_update": "📢 Update on the problem ({ticket}):\n{text}",
+        "incident_update": (
+            "📢 Update on the problem ({ticket}). Our team wrote{written}:\n<blockquote>{text}</blockquote>"
+        ),
+        "incident_note": "\nA word from our team{written}:\n<blockquote>{text}</blockquote>",
+        "written_in_pt": " (in Portuguese)",
+        "written_in_en": " (in English)",
+        "written_in_es": " (in Spanish)",
         "incident_resolved": (
             "✅ The problem affecting several subscribers is fixed and ticket <b>{ticket}</b> "
             "is closed.{note}\nHow was our support?"
@@ -215,7 +228,14 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Última actualización: {status}"
         ),
         "incident_investigating": "investigando la causa",
-        "incident_update": "📢 Actualización sobre el problema ({ticket}):\n{text}",
+        "incident_update": (
+            "📢 Actualización sobre el problema ({ticket}). Nuestro equipo escribió{written}:\n"
+            "<blockquote>{text}</blockquote>"
+        ),
+        "incident_note": "\nMensaje del equipo{written}:\n<blockquote>{text}</blockquote>",
+        "written_in_pt": " (en portugués)",
+        "written_in_en": " (en inglés)",
+        "written_in_es": " (en español)",
         "incident_resolved": (
             "✅ El problema que afectaba a varios suscriptores se resolvió y el ticket <b>{ticket}</b> "
             "fue cerrado.{note}\n¿Cómo fue la atención?"
@@ -311,6 +331,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_auto_title": "Queda relatada por vários assinantes",
         "inc_scope": "Escopo",
         "inc_scope_global": "todos",
+        "inc_scope_channel": "canal {name}",
+        "inc_scope_region": "região {name}",
         "inc_affected": "Afetados: <b>{count}</b> (premium: {premium})",
         "inc_regions": "Regiões",
         "inc_channels": "Canais",
@@ -321,14 +343,39 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_commands": "/incident update {label} texto · /incident resolve {label} [texto]",
         "inc_usage": (
             "Uso: /incident open título · /incident list · /incident update [I1] texto · "
-            "/incident resolve [I1] [texto] (sem id: o incidente aberto mais recente)"
+            "/incident resolve [I1] [texto] (id: I4 ou 4; sem id: o único incidente aberto)"
         ),
         "inc_opened_ok": "🚨 Incidente {label} aberto.",
         "inc_exists": "Já existe o incidente {label} aberto para todos.",
         "inc_none": "Nenhum incidente aberto.",
         "inc_list_title": "Incidentes:",
         "inc_update_sent": "📢 Atualização de {label} a caminho de {count} assinantes.",
-        "inc_resolved_ok": "✅ {label} resolvido; avisando {count} assinantes.",
+        "inc_resolved_ok": (
+            "✅ {label} resolvido por {agent}. Chamados encerrados, com os assinantes avisados: {count}."
+        ),
+        "inc_kept": "Continuam abertos com quem os atende (não foram encerrados): {tickets}",
+        "inc_btn_update": "📢 Atualizar",
+        "inc_btn_resolve": "✅ Resolver",
+        "inc_btn_confirm": "✔️ Confirmar: encerrar {count}",
+        "inc_btn_cancel": "✖️ Cancelar",
+        "inc_update_hint": "Para avisar os assinantes, envie: /incident update {label} texto",
+        "inc_resolve_asked": (
+            "⏳ {label}: ao confirmar, os chamados na fila são encerrados e os assinantes avisados "
+            "({count}); os que estão com atendentes continuam com eles ({claimed}). "
+            "Confirme aqui ou no card."
+        ),
+        "inc_resolve_pending": (
+            "⏳ Resolução pedida por {agent} (chamados a encerrar: {count}). Confirme abaixo."
+        ),
+        "inc_resolve_cancelled": "Resolução de {label} cancelada.",
+        "inc_bad_id": '⚠️ "{given}" não é um incidente. Use o número do incidente, ex.: I4 ou 4.',
+        "inc_which": (
+            "⚠️ Há {count} incidentes abertos ({labels}). Diga qual, ex.: /incident {verb} {label} texto"
+        ),
+        "inc_too_long": "⚠️ Texto longo demais ({length} caracteres; máximo {limit}). Nada foi feito.",
+        "inc_missing": "⚠️ O incidente {label} não existe.",
+        "inc_not_open": "⚠️ O incidente {label} já está resolvido.",
+        "inc_more": "… e mais {count}",
         "claim": "Assumir",
         "release": "Liberar",
         "resolve": "Resolver",
@@ -346,6 +393,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_withdrawn": "Encerrado pelo cliente",
         "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
         "card_log_dropped": "🗂 {n} registros mais antigos removidos do histórico",
+        "card_incident": "🚨 Parte do incidente {label}",
         "card_not_linked": "não vinculado",
         "card_account": "⚠️ Assinatura: {status}",
         "card_account_suspended": "suspensa",
@@ -397,6 +445,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "Essa resposta não está mais pendente (expirou ou já foi enviada).",
         "reply_not_yours": "Só quem escreveu a resposta pode enviá-la.",
         "noted": "📝 Nota registrada em {ticket}.",
+        "faq_sent": "📚 Resposta do FAQ “{title}” enviada ao cliente de {ticket}.",
+        "faq_proposed": "As palavras do cliente viraram a frase candidata F{id} para o FAQ.",
+        "faq_usage": "Uso: /faq N entrada (ex.: /faq 12 pay-pix), ou um botão 📚 do card.",
+        "faq_unknown_entry": "Não existe a entrada “{entry}” no FAQ.",
+        "faq_candidates_title": "📚 Frases de clientes propostas para o FAQ ({count} aguardando):",
+        "faq_candidates_none": "📚 Nenhuma frase proposta aguardando aprovação.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Aprovar F{id}",
+        "faq_reject": "❌ Rejeitar F{id}",
+        "faq_approved": "F{id} aprovada: já vale para {entry}.",
+        "faq_rejected": "F{id} rejeitada.",
+        "faq_candidate_gone": "F{id} já tinha sido decidida.",
         "relay_failed": "⚠️ Não consegui entregar ao cliente de {ticket}: bloqueou o bot.",
         "relay_error": "⚠️ Não consegui entregar ao cliente de {ticket}. Tente de novo em instantes.",
         "queue_empty": "Fila vazia. 🎉",
@@ -412,7 +472,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
             "/resolve N [msg texto ao cliente], "
-            "/priority N P1..P4, /reply N texto, /note N nota interna, /oncall [take|handover nota], "
+            "/priority N P1..P4, /reply N texto, /note N nota interna, /faq N entrada, "
+            "/oncall [take|handover nota], "
             "/incident open|list|update|resolve. "
             "Responda a um card para falar com o cliente."
         ),
@@ -444,6 +505,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_auto_title": "Outage reported by many subscribers",
         "inc_scope": "Scope",
         "inc_scope_global": "everyone",
+        "inc_scope_channel": "channel {name}",
+        "inc_scope_region": "region {name}",
         "inc_affected": "Affected: <b>{count}</b> (premium: {premium})",
         "inc_regions": "Regions",
         "inc_channels": "Channels",
@@ -454,14 +517,32 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_commands": "/incident update {label} text · /incident resolve {label} [text]",
         "inc_usage": (
             "Usage: /incident open title · /incident list · /incident update [I1] text · "
-            "/incident resolve [I1] [text] (no id: the newest open incident)"
+            "/incident resolve [I1] [text] (id: I4 or 4; no id: the one open incident)"
         ),
         "inc_opened_ok": "🚨 Incident {label} opened.",
         "inc_exists": "Incident {label} is already open for everyone.",
         "inc_none": "No open incident.",
         "inc_list_title": "Incidents:",
         "inc_update_sent": "📢 Update of {label} on its way to {count} subscribers.",
-        "inc_resolved_ok": "✅ {label} resolved; telling {count} subscribers.",
+        "inc_resolved_ok": "✅ {label} resolved by {agent}. Tickets closed, subscribers told: {count}.",
+        "inc_kept": "Still open with the agents handling them (not closed): {tickets}",
+        "inc_btn_update": "📢 Update",
+        "inc_btn_resolve": "✅ Resolve",
+        "inc_btn_confirm": "✔️ Confirm: close {count}",
+        "inc_btn_cancel": "✖️ Cancel",
+        "inc_update_hint": "To tell the subscribers, send: /incident update {label} text",
+        "inc_resolve_asked": (
+            "⏳ {label}: confirming closes the waiting tickets and tells their subscribers ({count}); "
+            "those held by agents stay with them ({claimed}). Confirm here or on the card."
+        ),
+        "inc_resolve_pending": "⏳ Resolution asked by {agent} (tickets to close: {count}). Confirm below.",
+        "inc_resolve_cancelled": "Resolution of {label} cancelled.",
+        "inc_bad_id": '⚠️ "{given}" is not an incident. Use the incident\'s number, e.g. I4 or 4.',
+        "inc_which": "⚠️ {count} incidents are open ({labels}). Say which, e.g. /incident {verb} {label} text",
+        "inc_too_long": "⚠️ Text too long ({length} characters; at most {limit}). Nothing was done.",
+        "inc_missing": "⚠️ Incident {label} does not exist.",
+        "inc_not_open": "⚠️ Incident {label} is already resolved.",
+        "inc_more": "… and {count} more",
         "claim": "Claim",
         "release": "Release",
         "resolve": "Resolve",
@@ -479,6 +560,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_withdrawn": "Withdrawn by the customer",
         "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
         "card_log_dropped": "🗂 {n} older history entries dropped",
+        "card_incident": "🚨 Part of incident {label}",
         "card_not_linked": "not linked",
         "card_account": "⚠️ Subscription: {status}",
         "card_account_suspended": "suspended",
@@ -530,6 +612,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "That answer is no longer pending (it expired or was already sent).",
         "reply_not_yours": "Only whoever wrote the answer can send it.",
         "noted": "📝 Note added to {ticket}.",
+        "faq_sent": "📚 FAQ answer “{title}” sent to the customer of {ticket}.",
+        "faq_proposed": "The customer's words are now candidate phrasing F{id} for the FAQ.",
+        "faq_usage": "Usage: /faq N entry (e.g. /faq 12 pay-pix), or a 📚 button on the card.",
+        "faq_unknown_entry": "There is no FAQ entry “{entry}”.",
+        "faq_candidates_title": "📚 Customers' phrasings proposed for the FAQ ({count} waiting):",
+        "faq_candidates_none": "📚 No proposed phrasing is waiting for approval.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Approve F{id}",
+        "faq_reject": "❌ Reject F{id}",
+        "faq_approved": "F{id} approved: {entry} now matches it.",
+        "faq_rejected": "F{id} rejected.",
+        "faq_candidate_gone": "F{id} was already decided.",
         "relay_failed": "⚠️ Could not deliver to the customer of {ticket}: they blocked the bot.",
         "relay_error": "⚠️ Could not deliver to the customer of {ticket}. Try again in a moment.",
         "queue_empty": "Queue is empty. 🎉",
@@ -545,7 +639,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Commands: /queue [page], /next, /mine, /claim N, /release N, "
             "/resolve N [msg text to the customer], "
-            "/priority N P1..P4, /reply N text, /note N internal note, /oncall [take|handover note], "
+            "/priority N P1..P4, /reply N text, /note N internal note, /faq N entry, "
+            "/oncall [take|handover note], "
             "/incident open|list|update|resolve. "
             "Reply to a card to talk to the customer."
         ),
@@ -577,6 +672,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_auto_title": "Caída reportada por varios suscriptores",
         "inc_scope": "Alcance",
         "inc_scope_global": "todos",
+        "inc_scope_channel": "canal {name}",
+        "inc_scope_region": "región {name}",
         "inc_affected": "Afectados: <b>{count}</b> (premium: {premium})",
         "inc_regions": "Regiones",
         "inc_channels": "Canales",
@@ -587,14 +684,39 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_commands": "/incident update {label} texto · /incident resolve {label} [texto]",
         "inc_usage": (
             "Uso: /incident open título · /incident list · /incident update [I1] texto · "
-            "/incident resolve [I1] [texto] (sin id: el incidente abierto más reciente)"
+            "/incident resolve [I1] [texto] (id: I4 o 4; sin id: el único incidente abierto)"
         ),
         "inc_opened_ok": "🚨 Incidente {label} abierto.",
         "inc_exists": "Ya hay un incidente {label} abierto para todos.",
         "inc_none": "Ningún incidente abierto.",
         "inc_list_title": "Incidentes:",
         "inc_update_sent": "📢 Actualización de {label} en camino a {count} suscriptores.",
-        "inc_resolved_ok": "✅ {label} resuelto; avisando a {count} suscriptores.",
+        "inc_resolved_ok": (
+            "✅ {label} resuelto por {agent}. Tickets cerrados, con los suscriptores avisados: {count}."
+        ),
+        "inc_kept": "Siguen abiertos con quien los atiende (no se cerraron): {tickets}",
+        "inc_btn_update": "📢 Actualizar",
+        "inc_btn_resolve": "✅ Resolver",
+        "inc_btn_confirm": "✔️ Confirmar: cerrar {count}",
+        "inc_btn_cancel": "✖️ Cancelar",
+        "inc_update_hint": "Para avisar a los suscriptores, envía: /incident update {label} texto",
+        "inc_resolve_asked": (
+            "⏳ {label}: al confirmar, los tickets en fila se cierran y se avisa a los suscriptores "
+            "({count}); los que están con agentes siguen con ellos ({claimed}). "
+            "Confirma aquí o en la tarjeta."
+        ),
+        "inc_resolve_pending": (
+            "⏳ Resolución pedida por {agent} (tickets a cerrar: {count}). Confirma abajo."
+        ),
+        "inc_resolve_cancelled": "Resolución de {label} cancelada.",
+        "inc_bad_id": '⚠️ "{given}" no es un incidente. Usa el número del incidente, p. ej. I4 o 4.',
+        "inc_which": (
+            "⚠️ Hay {count} incidentes abiertos ({labels}). Di cuál, p. ej. /incident {verb} {label} texto"
+        ),
+        "inc_too_long": "⚠️ Texto demasiado largo ({length} caracteres; máximo {limit}). No se hizo nada.",
+        "inc_missing": "⚠️ El incidente {label} no existe.",
+        "inc_not_open": "⚠️ El incidente {label} ya está resuelto.",
+        "inc_more": "… y {count} más",
         "claim": "Tomar",
         "release": "Liberar",
         "resolve": "Resolver",
@@ -612,6 +734,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_withdrawn": "Cerrado por el cliente",
         "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
         "card_log_dropped": "🗂 {n} registros más antiguos eliminados del historial",
+        "card_incident": "🚨 Parte del incidente {label}",
         "card_not_linked": "no vinculado",
         "card_account": "⚠️ Suscripción: {status}",
         "card_account_suspended": "suspendida",
@@ -663,6 +786,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "Esa respuesta ya no está pendiente (venció o ya se envió).",
         "reply_not_yours": "Solo quien escribió la respuesta puede enviarla.",
         "noted": "📝 Nota agregada a {ticket}.",
+        "faq_sent": "📚 Respuesta del FAQ “{title}” enviada al cliente de {ticket}.",
+        "faq_proposed": "Las palabras del cliente quedaron como frase candidata F{id} para el FAQ.",
+        "faq_usage": "Uso: /faq N entrada (p. ej., /faq 12 pay-pix), o un botón 📚 de la tarjeta.",
+        "faq_unknown_entry": "No existe la entrada “{entry}” en el FAQ.",
+        "faq_candidates_title": "📚 Frases de clientes propuestas para el FAQ ({count} pendientes):",
+        "faq_candidates_none": "📚 No hay frases propuestas pendientes de aprobación.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Aprobar F{id}",
+        "faq_reject": "❌ Rechazar F{id}",
+        "faq_approved": "F{id} aprobada: {entry} ya la reconoce.",
+        "faq_rejected": "F{id} rechazada.",
+        "faq_candidate_gone": "F{id} ya estaba decidida.",
         "relay_failed": "⚠️ No pude entregar al cliente de {ticket}: bloqueó el bot.",
         "relay_error": "⚠️ No pude entregar al cliente de {ticket}. Inténtalo de nuevo en un momento.",
         "queue_empty": "Fila vacía. 🎉",
@@ -678,7 +813,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
             "/resolve N [msg texto al cliente], "
-            "/priority N P1..P4, /reply N texto, /note N nota interna, /oncall [take|handover nota], "
+            "/priority N P1..P4, /reply N texto, /note N nota interna, /faq N entrada, "
+            "/oncall [take|handover nota], "
             "/incident open|list|update|resolve. "
             "Responde a una tarjeta para hablar con el cliente."
         ),
