@@ -21,7 +21,7 @@ from faq.intent import interpret
 from faq.knowledge import KnowledgeBase
 from faq.language import detect_language, parse_language
 from faq.lexicon import Lexicon
-from faq.matcher import SUGGEST_THRESHOLD, FaqMatch, FaqMatcher, Outcome
+from faq.matcher import FaqMatch, FaqMatcher, Outcome
 from faq.normalize import tokens
 from faq.source import KnowledgeFile
 
@@ -44,6 +44,7 @@ class TriageResult:
     answer: str | None = None
     follow_up: bool = False
     courtesy: bool = False
+    asks: bool = False
 
     @property
     def assessment(self) -> Assessment:
@@ -150,18 +151,26 @@ class Triage:
             answer=_answer(matcher, faq, language) if answered else None,
             follow_up=reading.follow_up,
             courtesy=reading.courtesy,
+            asks=reading.asks,
         )
         return result
 
     def alternatives(self, text: str, lang: str, exclude: str, limit: int = 3) -> tuple[str, ...]:
         """The FAQ entries closest to `text` other than `exclude`: what to offer when an answer did not help.
 
-        Only entries close enough to be suggested for the text itself (`SUGGEST_THRESHOLD`).
+        Only entries close enough to be suggested for the text itself (the tuning's suggestion
+        thresholds).
         """
         words = tokens(text[:MAX_TEXT])
         language = parse_language(lang) or detect_language(text, words=words)
-        faq = self._matcher().match_words(words, language)
-        close = (entry for entry, score, _ in faq.ranked if entry != exclude and score >= SUGGEST_THRESHOLD)
+        matcher = self.matcher
+        faq = matcher.match_words(words, language)
+        tuning = matcher.tuning
+        close = (
+            entry
+            for entry, score, recall in faq.ranked
+            if entry != exclude and score >= tuning.suggest_threshold and recall >= tuning.suggest_recall
+        )
         return tuple(close)[:limit]
 
 

@@ -225,7 +225,7 @@ class CustomerConversation:
             )
         elif (
             result.follow_up
-            and result.faq_id is None
+            and not _answered_by_faq(result)
             and await self._reopen_follow_up(customer, text, result, language, arrival)
         ):
             return
@@ -390,8 +390,10 @@ class CustomerConversation:
         """Anything the customer sends while their ticket is active goes to the ticket and the agents.
 
         The message is triaged again (a worse problem raises the priority), and the agents get it
-        in the burst's relay message. A question the FAQ answers is answered at once and noted on
-        the ticket, unless an agent is in the conversation (then it is theirs to answer). Thanks
+        in the burst's relay message. A question that the FAQ answers is answered at once and noted
+        on the ticket, unless an agent is in the conversation (then it is theirs to answer); not
+        any message the FAQ matches, nor an urgent one: a flood of words that happen to match, or
+        "urgente, tem jogo agora", is for the agents. Thanks
         and small talk never count as a repeat contact. The customer hears "added to your
         ticket" once per burst, and only while no agent is answering them. On a ticket linked to
         a mass incident the message is only appended: agents work the incident card, and
@@ -399,7 +401,8 @@ class CustomerConversation:
         """
         customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier) if text.strip() else None
-        if result is not None and result.faq_id is not None and not self._agent_active(ticket):
+        question = result is not None and result.asks and not result.urgent
+        if question and _answered_by_faq(result) and not self._agent_active(ticket):
             await self.ctx.store.note_faq_answer(ticket.number, customer.telegram_id, text, result.faq_id)
             await self.ctx.state.remember_question(message.user.id, text)
             await self._send_faq_answer(message.chat.id, result.faq_id, language, ticket.number)
@@ -695,6 +698,16 @@ class CustomerConversation:
 
     async def _say(self, chat: int, text: str, keyboard: Keyboard | None = None, priority: int = 3) -> None:
         await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
+
+
+def _answered_by_faq(result: TriageResult) -> bool:
+    """The FAQ answers the message, unless it says the problem is still there.
+
+    "Ainda não voltou aqui" may resemble an FAQ entry (catch-up TV "voltar"), but it tells the desk
+    that a problem persists, which is for people; a question with a follow-up word ("is it still
+    possible to pay by Pix?") is still the FAQ's.
+    """
+    return result.faq_id is not None and not (result.follow_up and not result.asks)
 
 
 def rating_keyboard(ticket: Ticket, ctx: HandlerContext) -> Keyboard:
