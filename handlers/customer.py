@@ -501,7 +501,7 @@ class CustomerConversation:
         if ticket.assignee is not None:
             header += " · 👤 " + await self.actions.mentions({ticket.assignee})
         if message is not None and message.attachment is not None:
-            caption = header + (f"\n{html.escape(text[:900])}" if text else "")
+            caption = header + (f"\n{html.escape(text)}" if text else "")
             message_id = await self.ctx.sender.send(
                 Outgoing(
                     chat,
