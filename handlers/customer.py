@@ -404,11 +404,11 @@ class CustomerConversation:
         in the burst's relay message. A question that the FAQ answers is answered at once and noted
         on the ticket, unless an agent is in the conversation (then it is theirs to answer); not
         any message the FAQ matches, nor an urgent one: a flood of words that happen to match, or
-        "urgente, tem jogo agora", is for the agents. Thanks
-        and small talk never count as a repeat contact. The customer hears "added to your
-        ticket" once per burst, and only while no agent is answering them. On a ticket linked to
-        a mass incident the message is only appended: agents work the incident card, and
-        thousands of "still down" messages must not flood their group.
+        "urgente, tem jogo agora", is for the agents. Thanks and small talk never count as a
+        repeat contact. The customer hears "added to your ticket" once per burst, and only while
+        no agent is answering them. On a ticket linked to a mass incident the message is only
+        appended: agents work the incident card, and thousands of "still down" messages must not
+        flood their group.
         """
         customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier) if text.strip() else None
