@@ -186,3 +186,18 @@ async def test_opening_by_hand_links_the_waiting_reports_of_its_window(
     incident, created, linked = await incidents.open("Servidor fora")
     assert created and sorted(linked) == sorted(numbers)
     assert (await incidents.tickets(incident.id)) != []
+
+
+async def test_the_first_five_premium_reports_are_named_and_the_rest_counted(
+    store: TicketStore, policy: Policy, incidents: IncidentStore
+) -> None:
+    """A storm with many premium subscribers: the card names five of them, the count says the rest."""
+    people = [customer(6000 + i, Tier.PREMIUM if i % 2 == 0 else Tier.BASIC) for i in range(5)]
+    people += [customer(6100 + i, Tier.PREMIUM) for i in range(7)]
+    numbers = [(await outage(store, policy, incidents, who))[0] for who in people]
+
+    [incident] = await incidents.list_open()
+    assert incident.premium == 10
+    named = await incidents.premium_named(incident.id)
+    premium_numbers = [n for n, who in zip(numbers, people, strict=True) if who.tier is Tier.PREMIUM]
+    assert named == premium_numbers[:5]
