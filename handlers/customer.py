@@ -325,7 +325,9 @@ class CustomerConversation:
         customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier) if text.strip() else None
         intent = result.intent if result and result.intent in NEEDS_A_PERSON else ticket.intent
-        impact = result.impact if result and intent is Intent.OUTAGE else ticket.impact
+        # Only a message that is itself an outage report says how wide it is: "é urgente, o jogo
+        # já começou" names no impact, and the fault stays as the ticket described it.
+        impact = result.impact if result and result.intent is Intent.OUTAGE else ticket.impact
         urgent = bool(result and result.urgent)
         assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
         kind = message.attachment.kind if message.attachment else "text"
