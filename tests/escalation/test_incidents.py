@@ -131,7 +131,21 @@ async def test_summary_lists_incidents_with_duration_affected_and_first_status(
     assert (entry["duration_s"], entry["first_status_s"]) == (10 * MINUTE, 5 * MINUTE)
     assert (entry["affected"], entry["premium"]) == (1, 1)
     text = render_text(report, "en")
-    assert "I1 Globo &lt;fora&gt; (global): 10 min, 1 affected (1 premium), first status: 5 min" in text
+    assert "I1 Globo &lt;fora&gt; (everyone): 10 min, 1 affected (1 premium), first status: 5 min" in text
+
+
+async def test_the_summary_names_an_incident_scope_in_the_managers_words(
+    store: TicketStore, policy: Policy, incidents: IncidentStore, clock: ManualClock
+) -> None:
+    """ "I1 (channel:globo)" in a Portuguese summary was the stored id: it reads "canal globo"."""
+    for i in range(5):
+        await outage(store, policy, incidents, customer(8200 + i), "a globo está travando")
+    await incidents.open("Recife fora", scope="region:Recife")
+    report = await build_report(store, DeskState(store.redis, store.keys), clock.now() - 86400, clock.now())
+    portuguese, spanish = render_text(report, "pt"), render_text(report, "es")
+    assert "🚨 I1 (canal globo): " in portuguese and "channel:" not in portuguese
+    assert "🚨 I2 Recife fora (região Recife): " in portuguese and "region:" not in portuguese
+    assert "🚨 I2 Recife fora (región Recife): " in spanish
 
 
 async def test_strangers_alone_open_nothing_until_known_subscribers_report(
