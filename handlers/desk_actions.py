@@ -171,11 +171,19 @@ class DeskActions:
         await self.ctx.state.remember_message(chat, message_id, ticket.number)
 
     async def mentions(self, ids: set[int]) -> str:
-        """Agents by name, as mentions that notify them."""
-        names = [
-            f'<a href="tg://user?id={uid}">{html.escape(await self.ctx.state.agent_name(uid))}</a>'
-            for uid in sorted(ids)
-        ]
+        """Agents by name, as mentions that notify them.
+
+        Someone who has not written in the group since the desk started has no name yet: the
+        mention then reads as their role ("supervisão"), never as a bare Telegram id.
+        """
+        language = self.ctx.config.agents_language
+        names = []
+        for uid in sorted(ids):
+            name = await self.ctx.state.agent_name(uid)
+            if name == str(uid):
+                supervisor = uid in self.ctx.config.supervisor_ids
+                name = a(language, "mention_supervisor" if supervisor else "mention_agent")
+            names.append(f'<a href="tg://user?id={uid}">{html.escape(name)}</a>')
         return " ".join(names)
 
     async def post_to_agents(self, ticket: Ticket, header: str, body: str) -> None:
