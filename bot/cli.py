@@ -19,6 +19,7 @@ from bot.config import SettingsError
 from escalation.directory import DirectoryError
 from escalation.policy import PolicyError
 from faq.knowledge import KnowledgeBaseError
+from handlers.canned import CannedRepliesError
 
 COMMAND_MODULES = ("run", "tickets", "triage", "sandbox", "report", "faq")
 
@@ -48,7 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args) or 0)
-    except (CommandError, SettingsError, PolicyError, DirectoryError, KnowledgeBaseError) as exc:
+    except (
+        CommandError,
+        SettingsError,
+        PolicyError,
+        DirectoryError,
+        KnowledgeBaseError,
+        CannedRepliesError,
+    ) as exc:
         print(f"supportbot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -127,9 +127,10 @@ async def open_harness(
     agent_ids: tuple[int, ...] = (AGENT_ANA, AGENT_BRUNO),
     clock: Clock | None = None,
     customers_file: Path | None = None,
+    settings_overrides: dict[str, Any] | None = None,
     **sandbox_options: Any,
 ) -> AsyncIterator[Desk]:
-    """Start a sandbox and the bot against it; stop both afterwards."""
+    """Start a sandbox and the bot against it; stop both afterwards (`settings_overrides`: more settings)."""
     sandbox = Sandbox(token=TOKEN, limits_enabled=sandbox_limits, **sandbox_options)
     await sandbox.start()
     settings = Settings(
@@ -144,6 +145,7 @@ async def open_harness(
         manager_chat_ids=[MANAGER_CHAT],
         customers_file=customers_file or DEMO_DIR / "customers.csv",
         agents_language=agents_language,
+        **(settings_overrides or {}),
     )
     api = SandboxClient(sandbox.base_url)
     await api.create_chat(
