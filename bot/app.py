@@ -19,10 +19,11 @@ from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.desk import Desk, open_desk
 from bot.outbox import Limits, Outbox
 from bot.process import event_loop_factory, freeze_startup_heap
+from bot.redaction import without_password
 from bot.runtime import build_runtime
 from bot.runtime.base import Runtime
 from bot.scheduler import DeskScheduler
@@ -36,6 +37,8 @@ from handlers.callbacks import CallbackCodec
 from handlers.canned import CannedReplies
 from handlers.context import DeskConfig, HandlerContext
 from handlers.dispatcher import Dispatcher
+from handlers.fitting import FittingSender
+from handlers.messenger import TelegramError, Unauthorized
 
 if TYPE_CHECKING:
     from bot.sandbox.server import Sandbox
@@ -106,11 +109,11 @@ async def start_bot(
             directory = CsvDirectory(settings.customers_file, desk.policy)
         else:
             log.warning("CUSTOMERS_FILE is not set: every customer counts as unlinked (basic)")
-        triage = Triage.load(settings.faq_file, desk.policy)
+        triage = Triage.load(settings.faq_file, desk.policy)  # a bad FAQ fails before any connection
         warn_unfilled_placeholders(triage.knowledge, settings.faq_file or default_faq_path())
         runtime = build_runtime(settings.runtime, token, api_url)
         try:
-            username = await runtime.bot_username()  # commands to another bot are ignored
+            username = await _bot_username(runtime, api_url)  # commands to another bot are ignored
         except BaseException:
             await runtime.close()
             raise
@@ -123,7 +126,7 @@ async def start_bot(
             state=DeskState(desk.redis, desk.store.keys, desk.policy.agents.aliases),
             triage=triage,
             directory=directory,
-            sender=outbox,
+            sender=FittingSender(outbox),
             codec=await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret),
             clock=desk.clock,
             canned=CannedReplies.load(settings.canned_replies_dir),
@@ -163,7 +166,13 @@ async def serve(settings: Settings) -> None:
 
         settings = sandbox_defaults(settings)
         sandbox = Sandbox(token=DEMO_TOKEN)
-        await sandbox.start("127.0.0.1", settings.sandbox_port)
+        try:
+            await sandbox.start("127.0.0.1", settings.sandbox_port)
+        except OSError as exc:
+            raise SettingsError(
+                f"SANDBOX_PORT: cannot listen on 127.0.0.1:{settings.sandbox_port} "
+                f"({exc.strerror or exc}); set SANDBOX_PORT to a free port (0 picks one)"
+            ) from None
         await _create_demo_chats(sandbox, settings)
         token, api_url = DEMO_TOKEN, sandbox.base_url
     else:
@@ -182,10 +191,7 @@ async def serve(settings: Settings) -> None:
             freeze_startup_heap()
             try:
                 if settings.webhook_url and not settings.sandbox_mode:
-                    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-                    await bot.runtime.run_webhook(
-                        bot.dispatcher.handle, settings.webhook_url, secret, settings.webhook_port
-                    )
+                    await _run_webhook(bot, settings)
                 else:
                     await bot.runtime.run_polling(bot.dispatcher.handle)
             finally:
@@ -194,6 +200,44 @@ async def serve(settings: Settings) -> None:
         if sandbox is not None:
             with contextlib.suppress(Exception):
                 await sandbox.stop()
+
+
+async def _run_webhook(bot: RunningBot, settings: Settings) -> None:
+    """Serve the webhook until cancelled; a missing secret or a port in use is told as its setting."""
+    assert settings.webhook_url is not None
+    if settings.webhook_secret is None:
+        raise SettingsError(
+            "WEBHOOK_SECRET: webhook mode (WEBHOOK_URL is set) needs a secret token; "
+            "set WEBHOOK_SECRET to 1-256 characters of A-Z a-z 0-9 _ -"
+        )
+    try:
+        await bot.runtime.run_webhook(
+            bot.dispatcher.handle,
+            settings.webhook_url,
+            settings.webhook_secret.get_secret_value(),
+            settings.webhook_port,
+        )
+    except OSError as exc:
+        raise SettingsError(
+            f"WEBHOOK_PORT: cannot listen on port {settings.webhook_port} ({exc.strerror or exc}); "
+            "set WEBHOOK_PORT to a free port"
+        ) from None
+
+
+async def _bot_username(runtime: Runtime, api_url: str) -> str:
+    """The bot's first Bot API call (getMe), with a rejected token or an unreachable API told as a setting."""
+    try:
+        return await runtime.bot_username()
+    except Unauthorized:
+        raise SettingsError(
+            "BOT_TOKEN: the Bot API rejected the token; copy it again from @BotFather "
+            "(or leave BOT_TOKEN empty for the sandbox demo)"
+        ) from None
+    except TelegramError as exc:
+        raise SettingsError(
+            f"TELEGRAM_API_URL: the Bot API at {api_url} did not answer getMe ({exc}); "
+            "check the network, or TELEGRAM_API_URL if you run your own Bot API server"
+        ) from None
 
 
 async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
@@ -285,10 +329,17 @@ def _announce_sandbox(sandbox: Sandbox, settings: Settings, bot_name: str) -> No
         f"supervisors {settings.supervisor_ids}\n"
         f"  Managers:     {settings.manager_chat_ids}\n"
         f"  Customers:    {settings.customers_file}\n"
-        f"  Redis:        {settings.redis_url or 'embedded, data in ' + str(settings.data_dir / 'redis')}\n"
+        f"  Redis:        {_redis_shown(settings)}\n"
         "Press Ctrl-C to stop.\n",
         flush=True,
     )
+
+
+def _redis_shown(settings: Settings) -> str:
+    """Where Redis is, for the banner: the URL without its password, or the embedded server's data."""
+    if settings.redis_url:
+        return without_password(settings.redis_url)
+    return f"embedded, data in {settings.data_dir / 'redis'}"
 
 
 def run(settings: Settings) -> int:
