@@ -20,8 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.desk import Desk, open_desk
+from bot.health import HealthServer, get_me_probe
+from bot.metrics import desk_registry, instrumented, observe_desk_event
 from bot.outbox import Limits, Outbox
 from bot.process import event_loop_factory, freeze_startup_heap
+from bot.redis_connection import describe
 from bot.runtime import build_runtime
 from bot.runtime.base import Runtime
 from bot.scheduler import DeskScheduler
@@ -148,21 +151,37 @@ async def serve(settings: Settings) -> None:
                 bot.dispatcher, bot.desk.policy, settings.timezone, settings.sla_tick_seconds
             )
             scheduler.start()
+            health = await _start_health(settings, bot, token, api_url)
+            handle = instrumented(bot.dispatcher.handle)
             freeze_startup_heap()
             try:
+                if health is not None:
+                    health.serving = True
                 if settings.webhook_url and not settings.sandbox_mode:
                     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-                    await bot.runtime.run_webhook(
-                        bot.dispatcher.handle, settings.webhook_url, secret, settings.webhook_port
-                    )
+                    await bot.runtime.run_webhook(handle, settings.webhook_url, secret, settings.webhook_port)
                 else:
-                    await bot.runtime.run_polling(bot.dispatcher.handle)
+                    await bot.runtime.run_polling(handle)
             finally:
+                if health is not None:
+                    health.serving = False
+                    await health.stop()
                 await scheduler.stop()
     finally:
         if sandbox is not None:
             with contextlib.suppress(Exception):
                 await sandbox.stop()
+
+
+async def _start_health(settings: Settings, bot: RunningBot, token: str, api_url: str) -> HealthServer | None:
+    """`/metrics`, `/healthz`, `/readyz` on METRICS_PORT (none when it is empty), counting from now on."""
+    if settings.metrics_port is None:
+        return None
+    bot.desk.store.on_event = observe_desk_event
+    registry, gauges = desk_registry(bot.desk.store, bot.outbox.backlog_by_priority)
+    health = HealthServer(registry, gauges, bot.desk.redis, get_me_probe(api_url, token))
+    await health.start(settings.metrics_host, settings.metrics_port)
+    return health
 
 
 async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
@@ -254,7 +273,7 @@ def _announce_sandbox(sandbox: Sandbox, settings: Settings, bot_name: str) -> No
         f"supervisors {settings.supervisor_ids}\n"
         f"  Managers:     {settings.manager_chat_ids}\n"
         f"  Customers:    {settings.customers_file}\n"
-        f"  Redis:        {settings.redis_url or 'embedded, data in ' + str(settings.data_dir / 'redis')}\n"
+        f"  Redis:        {describe(settings)}\n"
         "Press Ctrl-C to stop.\n",
         flush=True,
     )

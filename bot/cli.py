@@ -16,11 +16,12 @@ from collections.abc import Sequence
 
 from bot.commands import CommandError
 from bot.config import SettingsError
+from bot.log_format import TEXT_FORMAT
 from escalation.directory import DirectoryError
 from escalation.policy import PolicyError
 from faq.knowledge import KnowledgeBaseError
 
-COMMAND_MODULES = ("run", "tickets", "triage", "sandbox", "report")
+COMMAND_MODULES = ("run", "check", "tickets", "triage", "sandbox", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format=TEXT_FORMAT)
     try:
         return int(args.handler(args) or 0)
     except (CommandError, SettingsError, PolicyError, DirectoryError, KnowledgeBaseError) as exc:

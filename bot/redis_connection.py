@@ -1,7 +1,9 @@
-"""One way to get the desk's Redis client: `REDIS_URL`, or the embedded server under `DATA_DIR`.
+"""One way to get the desk's Redis client: `REDIS_URL`, Sentinel, Cluster, or the embedded server.
 
 The client retries with backoff on connection errors and timeouts, so a Redis blip (a restart,
-a Sentinel failover) delays a transition instead of losing it.
+a Sentinel failover, a Cluster slot moving) delays a transition instead of losing it. With
+Sentinel the client asks the sentinels for the primary on every new connection, so after a
+failover the retries land on the promoted replica.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from pydantic import SecretStr
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
+from redis.asyncio.sentinel import Sentinel
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -23,6 +28,11 @@ log = logging.getLogger(__name__)
 
 
 MAX_CONNECTIONS = 64
+RedisClient = Redis | RedisCluster
+
+
+def _retry() -> Retry:
+    return Retry(ExponentialBackoff(cap=2.0, base=0.05), retries=6)
 
 
 def make_client(url: str) -> Redis:
@@ -37,22 +47,87 @@ def make_client(url: str) -> Redis:
         timeout=30,
         decode_responses=True,
         health_check_interval=30,
-        retry=Retry(ExponentialBackoff(cap=2.0, base=0.05), retries=6),
+        retry=_retry(),
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
     return Redis.from_pool(pool)
 
 
-@asynccontextmanager
-async def open_redis(settings: Settings) -> AsyncIterator[Redis]:
-    """Yield a connected client; start (and finally stop) the embedded server when no URL is set."""
-    embedded: EmbeddedRedis | None = None
+def _address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    return host, int(port)
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def make_sentinel_client(settings: Settings) -> Redis:
+    """A client of the primary the sentinels name for `REDIS_SENTINEL_SERVICE`, following failovers."""
+    tls = {"ssl": True} if settings.redis_tls else {}
+    sentinel = Sentinel(
+        [_address(address) for address in settings.redis_sentinels],
+        sentinel_kwargs={"password": _secret(settings.redis_sentinel_password), "socket_timeout": 5, **tls},
+        password=_secret(settings.redis_password),
+        decode_responses=True,
+        health_check_interval=30,
+        retry=_retry(),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        **tls,
+    )
+    return sentinel.master_for(settings.redis_sentinel_service, max_connections=MAX_CONNECTIONS)
+
+
+def make_cluster_client(settings: Settings) -> RedisCluster:
+    """A Cluster client seeded with `REDIS_CLUSTER_NODES`; it learns the slot map from them.
+
+    Every key of a desk carries one hash tag, so each script and transaction lands on one node.
+    Ping it once before concurrent use (`open_redis` does): commands racing redis-py's first
+    discovery of the slot map were sent to the wrong nodes, and its recovery from that closed
+    connections under other commands, which then ran twice.
+    """
+    return RedisCluster(
+        startup_nodes=[ClusterNode(*_address(address)) for address in settings.redis_cluster_nodes],
+        password=_secret(settings.redis_password),
+        ssl=settings.redis_tls,
+        decode_responses=True,
+        health_check_interval=30,
+        max_connections=MAX_CONNECTIONS,
+        retry=_retry(),
+    )
+
+
+def connect(settings: Settings) -> RedisClient:
+    """The client the settings name (URL, sentinels or cluster nodes); None of them is an error here."""
+    if settings.redis_sentinels:
+        return make_sentinel_client(settings)
+    if settings.redis_cluster_nodes:
+        return make_cluster_client(settings)
     if settings.redis_url:
-        url = settings.redis_url
+        return make_client(settings.redis_url)
+    raise ValueError("no Redis configured: the embedded server is started by open_redis")
+
+
+def describe(settings: Settings) -> str:
+    """Where the desk's Redis is, for operators (never a password)."""
+    if settings.redis_sentinels:
+        return f"sentinel service {settings.redis_sentinel_service} via {','.join(settings.redis_sentinels)}"
+    if settings.redis_cluster_nodes:
+        return f"cluster via {','.join(settings.redis_cluster_nodes)}"
+    if settings.redis_url:
+        return "REDIS_URL"
+    return f"embedded, data in {settings.data_dir / 'redis'}"
+
+
+@asynccontextmanager
+async def open_redis(settings: Settings) -> AsyncIterator[RedisClient]:
+    """Yield a connected client; start (and finally stop) the embedded server when none is set."""
+    embedded: EmbeddedRedis | None = None
+    if settings.redis_url or settings.redis_sentinels or settings.redis_cluster_nodes:
+        client = connect(settings)
     else:
         embedded = EmbeddedRedis(settings.data_dir / "redis").start()
-        url = embedded.url
-    client = make_client(url)
+        client = make_client(embedded.url)
     try:
         await client.ping()
         yield client

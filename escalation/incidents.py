@@ -188,6 +188,7 @@ class IncidentStore:
             )
         )
         raw = await self._script(
+            keys=[self.keys.route],
             args=[
                 "report",
                 self.keys.prefix,
@@ -197,7 +198,7 @@ class IncidentStore:
                 customer.telegram_id,
                 record,
                 json.dumps(self.scopes(region or None, channel)),
-            ]
+            ],
         )
         status = raw[0]
         if status == "none":
@@ -209,7 +210,7 @@ class IncidentStore:
     async def open(self, title: str, scope: str = GLOBAL) -> tuple[Incident, bool]:
         """Open an incident by hand; (the scope's open incident, False) if there already is one."""
         status, incident_id = await self._script(
-            args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
+            keys=[self.keys.route], args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
         )
         return await self.get(int(incident_id)), status == "opened"
 
@@ -267,7 +268,8 @@ class IncidentStore:
     async def resolve(self, incident_id: int, text: str = "") -> Incident:
         """Close the incident: its scope may open a new one afterwards, from an empty window."""
         status, detail = await self._script(
-            args=["resolve", self.keys.prefix, _ts(self.clock.now()), incident_id, text]
+            keys=[self.keys.route],
+            args=["resolve", self.keys.prefix, _ts(self.clock.now()), incident_id, text],
         )
         if status != "ok":
             raise IncidentError(f"incident I{incident_id} is {detail}")

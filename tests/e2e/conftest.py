@@ -1,14 +1,15 @@
 """End-to-end harness: the real bot on a real runtime, polling the local Bot API sandbox over HTTP.
 
 Every scenario runs on both runtimes (aiogram and python-telegram-bot) through one parametrised
-fixture, against a real Redis, with a private namespace per test.
+fixture, against a real Redis, with a private namespace per test. Every e2e module is marked
+`cluster` (tests/conftest.py): its scenarios run again on a real three-primary Redis Cluster.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,7 @@ def runtime_kind(request: pytest.FixtureRequest) -> str:
 
 
 async def open_harness(
-    redis_url: str,
+    redis_target: str | Mapping[str, Any],
     namespace: str,
     runtime_kind: str,
     tmp_path: Path,
@@ -128,12 +129,16 @@ async def open_harness(
     clock: Clock | None = None,
     **sandbox_options: Any,
 ) -> AsyncIterator[Desk]:
-    """Start a sandbox and the bot against it; stop both afterwards."""
+    """Start a sandbox and the bot against it; stop both afterwards.
+
+    `redis_target` is a Redis URL or the settings fields that name a Redis (`redis_config`).
+    """
+    redis_fields = {"redis_url": redis_target} if isinstance(redis_target, str) else dict(redis_target)
     sandbox = Sandbox(token=TOKEN, limits_enabled=sandbox_limits, **sandbox_options)
     await sandbox.start()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
-        redis_url=redis_url,
+        **redis_fields,
         redis_namespace=namespace,
         data_dir=tmp_path,
         runtime=runtime_kind,
@@ -169,8 +174,8 @@ async def open_harness(
 
 @pytest.fixture
 async def desk(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    redis: Redis, redis_config: dict[str, Any], namespace: str, runtime_kind: str, tmp_path: Path
 ) -> AsyncIterator[Desk]:
     """The bot with English agent texts, limits off (the `redis` fixture cleans the namespace)."""
-    async for harness in open_harness(redis_url, namespace, runtime_kind, tmp_path):
+    async for harness in open_harness(redis_config, namespace, runtime_kind, tmp_path):
         yield harness

@@ -16,6 +16,8 @@ from redis.asyncio import Redis
 from bot.sandbox.ratelimit import RateLimits
 from tests.e2e.conftest import AGENTS_CHAT, FAST, Desk, open_harness, user
 
+pytestmark = pytest.mark.cluster
+
 SUBSCRIBERS = 20
 SANDBOX_LIMITS = RateLimits(
     overall_per_second=20,
@@ -29,11 +31,11 @@ SANDBOX_LIMITS = RateLimits(
 
 @pytest.fixture
 async def stormy_desk(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    redis: Redis, redis_config: dict[str, Any], namespace: str, runtime_kind: str, tmp_path: Path
 ) -> AsyncIterator[Desk]:
     """Sandbox limits on and tight; the outbox deliberately looser, so 429s happen."""
     async for harness in open_harness(
-        redis_url,
+        redis_config,
         namespace,
         runtime_kind,
         tmp_path,

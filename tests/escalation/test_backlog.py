@@ -14,6 +14,8 @@ from escalation.policy import Policy
 from escalation.store import TicketStore
 from tests.escalation.factories import customer, report
 
+pytestmark = pytest.mark.cluster
+
 
 @pytest.mark.parametrize("chunk", [2, 3, 5000])
 async def test_slices_add_up_to_the_tickets(

@@ -27,6 +27,8 @@ from escalation.stats import RETENTION_S, bucket_of
 from escalation.store import TicketStore
 from tests.escalation.factories import customer, report
 
+pytestmark = pytest.mark.cluster
+
 ANA, BRUNO = 2001, 2002
 TIMEZONE = "America/Sao_Paulo"
 PNG = b"\x89PNG\r\n\x1a\n"

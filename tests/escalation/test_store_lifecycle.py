@@ -18,6 +18,8 @@ from escalation.store import (
 )
 from tests.escalation.factories import customer, report
 
+pytestmark = pytest.mark.cluster
+
 AGENT, OTHER_AGENT = 9001, 9002
 
 
