@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bot.config import Settings
 from bot.embedded_redis import EmbeddedRedis
@@ -25,6 +26,11 @@ from escalation.policy import Policy, load_policy
 from escalation.store import TicketStore
 
 TIMEZONE = "America/Sao_Paulo"
+
+# Tests check behaviour, not timings: hypothesis's per-example deadline turned a loaded machine's
+# slow example into a failure (a 259 ms example of a priority property on a busy CI core).
+settings.register_profile("desk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("desk")
 
 
 @pytest.fixture(scope="session")
