@@ -1,8 +1,8 @@
 """End-to-end harness: the real bot on a real runtime, polling the local Bot API sandbox over HTTP.
 
 Every scenario runs on both runtimes (aiogram and python-telegram-bot) through one parametrised
-fixture, against a real Redis, with a private namespace per test. Every e2e module is marked
-`cluster` (tests/conftest.py): its scenarios run again on a real three-primary Redis Cluster.
+fixture, against a real Redis, with a private namespace per test. The scenario modules are marked
+`cluster` (tests/conftest.py): their scenarios run again on a real three-primary Redis Cluster.
 """
 
 from __future__ import annotations
