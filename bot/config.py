@@ -172,7 +172,7 @@ def load_settings(**overrides: object) -> Settings:
         error = exc.errors()[0]
         if not error["loc"]:
             raise SettingsError(str(error.get("ctx", {}).get("error", error["msg"]))) from None
-        name = str(error["loc"][0]) if error["loc"] else "?"
+        name = str(error["loc"][0])
         field = Settings.model_fields.get(name)
         expected = field.description if field and field.description else error["msg"]
         shown = "hidden" if name in _SECRET_FIELDS else repr(error.get("input"))

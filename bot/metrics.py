@@ -70,7 +70,7 @@ TICKET_EVENTS = {
     ),
     "sla_breach": Counter(
         "supportbot_sla_breaches",
-        "First-response or next-response SLA breaches, by the ticket's priority before it was raised",
+        "First-response or next-response SLA breaches, by the ticket's priority once the breach raised it",
         ["priority"],
         registry=None,
     ),

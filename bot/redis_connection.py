@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
-from redis.asyncio.sentinel import Sentinel
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -62,6 +62,13 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
+class BlockingSentinelConnectionPool(SentinelConnectionPool, BlockingConnectionPool):
+    """redis-py's Sentinel pool, waiting for a free connection as `make_client`'s pool does.
+
+    redis-py's own Sentinel pool raises "Too many connections" past its bound instead of waiting.
+    """
+
+
 def make_sentinel_client(settings: Settings) -> Redis:
     """A client of the primary the sentinels name for `REDIS_SENTINEL_SERVICE`, following failovers."""
     tls = {"ssl": True} if settings.redis_tls else {}
@@ -75,7 +82,12 @@ def make_sentinel_client(settings: Settings) -> Redis:
         retry_on_error=[RedisConnectionError, RedisTimeoutError],
         **tls,
     )
-    return sentinel.master_for(settings.redis_sentinel_service, max_connections=MAX_CONNECTIONS)
+    return sentinel.master_for(
+        settings.redis_sentinel_service,
+        connection_pool_class=BlockingSentinelConnectionPool,
+        max_connections=MAX_CONNECTIONS,
+        timeout=30,
+    )
 
 
 def make_cluster_client(settings: Settings) -> RedisCluster:
@@ -84,7 +96,8 @@ def make_cluster_client(settings: Settings) -> RedisCluster:
     Every key of a desk carries one hash tag, so each script and transaction lands on one node.
     Ping it once before concurrent use (`open_redis` does): commands racing redis-py's first
     discovery of the slot map were sent to the wrong nodes, and its recovery from that closed
-    connections under other commands, which then ran twice.
+    connections under other commands, which then ran twice. Its pools cannot wait for a free
+    connection (past `max_connections` a command fails), so they are left unbounded, as by default.
     """
     return RedisCluster(
         startup_nodes=[ClusterNode(*_address(address)) for address in settings.redis_cluster_nodes],
@@ -92,7 +105,6 @@ def make_cluster_client(settings: Settings) -> RedisCluster:
         ssl=settings.redis_tls,
         decode_responses=True,
         health_check_interval=30,
-        max_connections=MAX_CONNECTIONS,
         retry=_retry(),
     )
 

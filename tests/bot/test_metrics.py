@@ -21,7 +21,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.app import DEMO_DIR, serve
 from bot.config import Settings
 from bot.health import HealthServer, get_me_probe
-from bot.metrics import desk_registry
+from bot.metrics import ApiContact, desk_registry
 from bot.redis_connection import make_client
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.ratelimit import RateLimits
@@ -184,9 +184,10 @@ async def test_a_conversation_shows_in_the_metrics(bot: Running) -> None:
 
 
 async def test_readiness_names_what_is_wrong(
-    redis: Any, namespace: str, policy: Any, clock: Any, redis_url: str
+    namespace: str, policy: Any, clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Redis down and a Bot API that does not answer: 503 with one line for each, and not serving."""
+    monkeypatch.setattr(ApiContact, "last_answer", None)  # no answer yet in this process
     dead_port = free_port()
     dead = make_client(f"redis://127.0.0.1:{dead_port}/0")
     store = TicketStore.build(dead, namespace, policy, "America/Sao_Paulo", clock)
