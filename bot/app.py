@@ -14,7 +14,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,10 +104,15 @@ async def start_bot(
         else:
             log.warning("CUSTOMERS_FILE is not set: every customer counts as unlinked (basic)")
         runtime = build_runtime(settings.runtime, token, api_url)
+        try:
+            username = await runtime.bot_username()  # commands to another bot are ignored
+        except BaseException:
+            await runtime.close()
+            raise
         outbox = Outbox(runtime.messenger, limits)
         outbox.start()
         ctx = HandlerContext(
-            config=desk_config(settings),
+            config=replace(desk_config(settings), bot_username=username),
             policy=desk.policy,
             store=desk.store,
             state=DeskState(desk.redis, desk.store.keys),

@@ -5,7 +5,10 @@ Kept in Redis like everything else, so any worker can answer any update after a 
 
 from __future__ import annotations
 
+import json
+import secrets
 import statistics
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -14,6 +17,8 @@ from escalation.keys import Keys
 MESSAGE_MAP_TTL_S = 60 * 24 * 3600
 PENDING_QUESTION_TTL_S = 24 * 3600
 CARD_POST_TTL_S = 7 * 24 * 3600
+PINGS_TTL_S = 7 * 24 * 3600
+HELD_REPLY_TTL_S = 3600
 FIRST_RESPONSE_SAMPLES = 100
 
 
@@ -43,6 +48,38 @@ class DeskState:
     async def release_card_post(self, number: int) -> None:
         """A first post that failed: let the next change of the ticket try again."""
         await self.redis.delete(self.keys.card_post(number))
+
+    async def remember_ping(self, number: int, message_id: int, text: str) -> None:
+        """A group ping with a Claim button: its button goes once the ticket is claimed or closed."""
+        key = self.keys.pings(number)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, str(message_id), text)
+            pipe.expire(key, PINGS_TTL_S)
+            await pipe.execute()
+
+    async def take_pings(self, number: int) -> dict[int, str]:
+        """The ticket's live pings (message id -> text), forgotten as they are read: one retirer each."""
+        key = self.keys.pings(number)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hgetall(key)
+            pipe.delete(key)
+            rows, _ = await pipe.execute()
+        return {int(message_id): text for message_id, text in rows.items()}
+
+    async def hold_reply(self, reply: dict[str, Any]) -> str:
+        """Keep an agent's answer that was not sent (another agent holds the ticket); return its token."""
+        token = secrets.token_hex(6)
+        await self.redis.set(self.keys.held_reply(token), json.dumps(reply), ex=HELD_REPLY_TTL_S)
+        return token
+
+    async def held_reply(self, token: str) -> dict[str, Any] | None:
+        """A held answer, still there (None once sent or expired)."""
+        raw = await self.redis.get(self.keys.held_reply(token))
+        return json.loads(raw) if raw else None
+
+    async def release_held_reply(self, token: str) -> bool:
+        """Take a held answer for sending: True for exactly one caller."""
+        return bool(await self.redis.delete(self.keys.held_reply(token)))
 
     async def ticket_for_message(self, chat_id: int, message_id: int) -> int | None:
         """The ticket a group message belongs to, if known."""

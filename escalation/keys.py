@@ -150,6 +150,14 @@ class Keys:
         """Reservation of a ticket's first card post, so two refreshes never post two cards."""
         return f"{self.prefix}cardpost:{number}"
 
+    def pings(self, number: int) -> str:
+        """Hash message id -> text of a ticket's group pings that carry a Claim button (retired on claim)."""
+        return f"{self.prefix}pings:{number}"
+
+    def held_reply(self, token: str) -> str:
+        """An agent's answer held back because another agent holds the ticket ("send anyway")."""
+        return f"{self.prefix}held:{token}"
+
     def message_ticket(self, chat_id: int, message_id: int) -> str:
         """Which ticket a message in the agents' group belongs to (cards, relayed messages)."""
         return f"{self.prefix}msg:{chat_id}:{message_id}"

@@ -66,18 +66,30 @@ class OnCallRoster:
         return scheduled
 
     async def take(self, agent: int, now: float, note: str = "") -> Duty:
-        """An agent takes the current shift (until the rotation's next change)."""
+        """An agent takes the current shift (until the rotation's next change).
+
+        The taker's own handover announces the change, so the duty is recorded as seen at once:
+        the next shift check does not post a second handover for the same take.
+        """
         shift = self.scheduled(now).shift
-        await self.redis.set(
-            self.keys.oncall_override,
-            json.dumps({"shift": shift, "agent": agent, "note": note}),
-            ex=7 * 86400,
-        )
-        return Duty(shift, (agent,), agent, note)
+        duty = Duty(shift, (agent,), agent, note)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(
+                self.keys.oncall_override,
+                json.dumps({"shift": shift, "agent": agent, "note": note}),
+                ex=7 * 86400,
+            )
+            pipe.set(self.keys.oncall_current, duty.key)
+            await pipe.execute()
+        return duty
 
     async def leave_note(self, note: str) -> None:
         """A note for the next handover message."""
         await self.redis.set(self.keys.oncall_note, note[:1000], ex=7 * 86400)
+
+    async def take_note(self) -> str:
+        """The note left for the next handover, removed (it is said once)."""
+        return await self.redis.getdel(self.keys.oncall_note) or ""
 
     async def changed(self, now: float) -> tuple[Duty, str] | None:
         """The new duty and the pending note if the duty changed since the last check, else None.

@@ -66,6 +66,11 @@ class NotAssignee(StoreError):
         who = f"agent {assignee}" if assignee else "nobody"
         super().__init__(f"ticket #{number} is held by {who}")
         self.number = number
+        self.assignee = int(assignee) if assignee else None
+
+
+class Contended(StoreError):
+    """Too many concurrent changes of one ticket; nothing was done, trying again is safe."""
 
 
 class Outcome(StrEnum):
@@ -183,6 +188,20 @@ class TicketStore:
     async def log(self, number: int) -> list[dict[str, Any]]:
         """The events and messages of a ticket the caller already holds (no existence check)."""
         return [json.loads(item) for item in await self.redis.lrange(self.keys.log(number), 0, -1)]
+
+    async def opening_texts(self, numbers: Sequence[int]) -> dict[int, str]:
+        """Each ticket's first logged text (what the customer opened it with), in one round trip.
+
+        What agents need to tell tickets apart in lists and pings, without reading whole logs.
+        """
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for number in numbers:
+                pipe.lindex(self.keys.log(number), 0)
+            rows = await pipe.execute()
+        return {
+            number: json.loads(row).get("text", "") if row else ""
+            for number, row in zip(numbers, rows, strict=True)
+        }
 
     async def list(self, state: State | None = None, limit: int = 100) -> list[Ticket]:
         """Tickets by state: open in queue order, claimed by claim time, else newest first.
@@ -465,7 +484,10 @@ class TicketStore:
         )
 
     async def release(self, number: int, agent_id: int, *, force: bool = False, reason: str = "") -> Ticket:
-        """Put a claimed ticket back in the queue; only its assignee may, unless `force` (supervisor, SLA)."""
+        """Put a claimed ticket back in the queue; only its assignee may, unless `force` (supervisor, SLA).
+
+        Its SLA entry is due at once, so the escalation ladder held while it was claimed goes on.
+        """
         now = self.clock.now()
         fields = {"state": State.OPEN.value, "assignee": "", "claimed_at": ""}
         actor = "system" if agent_id == 0 else f"agent:{agent_id}"
@@ -478,6 +500,7 @@ class TicketStore:
             {"reason": reason} if reason else {},
             allowed=(State.CLAIMED,),
             assignee=None if force else agent_id,
+            sla_at=_ts(now),
         )
 
     async def release_silent_claim(self, number: int, assignee: int) -> Ticket | None:
@@ -503,6 +526,7 @@ class TicketStore:
                 {"reason": "claim_timeout"},
                 allowed=(State.CLAIMED,),
                 check_version=True,
+                sla_at=_ts(now),
             )
 
         return await self._retrying(attempt, f"ticket #{number}")
@@ -720,7 +744,7 @@ class TicketStore:
                 return await attempt()
             except _Conflict:
                 await asyncio.sleep(random.uniform(0, 0.002 * (round_number + 1)))
-        raise StoreError(f"{what}: too many concurrent changes, try again")
+        raise Contended(f"{what}: too many concurrent changes, try again")
 
     def _keep_claim_check(self, ticket: Ticket, sla_at: str) -> str:
         """Re-scheduling a claimed ticket's SLA must not push its claim-timeout check later.

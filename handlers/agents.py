@@ -3,39 +3,61 @@
 Only agents may act: the ids in AGENT_IDS and SUPERVISOR_IDS, or, when AGENT_IDS is empty, any
 member of the agents' group. Anyone else gets an alert and nothing changes. Every action is a
 store transition, so two agents pressing Claim at once cannot both win; the loser is told who
-has the ticket.
+has the ticket. Every answer is in AGENTS_LANGUAGE (`handlers.refusals` for the store's refusals).
+
+Internal and public text are kept apart by the command itself: `/note N text` is internal (shown
+on the card, never sent), `/reply N text` and replies to a card go to the customer, and
+`/resolve N` tells the customer only what follows an explicit `msg` (`/resolve N msg text`).
+An answer to a ticket another agent holds is held back until its writer presses "send anyway".
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import math
 import time
+from collections.abc import Awaitable, Callable
 
 from escalation.domain import Priority, State
-from escalation.store import IllegalTransition, NotAssignee, StoreError, TicketNotFound
+from escalation.store import IllegalTransition, StoreError
 from escalation.ticket import Ticket
 from handlers.callbacks import Callback
-from handlers.cards import time_left
+from handlers.cards import queue_line, render_compact
 from handlers.context import HandlerContext
 from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
-from handlers.events import ButtonPress, IncomingMessage, Outgoing, User
+from handlers.events import Attachment, Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
 from handlers.incidents import IncidentDesk
 from handlers.messenger import Forbidden, TelegramError
 from handlers.oncall import OnCallDesk
-from handlers.split import split_text
+from handlers.refusals import holder_name, refusal
+from handlers.split import TELEGRAM_TEXT_LIMIT, fit_lines, split_text
 from handlers.texts import a, t
 
 log = logging.getLogger(__name__)
 
 MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted"})
 MEMBERSHIP_CACHE_S = 60.0
-QUEUE_LINES = 20
+QUEUE_PAGE = 15
+QUEUE_SCAN = 500
+NEXT_SCAN = 20
+NOTE_MAX = 1000
+RESOLUTION_MAX = 3000
+REPLY_MAX = TELEGRAM_TEXT_LIMIT  # a longer answer could not come from Telegram; it is split for the customer
+CAPTION_MAX = 900
+CARD_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down"})
+
+
+class Refused(Exception):
+    """An agent's command cannot be carried out; the message (agents' language) says why."""
 
 
 class AgentConversation:
-    """Handles the agents' group: commands, replies to cards and card buttons."""
+    """Handles the agents' group: commands, replies to cards and card buttons.
+
+    Commands are looked up in `commands` (name -> handler), so a new command is one entry.
+    """
 
     def __init__(
         self, ctx: HandlerContext, actions: DeskActions, oncall: OnCallDesk, incidents: IncidentDesk
@@ -45,6 +67,19 @@ class AgentConversation:
         self.oncall = oncall
         self.incidents = incidents
         self._membership: dict[int, tuple[bool, float]] = {}
+        self.commands: dict[str, Callable[[IncomingMessage], Awaitable[None]]] = {
+            "queue": self._queue,
+            "mine": self._mine,
+            "next": self._next,
+            "claim": self._claim_command,
+            "release": self._release_command,
+            "resolve": self._resolve_command,
+            "priority": self._priority_command,
+            "reply": self._reply_command,
+            "note": self._note_command,
+            "oncall": self.oncall.command,
+            "incident": lambda message: self.incidents.command(message, message.user.id),
+        }
 
     @property
     def language(self) -> str:
@@ -77,6 +112,10 @@ class AgentConversation:
         command = message.command
         if command is None and message.reply_to_message_id is None:
             return
+        addressee = message.addressee
+        if addressee is not None and addressee.lower() != self.ctx.config.bot_username.lower():
+            return  # a command for another bot in the same group
+        number = None
         if command is None:
             number = await self.ctx.state.ticket_for_message(
                 message.chat.id, message.reply_to_message_id or 0
@@ -87,77 +126,233 @@ class AgentConversation:
             await self._say(a(self.language, "not_agent"), reply_to=message.message_id)
             return
         await self.ctx.state.set_agent_name(message.user.id, message.user.display_name)
-        if command is None:
-            try:
-                await self._relay(message, number, message.text or message.caption)
-            except StoreError as exc:
-                await self._say(f"⚠️ {html.escape(str(exc))}", reply_to=message.message_id)
-            return
-        await self._command(message, command)
-
-    async def _command(self, message: IncomingMessage, command: str) -> None:
-        agent, args, lang = message.user.id, message.args.split(maxsplit=1), self.language
-        number = _ticket_number(args[0]) if args else None
-        rest = args[1] if len(args) > 1 else ""
         try:
-            if command == "queue":
-                await self._queue(message)
-            elif command == "mine":
-                await self._mine(message)
-            elif command == "next":
-                await self._next(message)
-            elif command == "oncall":
-                await self.oncall.command(message)
-            elif command == "incident":
-                await self.incidents.command(message, agent)
-            elif command in ("claim", "release", "resolve") and number is not None:
-                await self._act(command, number, message.user, note=rest)
-                await self._say(
-                    a(
-                        lang,
-                        f"{command}ed_ok" if command != "resolve" else "resolved_ok",
-                        ticket=f"#{number}",
-                    ),
-                    reply_to=message.message_id,
-                )
-            elif command == "priority" and number is not None and rest:
-                ticket = await self._set_priority(number, agent, Priority.parse(rest))
-                await self._say(
-                    a(lang, "priority_ok", ticket=ticket.label, priority=ticket.priority.name),
-                    reply_to=message.message_id,
-                )
-            elif command == "reply" and number is not None and rest:
-                await self._relay(message, number, rest)
-            elif command == "note" and number is not None and rest:
-                await self.ctx.store.note(number, agent, rest)
-                await self._say(a(lang, "noted", ticket=f"#{number}"), reply_to=message.message_id)
+            if number is not None:
+                await self._reply(message, number, message.text or message.caption)
+            elif command in self.commands:
+                await self.commands[command](message)
             else:
-                await self._say(a(lang, "usage"), reply_to=message.message_id)
-        except (StoreError, ValueError) as exc:
-            await self._say(f"⚠️ {html.escape(str(exc))}", reply_to=message.message_id)
+                await self._say(a(self.language, "usage"), reply_to=message.message_id)
+        except Refused as exc:
+            await self._say(f"⚠️ {exc}", reply_to=message.message_id)
+        except StoreError as exc:
+            shown = number if number is not None else getattr(exc, "number", 0)  # Contended has none
+            await self._say(f"⚠️ {await refusal(self.ctx, exc, shown)}", reply_to=message.message_id)
 
-    async def _relay(self, message: IncomingMessage, number: int, text: str) -> None:
-        """An agent's answer goes to the customer (text, photo or document)."""
-        before = await self.ctx.store.get(number)
-        if before.state is State.RESOLVED:
-            raise IllegalTransition(number, "reply to", before.state.value)
-        kind = message.attachment.kind if message.attachment else "text"
-        ticket = await self.ctx.store.reply(number, message.user.id, text or f"[{kind}]", kind=kind)
+    # ------------------------------------------------------------- commands
+
+    def _ticket_args(self, message: IncomingMessage) -> tuple[int, str]:
+        """`/cmd N rest`: the ticket number (ASCII digits only) and the rest, or Refused."""
+        first, rest = [*message.args.split(maxsplit=1), "", ""][:2]
+        number = ticket_number(first)
+        if number is None:
+            raise Refused(a(self.language, "number_usage", command=message.command or ""))
+        return number, rest.strip()
+
+    def _bounded(self, text: str, limit: int) -> str:
+        """Agents' free text is bounded at input: a clear refusal, never a silent cut."""
+        if len(text) > limit:
+            raise Refused(a(self.language, "too_long_input", length=len(text), limit=limit))
+        return text
+
+    async def _claim_command(self, message: IncomingMessage) -> None:
+        number, _ = self._ticket_args(message)
+        ticket = await self._act("claim", number, message.user)
+        await self._answer_with_ticket(message, ticket)
+
+    async def _release_command(self, message: IncomingMessage) -> None:
+        number, _ = self._ticket_args(message)
+        ticket = await self._act("release", number, message.user)
+        await self._say(a(self.language, "released_ok", ticket=ticket.label), reply_to=message.message_id)
+
+    async def _resolve_command(self, message: IncomingMessage) -> None:
+        """`/resolve N` or `/resolve N msg <text for the customer>`; anything else is refused."""
+        number, rest = self._ticket_args(message)
+        word, text = [*rest.split(maxsplit=1), "", ""][:2]
+        if rest and (word.lower() != "msg" or not text.strip()):
+            raise Refused(a(self.language, "resolve_usage"))
+        ticket = await self._act(
+            "resolve", number, message.user, customer_message=self._bounded(text.strip(), RESOLUTION_MAX)
+        )
+        await self._say(a(self.language, "resolved_ok", ticket=ticket.label), reply_to=message.message_id)
+
+    async def _priority_command(self, message: IncomingMessage) -> None:
+        number, rest = self._ticket_args(message)
+        try:
+            priority = Priority.parse(rest)
+        except ValueError:
+            raise Refused(a(self.language, "priority_usage")) from None
+        ticket = await self._set_priority(number, message.user.id, priority)
+        await self._say(
+            a(self.language, "priority_ok", ticket=ticket.label, priority=ticket.priority.name),
+            reply_to=message.message_id,
+        )
+
+    async def _reply_command(self, message: IncomingMessage) -> None:
+        number, rest = self._ticket_args(message)
+        if not rest:
+            raise Refused(a(self.language, "usage"))
+        await self._reply(message, number, rest)
+
+    async def _note_command(self, message: IncomingMessage) -> None:
+        """An internal note: on the card and in the history, never sent to the customer."""
+        number, rest = self._ticket_args(message)
+        if not rest:
+            raise Refused(a(self.language, "usage"))
+        ticket = await self.ctx.store.note(number, message.user.id, self._bounded(rest, NOTE_MAX))
+        await self.actions.refresh_card(ticket)
+        await self._say(a(self.language, "noted", ticket=ticket.label), reply_to=message.message_id)
+
+    async def _queue(self, message: IncomingMessage) -> None:
+        """`/queue [page]`: the waiting tickets, most urgent first, a page at a time."""
+        page = ticket_number(message.args) if message.args else 1
+        if page is None:
+            raise Refused(a(self.language, "usage"))
+        total = await self.ctx.store.queue_length()
+        waiting = sorted(
+            await self.ctx.store.list(State.OPEN, limit=QUEUE_SCAN),
+            key=lambda ticket: (ticket.priority, ticket.due_at),
+        )
+        if not waiting:
+            await self._say(a(self.language, "queue_empty"), reply_to=message.message_id)
+            return
+        pages = max(1, math.ceil(total / QUEUE_PAGE))
+        page = min(page, pages)
+        shown = waiting[(page - 1) * QUEUE_PAGE : page * QUEUE_PAGE]
+        title = (
+            a(self.language, "queue_title", count=total)
+            if pages == 1
+            else a(self.language, "queue_page", count=total, page=page, pages=pages)
+        )
+        lines = [title, *await self._lines(shown)]
+        after = total - (page - 1) * QUEUE_PAGE - len(shown)
+        more = [a(self.language, "queue_more", count=after, page=page + 1)] if after > 0 else []
+        text = fit_lines([*lines, *more], lambda count: a(self.language, "and_more", count=count))
+        await self._say(text, reply_to=message.message_id)
+
+    async def _mine(self, message: IncomingMessage) -> None:
+        mine = await self.ctx.store.claimed_by(message.user.id)
+        if not mine:
+            await self._say(a(self.language, "mine_empty"), reply_to=message.message_id)
+            return
+        lines = [a(self.language, "mine_title"), *await self._lines(mine)]
+        text = fit_lines(lines, lambda count: a(self.language, "and_more", count=count))
+        await self._say(text, reply_to=message.message_id)
+
+    async def _next(self, message: IncomingMessage) -> None:
+        """Claim the most urgent waiting ticket (skipping any another agent grabs first)."""
+        waiting = await self.ctx.store.list(State.OPEN, limit=NEXT_SCAN)
+        for ticket in sorted(waiting, key=lambda item: (item.priority, item.due_at)):
+            try:
+                claimed = await self._act("claim", ticket.number, message.user)
+            except IllegalTransition:
+                continue
+            await self._answer_with_ticket(message, claimed)
+            return
+        await self._say(a(self.language, "queue_empty"), reply_to=message.message_id)
+
+    async def _answer_with_ticket(self, message: IncomingMessage, ticket: Ticket) -> None:
+        """ "#3 is yours", with the ticket itself: who, what, and the time left."""
+        opening = (await self.ctx.store.opening_texts([ticket.number]))[ticket.number]
+        compact = render_compact(ticket, opening, language=self.language, now=self.ctx.clock.now())
+        await self._say(
+            f"{a(self.language, 'claimed_ok', ticket=ticket.label)}\n{compact}", reply_to=message.message_id
+        )
+
+    async def _lines(self, tickets: list[Ticket]) -> list[str]:
+        openings = await self.ctx.store.opening_texts([ticket.number for ticket in tickets])
+        now = self.ctx.clock.now()
+        return [queue_line(ticket, openings[ticket.number], self.language, now) for ticket in tickets]
+
+    # -------------------------------------------------------------- replies
+
+    async def _reply(self, message: IncomingMessage, number: int, text: str) -> None:
+        """An agent's answer to the customer; held back (with "send anyway") if another agent holds it."""
+        limit = CAPTION_MAX if message.attachment is not None else REPLY_MAX
+        text = self._bounded(text, limit)
+        ticket = await self.ctx.store.get(number)
+        if ticket.state is State.RESOLVED:
+            raise IllegalTransition(number, "reply to", ticket.state.value)
+        if ticket.state is State.CLAIMED and ticket.assignee not in (None, message.user.id):
+            await self._hold(message, ticket, text)
+            return
+        notice = await self._relay(ticket, message.user, text, message.attachment)
+        await self._say(a(self.language, notice, ticket=ticket.label), reply_to=message.message_id)
+
+    async def _hold(self, message: IncomingMessage, ticket: Ticket, text: str) -> None:
+        """Warn the replier that another agent holds the ticket; send only on their explicit press."""
+        holder = await holder_name(self.ctx, ticket.assignee)
+        warning = a(self.language, "reply_held", ticket=ticket.label, holder=holder)
+        attachment = message.attachment
+        token = await self.ctx.state.hold_reply(
+            {
+                "number": ticket.number,
+                "agent": message.user.id,
+                "text": text,
+                "warning": warning,
+                "kind": attachment.kind if attachment else "",
+                "file_id": attachment.file_id if attachment else "",
+                "file_name": attachment.file_name if attachment else None,
+            }
+        )
+        button = Button(a(self.language, "send_anyway"), self.ctx.codec.encode("force", token))
+        await self._say(warning, reply_to=message.message_id, keyboard=Keyboard.inline([button]))
+
+    async def _send_held(self, press: ButtonPress, token: str) -> None:
+        """ "Send anyway": the held answer goes to the customer, once, and only by its writer."""
+        held = await self.ctx.state.held_reply(token)
+        if held is None:
+            await self.ctx.sender.answer_button(press.callback_id, a(self.language, "reply_gone"), alert=True)
+            return
+        if held["agent"] != press.user.id:
+            await self.ctx.sender.answer_button(
+                press.callback_id, a(self.language, "reply_not_yours"), alert=True
+            )
+            return
+        if not await self.ctx.state.release_held_reply(token):
+            await self.ctx.sender.answer_button(press.callback_id, a(self.language, "reply_gone"), alert=True)
+            return
+        number = int(held["number"])
+        attachment = (
+            Attachment(held["kind"], held["file_id"], held.get("file_name")) if held.get("kind") else None
+        )
+        try:
+            ticket = await self.ctx.store.get(number)
+            if ticket.state is State.RESOLVED:
+                raise IllegalTransition(number, "reply to", ticket.state.value)
+            notice = a(
+                self.language,
+                await self._relay(ticket, press.user, held["text"], attachment),
+                ticket=ticket.label,
+            )
+        except StoreError as exc:
+            notice = await refusal(self.ctx, exc, number)
+        await self.ctx.sender.answer_button(press.callback_id, notice)
+        chat = self.ctx.config.agents_chat_id
+        if chat is not None:
+            await self.ctx.sender.edit(
+                chat, press.message_id, f"{held['warning']}\n{notice}", Keyboard.inline()
+            )
+
+    async def _relay(self, before: Ticket, agent: User, text: str, attachment: Attachment | None) -> str:
+        """Record the answer and send it to the customer; return the notice key for the agent."""
+        kind = attachment.kind if attachment else "text"
+        ticket = await self.ctx.store.reply(before.number, agent.id, text or f"[{kind}]", kind=kind)
         if before.first_response_at is None and ticket.first_response_at is not None:
             await self.ctx.state.record_first_response(ticket.first_response_at - ticket.created_at)
-        language = ticket.customer.language
-        notice = await self._deliver(ticket, message, text, language)
-        await self._say(a(self.language, notice, ticket=ticket.label), reply_to=message.message_id)
-        await self.actions.refresh_card(await self.ctx.store.get(number))
+        notice = await self._deliver(ticket, text, attachment)
+        await self.actions.refresh_card(await self.ctx.store.get(ticket.number))
+        return notice
 
-    async def _deliver(self, ticket: Ticket, message: IncomingMessage, text: str, language: str) -> str:
+    async def _deliver(self, ticket: Ticket, text: str, attachment: Attachment | None) -> str:
         """Send the answer to the customer; return the notice for the agent (relayed or why not)."""
         customer = ticket.customer.telegram_id
+        language = ticket.customer.language
         try:
-            if message.attachment is not None:
-                caption = t(language, "agent_reply", ticket=ticket.label, text=html.escape(text[:900]))
+            if attachment is not None:
+                caption = t(language, "agent_reply", ticket=ticket.label, text=html.escape(text))
                 await self.ctx.sender.send(
-                    Outgoing(customer, caption, attachment=message.attachment, priority=int(ticket.priority))
+                    Outgoing(customer, caption, attachment=attachment, priority=int(ticket.priority))
                 )
                 return "relayed"
             for index, chunk in enumerate(split_text(text)):
@@ -176,57 +371,20 @@ class AgentConversation:
             return "relay_error"
         return "relayed"
 
-    async def _queue(self, message: IncomingMessage) -> None:
-        waiting = await self.ctx.store.list(State.OPEN, limit=QUEUE_LINES)
-        total = await self.ctx.store.queue_length()
-        if not waiting:
-            await self._say(a(self.language, "queue_empty"), reply_to=message.message_id)
-            return
-        ordered = sorted(waiting, key=lambda ticket: (ticket.priority, ticket.due_at))
-        lines = [a(self.language, "queue_title", count=total)]
-        lines += [self._line(ticket) for ticket in ordered]
-        await self._say("\n".join(lines), reply_to=message.message_id)
-
-    async def _mine(self, message: IncomingMessage) -> None:
-        mine = await self.ctx.store.claimed_by(message.user.id)
-        if not mine:
-            await self._say(a(self.language, "mine_empty"), reply_to=message.message_id)
-            return
-        lines = [a(self.language, "mine_title"), *(self._line(ticket) for ticket in mine)]
-        await self._say("\n".join(lines), reply_to=message.message_id)
-
-    async def _next(self, message: IncomingMessage) -> None:
-        """Claim the most urgent waiting ticket (skipping any another agent grabs first)."""
-        waiting = await self.ctx.store.list(State.OPEN, limit=QUEUE_LINES)
-        for ticket in sorted(waiting, key=lambda item: (item.priority, item.due_at)):
-            try:
-                claimed = await self._act("claim", ticket.number, message.user)
-            except IllegalTransition:
-                continue
-            await self._say(a(self.language, "claimed_ok", ticket=claimed.label), reply_to=message.message_id)
-            return
-        await self._say(a(self.language, "queue_empty"), reply_to=message.message_id)
-
-    def _line(self, ticket: Ticket) -> str:
-        now = self.ctx.clock.now()
-        return (
-            f"{ticket.priority.name} <b>{ticket.label}</b> {ticket.customer.effective_tier.value} · "
-            f"{ticket.intent.value} · {html.escape(ticket.customer.name)} · "
-            f"{time_left(self.language, ticket.due_at, now)}"
-            + (f" · 🚨I{ticket.incident}" if ticket.incident else "")
-        )
-
     # -------------------------------------------------------------- buttons
 
     async def on_button(self, press: ButtonPress, callback: Callback) -> None:
-        """Card buttons: claim, release, resolve, priority up and down."""
+        """Card and ping buttons (claim, release, resolve, priority up and down) and "send anyway"."""
         if not await self.is_agent(press.user):
             await self.ctx.sender.answer_button(press.callback_id, a(self.language, "not_agent"), alert=True)
             return
         await self.ctx.state.set_agent_name(press.user.id, press.user.display_name)
-        if len(callback.args) != 1 or _ticket_number(callback.args[0]) is None:
-            raise ValueError("card buttons carry one ticket number")
-        number = int(callback.args[0])
+        if callback.action == "force" and len(callback.args) == 1:
+            await self._send_held(press, callback.args[0])
+            return
+        number = ticket_number(callback.args[0]) if len(callback.args) == 1 else None
+        if number is None or callback.action not in CARD_ACTIONS:
+            raise ValueError(f"malformed card button {callback!r}")
         lang = self.language
         try:
             if callback.action in ("claim", "release", "resolve"):
@@ -235,7 +393,7 @@ class AgentConversation:
                 await self.ctx.sender.answer_button(
                     press.callback_id, a(lang, done[callback.action], ticket=ticket.label)
                 )
-            elif callback.action in ("up", "down"):
+            else:
                 current = await self.ctx.store.get(number)
                 target = current.priority.raised() if callback.action == "up" else current.priority.lowered()
                 ticket = await self._set_priority(number, press.user.id, target)
@@ -243,18 +401,17 @@ class AgentConversation:
                     press.callback_id,
                     a(lang, "priority_ok", ticket=ticket.label, priority=ticket.priority.name),
                 )
-            else:
-                raise ValueError(f"unknown card action {callback.action!r}")
-        except (IllegalTransition, NotAssignee, TicketNotFound) as exc:
-            await self.ctx.sender.answer_button(press.callback_id, str(exc), alert=True)
+        except StoreError as exc:
+            await self.ctx.sender.answer_button(
+                press.callback_id, await refusal(self.ctx, exc, number), alert=True
+            )
             await self._refresh_quietly(number)
 
     # -------------------------------------------------------------- actions
 
-    async def _act(self, action: str, number: int, agent: User, note: str = "") -> Ticket:
-        """Claim, release or resolve, then update the card and tell the customer what matters."""
+    async def _act(self, action: str, number: int, agent: User, customer_message: str = "") -> Ticket:
+        """Claim, release or resolve, then update the card and tell whoever must know."""
         store = self.ctx.store
-        supervisor = agent.id in self.ctx.config.supervisor_ids
         if action == "claim":
             ticket = await store.claim(number, agent.id)
             await self.actions.tell_customer(
@@ -267,18 +424,35 @@ class AgentConversation:
                 ),
             )
         elif action == "release":
+            supervisor = agent.id in self.ctx.config.supervisor_ids
+            before = await store.get(number)
             ticket = await store.release(number, agent.id, force=supervisor)
+            if before.assignee is not None and before.assignee != agent.id:
+                await self._tell_holder(ticket, before.assignee, agent)
         else:
-            ticket = await store.resolve(number, agent.id, note)
-            language = ticket.customer.language
-            extra = f"\n{html.escape(note)}" if note else ""
+            ticket = await store.resolve(number, agent.id, customer_message)
+            extra = f"\n{html.escape(customer_message)}" if customer_message else ""
             await self.actions.tell_customer(
                 ticket,
-                t(language, "resolved_notice", ticket=ticket.label, note=extra),
+                t(ticket.customer.language, "resolved_notice", ticket=ticket.label, note=extra),
                 rating_keyboard(ticket, self.ctx),
             )
         await self.actions.refresh_card(await store.get(number))
         return ticket
+
+    async def _tell_holder(self, ticket: Ticket, holder: int, by: User) -> None:
+        """A supervisor took a ticket from its holder: the holder is told, by mention."""
+        name = html.escape(await self.ctx.state.agent_name(holder))
+        mention = f'<a href="tg://user?id={holder}">{name}</a>'
+        await self._say(
+            a(
+                self.language,
+                "released_by_other",
+                ticket=ticket.label,
+                holder=mention,
+                by=html.escape(by.first_name),
+            )
+        )
 
     async def _set_priority(self, number: int, agent: int, priority: Priority) -> Ticket:
         ticket = await self.ctx.store.set_priority(number, agent, priority)
@@ -292,15 +466,16 @@ class AgentConversation:
         except (StoreError, TelegramError) as exc:
             log.info("could not refresh card of #%s: %s", number, exc)
 
-    async def _say(self, text: str, reply_to: int | None = None) -> None:
+    async def _say(self, text: str, reply_to: int | None = None, keyboard: Keyboard | None = None) -> None:
         chat = self.ctx.config.agents_chat_id
         if chat is not None:
-            await self.ctx.sender.send(Outgoing(chat, text, reply_to=reply_to, priority=2))
+            await self.ctx.sender.send(Outgoing(chat, text, keyboard, reply_to=reply_to, priority=2))
 
 
-def _ticket_number(text: str) -> int | None:
-    try:
-        number = int(text.removeprefix("#"))
-    except ValueError:
+def ticket_number(text: str) -> int | None:
+    """`12` or `#12` -> 12; None for anything else (ASCII digits only: `١٢` is not a number here)."""
+    digits = text.strip().removeprefix("#")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
         return None
+    number = int(digits)
     return number if number > 0 else None

@@ -7,18 +7,22 @@ card's markup or its length.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from escalation.domain import Priority, State
 from escalation.durations import duration_words
 from escalation.reasons import describe
-from escalation.ticket import Ticket
+from escalation.ticket import Customer, Ticket
 from handlers.callbacks import CallbackCodec
 from handlers.events import Button, Keyboard
 from handlers.texts import a
 
 EXCERPT_CHARS = 400
+LINE_EXCERPT_CHARS = 80
+NOTES_SHOWN = 3
+NOTE_CHARS = 200
 _DUE_LABELS = {
     "first_response": "card_due",
     "next_response": "card_due_next",
@@ -34,6 +38,68 @@ def time_left(language: str, due: float, now: float) -> str:
     return a(language, "overdue", time=duration_words(now - due))
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis (not escaped)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def situation(ticket: Ticket, language: str) -> str:
+    """ "queda / total": the intent and impact in the agents' language."""
+    words = a(language, f"intent_{ticket.intent.value}")
+    return words + (f" / {a(language, f'impact_{ticket.impact.value}')}" if ticket.impact else "")
+
+
+def tier_words(ticket: Ticket, language: str) -> str:
+    """The plan tier in the agents' language."""
+    return a(language, f"tier_{ticket.customer.effective_tier.value}")
+
+
+def customer_tag(customer: Customer, language: str) -> str:
+    """The customer's name and what tells them apart from a namesake (escaped HTML).
+
+    The subscriber id when linked (and the region when known), else the end of their Telegram id.
+    """
+    name = html.escape(customer.name or str(customer.telegram_id))
+    if customer.subscriber_id:
+        detail = html.escape(customer.subscriber_id)
+    else:
+        detail = f"{a(language, 'card_not_linked')} · tg …{str(customer.telegram_id)[-4:]}"
+    if customer.region:
+        detail += f" · {html.escape(customer.region)}"
+    return f"{name} ({detail})"
+
+
+def ticket_context(ticket: Ticket, opening: str, language: str) -> str:
+    """One line saying who and what: for pings, escalations and lists."""
+    return (
+        f"{customer_tag(ticket.customer, language)} · {situation(ticket, language)} · "
+        f"«{html.escape(shorten(opening, LINE_EXCERPT_CHARS))}»"
+    )
+
+
+def queue_line(ticket: Ticket, opening: str, language: str, now: float) -> str:
+    """One ticket in `/queue`, `/mine` and the handover: priority, number, who, what, time left."""
+    return (
+        f"{PRIORITY_MARK[ticket.priority]} {ticket.priority.name} <b>{ticket.label}</b> · "
+        f"{ticket_context(ticket, opening, language)} · {time_left(language, ticket.due_at, now)}"
+        + (f" · 🚨I{ticket.incident}" if ticket.incident else "")
+    )
+
+
+def render_compact(ticket: Ticket, opening: str, *, language: str, now: float) -> str:
+    """The ticket in a few lines, for the answer to `/claim` and `/next`."""
+    return "\n".join(
+        [
+            f"{PRIORITY_MARK[ticket.priority]} <b>{ticket.priority.name}</b> · <b>{ticket.label}</b> · "
+            f"{tier_words(ticket, language)} · {situation(ticket, language)}",
+            f"{a(language, 'card_customer')}: {customer_tag(ticket.customer, language)}",
+            f"<blockquote>{html.escape(shorten(opening, EXCERPT_CHARS))}</blockquote>",
+            f"⏱ {time_left(language, ticket.due_at, now)}",
+        ]
+    )
+
+
 def render_card(
     ticket: Ticket,
     excerpt: str,
@@ -42,10 +108,10 @@ def render_card(
     timezone: str,
     now: float,
     assignee_name: str | None = None,
+    notes: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The card's HTML text."""
+    """The card's HTML text; `notes` are the latest internal notes as (author, text), oldest first."""
     customer = ticket.customer
-    situation = ticket.intent.value + (f" / {ticket.impact.value}" if ticket.impact else "")
     who = html.escape(customer.name or str(customer.telegram_id))
     account = (
         html.escape(customer.subscriber_id) if customer.subscriber_id else a(language, "card_not_linked")
@@ -53,12 +119,18 @@ def render_card(
     text = excerpt if len(excerpt) <= EXCERPT_CHARS else excerpt[: EXCERPT_CHARS - 1] + "…"
     lines = [
         f"{PRIORITY_MARK[ticket.priority]} <b>{ticket.priority.name}</b> · <b>{ticket.label}</b> · "
-        f"{customer.effective_tier.value}",
-        f"{situation}",
+        f"{tier_words(ticket, language)}",
+        situation(ticket, language),
         f"{a(language, 'card_reasons')}: {html.escape('; '.join(describe(ticket.reasons, language)))}",
         f"{a(language, 'card_customer')}: {who} · {account}",
         f"<blockquote>{html.escape(text)}</blockquote>",
     ]
+    if notes:
+        lines.append(f"{a(language, 'card_notes')}:")
+        lines += [
+            f"• {html.escape(author)}: {html.escape(shorten(note, NOTE_CHARS))}"
+            for author, note in notes[-NOTES_SHOWN:]
+        ]
     due_label = a(language, _DUE_LABELS.get(ticket.due_kind, "card_due_next"))
     if ticket.state is State.RESOLVED:
         key = "card_withdrawn" if ticket.resolution == "withdrawn" else "card_resolved"

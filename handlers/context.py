@@ -16,7 +16,10 @@ from handlers.messenger import Sender
 
 @dataclass(frozen=True, slots=True)
 class DeskConfig:
-    """The settings handlers act on (built from `bot.config.Settings`, which handlers never import)."""
+    """The settings handlers act on (built from `bot.config.Settings`, which handlers never import).
+
+    `bot_username` comes from getMe at start-up: commands addressed to another bot are ignored.
+    """
 
     agents_chat_id: int | None
     agent_ids: frozenset[int]
@@ -26,6 +29,7 @@ class DeskConfig:
     agents_language: str = "pt"
     timezone: str = "America/Sao_Paulo"
     sla_tick_seconds: float = 15.0
+    bot_username: str = ""
 
 
 @dataclass(frozen=True, slots=True)

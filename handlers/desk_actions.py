@@ -14,12 +14,12 @@ import math
 from escalation.domain import Priority, State
 from escalation.durations import duration_words
 from escalation.ticket import Ticket
-from handlers.cards import card_keyboard, render_card
+from handlers.cards import NOTES_SHOWN, card_keyboard, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
 from handlers.messenger import Forbidden, TelegramError
 from handlers.split import split_text
-from handlers.texts import t
+from handlers.texts import a, t
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +37,34 @@ class DeskActions:
         logged and tried again at the ticket's next change; it never fails the customer's flow.
         A ticket linked to a mass incident gets no card of its own (the incident's card stands
         for thousands of them); one posted before the incident was detected is still kept up.
+        Once someone holds the ticket (or it is closed), its pings lose their Claim buttons.
         """
+        if ticket.state is not State.OPEN:
+            await self._retire_pings(ticket)
         if ticket.incident is not None and ticket.card_message_id is None:
             return
         try:
             await self._refresh_card(ticket)
         except TelegramError as exc:
             log.error("card of %s could not be posted or edited: %s", ticket.label, exc)
+
+    async def _retire_pings(self, ticket: Ticket) -> None:
+        """Edit the ticket's live pings: no Claim button, and a line saying who has it (or that it closed)."""
+        pings = await self.ctx.state.take_pings(ticket.number)
+        chat = self.ctx.config.agents_chat_id
+        if not pings or chat is None:
+            return
+        language = self.ctx.config.agents_language
+        if ticket.state is State.CLAIMED and ticket.assignee is not None:
+            name = await self.ctx.state.agent_name(ticket.assignee)
+            status = f"✔️ {a(language, 'card_claimed_by')}: {html.escape(name)}"
+        else:
+            status = f"✅ {a(language, 'state_closed')}"
+        for message_id, text in pings.items():
+            try:
+                await self.ctx.sender.edit(chat, message_id, f"{text}\n{status}", Keyboard.inline())
+            except TelegramError as exc:
+                log.info("ping %s of %s not retired: %s", message_id, ticket.label, exc)
 
     async def _refresh_card(self, ticket: Ticket) -> None:
         chat = self.ctx.config.agents_chat_id
@@ -52,6 +73,10 @@ class DeskActions:
         language = self.ctx.config.agents_language
         history = await self.ctx.store.log(ticket.number)
         excerpt = next((e.get("text", "") for e in history if e.get("text")), "")
+        notes = [
+            (await self._author(entry["actor"]), entry.get("text", ""))
+            for entry in [e for e in history if e["event"] == "note"][-NOTES_SHOWN:]
+        ]
         name = await self.ctx.state.agent_name(ticket.assignee) if ticket.assignee else None
         if ticket.state is State.RESOLVED:
             resolver = next((e["actor"] for e in reversed(history) if e["event"] == "resolved"), "")
@@ -64,6 +89,7 @@ class DeskActions:
             timezone=self.ctx.config.timezone,
             now=self.ctx.clock.now(),
             assignee_name=name,
+            notes=notes,
         )
         keyboard = card_keyboard(ticket, self.ctx.codec, language) or Keyboard.inline()
         priority = int(ticket.priority)
@@ -81,6 +107,11 @@ class DeskActions:
         await self.ctx.state.remember_message(chat, message_id, ticket.number)
         if posted.version > ticket.version + 1:  # the ticket changed while its card was on its way
             await self._refresh_card(posted)
+
+    async def _author(self, actor: str) -> str:
+        """An agent's name from an audit actor (`agent:<id>`)."""
+        kind, _, ident = actor.partition(":")
+        return await self.ctx.state.agent_name(int(ident)) if kind == "agent" and ident.isdigit() else actor
 
     async def tell_customer(self, ticket: Ticket, text: str, keyboard: Keyboard | None = None) -> bool:
         """Send the customer a message about their ticket; False (and the card says so) if they blocked us."""

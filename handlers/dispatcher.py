@@ -24,7 +24,7 @@ from handlers.texts import a, pick_language, t
 
 log = logging.getLogger(__name__)
 
-AGENT_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down"})
+AGENT_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down", "force"})
 
 
 class Dispatcher:
@@ -115,11 +115,24 @@ class Dispatcher:
             await self.customers.on_button(press, callback)
 
     async def _apologise(self, event: Event) -> None:
-        """Best effort: tell the person something went wrong, without raising again."""
-        language = pick_language(event.user.language_code, self.ctx.config.default_language)
+        """Best effort: tell the person something went wrong, without raising again.
+
+        In the agents' group that is said in AGENTS_LANGUAGE, as a reply to the failed command.
+        """
+        config = self.ctx.config
+        in_group = event.chat.id == config.agents_chat_id
+        language = (
+            config.agents_language
+            if in_group
+            else pick_language(event.user.language_code, config.default_language)
+        )
         try:
             if isinstance(event, ButtonPress):
                 await self.ctx.sender.answer_button(event.callback_id, t(language, "error"), alert=True)
+            elif in_group:
+                await self.ctx.sender.send(
+                    Outgoing(event.chat.id, t(language, "error"), reply_to=event.message_id, priority=2)
+                )
             elif event.chat.kind is ChatKind.PRIVATE:
                 await self.ctx.sender.send(Outgoing(event.chat.id, t(language, "error")))
         except Exception:

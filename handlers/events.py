@@ -90,6 +90,14 @@ class IncomingMessage:
         return head.split("@", 1)[0].lower() or None
 
     @property
+    def addressee(self) -> str | None:
+        """`/claim@DeskBot 5` -> `DeskBot`: the bot a command names (None when it names none)."""
+        if not self.text.startswith("/"):
+            return None
+        _, at, name = self.text.split(maxsplit=1)[0].partition("@")
+        return name if at else None
+
+    @property
     def args(self) -> str:
         """The text after the command word (empty when none)."""
         parts = self.text.split(maxsplit=1)

@@ -4,6 +4,8 @@ The store's tick decides which step each due ticket reached (atomically, whichev
 it); this module only says it: a warning mentions the assignee or the on-call agents with a Claim
 button, a breach mentions the supervisors and updates the card, renotifications repeat until
 someone reacts, then the managers hear of it. A claimer silent for too long loses the claim.
+Every message names the customer and the problem in one line; a Claim button on a ping is
+remembered so it goes once the ticket is claimed or closed (`DeskActions.refresh_card`).
 When a tick has more pings than the agents' group may receive in one tick (20 a minute), they
 go as one digest message instead of a flood.
 """
@@ -14,13 +16,15 @@ import asyncio
 import html
 import logging
 import math
+from dataclasses import replace
 
 from escalation.oncall import OnCallRoster
 from escalation.store import SlaEvent, StoreError
-from handlers.cards import time_left
+from handlers.cards import ticket_context, time_left
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, Keyboard, Outgoing
+from handlers.split import fit_lines
 from handlers.texts import a
 
 log = logging.getLogger(__name__)
@@ -45,18 +49,35 @@ class SlaWatch:
         events = await self.ctx.store.sla_tick(now)
         if not events:
             return events
+        contexts = await self._contexts([event.number for event in events])
+        released: dict[int, str] = {}
         for event in events:
-            if event.release:
-                await self._release(event)
-        pings = [e for e in events if e.action in ("warn", "breach", "renotify")]
+            if event.release and (line := await self._release(event)):
+                released[event.number] = line
+        # A ticket released in this tick is nobody's: its ping offers the Claim and says why, in one message.
+        pings = [
+            replace(e, assignee=None) if e.number in released else e
+            for e in events
+            if e.action in ("warn", "breach", "renotify")
+        ]
+        pinged = {e.number for e in pings}
+        for number, line in released.items():
+            if number not in pinged:
+                text = f"{line}\n{contexts.get(number, '')}"
+                await self._claimable(
+                    number, text, text, int(next(e.priority for e in events if e.number == number))
+                )
         if len(pings) > self.digest_threshold:
-            await self._digest(pings, now)
+            await self._digest(pings, now, contexts)
         else:
             for event in pings:
-                await self._ping(event, now)
+                context = contexts.get(event.number, "")
+                if event.number in released:
+                    context = f"{released[event.number]}\n{context}"
+                await self._ping(event, now, context)
         for event in events:
             if event.action == "managers":
-                await self._tell_managers(event, now)
+                await self._tell_managers(event, now, contexts.get(event.number, ""))
         self._refresh_cards_later([e.number for e in events if e.breached])
         return events
 
@@ -67,39 +88,52 @@ class SlaWatch:
 
     # ------------------------------------------------------------- messages
 
-    async def _ping(self, event: SlaEvent, now: float) -> None:
+    async def _contexts(self, numbers: list[int]) -> dict[int, str]:
+        """Who and what, one line per ticket, for every message this tick sends."""
+        tickets = await self.ctx.store.get_many(numbers)
+        openings = await self.ctx.store.opening_texts([ticket.number for ticket in tickets])
+        lang = self.ctx.config.agents_language
+        return {ticket.number: ticket_context(ticket, openings[ticket.number], lang) for ticket in tickets}
+
+    async def _ping(self, event: SlaEvent, now: float, context: str) -> None:
         lang = self.ctx.config.agents_language
         who = await self._mentions(event, now)
         text = (
             f"{ICONS[event.action or 'warn']} <b>{event.priority.name}</b> <b>#{event.number}</b> · "
-            f"{a(lang, 'sla_' + (event.action or 'warn'))} · {self._left(event, now)}\n{who}"
+            f"{a(lang, 'sla_' + (event.action or 'warn'))} · {self._left(event, now)}\n{context}"
         )
-        keyboard = None
         if event.assignee is None:
-            keyboard = Keyboard.inline(
-                [Button(a(lang, "claim"), self.ctx.codec.encode("claim", event.number))]
-            )
-        await self._to_agents(text, keyboard, int(event.priority))
+            await self._claimable(event.number, text, f"{text}\n{who}", int(event.priority))
+        else:
+            await self._to_agents(f"{text}\n{who}", None, int(event.priority))
 
-    async def _digest(self, events: list[SlaEvent], now: float) -> None:
+    async def _claimable(self, number: int, text: str, full: str, priority: int) -> None:
+        """A message with a Claim button, remembered so the button goes when the ticket is taken."""
+        lang = self.ctx.config.agents_language
+        keyboard = Keyboard.inline([Button(a(lang, "claim"), self.ctx.codec.encode("claim", number))])
+        message_id = await self._to_agents(full, keyboard, priority)
+        if message_id is not None:
+            await self.ctx.state.remember_ping(number, message_id, text)
+
+    async def _digest(self, events: list[SlaEvent], now: float, contexts: dict[int, str]) -> None:
         lang = self.ctx.config.agents_language
         ordered = sorted(events, key=lambda e: (e.priority, e.due_at or 0))
-        lines = [f"⏰ <b>{a(lang, 'sla_digest', count=len(events))}</b>"]
-        lines += [
-            f"{ICONS[e.action or 'warn']} {e.priority.name} #{e.number} · {self._left(e, now)}"
-            for e in ordered[:50]
-        ]
-        if len(ordered) > 50:
-            lines.append(a(lang, "and_more", count=len(ordered) - 50))
         duty = await self.roster.current(now)
-        lines.append(await self._mention_ids(set(duty.agents) | set(self.ctx.config.supervisor_ids)))
-        await self._to_agents("\n".join(lines), None, int(ordered[0].priority))
+        mentions = await self._mention_ids(set(duty.agents) | set(self.ctx.config.supervisor_ids))
+        lines = [f"⏰ <b>{a(lang, 'sla_digest', count=len(events))}</b>", mentions]
+        lines += [
+            f"{ICONS[e.action or 'warn']} {e.priority.name} #{e.number} · {self._left(e, now)} · "
+            f"{contexts.get(e.number, '')}"
+            for e in ordered
+        ]
+        text = fit_lines(lines, lambda count: a(lang, "and_more", count=count))
+        await self._to_agents(text, None, int(ordered[0].priority))
 
-    async def _tell_managers(self, event: SlaEvent, now: float) -> None:
+    async def _tell_managers(self, event: SlaEvent, now: float, context: str) -> None:
         lang = self.ctx.config.agents_language
         text = (
             f"{ICONS['managers']} <b>{event.priority.name}</b> <b>#{event.number}</b> · "
-            f"{a(lang, 'sla_managers')} · {self._left(event, now)}"
+            f"{a(lang, 'sla_managers')} · {self._left(event, now)}\n{context}"
         )
         for chat in sorted(self.ctx.config.manager_chat_ids):
             try:
@@ -107,23 +141,22 @@ class SlaWatch:
             except Exception:
                 log.exception("could not tell manager chat %s about #%s", chat, event.number)
 
-    async def _release(self, event: SlaEvent) -> None:
+    async def _release(self, event: SlaEvent) -> str | None:
+        """Take the ticket back from a silent claimer; the line that says so, or None if not released."""
         lang = self.ctx.config.agents_language
         if event.assignee is None:
-            return
+            return None
         try:
             ticket = await self.ctx.store.release_silent_claim(event.number, event.assignee)
         except StoreError as exc:
             log.info("claim timeout of #%s not applied: %s", event.number, exc)
-            return
+            return None
         if ticket is None:
             log.info("claim timeout of #%s not applied: answered or re-claimed meanwhile", event.number)
-            return
-        who = await self.ctx.state.agent_name(event.assignee) if event.assignee else "?"
-        await self._to_agents(
-            a(lang, "claim_timeout", ticket=ticket.label, agent=html.escape(who)), None, int(ticket.priority)
-        )
+            return None
         await self.actions.refresh_card(ticket)
+        who = await self.ctx.state.agent_name(event.assignee)
+        return a(lang, "claim_timeout", ticket=ticket.label, agent=html.escape(who))
 
     # -------------------------------------------------------------- helpers
 
@@ -147,14 +180,15 @@ class SlaWatch:
     def _left(self, event: SlaEvent, now: float) -> str:
         return time_left(self.ctx.config.agents_language, event.due_at, now) if event.due_at else ""
 
-    async def _to_agents(self, text: str, keyboard: Keyboard | None, priority: int) -> None:
+    async def _to_agents(self, text: str, keyboard: Keyboard | None, priority: int) -> int | None:
         chat = self.ctx.config.agents_chat_id
         if chat is None:
-            return
+            return None
         try:
-            await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
+            return await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
         except Exception:
             log.exception("could not post an SLA message to the agents' group")
+            return None
 
     def _refresh_cards_later(self, numbers: list[int]) -> None:
         """Breached cards are edited off the tick's path: a storm of breaches must not slow the tick."""

@@ -1,8 +1,8 @@
 """Everything the bot says, per language (pt-BR first, en, es).
 
 Templates are HTML (Telegram parse mode HTML); placeholders are filled with `str.format` and any
-value that comes from a user must be escaped by the caller (`html.escape`). A key missing in a
-language falls back to English, so a new text never breaks a conversation.
+value that comes from a user must be escaped by the caller (`html.escape`). Every key exists in
+every language (a test checks it); a missing key is a KeyError, never a silent English text.
 """
 
 from __future__ import annotations
@@ -260,28 +260,67 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_claimed_by": "Com",
         "card_waiting": "Na fila",
         "card_resolved": "Resolvido por",
+        "state_closed": "Encerrado",
         "card_withdrawn": "Encerrado pelo cliente",
         "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
         "card_not_linked": "não vinculado",
+        "card_notes": "📝 Notas internas",
+        "tier_basic": "básico",
+        "tier_standard": "padrão",
+        "tier_premium": "premium",
+        "intent_outage": "queda",
+        "intent_faq": "dúvida",
+        "intent_billing": "cobrança",
+        "intent_cancel": "cancelamento",
+        "intent_human": "pede atendente",
+        "intent_greeting": "saudação",
+        "intent_unknown": "não classificado",
+        "impact_total": "total",
+        "impact_partial": "parcial",
         "card_rating": "Avaliação",
         "not_agent": "Apenas atendentes podem fazer isso.",
         "bad_button": "Este botão não é válido (talvez antigo). Nada foi alterado.",
+        "refused_not_found": "O chamado {ticket} não existe.",
+        "refused_claimed": "{ticket} já está com {holder}.",
+        "refused_resolved": "{ticket} já foi resolvido.",
+        "refused_open": "{ticket} está na fila: ninguém o assumiu.",
+        "refused_not_holder": "{ticket} está com {holder}; só essa pessoa ou um supervisor pode liberá-lo.",
+        "refused_busy": "O chamado mudou várias vezes ao mesmo tempo; nada foi feito. Tente de novo.",
+        "nobody": "ninguém",
         "claimed_ok": "{ticket} é seu.",
         "released_ok": "{ticket} voltou para a fila.",
+        "released_by_other": "↩️ {by} tirou {ticket} de {holder}; o chamado voltou para a fila.",
         "resolved_ok": "{ticket} resolvido.",
         "priority_ok": "{ticket} agora é {priority}.",
+        "priority_usage": "Prioridade inválida: use P1, P2, P3 ou P4 (ex.: /priority 3 P2).",
+        "number_usage": "Número de chamado inválido: use só os algarismos 0-9 (ex.: /{command} 12).",
+        "resolve_usage": (
+            "Para resolver: /resolve N. Para resolver e escrever ao cliente: "
+            "/resolve N msg texto. Nota interna (o cliente não vê): /note N texto."
+        ),
+        "too_long_input": "⚠️ Texto longo demais: {length} caracteres (máximo {limit}). Nada foi feito.",
         "relayed": "✉️ Enviado ao cliente ({ticket}).",
+        "reply_held": (
+            "⚠️ {ticket} está com {holder}. Sua resposta NÃO foi "
+            "enviada ao cliente; envie só se combinou com {holder}."
+        ),
+        "send_anyway": "Enviar mesmo assim",
+        "reply_gone": "Essa resposta não está mais pendente (expirou ou já foi enviada).",
+        "reply_not_yours": "Só quem escreveu a resposta pode enviá-la.",
         "noted": "📝 Nota registrada em {ticket}.",
         "relay_failed": "⚠️ Não consegui entregar ao cliente de {ticket}: bloqueou o bot.",
         "relay_error": "⚠️ Não consegui entregar ao cliente de {ticket}. Tente de novo em instantes.",
         "queue_empty": "Fila vazia. 🎉",
         "queue_title": "Fila ({count}):",
+        "queue_page": "Fila ({count}), página {page} de {pages}:",
+        "queue_more": "… e mais {count}: /queue {page}",
         "mine_empty": "Você não tem chamados.",
         "mine_title": "Seus chamados:",
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
-            "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
-            "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota], "
+            "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
+            "/resolve N [msg texto ao cliente], "
+            "/priority N P1..P4, /reply N texto, /note N nota interna, /oncall [take|handover nota], "
             "/incident open|list|update|resolve. "
             "Responda a um card para falar com o cliente."
         ),
@@ -297,6 +336,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "oncall_handover": "Troca de plantão",
         "oncall_open": "Chamados abertos",
         "oncall_near": "Perto do prazo",
+        "oncall_breached": "Prazo estourado",
         "oncall_note_saved": "📝 Nota guardada para a próxima troca de plantão.",
         "sla_warn": "prazo se aproximando",
         "sla_breach": "prazo estourado",
@@ -343,28 +383,67 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_claimed_by": "With",
         "card_waiting": "In queue",
         "card_resolved": "Resolved by",
+        "state_closed": "Closed",
         "card_withdrawn": "Withdrawn by the customer",
         "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
         "card_not_linked": "not linked",
+        "card_notes": "📝 Internal notes",
+        "tier_basic": "basic",
+        "tier_standard": "standard",
+        "tier_premium": "premium",
+        "intent_outage": "outage",
+        "intent_faq": "question",
+        "intent_billing": "billing",
+        "intent_cancel": "cancellation",
+        "intent_human": "asks for a person",
+        "intent_greeting": "greeting",
+        "intent_unknown": "unclassified",
+        "impact_total": "total",
+        "impact_partial": "partial",
         "card_rating": "Rating",
         "not_agent": "Only agents can do that.",
         "bad_button": "This button is not valid (maybe outdated). Nothing changed.",
+        "refused_not_found": "Ticket {ticket} does not exist.",
+        "refused_claimed": "{ticket} is already held by {holder}.",
+        "refused_resolved": "{ticket} is already resolved.",
+        "refused_open": "{ticket} is in the queue: nobody holds it.",
+        "refused_not_holder": "{ticket} is held by {holder}; only they or a supervisor can release it.",
+        "refused_busy": "The ticket changed several times at once; nothing was done. Try again.",
+        "nobody": "nobody",
         "claimed_ok": "{ticket} is yours.",
         "released_ok": "{ticket} is back in the queue.",
+        "released_by_other": "↩️ {by} took {ticket} from {holder}; it is back in the queue.",
         "resolved_ok": "{ticket} resolved.",
         "priority_ok": "{ticket} is now {priority}.",
+        "priority_usage": "Not a priority: use P1, P2, P3 or P4 (e.g. /priority 3 P2).",
+        "number_usage": "Not a ticket number: use the digits 0-9 only (e.g. /{command} 12).",
+        "resolve_usage": (
+            "To resolve: /resolve N. To resolve and write to the customer: "
+            "/resolve N msg text. Internal note (the customer never sees it): /note N text."
+        ),
+        "too_long_input": "⚠️ Text too long: {length} characters (at most {limit}). Nothing was done.",
         "relayed": "✉️ Sent to the customer ({ticket}).",
+        "reply_held": (
+            "⚠️ {ticket} is held by {holder}. Your answer was NOT "
+            "sent to the customer; send it only if {holder} agrees."
+        ),
+        "send_anyway": "Send anyway",
+        "reply_gone": "That answer is no longer pending (it expired or was already sent).",
+        "reply_not_yours": "Only whoever wrote the answer can send it.",
         "noted": "📝 Note added to {ticket}.",
         "relay_failed": "⚠️ Could not deliver to the customer of {ticket}: they blocked the bot.",
         "relay_error": "⚠️ Could not deliver to the customer of {ticket}. Try again in a moment.",
         "queue_empty": "Queue is empty. 🎉",
         "queue_title": "Queue ({count}):",
+        "queue_page": "Queue ({count}), page {page} of {pages}:",
+        "queue_more": "… and {count} more: /queue {page}",
         "mine_empty": "You hold no tickets.",
         "mine_title": "Your tickets:",
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
-            "Commands: /queue, /next, /mine, /claim N, /release N, /resolve N [note], "
-            "/priority N P1..P4, /reply N text, /note N text, /oncall [take|handover note], "
+            "Commands: /queue [page], /next, /mine, /claim N, /release N, "
+            "/resolve N [msg text to the customer], "
+            "/priority N P1..P4, /reply N text, /note N internal note, /oncall [take|handover note], "
             "/incident open|list|update|resolve. "
             "Reply to a card to talk to the customer."
         ),
@@ -380,6 +459,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "oncall_handover": "Shift handover",
         "oncall_open": "Open tickets",
         "oncall_near": "Near breach",
+        "oncall_breached": "Breached",
         "oncall_note_saved": "📝 Note saved for the next handover.",
         "sla_warn": "deadline approaching",
         "sla_breach": "deadline breached",
@@ -426,28 +506,67 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "card_claimed_by": "Con",
         "card_waiting": "En fila",
         "card_resolved": "Resuelto por",
+        "state_closed": "Cerrado",
         "card_withdrawn": "Cerrado por el cliente",
         "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
         "card_not_linked": "no vinculado",
+        "card_notes": "📝 Notas internas",
+        "tier_basic": "básico",
+        "tier_standard": "estándar",
+        "tier_premium": "premium",
+        "intent_outage": "caída",
+        "intent_faq": "duda",
+        "intent_billing": "facturación",
+        "intent_cancel": "cancelación",
+        "intent_human": "pide una persona",
+        "intent_greeting": "saludo",
+        "intent_unknown": "sin clasificar",
+        "impact_total": "total",
+        "impact_partial": "parcial",
         "card_rating": "Calificación",
         "not_agent": "Solo los agentes pueden hacer eso.",
         "bad_button": "Este botón no es válido (quizá antiguo). No se cambió nada.",
+        "refused_not_found": "El ticket {ticket} no existe.",
+        "refused_claimed": "{ticket} ya lo tiene {holder}.",
+        "refused_resolved": "{ticket} ya está resuelto.",
+        "refused_open": "{ticket} está en la fila: nadie lo tomó.",
+        "refused_not_holder": "{ticket} lo tiene {holder}; solo esa persona o un supervisor puede liberarlo.",
+        "refused_busy": "El ticket cambió varias veces a la vez; no se hizo nada. Inténtalo de nuevo.",
+        "nobody": "nadie",
         "claimed_ok": "{ticket} es tuyo.",
         "released_ok": "{ticket} volvió a la fila.",
+        "released_by_other": "↩️ {by} le quitó {ticket} a {holder}; volvió a la fila.",
         "resolved_ok": "{ticket} resuelto.",
         "priority_ok": "{ticket} ahora es {priority}.",
+        "priority_usage": "Prioridad no válida: usa P1, P2, P3 o P4 (ej.: /priority 3 P2).",
+        "number_usage": "Número de ticket no válido: usa solo los dígitos 0-9 (ej.: /{command} 12).",
+        "resolve_usage": (
+            "Para resolver: /resolve N. Para resolver y escribir al cliente: "
+            "/resolve N msg texto. Nota interna (el cliente no la ve): /note N texto."
+        ),
+        "too_long_input": "⚠️ Texto demasiado largo: {length} caracteres (máximo {limit}). No se hizo nada.",
         "relayed": "✉️ Enviado al cliente ({ticket}).",
+        "reply_held": (
+            "⚠️ {ticket} lo tiene {holder}. Tu respuesta NO se "
+            "envió al cliente; envíala solo si {holder} está de acuerdo."
+        ),
+        "send_anyway": "Enviar de todos modos",
+        "reply_gone": "Esa respuesta ya no está pendiente (venció o ya se envió).",
+        "reply_not_yours": "Solo quien escribió la respuesta puede enviarla.",
         "noted": "📝 Nota agregada a {ticket}.",
         "relay_failed": "⚠️ No pude entregar al cliente de {ticket}: bloqueó el bot.",
         "relay_error": "⚠️ No pude entregar al cliente de {ticket}. Inténtalo de nuevo en un momento.",
         "queue_empty": "Fila vacía. 🎉",
         "queue_title": "Fila ({count}):",
+        "queue_page": "Fila ({count}), página {page} de {pages}:",
+        "queue_more": "… y {count} más: /queue {page}",
         "mine_empty": "No tienes tickets.",
         "mine_title": "Tus tickets:",
         "customer_says": "💬 {ticket} {name}:",
         "usage": (
-            "Comandos: /queue, /next, /mine, /claim N, /release N, /resolve N [nota], "
-            "/priority N P1..P4, /reply N texto, /note N texto, /oncall [take|handover nota], "
+            "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
+            "/resolve N [msg texto al cliente], "
+            "/priority N P1..P4, /reply N texto, /note N nota interna, /oncall [take|handover nota], "
             "/incident open|list|update|resolve. "
             "Responde a una tarjeta para hablar con el cliente."
         ),
@@ -463,6 +582,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "oncall_handover": "Cambio de guardia",
         "oncall_open": "Tickets abiertos",
         "oncall_near": "Cerca del plazo",
+        "oncall_breached": "Plazo vencido",
         "oncall_note_saved": "📝 Nota guardada para el próximo cambio de guardia.",
         "sla_warn": "plazo por vencer",
         "sla_breach": "plazo vencido",
@@ -487,11 +607,9 @@ def pick_language(code: str | None, default: str) -> str:
 
 def t(language: str, key: str, **values: object) -> str:
     """A customer-facing text in `language` with placeholders filled."""
-    table = _TEXTS.get(language, _TEXTS["en"])
-    return table.get(key, _TEXTS["en"][key]).format(**values)
+    return _TEXTS.get(language, _TEXTS["en"])[key].format(**values)
 
 
 def a(language: str, key: str, **values: object) -> str:
     """An agent-facing text in the agents' language."""
-    table = _AGENT_TEXTS.get(language, _AGENT_TEXTS["en"])
-    return table.get(key, _AGENT_TEXTS["en"][key]).format(**values)
+    return _AGENT_TEXTS.get(language, _AGENT_TEXTS["en"])[key].format(**values)

@@ -12,10 +12,12 @@
 -- The ladder of a clock: the warnings and the deadline stored in `sla_plan` (computed in Python
 -- with the business calendar), then `loops` renotifications every `renotify` seconds after the
 -- deadline, then the managers. Steps missed between two ticks are coalesced into the latest one,
--- except that a breach is always recorded. A claimed ticket is not renotified (somebody owns it),
--- but a claimer silent for `claim_timeout` loses the claim (returned as release = 1; the caller
--- releases it through the normal transition, and the entry is checked again `retry` seconds later
--- in case that did not happen).
+-- except that a breach is always recorded. A claimed ticket is not renotified (somebody owns it):
+-- its ladder holds before the first renotification and its entry waits only for the claim check;
+-- a release puts the entry back at "now" (escalation/store.py), so the ladder goes on from the
+-- step the clock has reached. A claimer silent for `claim_timeout` loses the claim (returned as
+-- release = 1; the caller releases it through the normal transition, and the entry is checked
+-- again `retry` seconds later in case that did not happen).
 --
 -- KEYS[1]: the desk's route key (never touched): it sends the script to the desk's Cluster node.
 -- ARGV: prefix, now, limit, renotify, loops, claim_timeout, breach_raises ("1"/"0"),
@@ -59,21 +61,19 @@ for _, number in ipairs(due) do
     local stage = tonumber(f[3]) or 0
     local reached = stage
     local passed_breach = false
-    while reached < #steps and steps[reached + 1] <= now do
+    local held = function(step) return claimed and (kinds[step] == "renotify" or kinds[step] == "managers") end
+    while reached < #steps and steps[reached + 1] <= now and not held(reached + 1) do
       reached = reached + 1
       if kinds[reached] == "breach" then passed_breach = true end
     end
 
     local action = ""
-    if reached > stage then
-      action = kinds[reached]
-      if claimed and (action == "renotify" or action == "managers") then action = "" end
-    end
+    if reached > stage then action = kinds[reached] end
     local breached_now = passed_breach and not f[9]
     if breached_now and action == "" then action = "breach" end
 
     local release, next_at = 0, nil
-    if reached < #steps then next_at = steps[reached + 1] end
+    if reached < #steps and not held(reached + 1) then next_at = steps[reached + 1] end
     local claimed_at = tonumber(f[4])
     local last_agent = tonumber(f[5])
     if claimed and claimed_at and (not last_agent or last_agent < claimed_at) then

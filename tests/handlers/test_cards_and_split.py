@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,8 +12,9 @@ from escalation.domain import Impact, Intent, Priority, Reason, ReasonCode, Stat
 from escalation.durations import duration_words
 from escalation.ticket import Customer, Ticket
 from handlers.callbacks import CallbackCodec
-from handlers.cards import EXCERPT_CHARS, card_keyboard, render_card
-from handlers.split import split_text
+from handlers.cards import EXCERPT_CHARS, NOTE_CHARS, card_keyboard, render_card
+from handlers.split import SAFE_LIMIT, fit_lines, split_text
+from handlers.texts import a
 
 NOW = 1_767_798_000.0
 
@@ -80,3 +82,35 @@ def test_split_keeps_every_character_within_the_limit(text: str) -> None:
     chunks = split_text(text, limit=1000)
     assert "".join(chunks) == text
     assert all(len(chunk) <= 1000 for chunk in chunks)
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "english"),
+    [
+        ("pt", ("queda / total", "premium"), ("outage", "basic")),
+        ("es", ("caída / total", "premium"), ("outage", "basic")),
+        ("en", ("outage / total", "premium"), ()),
+    ],
+)
+def test_card_labels_and_notes_are_in_the_agents_language(
+    language: str, words: tuple[str, ...], english: tuple[str, ...]
+) -> None:
+    notes = [("Bruno", f"nota {i} " + "x" * 300) for i in range(5)]
+    text = render_card(
+        ticket(), "nada", language=language, timezone="America/Sao_Paulo", now=NOW, notes=notes
+    )
+    assert all(word in text for word in words)
+    assert not any(word in text for word in english)
+    assert a(language, "card_notes") in text
+    shown = [line for line in text.splitlines() if line.startswith("• Bruno: ")]
+    assert [line.split()[3] for line in shown] == ["2", "3", "4"], "the latest three notes, oldest first"
+    assert all(len(line) <= len("• Bruno: ") + NOTE_CHARS for line in shown)
+
+
+def test_lines_that_do_not_fit_are_counted_not_cut() -> None:
+    lines = ["title", *(f"line {i} " + "y" * 300 for i in range(40))]
+    text = fit_lines(lines, lambda count: f"… and {count} more")
+    assert len(text) <= SAFE_LIMIT and text.startswith("title\n")
+    kept = text.count("\nline ")
+    assert text.endswith(f"… and {40 - kept} more") and 0 < kept < 40
+    assert fit_lines(["a", "b"], lambda count: "never") == "a\nb"

@@ -1,0 +1,37 @@
+"""Every text exists in every language, with the same placeholders: no English in a Portuguese chat."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from handlers.texts import _AGENT_TEXTS, _TEXTS, LANGUAGES, a, t
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("table", [_TEXTS, _AGENT_TEXTS], ids=["customers", "agents"])
+def test_every_key_exists_in_every_language_with_the_same_placeholders(
+    table: dict[str, dict[str, str]],
+) -> None:
+    keys = set().union(*(table[language] for language in LANGUAGES))
+    for language in LANGUAGES:
+        missing = keys - set(table[language])
+        assert not missing, f"{language} lacks {sorted(missing)}"
+        for key in keys:
+            assert _fields(table[language][key]) == _fields(table["en"][key]), (language, key)
+
+
+def test_a_key_missing_in_one_language_is_an_error_not_an_english_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(_AGENT_TEXTS["pt"], "claimed_ok")
+    monkeypatch.delitem(_TEXTS["es"], "rated")
+    assert a("en", "claimed_ok", ticket="#1") == "#1 is yours."
+    with pytest.raises(KeyError):
+        a("pt", "claimed_ok", ticket="#1")
+    with pytest.raises(KeyError):
+        t("es", "rated")
