@@ -52,6 +52,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("redis_backend", ["single", "cluster"], indirect=True, scope="session")
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A Cluster run of a test that talks to `redis_url` would test the single server twice: fail it."""
+    callspec = getattr(item, "callspec", None)
+    on_cluster = callspec is not None and callspec.params.get("redis_backend") == "cluster"
+    if on_cluster and "redis_url" in getattr(item, "fixturenames", ()):
+        pytest.fail("marked `cluster` but takes `redis_url`: take `redis_config` (settings fields) instead")
+
+
 @pytest.fixture(scope="session")
 def redis_backend(request: pytest.FixtureRequest) -> str:
     """`single` (the embedded server or REDIS_URL), or `cluster` for tests marked so."""

@@ -48,11 +48,16 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def desk(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path, clock: ManualClock
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
+    clock: ManualClock,
 ) -> AsyncIterator[Desk]:
     """A Portuguese agents' group on a manual clock."""
     async for harness in open_harness(
-        redis_url, namespace, runtime_kind, tmp_path, clock=clock, agents_language="pt"
+        redis_config, namespace, runtime_kind, tmp_path, clock=clock, agents_language="pt"
     ):
         yield harness
 
@@ -61,7 +66,7 @@ async def desk(
 async def desk_in(
     request: pytest.FixtureRequest,
     redis: Redis,
-    redis_url: str,
+    redis_config: dict[str, Any],
     namespace: str,
     runtime_kind: str,
     tmp_path: Path,
@@ -70,7 +75,7 @@ async def desk_in(
     """The desk with AGENTS_LANGUAGE set to each language in turn."""
     language = str(request.param)
     async for harness in open_harness(
-        redis_url, namespace, runtime_kind, tmp_path, clock=clock, agents_language=language
+        redis_config, namespace, runtime_kind, tmp_path, clock=clock, agents_language=language
     ):
         yield harness, language
 
