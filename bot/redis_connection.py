@@ -17,7 +17,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
-from redis.backoff import ExponentialBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -74,7 +74,15 @@ def make_sentinel_client(settings: Settings) -> Redis:
     tls = {"ssl": True} if settings.redis_tls else {}
     sentinel = Sentinel(
         [_address(address) for address in settings.redis_sentinels],
-        sentinel_kwargs={"password": _secret(settings.redis_sentinel_password), "socket_timeout": 5, **tls},
+        # No retries on a sentinel of its own: discovery asks the next sentinel, and the primary's
+        # connection retries the whole discovery. redis-py's default (3 retries, backoff up to 10 s,
+        # per sentinel) made a wrong sentinel password take minutes to report.
+        sentinel_kwargs={
+            "password": _secret(settings.redis_sentinel_password),
+            "socket_timeout": 5,
+            "retry": Retry(NoBackoff(), 0),
+            **tls,
+        },
         password=_secret(settings.redis_password),
         decode_responses=True,
         health_check_interval=30,

@@ -59,6 +59,7 @@ class RedisProcess:
     port: int
     config: list[str]
     sentinel: bool = False
+    password: str | None = None
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -95,7 +96,7 @@ class RedisProcess:
 
     def client(self) -> redis.Redis:
         """A synchronous client of this one process (for setting servers up and inspecting them)."""
-        return redis.Redis(port=self.port, socket_timeout=5, decode_responses=True)
+        return redis.Redis(port=self.port, password=self.password, socket_timeout=5, decode_responses=True)
 
     def kill(self) -> None:
         """SIGKILL: the process gets no chance to save or hand over anything."""
@@ -164,17 +165,27 @@ class SentinelGroup:
 
 @contextlib.contextmanager
 def sentinel_group(
-    directory: Path, service: str = "desk", down_after_ms: int = 1000
+    directory: Path,
+    service: str = "desk",
+    down_after_ms: int = 1000,
+    password: str | None = None,
+    sentinel_password: str | None = None,
 ) -> Iterator[SentinelGroup]:
     """Start a primary, a replica and three sentinels (quorum 2); stop them all afterwards.
 
     Both servers run as deploy/redis.conf advises for one replica: AOF with fsync every second,
-    no min-replicas-to-write (a promoted replica, alone, must take writes).
+    no min-replicas-to-write (a promoted replica, alone, must take writes). `password` is the
+    servers' requirepass, `sentinel_password` the sentinels' own.
     """
     durable = ["appendonly yes", "appendfsync everysec"]
-    primary = RedisProcess(directory / "primary", free_port(), durable)
+    if password:
+        durable += [f"requirepass {password}", f"masterauth {password}"]
+    primary = RedisProcess(directory / "primary", free_port(), durable, password=password)
     replica = RedisProcess(
-        directory / "replica", free_port(), [*durable, f"replicaof 127.0.0.1 {primary.port}"]
+        directory / "replica",
+        free_port(),
+        [*durable, f"replicaof 127.0.0.1 {primary.port}"],
+        password=password,
     )
     sentinels = [
         RedisProcess(
@@ -185,8 +196,11 @@ def sentinel_group(
                 f"sentinel down-after-milliseconds {service} {down_after_ms}",
                 f"sentinel failover-timeout {service} 10000",
                 f"sentinel parallel-syncs {service} 1",
+                *([f"sentinel auth-pass {service} {password}"] if password else []),
+                *([f"requirepass {sentinel_password}"] if sentinel_password else []),
             ],
             sentinel=True,
+            password=sentinel_password,
         )
         for index in range(3)
     ]
