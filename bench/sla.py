@@ -34,8 +34,7 @@ from escalation.desk_state import DeskState
 from escalation.domain import Impact, Intent, Tier
 from escalation.policy import load_policy
 from escalation.priority import assess
-from escalation.report import build_report, chart_texts, render_text, snapshots
-from escalation.report_chart import render_backlog_chart
+from escalation.report import backlog_chart, build_report, render_text, snapshots
 from escalation.store import TicketStore
 from escalation.ticket import Customer
 from faq.triage import Triage
@@ -161,10 +160,7 @@ async def bench(redis_url: str, tickets: int, runs: int) -> dict[str, float]:
             started = time.perf_counter()
             report = await build_report(store, state, START - 3600, clock.now())
             render_text(report, "en", TIMEZONE)
-            title, note = chart_texts("en")
-            render_backlog_chart(
-                await snapshots(store, START - 3600, clock.now()), title, timezone=TIMEZONE, empty_note=note
-            )
+            backlog_chart(report, await snapshots(store, START - 3600, clock.now()), "en", TIMEZONE)
             timings.append((time.perf_counter() - started) * 1000)
         summary_ms = statistics.median(timings)
         assert report.created == tickets, report.created

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import csv
 import json
 import os
 import re
@@ -180,6 +181,18 @@ async def linked_tickets(redis: Redis, keys: Keys) -> tuple[int, int, int]:
     return newest, sum(1 for incident in incidents if incident), opened
 
 
+def write_directory(path: Path, ids: list[int]) -> Path:
+    """The storm's subscribers as the directory knows them: reports of accounts it does not know
+    open no incident on their own (`incidents.min_known`), and a real outage is reported by
+    subscribers."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["subscriber_id", "name", "phone", "telegram_id", "plan", "region", "status"])
+        for uid in ids:
+            writer.writerow([f"S{uid}", f"Subscriber {uid}", "", uid, "basico", "", "active"])
+    return path
+
+
 async def bench(args: argparse.Namespace, redis_url: str, workdir: Path) -> dict[str, Any]:
     """Sandbox (real limits) in this process, the bot in a child process; one storm."""
     count, span = (500, 6.0) if args.quick else (5000, 60.0)
@@ -195,11 +208,12 @@ async def bench(args: argparse.Namespace, redis_url: str, workdir: Path) -> dict
             {"user": {"id": uid, "first_name": f"Agent {uid}"}, "status": "member"} for uid in AGENT_IDS
         ]
         await api.create_chat(AGENTS_CHAT, title="Agents on call", members=members)
+        ids = [FIRST_ID + i for i in range(count)]
         env = bot_environment(sandbox.base_url, redis_url, namespace, workdir / "data")
+        env["CUSTOMERS_FILE"] = str(write_directory(workdir / "customers.csv", ids))
         bot_process = start_bot_process(args.runtime, "telegram", env, workdir)
         await wait_ready(bot_process, api, clock)
         sandbox.core.stats.reset()
-        ids = [FIRST_ID + i for i in range(count)]
         needed = count / TELEGRAM_RATE
         print(
             f"storm: {count} subscribers over {span:.0f}s; Telegram's 30 msg/s makes {needed:.0f}s "

@@ -1,4 +1,4 @@
-"""Triage latency and throughput on one core, for the default and a generated 1,000-entry FAQ.
+"""Triage latency and throughput on one core, and FAQ accuracy on several providers' knowledge bases.
 
 Messages are the labelled test sets (tests/faq/data) varied the way people type: caps, missing
 accents, a swapped or doubled letter, an emoji, so the fuzzy paths run instead of only cached
@@ -6,7 +6,13 @@ exact hits. Each call is timed twice: by the thread's CPU clock (the cost on one
 other processes on a busy machine cannot inflate) and by the wall clock (which they can).
 Prints what it measures; the last line is one JSON object with p50_ms, p99_ms and per_s
 (default knowledge base) and p99_ms_1000 (generated 1,000-entry knowledge base), all from the
-CPU clock, plus the wall-clock p99s for comparison.
+CPU clock, plus the wall-clock p99s for comparison, and the FAQ matcher's accuracy: `faq_top1`
+and `faq_abstain`, the worst over the test knowledge bases under tests/faq/kbs of their held-out
+questions (top 1: answerable questions whose top entry, answered or first suggested, is right;
+abstain: out-of-scope questions not answered), `faq_worst` the lower of the two, and the same
+figures per knowledge base and for the packaged one (`faq_per_kb`), and `faq_learning_top1`: top 1
+on other customers' wordings of streamhub's missed questions before and after the misses are
+learned as agents' answers approved by a manager.
 
     python bench/triage.py [--quick]
 """
@@ -26,11 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from escalation.domain import Tier  # noqa: E402
-from escalation.policy import load_policy  # noqa: E402
+from escalation.policy import Policy, load_policy  # noqa: E402
+from faq.evaluation import Scores, evaluate, read_rows  # noqa: E402
 from faq.knowledge import KnowledgeBase, load_knowledge_base, parse_knowledge_base  # noqa: E402
+from faq.matcher import FaqMatcher  # noqa: E402
 from faq.triage import Triage  # noqa: E402
 
 DATA = ROOT / "tests" / "faq" / "data"
+KBS = ROOT / "tests" / "faq" / "kbs"
 EMOJI = ("😡", "🙏", "😭", "👍", "⚽", "")
 TIERS = (None, Tier.BASIC, Tier.STANDARD, Tier.PREMIUM)
 
@@ -95,6 +104,34 @@ def generated_kb(size: int, rng: random.Random) -> KnowledgeBase:
     return parse_knowledge_base({"entries": entries}, "generated")
 
 
+def accuracy() -> dict[str, Scores]:
+    """The matcher's figures on the packaged knowledge base and on each test one's held-out questions."""
+    figures = {"default": evaluate(FaqMatcher(load_knowledge_base()), read_rows(DATA / "faq_queries.jsonl"))}
+    for folder in sorted(path for path in KBS.iterdir() if path.is_dir()):
+        matcher = FaqMatcher(load_knowledge_base(folder / "faq.yaml"))
+        figures[folder.name] = evaluate(matcher, read_rows(folder / "heldout.jsonl"))
+    return figures
+
+
+def learning(policy: Policy) -> tuple[float, float, int]:
+    """Top 1 on other customers' wordings (streamhub's second.jsonl) before and after learning the misses.
+
+    The misses of the tuning and held-out questions are what agents would answer with an entry;
+    approved, they reach triage as `Triage.learn` gets them from Redis (`handlers.faq_answers`).
+    """
+    folder = KBS / "streamhub"
+    triage = Triage(policy, load_knowledge_base(folder / "faq.yaml"))
+    second = read_rows(folder / "second.jsonl")
+    before = evaluate(triage.matcher, second).top1
+    misses = [
+        row
+        for split in ("tune", "heldout")
+        for row in evaluate(triage.matcher, read_rows(folder / f"{split}.jsonl")).misses
+    ]
+    triage.learn((str(row["faq_id"]), str(row["lang"]), str(row["text"])) for row in misses)
+    return before, evaluate(triage.matcher, second).top1, len(misses)
+
+
 def measure(triage: Triage, messages: list[str], rng: random.Random) -> tuple[list[float], list[float]]:
     """Milliseconds per classify call (CPU clock, wall clock), one message after another."""
     cpu, wall = [], []
@@ -156,6 +193,22 @@ def main() -> int:
     )
     print(f"  wall clock: p50 {percentile(big_wall, 0.5):.3f} ms, p99 {percentile(big_wall, 0.99):.3f} ms")
 
+    figures = accuracy()
+    print("FAQ accuracy (held-out questions; the packaged knowledge base on its labelled set):")
+    for name, scores in figures.items():
+        print(
+            f"  {name:10} top1 {scores.top1:.3f} answered {scores.answered:.3f} abstain {scores.abstain:.3f} "
+            f"({scores.answerable} answerable, {scores.out_of_scope} out of scope)"
+        )
+    before, after, taught = learning(policy)
+    print(
+        f"learning from agents (streamhub): {taught} misses approved, "
+        f"top1 on other wordings {before:.3f} -> {after:.3f}"
+    )
+    providers = [scores for name, scores in figures.items() if name != "default"]
+    faq_top1 = min(scores.top1 for scores in providers)
+    faq_abstain = min(scores.abstain for scores in providers)
+
     summary = {
         "p50_ms": round(p50, 4),
         "p99_ms": round(p99, 4),
@@ -164,6 +217,14 @@ def main() -> int:
         "clock": "thread CPU time",
         "wall_p99_ms": round(percentile(wall, 0.99), 4),
         "wall_p99_ms_1000": round(percentile(big_wall, 0.99), 4),
+        "faq_top1": round(faq_top1, 3),
+        "faq_abstain": round(faq_abstain, 3),
+        "faq_worst": round(min(faq_top1, faq_abstain), 3),
+        "faq_learning_top1": [round(before, 3), round(after, 3)],
+        "faq_per_kb": {
+            name: {"top1": round(s.top1, 3), "answered": round(s.answered, 3), "abstain": round(s.abstain, 3)}
+            for name, s in figures.items()
+        },
     }
     print(json.dumps(summary))
     return 0

@@ -31,6 +31,8 @@ from bot.scheduler import DeskScheduler
 from escalation.clock import Clock
 from escalation.desk_state import DeskState
 from escalation.directory import CsvDirectory, CustomerDirectory
+from faq.knowledge import KnowledgeBase, default_faq_path
+from faq.placeholders import unfilled_placeholders
 from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
 from handlers.context import DeskConfig, HandlerContext
@@ -65,6 +67,8 @@ def sandbox_defaults(settings: Settings) -> Settings:
         updates["manager_chat_ids"] = [DEMO_MANAGER_CHAT]
     if settings.customers_file is None:
         updates["customers_file"] = DEMO_DIR / "customers.csv"
+    if settings.faq_file is None:
+        updates["faq_file"] = DEMO_DIR / "faq.yaml"
     return settings.model_copy(update=updates)
 
 
@@ -103,6 +107,8 @@ async def start_bot(
             directory = CsvDirectory(settings.customers_file, desk.policy)
         else:
             log.warning("CUSTOMERS_FILE is not set: every customer counts as unlinked (basic)")
+        triage = Triage.load(settings.faq_file, desk.policy)
+        warn_unfilled_placeholders(triage.knowledge, settings.faq_file or default_faq_path())
         runtime = build_runtime(settings.runtime, token, api_url)
         try:
             username = await runtime.bot_username()  # commands to another bot are ignored
@@ -116,7 +122,7 @@ async def start_bot(
             policy=desk.policy,
             store=desk.store,
             state=DeskState(desk.redis, desk.store.keys),
-            triage=Triage.load(settings.faq_file, desk.policy),
+            triage=triage,
             directory=directory,
             sender=outbox,
             codec=await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret),
@@ -129,6 +135,18 @@ async def start_bot(
             await dispatcher.sla_watch.drain()
             await outbox.stop()
             await runtime.close()
+
+
+def warn_unfilled_placeholders(knowledge: KnowledgeBase, path: Path) -> None:
+    """One warning per placeholder left in the FAQ: customers would read `[chave]` as it is."""
+    for placeholder in unfilled_placeholders(knowledge):
+        log.warning(
+            "%s: FAQ entry %r (%s) still has the placeholder %s; replace it with your value",
+            path,
+            placeholder.entry_id,
+            placeholder.language,
+            placeholder.text,
+        )
 
 
 async def serve(settings: Settings) -> None:

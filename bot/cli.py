@@ -21,7 +21,7 @@ from escalation.directory import DirectoryError
 from escalation.policy import PolicyError
 from faq.knowledge import KnowledgeBaseError
 
-COMMAND_MODULES = ("run", "check", "tickets", "triage", "sandbox", "report")
+COMMAND_MODULES = ("run", "check", "tickets", "triage", "sandbox", "report", "faq")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -77,7 +77,7 @@ class _Job:
     seq: int
     chat_id: int
     message: Outgoing | None = None
-    edit: tuple[int, str, Keyboard | None] | None = None
+    edit: tuple[int, str | None, Keyboard | None] | None = None
     futures: list[asyncio.Future[int]] = field(default_factory=list)
     attempts: int = 0
 
@@ -132,14 +132,18 @@ class Outbox:
         self,
         chat_id: int,
         message_id: int,
-        text: str,
+        text: str | None,
         keyboard: Keyboard | None = None,
         priority: int = DEFAULT_PRIORITY,
     ) -> None:
-        """Queue an edit; a pending edit of the same message is replaced by this newer content."""
+        """Queue an edit; a pending edit of the same message is replaced by this newer content.
+
+        `text=None` replaces only the keyboard (keeping a pending edit's new text, if any).
+        """
         pending = self._pending_edits.get((chat_id, message_id))
         if pending is not None:
-            pending.edit = (message_id, text, keyboard)
+            assert pending.edit is not None
+            pending.edit = (message_id, pending.edit[1] if text is None else text, keyboard)
             future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
             pending.futures.append(future)
             await future

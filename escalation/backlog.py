@@ -1,8 +1,10 @@
-"""The backlog right now: open tickets by priority and age, the oldest waiting, who holds what.
+"""The backlog right now: open tickets by priority and age, the oldest waiting, who holds what,
+and the tickets that are late or about to be.
 
 Computed inside Redis (`lua/backlog_chunk.lua`) a slice of the queue and claimed indexes at a
 time, so a summary over a backlog of 100,000 tickets neither reads them all into Python nor
-blocks Redis for long.
+blocks Redis for long. The late tickets are read from the front of the queue (ordered by the
+deadline owed) and from the claimed index, `PRESSING_READ` of each at most.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from pathlib import Path
 
 from escalation.domain import Priority
 from escalation.store import TicketStore
+from escalation.ticket import Ticket
 
 CHUNK = 5_000
+PRESSING_READ = 500
 AGE_BUCKETS = (("<1h", 3600), ("1-4h", 4 * 3600), ("4-24h", 24 * 3600))
 OLDER = ">24h"
 _SCRIPT = (Path(__file__).with_name("lua") / "backlog_chunk.lua").read_text()
@@ -113,3 +117,35 @@ async def _walk(store: TicketStore, script, index: str, now: float) -> _Slice:  
         pairs = raw[11 + len(labels) :]
         total.agents.update({int(pairs[i]): int(pairs[i + 1]) for i in range(0, len(pairs), 2)})
     return total
+
+
+@dataclass(frozen=True, slots=True)
+class Pressing:
+    """An active ticket past its deadline (`breached`) or past its last SLA warning (at risk)."""
+
+    ticket: Ticket
+    breached: bool
+
+
+async def pressing_now(store: TicketStore, now: float) -> list[Pressing]:
+    """The late tickets first, then those at risk; each group P1 first, then the longest late
+    (or the least time left) first: what a manager must look at before any average."""
+    keys = store.keys
+    waiting = await store.redis.zrange(keys.queue, 0, PRESSING_READ - 1)
+    claimed = await store.redis.zrange(keys.claimed, 0, PRESSING_READ - 1)
+    async with store.redis.pipeline(transaction=False) as pipe:
+        for number in [*waiting, *claimed]:
+            pipe.hgetall(keys.ticket(int(number)))
+        rows = await pipe.execute()
+    found = []
+    for row in rows:
+        if not row:
+            continue
+        ticket = Ticket.from_hash(row)
+        plan = [float(step) for step in (row.get("sla_plan") or "").split(",") if step]
+        last_warning = plan[-2] if len(plan) >= 2 else ticket.due_at
+        if ticket.due_at <= now:
+            found.append(Pressing(ticket, breached=True))
+        elif last_warning <= now:
+            found.append(Pressing(ticket, breached=False))
+    return sorted(found, key=lambda p: (not p.breached, p.ticket.priority, p.ticket.due_at))

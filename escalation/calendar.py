@@ -69,5 +69,9 @@ class BusinessCalendar:
 
     def is_open(self, instant: float) -> bool:
         """Whether the desk is open at `instant`."""
+        return self.next_opening(instant) <= instant
+
+    def next_opening(self, instant: float) -> float:
+        """When the desk is next open: `instant` itself while it is open, else the next opening."""
         begin, _ = next(self._intervals_from(instant))
-        return begin <= instant
+        return begin

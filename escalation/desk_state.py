@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import secrets
 import statistics
+from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
@@ -16,6 +17,7 @@ from escalation.keys import Keys
 
 MESSAGE_MAP_TTL_S = 60 * 24 * 3600
 PENDING_QUESTION_TTL_S = 24 * 3600
+PENDING_FEEDBACK_TTL_S = 24 * 3600
 CARD_POST_TTL_S = 7 * 24 * 3600
 PINGS_TTL_S = 7 * 24 * 3600
 HELD_REPLY_TTL_S = 3600
@@ -23,6 +25,22 @@ FIRST_RESPONSE_SAMPLES = 100
 # Read a hash and delete it, atomically. A script rather than MULTI/HGETALL/DEL: redis-py 7.4's
 # Cluster transactions fail on HGETALL's reply (its parser is handed a `keys` option it does not take).
 _TAKE_HASH = "local rows = redis.call('HGETALL', KEYS[1]) redis.call('DEL', KEYS[1]) return rows"
+FAQ_GAP_LOG_CAP = 2000
+MAX_GAP_KEY = 120
+MAX_GAP_TEXT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class FaqGapLog:
+    """Unanswered questions of a period; `trimmed` older ones were dropped from the bounded log.
+
+    `oldest_kept` is when the oldest question still in the log was asked: a period starting
+    before it, with `trimmed` > 0, is missing what was trimmed.
+    """
+
+    questions: tuple[tuple[str, str], ...]
+    trimmed: int
+    oldest_kept: float | None
 
 
 class DeskState:
@@ -94,14 +112,43 @@ class DeskState:
         """The pending question, removed (one ticket per "no")."""
         return await self.redis.getdel(self.keys.pending_question(user_id))
 
-    async def record_faq_gap(self, text: str) -> None:
-        """Count a question the FAQ could not answer (normalised, so variants add up)."""
-        await self.redis.zincrby(self.keys.faq_gaps, 1, " ".join(text.lower().split())[:200])
+    async def ask_feedback(self, user_id: int, ticket: int) -> None:
+        """The customer was asked what went wrong with this ticket: their next message answers it."""
+        await self.redis.set(self.keys.pending_feedback(user_id), ticket, ex=PENDING_FEEDBACK_TTL_S)
 
-    async def top_faq_gaps(self, limit: int = 10) -> list[tuple[str, int]]:
-        """The most asked unanswered questions, most frequent first."""
-        rows = await self.redis.zrevrange(self.keys.faq_gaps, 0, limit - 1, withscores=True)
-        return [(question, int(count)) for question, count in rows]
+    async def take_feedback(self, user_id: int) -> int | None:
+        """The ticket whose "what went wrong?" is pending, removed (one answer per question)."""
+        value = await self.redis.getdel(self.keys.pending_feedback(user_id))
+        return int(value) if value else None
+
+    async def record_faq_gap(self, text: str, key: str, now: float) -> None:
+        """Log a question the FAQ could not answer, under its grouping key (`faq.gaps.gap_key`).
+
+        The log is bounded: past `FAQ_GAP_LOG_CAP` entries the oldest are trimmed and counted
+        (`faq_gaps_trimmed`), so a flood of one spam line costs a bounded amount of Redis and the
+        summary still says how much it could no longer show.
+        """
+        member = f"{now:.3f}|{secrets.token_hex(3)}|{key[:MAX_GAP_KEY]}|{text.strip()[:MAX_GAP_TEXT]}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zadd(self.keys.faq_gaps, {member: now})
+            pipe.zremrangebyrank(self.keys.faq_gaps, 0, -FAQ_GAP_LOG_CAP - 1)
+            _, trimmed = await pipe.execute()
+        if trimmed:
+            await self.redis.incrby(self.keys.faq_gaps_trimmed, trimmed)
+
+    async def faq_gaps(self, since: float, until: float) -> FaqGapLog:
+        """The unanswered questions logged in [since, until], oldest first, as (key, text)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zrangebyscore(self.keys.faq_gaps, since, until)
+            pipe.zrange(self.keys.faq_gaps, 0, 0, withscores=True)
+            pipe.get(self.keys.faq_gaps_trimmed)
+            members, oldest, trimmed = await pipe.execute()
+        questions = []
+        for member in members:
+            _, _, key, text = str(member).split("|", 3)
+            questions.append((key, text))
+        oldest_kept = float(oldest[0][1]) if oldest else None
+        return FaqGapLog(tuple(questions), int(trimmed or 0), oldest_kept)
 
     async def set_agent_name(self, agent_id: int, name: str) -> None:
         """Remember how to call an agent on cards."""

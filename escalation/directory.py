@@ -10,7 +10,9 @@ named by CUSTOMERS_FILE, a CSV export a provider can produce from any billing sy
 The header is required (any order, any case; extra columns are ignored), the file is UTF-8 with
 or without a BOM, and the delimiter may be `,` or `;` (what spreadsheets in pt-BR locales
 export). Every value but subscriber_id may be empty. The plan is mapped to a tier by the
-policy's `plans` table, so renaming a plan needs no code.
+policy's `plans` table (case and accents ignored), so renaming a plan needs no code; a plan the
+table does not name counts as basic, with a warning naming the line. The status decides whether
+the plan counts at all: a suspended, cancelled or expired subscriber gets no plan priority.
 """
 
 from __future__ import annotations
@@ -23,19 +25,42 @@ import os
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from escalation.domain import Tier
+from escalation.domain import INACTIVE_STATUSES, Tier
 from escalation.phones import DEFAULT_COUNTRY_CODE, check_country_code, normalize_phone
-from escalation.policy import Policy
+from escalation.policy import Policy, plan_key
 
 log = logging.getLogger(__name__)
 
 COLUMNS = ("subscriber_id", "name", "phone", "telegram_id", "plan", "region", "status")
 _DELIMITERS = (",", ";")
 _MAX_ROW_WARNINGS = 20
+ACTIVE = "active"
+# Status words billing systems export (pt, en, es), folded to the desk's four states.
+_STATUSES = {
+    **dict.fromkeys(("active", "ativo", "ativa", "activo", "activa", "ok"), ACTIVE),
+    **dict.fromkeys(
+        (
+            "suspended",
+            "suspenso",
+            "suspensa",
+            "suspendido",
+            "suspendida",
+            "blocked",
+            "bloqueado",
+            "bloqueada",
+        ),
+        "suspended",
+    ),
+    **dict.fromkeys(("cancelled", "canceled", "cancelado", "cancelada"), "cancelled"),
+    **dict.fromkeys(
+        ("expired", "expirado", "expirada", "vencido", "vencida", "inactive", "inativo", "inactivo"),
+        "expired",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +68,10 @@ class Subscriber:
     """One directory entry; `tier` is already resolved, so callers never see raw plan logic.
 
     `phone` is in E.164 form (see `escalation.phones`) or None when the directory has no usable
-    number; `plan` is kept as written for display, `status` lower-cased (active, suspended,
-    cancelled, or whatever the billing system calls it; an empty status counts as active).
+    number; `plan` is kept as written for display. `status` is one of active, suspended,
+    cancelled or expired (pt and es words folded in; an empty status counts as active, an
+    unknown one is kept lower-cased, with a warning). `tier` is the plan's tier only while the
+    subscriber is active: priority is for paying subscribers.
     """
 
     subscriber_id: str
@@ -55,6 +82,11 @@ class Subscriber:
     tier: Tier
     region: str | None
     status: str
+
+    @property
+    def active(self) -> bool:
+        """Whether the subscription is in force (unknown status words count as active)."""
+        return self.status not in INACTIVE_STATUSES
 
 
 class CustomerDirectory(Protocol):
@@ -299,16 +331,29 @@ class CsvDirectory:
         phone = normalize_phone(raw_phone, self._country)
         if raw_phone and phone is None:
             warnings.add(line, f"phone {raw_phone!r} is not a complete number; row kept without it")
-        return Subscriber(
+        plan, raw_status = values["plan"], values["status"]
+        tier = self._policy.tier_of(plan)
+        if plan and tier is None:
+            warnings.add(
+                line, f"plan {plan!r} is not in the policy's plans; counted as basic (add it under plans:)"
+            )
+        status = _STATUSES.get(plan_key(raw_status), plan_key(raw_status)) if raw_status else ACTIVE
+        if status not in _STATUSES.values():
+            warnings.add(
+                line,
+                f"status {raw_status!r} is not active, suspended, cancelled or expired; counted as active",
+            )
+        subscriber = Subscriber(
             subscriber_id=subscriber_id,
             name=values["name"],
             phone=phone,
             telegram_id=telegram_id,
-            plan=values["plan"],
-            tier=self._policy.tier_of(values["plan"]),
+            plan=plan,
+            tier=tier or Tier.BASIC,
             region=values["region"] or None,
-            status=values["status"].lower() or "active",
+            status=status,
         )
+        return subscriber if subscriber.active else replace(subscriber, tier=Tier.BASIC)
 
 
 class _Warnings:

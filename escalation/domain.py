@@ -73,6 +73,11 @@ class State(StrEnum):
     RESOLVED = "resolved"
 
 
+# Directory statuses under which a subscription is not in force: no plan priority, and a report
+# that nothing works is answered with the account's state first.
+INACTIVE_STATUSES = frozenset({"suspended", "cancelled", "expired"})
+
+
 class ReasonCode(StrEnum):
     """Why a ticket has its priority; rendered per language by `escalation.reasons`."""
 
@@ -84,6 +89,7 @@ class ReasonCode(StrEnum):
     INFORMATION = "information"
     PLAN_TIER = "plan_tier"
     UNLINKED = "unlinked"
+    ACCOUNT_INACTIVE = "account_inactive"
     URGENCY = "urgency"
     REPEAT_CONTACT = "repeat_contact"
     SLA_BREACH = "sla_breach"

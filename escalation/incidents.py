@@ -1,12 +1,17 @@
 """Mass incidents: many subscribers reporting the same outage become one incident.
 
 In IPTV an outage is rarely one customer's: a source goes down and hundreds write within minutes.
-Every outage report is counted (`lua/incident.lua`) in a sliding window per scope: `global`,
-the subscriber's directory region (`region:<r>`, with `per_region`) and a channel named in the
-message (`channel:<c>`, with `per_channel`). When `incidents.min_reports` distinct subscribers reported within
-`incidents.window`, exactly one incident opens, however many workers count at once; later
-reports join it. Linking a ticket to its incident is a ticket transition (`TicketStore.link_incident`),
-so the audit log stays complete; this module keeps only the incident's own state, all in Redis.
+Every outage report is counted (`lua/incident.lua`) in a sliding window per scope of its kind:
+a channel named in the message (`channel:<c>`, with `per_channel`); for a total outage, also the
+subscriber's directory region (`region:<r>`, with `per_region`) and `global`. A partial fault
+naming no channel (buffering, one device) counts nowhere: such reports are too unlike each other
+to be one outage. When `incidents.min_reports` distinct subscribers with a ticket still
+unresolved reported within `incidents.window`, `incidents.min_known` of them known to the
+directory (anyone can open Telegram accounts), exactly one incident opens, however many workers
+count at once; later reports of its scope and kind join it. Only tickets still waiting for an
+agent are linked: a claimed ticket stays with its holder. Linking a ticket to its incident is a
+ticket transition (`TicketStore.link_incident`), so the audit log stays complete; this module
+keeps only the incident's own state, all in Redis.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from escalation.clock import Clock, SystemClock
-from escalation.domain import Tier
+from escalation.domain import Impact, Tier
 from escalation.keys import Keys
 from escalation.policy import Incidents as IncidentRules
 from escalation.ticket import Ticket
@@ -30,6 +35,16 @@ from escalation.ticket import Ticket
 _SCRIPT = (Path(__file__).with_name("lua") / "incident.lua").read_text()
 GLOBAL = "global"
 OPEN, RESOLVED = "open", "resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveAsked:
+    """A resolution asked for and not yet confirmed: who asked, the text for subscribers, and how
+    many waiting tickets it would close when it was asked."""
+
+    agent: int
+    text: str
+    closes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +64,7 @@ class Incident:
     channels: dict[str, int]
     card_message_id: int | None
     status_text: str | None
+    resolve_asked: ResolveAsked | None = None
 
     @property
     def label(self) -> str:
@@ -90,6 +106,11 @@ class Incident:
             channels=named("channel"),
             card_message_id=int(card) if card else None,
             status_text=raw.get("status_text") or None,
+            resolve_asked=ResolveAsked(
+                int(raw["resolve_by"]), raw.get("resolve_text", ""), int(raw.get("resolve_count", "0"))
+            )
+            if raw.get("resolve_by")
+            else None,
         )
 
     def to_json(self, now: float) -> dict[str, Any]:
@@ -130,7 +151,15 @@ class Detection:
 
 
 class IncidentError(Exception):
-    """An incident action was refused; the message is fit to show an agent."""
+    """An incident action was refused: `reason` is `missing` or `not_open`, `label` the incident.
+
+    The agents' handler words it in their language; the message is for logs.
+    """
+
+    def __init__(self, reason: str, label: str) -> None:
+        super().__init__(f"incident {label}: {reason}")
+        self.reason = reason
+        self.label = label
 
 
 def _fold(text: str) -> str:
@@ -160,24 +189,32 @@ class IncidentStore:
         match = self._channels.search(_fold(text))
         return match.group(1) if match else None
 
-    def scopes(self, region: str | None, channel: str | None) -> list[str]:
-        """The scopes a report counts in, most specific first; `global` always last.
+    def scopes(self, region: str | None, channel: str | None, impact: Impact | None) -> list[str]:
+        """The scopes a report counts in, most specific first; `global` last when it counts there.
 
-        The script checks the most specific scope first, so five reports from one city open
-        that city's incident, and those reports leave the global window: a later report from
-        elsewhere does not turn them into an outage of everyone.
+        Only reports of one kind count together: a channel named counts for that channel, and
+        only a total outage counts for its region and for everyone, so a burst about one
+        channel plus an unrelated "app won't open" is no outage of everyone. The script checks
+        the most specific scope first, so five reports from one city open that city's
+        incident, and those reports leave the global window: a later report from elsewhere
+        does not turn them into an outage of everyone.
         """
         scopes = []
         if channel and self.rules.per_channel:
             scopes.append(f"channel:{channel}")
-        if region and self.rules.per_region:
-            scopes.append(f"region:{region}")
-        return [*scopes, GLOBAL]
+        if impact is Impact.TOTAL:
+            if region and self.rules.per_region:
+                scopes.append(f"region:{region}")
+            scopes.append(GLOBAL)
+        return scopes
 
     async def report(self, ticket: Ticket, channel: str | None) -> Detection:
         """Count an outage report; join or open an incident. One script, so exactly one opens."""
         customer = ticket.customer
         region = (customer.region or "").replace("|", "/")
+        scopes = self.scopes(region or None, channel, ticket.impact)
+        if not scopes:
+            return Detection(None, False, ())
         record = "|".join(
             (
                 str(ticket.number),
@@ -185,6 +222,7 @@ class IncidentStore:
                 "1" if customer.tier is Tier.PREMIUM else "0",
                 region,
                 channel or "",
+                "1" if customer.subscriber_id else "0",
             )
         )
         raw = await self._script(
@@ -197,7 +235,8 @@ class IncidentStore:
                 self.rules.min_reports,
                 customer.telegram_id,
                 record,
-                json.dumps(self.scopes(region or None, channel)),
+                json.dumps(scopes),
+                self.rules.min_known,
             ],
         )
         status = raw[0]
@@ -207,18 +246,21 @@ class IncidentStore:
         incident = Incident.from_hash(dict(zip(fields, fields, strict=True)))
         return Detection(incident, status == "opened", tuple(int(n) for n in raw[2]))
 
-    async def open(self, title: str, scope: str = GLOBAL) -> tuple[Incident, bool]:
-        """Open an incident by hand; (the scope's open incident, False) if there already is one."""
-        status, incident_id = await self._script(
-            keys=[self.keys.route], args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
+    async def open(self, title: str, scope: str = GLOBAL) -> tuple[Incident, bool, tuple[int, ...]]:
+        """Open an incident by hand: (it, True, the waiting tickets of the scope's window, linked
+        as when reports open it), or (the scope's open incident, False, ()) if there already is one.
+        """
+        status, incident_id, linked = await self._script(
+            keys=[self.keys.route],
+            args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
         )
-        return await self.get(int(incident_id)), status == "opened"
+        return await self.get(int(incident_id)), status == "opened", tuple(int(n) for n in linked)
 
     async def get(self, incident_id: int) -> Incident:
         """The incident, or IncidentError."""
         raw = await self.redis.hgetall(self.keys.incident(incident_id))
         if not raw:
-            raise IncidentError(f"incident I{incident_id} does not exist")
+            raise IncidentError("missing", f"I{incident_id}")
         return Incident.from_hash(raw)
 
     async def get_many(self, ids: Sequence[int]) -> list[Incident]:
@@ -256,13 +298,28 @@ class IncidentStore:
         """The latest status for subscribers; the first one is what "time to first status" measures."""
         incident = await self.get(incident_id)
         if not incident.is_open:
-            raise IncidentError(f"incident {incident.label} is {incident.status}")
+            raise IncidentError("not_open", incident.label)
         now = _ts(self.clock.now())
         key = self.keys.incident(incident_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping={"status_text": text, "status_at": now})
             pipe.hsetnx(key, "first_status_at", now)
             await pipe.execute()
+        return await self.get(incident_id)
+
+    async def ask_resolve(self, incident_id: int, agent: int, text: str, closes: int) -> Incident:
+        """Remember a resolution waiting for its confirmation (shown on the card until then)."""
+        incident = await self.get(incident_id)
+        if not incident.is_open:
+            raise IncidentError("not_open", incident.label)
+        fields = {"resolve_by": str(agent), "resolve_text": text, "resolve_count": str(closes)}
+        await self.redis.hset(self.keys.incident(incident_id), mapping=fields)
+        return await self.get(incident_id)
+
+    async def cancel_resolve(self, incident_id: int) -> Incident:
+        """Forget a resolution that was asked for (the agent pressed Cancel)."""
+        key = self.keys.incident(incident_id)
+        await self.redis.hdel(key, "resolve_by", "resolve_text", "resolve_count")
         return await self.get(incident_id)
 
     async def resolve(self, incident_id: int, text: str = "") -> Incident:
@@ -272,7 +329,7 @@ class IncidentStore:
             args=["resolve", self.keys.prefix, _ts(self.clock.now()), incident_id, text],
         )
         if status != "ok":
-            raise IncidentError(f"incident I{incident_id} is {detail}")
+            raise IncidentError("missing" if detail == "missing" else "not_open", f"I{incident_id}")
         return await self.get(incident_id)
 
     async def set_card(self, incident_id: int, message_id: int) -> None:

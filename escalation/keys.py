@@ -138,8 +138,33 @@ class Keys:
 
     @property
     def faq_gaps(self) -> str:
-        """ZSET of questions the FAQ could not answer, by how often they were asked."""
-        return f"{self.prefix}faqgaps"
+        """ZSET log of questions the FAQ could not answer (`time|nonce|key|text`), scored by time, capped."""
+        return f"{self.prefix}faqgaps:log"
+
+    @property
+    def faq_gaps_trimmed(self) -> str:
+        """How many unanswered questions were trimmed from the capped log, oldest first."""
+        return f"{self.prefix}faqgaps:trimmed"
+
+    @property
+    def faq_candidates(self) -> str:
+        """HASH candidate id -> JSON: customers' words agents answered with an FAQ entry, to approve."""
+        return f"{self.prefix}faq:candidates"
+
+    @property
+    def faq_candidate_seq(self) -> str:
+        """Counter behind the candidate ids."""
+        return f"{self.prefix}faq:candidates:seq"
+
+    @property
+    def faq_approved(self) -> str:
+        """HASH candidate id -> JSON: approved phrasings, matched by every worker beside the FAQ file's."""
+        return f"{self.prefix}faq:approved"
+
+    @property
+    def faq_learned_version(self) -> str:
+        """Counter bumped on each approval, so every worker sees when to reload the approved phrasings."""
+        return f"{self.prefix}faq:approved:version"
 
     @property
     def callback_secret(self) -> str:
@@ -165,6 +190,10 @@ class Keys:
     def pending_question(self, user_id: int) -> str:
         """The last FAQ question a customer asked, for "no, it didn't help"."""
         return f"{self.prefix}q:{user_id}"
+
+    def pending_feedback(self, user_id: int) -> str:
+        """The ticket a customer rated low and was asked "what went wrong?" about."""
+        return f"{self.prefix}fb:{user_id}"
 
     @property
     def incident_seq(self) -> str:
@@ -193,9 +222,13 @@ class Keys:
         """ZSET of subscribers who reported an outage in a scope, scored by time (detection)."""
         return f"{self.prefix}inc:w:{scope}"
 
+    def incident_known_window(self, scope: str) -> str:
+        """ZSET of the scope's reporters the directory knows, scored by time (`incidents.min_known`)."""
+        return f"{self.prefix}inc:k:{scope}"
+
     @property
     def incident_reports(self) -> str:
-        """HASH telegram id -> their latest outage report (`ticket|priority|premium|region|channel`)."""
+        """HASH telegram id -> their latest outage report (`ticket|priority|premium|region|channel|known`)."""
         return f"{self.prefix}inc:reports"
 
     def incident_card_lock(self, incident_id: int, kind: str) -> str:

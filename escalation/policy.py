@@ -8,6 +8,7 @@ validates everything strictly; a mistake fails with the key path and what was ex
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -148,9 +150,13 @@ class Incidents(_Strict):
     also count reports per directory region and per channel named in the message (from
     `channels`), so a local or one-channel outage opens its own incident. The incident card is
     edited at most once per `card_interval` (plus one trailing edit), whatever the storm.
+    Anyone can open a Telegram account, so reports from accounts the directory does not know
+    count only once `min_known` of the window's reporters are known subscribers: five strangers
+    open nothing, while a real outage reported mostly by unlinked subscribers still does.
     """
 
     min_reports: int = Field(default=5, ge=2)
+    min_known: int = Field(default=2, ge=1)
     window: Duration = 600.0
     per_region: bool = True
     per_channel: bool = True
@@ -171,6 +177,7 @@ class Policy(_Strict):
     priority: PriorityRules
     incidents: Incidents = Field(default_factory=Incidents)
     lexicons: dict[Literal["pt", "en", "es"], dict[str, list[str]]] = Field(default_factory=dict)
+    _plan_index: dict[str, Tier] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _complete(self) -> Policy:
@@ -179,23 +186,36 @@ class Policy(_Strict):
             raise ValueError(f"sla: missing {', '.join(missing)}")
         if set(self.priority.base) != {"outage_total", "outage_partial", "cancel", "billing", "other"}:
             raise ValueError("priority.base: needs outage_total, outage_partial, cancel, billing and other")
+        for name, tier in self.plans.items():
+            key = plan_key(name)
+            if self._plan_index.setdefault(key, tier) is not tier:
+                raise ValueError(f"plans: {name!r} is another spelling of a plan mapped to another tier")
         return self
 
     def target(self, priority: Priority) -> SlaTarget:
         """The SLA promises for a priority (keys stay `P1`..`P4` as written, for clear error paths)."""
         return self.sla[priority.name]  # type: ignore[index]
 
-    def tier_of(self, plan: str | None) -> Tier:
-        """The tier a directory plan name maps to; unknown plans count as basic."""
-        if not plan:
-            return Tier.BASIC
-        return self.plans.get(plan.strip().lower(), Tier.BASIC)
+    def tier_of(self, plan: str | None) -> Tier | None:
+        """The tier a directory plan name maps to, or None when the policy does not name it.
+
+        Case, accents and spacing are ignored ("PREMIUM", "Padrao", "básico" match "premium",
+        "padrão", "basico"), nothing more: a plan that is not listed ("Premium Anual") is not
+        guessed at, since the tier decides priority; the directory warns and counts it as basic.
+        """
+        return self._plan_index.get(plan_key(plan)) if plan else None
 
     def calendar(self, default_timezone: str) -> BusinessCalendar:
         """The business calendar, in the policy's time zone or else `default_timezone`."""
         hours = self.business_hours
         weekly = {WEEKDAYS.index(day): [parse_span(s) for s in spans] for day, spans in hours.weekly.items()}
         return BusinessCalendar(hours.timezone or default_timezone, weekly, frozenset(hours.holidays))
+
+
+def plan_key(name: str) -> str:
+    """A plan name as the policy compares it: case, accents and runs of spaces ignored."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
 class PolicyError(Exception):

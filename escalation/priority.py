@@ -36,17 +36,24 @@ def assess(
     tier: Tier | None,
     *,
     urgent: bool = False,
+    account_active: bool = True,
 ) -> Assessment:
-    """Priority and reasons for a message; `tier=None` means the customer is not in the directory."""
+    """Priority and reasons for a message; `tier=None` means the customer is not in the directory.
+
+    A subscriber whose account is not active (suspended, cancelled, expired) counts as basic,
+    whatever `tier` says, and the reasons say why.
+    """
     rules = policy.priority
     key = situation(intent, impact)
     reason = _SITUATION_REASON.get(key) or (
         ReasonCode.HUMAN if intent is Intent.HUMAN else ReasonCode.INFORMATION
     )
     result = Assessment(rules.base[key], (Reason(reason),))
-    effective_tier = tier or Tier.BASIC
+    effective_tier = tier if tier and account_active else Tier.BASIC
     if tier is None:
         result = Assessment(result.priority, (*result.reasons, Reason(ReasonCode.UNLINKED)))
+    elif not account_active:
+        result = Assessment(result.priority, (*result.reasons, Reason(ReasonCode.ACCOUNT_INACTIVE)))
     raise_by = rules.tier_raise.get(effective_tier, 0)
     if raise_by:
         result = result.raised(Reason(ReasonCode.PLAN_TIER, effective_tier.value), raise_by)

@@ -12,9 +12,12 @@ duration that really happened (the median of [1, 2, 3, 4] is 2).
 
 The open backlog is "now" (`escalation.backlog.backlog_now`, totalled inside Redis a slice of
 the indexes at a time: waiting + claimed per priority and age, the oldest waiting, who holds
-what). Backlog snapshots taken every 10 minutes
-(`record_snapshot`) give the chart of the backlog over the period. The FAQ gaps are the all-time
-most asked unanswered questions (their counter has no time dimension).
+what). The tickets late now and those past their last SLA warning (`pressing_now`) come first
+in the text, with who holds them and how old they are: an average never hides them. Backlog
+snapshots taken every 10 minutes (`record_snapshot`) give the chart of the backlog over the
+period. The FAQ gaps are the unanswered questions asked in the period, grouped
+(`escalation.gap_groups`), from a log bounded to its newest entries: a period older than that
+log says how many questions it no longer holds.
 """
 
 from __future__ import annotations
@@ -32,15 +35,19 @@ from zoneinfo import ZoneInfo
 
 from redis.exceptions import ResponseError
 
-from escalation.backlog import Oldest, backlog_now
+from escalation.backlog import Oldest, backlog_now, pressing_now
 from escalation.desk_state import DeskState
 from escalation.domain import Priority
 from escalation.durations import duration_words
+from escalation.gap_groups import group_gaps
 from escalation.incidents import IncidentStore
+from escalation.inert_links import inert_links
+from escalation.report_chart import render_backlog_chart
 from escalation.stats import BUCKET_S, RETENTION_S, bucket_of
 from escalation.store import TicketStore
 
 TOP_ISSUES = 5
+CSAT_SCORES = (1, 2, 3, 4, 5)
 TOP_FAQ_GAPS = 5
 SNAPSHOT_SLOT_S = 600
 SNAPSHOT_MAXLEN = 20_000
@@ -74,6 +81,19 @@ class Issue:
 
 
 @dataclass(frozen=True, slots=True)
+class Late:
+    """A ticket late now (`breached`) or about to be: who holds it (None: waiting), its age, and
+    the seconds left to its deadline (negative once late)."""
+
+    number: int
+    priority: str
+    breached: bool
+    owner: str | None
+    age_s: float
+    left_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The figures of one summary; `to_json` is the documented shape (CLI, last-summary memory)."""
 
@@ -97,7 +117,10 @@ class Report:
     csat_count: int
     top_issues: tuple[Issue, ...]
     faq_gaps: tuple[tuple[str, int], ...]
+    faq_gaps_not_kept: int = 0
     claimed_by: tuple[tuple[int, str, int], ...] = ()
+    pressing: tuple[Late, ...] = ()
+    csat_scores: dict[int, int] = field(default_factory=dict)
     incidents: tuple[dict[str, Any], ...] = ()
     changes: dict[str, float] = field(default_factory=dict)
 
@@ -146,11 +169,24 @@ class Report:
             "resolution_p90_s": self.resolution_p90_s,
             "csat_avg": self.csat_avg,
             "csat_count": self.csat_count,
+            "csat_scores": {str(score): n for score, n in self.csat_scores.items()},
+            "late": [
+                {
+                    "number": late.number,
+                    "priority": late.priority,
+                    "breached": late.breached,
+                    "owner": late.owner,
+                    "age_s": round(late.age_s, 1),
+                    "left_s": round(late.left_s, 1),
+                }
+                for late in self.pressing
+            ],
             "top_issues": [
                 {"intent": issue.intent, "impact": issue.impact, "count": issue.count}
                 for issue in self.top_issues
             ],
             "faq_gaps": [{"question": q, "count": n} for q, n in self.faq_gaps],
+            "faq_gaps_not_kept": self.faq_gaps_not_kept,
             "claimed_by": [{"agent": agent, "name": name, "count": n} for agent, name, n in self.claimed_by],
             "incidents": list(self.incidents),
             "changes": dict(self.changes),
@@ -173,14 +209,17 @@ async def build_report(
     if since > now:
         raise ValueError("a summary period cannot start after it ends")
     incident_store = IncidentStore(store.redis, store.keys, store.policy.incidents, store.clock)
-    rollup, backlog, gaps, incidents = await asyncio.gather(
+    rollup, backlog, gaps, incidents, pressing = await asyncio.gather(
         _read_rollups(store, since, now),
         backlog_now(store, now),
-        state.top_faq_gaps(TOP_FAQ_GAPS),
+        state.faq_gaps(since, now),
         incident_store.between(since, now),
+        pressing_now(store, now),
     )
     counters = rollup.counters
     agents = _agent_counts(counters)
+    holders = sorted({p.ticket.assignee for p in pressing if p.ticket.assignee is not None})
+    holder_names = dict(zip(holders, await asyncio.gather(*map(state.agent_name, holders)), strict=True))
     names = await asyncio.gather(*(state.agent_name(agent) for agent in agents))
     report = Report(
         since=since,
@@ -210,8 +249,21 @@ async def build_report(
         resolution_p90_s=percentile(rollup.rt, 90),
         csat_avg=round(counters["csat_sum"] / counters["csat_n"], 2) if counters["csat_n"] else None,
         csat_count=counters["csat_n"],
+        csat_scores={score: counters[f"csat:{score}"] for score in CSAT_SCORES},
+        pressing=tuple(
+            Late(
+                p.ticket.number,
+                p.ticket.priority.name,
+                p.breached,
+                holder_names.get(p.ticket.assignee) if p.ticket.assignee is not None else None,
+                now - p.ticket.created_at,
+                p.ticket.due_at - now,
+            )
+            for p in pressing
+        ),
         top_issues=_top_issues(counters),
-        faq_gaps=tuple(gaps),
+        faq_gaps=tuple(group_gaps(gaps.questions, TOP_FAQ_GAPS)),
+        faq_gaps_not_kept=gaps.trimmed if gaps.oldest_kept is None or since < gaps.oldest_kept else 0,
         incidents=tuple(incident.to_json(now) for incident in incidents),
     )
     return replace(report, changes=changes_between(report.to_json(), previous))
@@ -286,8 +338,8 @@ def render_text(report: Report, language: str, timezone: str | None = None) -> s
         tz = ZoneInfo(timezone)
         title += f" ({_stamp(report.since, tz)} → {_stamp(report.until, tz)})"
     per_priority = " · ".join(f"{p}: {n}" for p, n in report.open_by_priority.items())
-    lines = [
-        title,
+    lines = [title, *_pressing(report.pressing, w)]
+    lines += [
         f"<b>{w['backlog']}</b>: {report.open_total} — {per_priority}",
         f"{w['age']}: " + " · ".join(f"{html.escape(k)}: {n}" for k, n in report.open_by_age.items()),
         f"{w['oldest']}: "
@@ -296,21 +348,25 @@ def render_text(report: Report, language: str, timezone: str | None = None) -> s
             if report.oldest
             else w["none"]
         ),
-        f"{w['claimed_by']}: "
-        + (" · ".join(f"{html.escape(name)} {n}" for _, name, n in report.claimed_by) or w["none"]),
+        f"{w['claimed_by']}: " + _holders(report.claimed_by, w),
         f"<b>{w['period']}</b>: {w['created']} {report.created} · {w['resolved']} {report.resolved}"
         f" · {w['withdrawn']} {report.withdrawn}",
         f"{w['sla']}: {_pct_text(report.sla_met_pct, report.fr_met, report.fr_missed, lang)}"
         f" · {w['breaches']}: {report.breaches}",
     ]
-    for agent in sorted(report.sla_met_by_agent.values(), key=lambda s: (-(s.met + s.missed), s.name)):
-        lines.append(f"  👤 {html.escape(agent.name)}: {_pct_text(agent.pct, agent.met, agent.missed, lang)}")
+    by_agent = sorted(report.sla_met_by_agent.values(), key=lambda s: (-(s.met + s.missed), s.name))
+    lines += _trimmed(
+        [
+            f"  👤 {html.escape(_cut(agent.name, _MAX_NAME))}: "
+            f"{_pct_text(agent.pct, agent.met, agent.missed, lang)}"
+            for agent in by_agent
+        ],
+        w,
+    )
     lines += [
         f"{w['frt']}: {_spread(report.first_response_p50_s, report.first_response_p90_s, w)}",
         f"{w['rt']}: {_spread(report.resolution_p50_s, report.resolution_p90_s, w)}",
-        f"CSAT: {_number(report.csat_avg, lang)} ({report.csat_count} {w['ratings']})"
-        if report.csat_avg is not None
-        else f"CSAT: {w['none']}",
+        _csat(report, w, lang),
     ]
     if report.top_issues:
         lines.append(f"<b>{w['issues']}</b>")
@@ -320,20 +376,34 @@ def render_text(report: Report, language: str, timezone: str | None = None) -> s
         ]
     if report.faq_gaps:
         lines.append(f"<b>{w['gaps']}</b>")
-        lines += [f"  • {html.escape(_cut(question))} ×{count}" for question, count in report.faq_gaps]
+        lines += [
+            f"  • {html.escape(_cut(inert_links(question)))} ×{count}" for question, count in report.faq_gaps
+        ]
+        if report.faq_gaps_not_kept:
+            lines.append(f"  {w['gaps_not_kept'].format(count=report.faq_gaps_not_kept)}")
     if report.incidents:
         lines.append(f"<b>{w['incidents']}</b>: {len(report.incidents)}")
-        lines += [_incident(incident, w) for incident in report.incidents]
+        lines += _trimmed([_incident(incident, w) for incident in report.incidents], w)
     changed = _change_words(report.changes, lang)
     if changed:
         lines.append(f"<b>{w['changes']}</b>: {changed}")
     return "\n".join(lines)
 
 
-def chart_texts(language: str) -> tuple[str, str]:
-    """The backlog chart's title and its "not enough data" note in the agents' language."""
-    words = _TEXTS.get(language, _TEXTS["pt"])
-    return words["chart_title"], words["chart_empty"]
+def backlog_chart(report: Report, points: Sequence[Snapshot], language: str, timezone: str) -> bytes | None:
+    """The summary's chart: the period's snapshots and then the backlog at its end, titled with
+    the period, in the agents' language; None when no snapshot fell in the period (nothing to draw)."""
+    w = _TEXTS.get(language, _TEXTS["pt"])
+    tz = ZoneInfo(timezone)
+    title = (
+        f"{w['chart_title']} — {_period_words(report.until - report.since)} "
+        f"({_stamp(report.since, tz)} → {_stamp(report.until, tz)})"
+    )
+    readings = [point for point in points if point[0] < report.until]
+    readings.append((report.until, dict(report.open_by_priority)))
+    return render_backlog_chart(
+        readings, title, ylabel=w["chart_tickets"], now_label=w["chart_now"], timezone=timezone
+    )
 
 
 # ------------------------------------------------------------------ reading
@@ -422,10 +492,18 @@ _TEXTS: dict[str, dict[str, str]] = {
     "pt": {
         "title": "Resumo",
         "chart_title": "Backlog por prioridade",
-        "chart_empty": "ainda sem dados suficientes",
+        "chart_tickets": "chamados abertos",
+        "chart_now": "agora",
         "backlog": "Abertos",
         "age": "Idade",
         "oldest": "Mais antigo esperando",
+        "late": "Atrasados agora",
+        "at_risk": "Perto do prazo",
+        "waiting": "na fila",
+        "late_by": "atrasado {time}",
+        "left": "restam {time}",
+        "age_words": "aberto há {time}",
+        "mean": "média",
         "claimed_by": "Em atendimento com",
         "none": "nenhum",
         "period": "No período",
@@ -440,9 +518,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ratings": "avaliações",
         "issues": "Problemas mais frequentes",
         "gaps": "Perguntas sem resposta no FAQ",
+        "gaps_not_kept": "(e {count} mais antigas que já não são guardadas)",
         "incidents": "Incidentes",
         "inc_affected": "afetados",
         "inc_first_status": "1º status",
+        "more": "… e mais {count}",
         "changes": "Desde o último resumo",
         "open_total": "abertos",
         "sla_met_pct": "SLA",
@@ -462,10 +542,18 @@ _TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Summary",
         "chart_title": "Backlog by priority",
-        "chart_empty": "not enough data yet",
+        "chart_tickets": "open tickets",
+        "chart_now": "now",
         "backlog": "Open",
         "age": "Age",
         "oldest": "Oldest waiting",
+        "late": "Late now",
+        "at_risk": "Near the deadline",
+        "waiting": "waiting",
+        "late_by": "late by {time}",
+        "left": "{time} left",
+        "age_words": "opened {time} ago",
+        "mean": "mean",
         "claimed_by": "Being handled by",
         "none": "none",
         "period": "In the period",
@@ -480,9 +568,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ratings": "ratings",
         "issues": "Top recurring problems",
         "gaps": "Unanswered FAQ questions",
+        "gaps_not_kept": "(and {count} older ones no longer kept)",
         "incidents": "Incidents",
         "inc_affected": "affected",
         "inc_first_status": "first status",
+        "more": "… and {count} more",
         "changes": "Since the last summary",
         "open_total": "open",
         "sla_met_pct": "SLA",
@@ -502,10 +592,18 @@ _TEXTS: dict[str, dict[str, str]] = {
     "es": {
         "title": "Resumen",
         "chart_title": "Backlog por prioridad",
-        "chart_empty": "todavía sin datos suficientes",
+        "chart_tickets": "tickets abiertos",
+        "chart_now": "ahora",
         "backlog": "Abiertos",
         "age": "Antigüedad",
         "oldest": "El más antiguo esperando",
+        "late": "Atrasados ahora",
+        "at_risk": "Cerca del plazo",
+        "waiting": "en fila",
+        "late_by": "atrasado {time}",
+        "left": "quedan {time}",
+        "age_words": "abierto hace {time}",
+        "mean": "media",
         "claimed_by": "En atención con",
         "none": "ninguno",
         "period": "En el período",
@@ -520,9 +618,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ratings": "valoraciones",
         "issues": "Problemas más frecuentes",
         "gaps": "Preguntas sin respuesta en el FAQ",
+        "gaps_not_kept": "(y {count} más antiguas que ya no se guardan)",
         "incidents": "Incidentes",
         "inc_affected": "afectados",
         "inc_first_status": "1er estado",
+        "more": "… y {count} más",
         "changes": "Desde el último resumen",
         "open_total": "abiertos",
         "sla_met_pct": "SLA",
@@ -552,6 +652,9 @@ _CHANGE_LINES = (
 )
 _DURATION_FIGURES = frozenset({"first_response_p50_s", "resolution_p50_s"})
 _MAX_QUESTION = 80
+_MAX_TITLE = 60
+_MAX_NAME = 40
+_MAX_LINES = 10
 
 
 def _period_words(seconds: float) -> str:
@@ -590,7 +693,7 @@ def _issue(issue: Issue, lang: str) -> str:
 def _incident(incident: Mapping[str, Any], w: Mapping[str, str]) -> str:
     """ "  🚨 I3 Globo fora do ar: 2 h 5 min, 812 affected (40 premium), first status after 4 min"."""
     mark = "✅" if incident["status"] == "resolved" else "🚨"
-    title = f" {html.escape(incident['title'])}" if incident["title"] else ""
+    title = f" {html.escape(_cut(incident['title'], _MAX_TITLE))}" if incident["title"] else ""
     first = incident["first_status_s"]
     status = duration_words(first) if first is not None else w["none"]
     return (
@@ -600,8 +703,60 @@ def _incident(incident: Mapping[str, Any], w: Mapping[str, str]) -> str:
     )
 
 
-def _cut(question: str) -> str:
-    return question if len(question) <= _MAX_QUESTION else question[: _MAX_QUESTION - 1] + "…"
+def _pressing(pressing: Sequence[Late], w: Mapping[str, str]) -> list[str]:
+    """ "Late now: 2" then "  🔴 #7 P1 · Ana · opened 2 h ago · late by 45 min", then at risk."""
+    lines = []
+    for breached, heading in ((True, "late"), (False, "at_risk")):
+        group = [late for late in pressing if late.breached is breached]
+        if not group:
+            continue
+        lines.append(f"<b>{w[heading]}</b>: {len(group)}")
+        lines += _trimmed([_late(late, w) for late in group], w)
+    return lines
+
+
+def _holders(claimed_by: Sequence[tuple[int, str, int]], w: Mapping[str, str]) -> str:
+    """ "Ana 3 · Bruno 1", the first `_MAX_LINES` agents, then "and N more"."""
+    if not claimed_by:
+        return w["none"]
+    names = [f"{html.escape(_cut(name, _MAX_NAME))} {n}" for _, name, n in claimed_by[:_MAX_LINES]]
+    if len(claimed_by) > _MAX_LINES:
+        names.append(w["more"].format(count=len(claimed_by) - _MAX_LINES))
+    return " · ".join(names)
+
+
+def _late(late: Late, w: Mapping[str, str]) -> str:
+    owner = html.escape(_cut(late.owner, _MAX_NAME)) if late.owner else w["waiting"]
+    when = (
+        w["late_by"].format(time=duration_words(-late.left_s))
+        if late.breached
+        else w["left"].format(time=duration_words(late.left_s))
+    )
+    mark = "🔴" if late.breached else "🟠"
+    age = w["age_words"].format(time=duration_words(late.age_s))
+    return f"  {mark} #{late.number} {late.priority} · {owner} · {age} · {when}"
+
+
+def _csat(report: Report, w: Mapping[str, str], lang: str) -> str:
+    """ "CSAT (8 ratings): 1★ 1 · 2★ 0 · 3★ 0 · 4★ 2 · 5★ 5 · mean 4,3": a mean alone hides the ones."""
+    if not report.csat_count:
+        return f"CSAT: {w['none']}"
+    scores = " · ".join(f"{score}★ {report.csat_scores.get(score, 0)}" for score in CSAT_SCORES)
+    return (
+        f"CSAT ({report.csat_count} {w['ratings']}): {scores} · {w['mean']} {_number(report.csat_avg, lang)}"
+    )
+
+
+def _cut(text: str, limit: int = _MAX_QUESTION) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _trimmed(lines: list[str], w: Mapping[str, str]) -> list[str]:
+    """At most `_MAX_LINES` lines of a section, then "and N more": a summary must fit Telegram's
+    4,096 characters whatever happened in the period."""
+    if len(lines) <= _MAX_LINES:
+        return lines
+    return [*lines[:_MAX_LINES], "  " + w["more"].format(count=len(lines) - _MAX_LINES)]
 
 
 def _stamp(instant: float, tz: ZoneInfo) -> str:

@@ -27,12 +27,13 @@ class SlaClock:
     def _seconds(self, priority: Priority, target: Target) -> float:
         return float(getattr(self.policy.target(priority), target))
 
-    def _business(self, priority: Priority) -> bool:
+    def business(self, priority: Priority) -> bool:
+        """Whether the priority's clock only runs in business hours (so nobody answers it at night)."""
         return self.policy.target(priority).clock == "business"
 
     def after(self, priority: Priority, start: float, seconds: float) -> float:
         """`start` plus `seconds` measured on the priority's clock."""
-        return self.calendar.add(start, seconds) if self._business(priority) else start + seconds
+        return self.calendar.add(start, seconds) if self.business(priority) else start + seconds
 
     def deadline(self, priority: Priority, start: float, target: Target) -> float:
         """When the target is due, for a clock started at `start`."""
@@ -57,4 +58,4 @@ class SlaClock:
 
     def elapsed(self, priority: Priority, start: float, end: float) -> float:
         """Seconds between two instants on the priority's clock."""
-        return self.calendar.elapsed(start, end) if self._business(priority) else max(0.0, end - start)
+        return self.calendar.elapsed(start, end) if self.business(priority) else max(0.0, end - start)

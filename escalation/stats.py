@@ -62,4 +62,8 @@ class StatOps:
     def rated(self, now: float, score: int) -> list[StatOp]:
         """A CSAT rating."""
         key = self.keys.stats(bucket_of(now))
-        return [["hincrby", key, "csat_sum", score], ["hincrby", key, "csat_n", 1]]
+        return [
+            ["hincrby", key, "csat_sum", score],
+            ["hincrby", key, "csat_n", 1],
+            ["hincrby", key, f"csat:{score}", 1],
+        ]

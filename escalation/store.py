@@ -312,6 +312,7 @@ class TicketStore:
             "subscriber_id": customer.subscriber_id or "",
             "tier": customer.tier.value if customer.tier else "",
             "region": customer.region or "",
+            "account_status": "" if customer.account_status == "active" else customer.account_status,
             "created_at": _ts(now),
             "last_customer_at": _ts(now),
             "contacts": json.dumps([now]),
@@ -531,8 +532,14 @@ class TicketStore:
 
         return await self._retrying(attempt, f"ticket #{number}")
 
-    async def resolve(self, number: int, agent_id: int, note: str = "") -> Ticket:
-        """Close the ticket; the customer will be asked for a rating."""
+    async def resolve(
+        self, number: int, agent_id: int, note: str = "", *, only_waiting: bool = False
+    ) -> Ticket:
+        """Close the ticket; the customer will be asked for a rating.
+
+        `only_waiting` refuses a claimed ticket: an incident's resolution closes the tickets
+        nobody holds, and leaves a claimed one to the agent answering it.
+        """
         now = self.clock.now()
         fields = {"state": State.RESOLVED.value, "resolved_at": _ts(now), "resolution": "resolved"}
         if note:
@@ -544,7 +551,7 @@ class TicketStore:
             now,
             fields,
             {"note": note[:MAX_STORED_TEXT]} if note else {},
-            allowed=(State.OPEN, State.CLAIMED),
+            allowed=(State.OPEN,) if only_waiting else (State.OPEN, State.CLAIMED),
             stats=self.stats.resolved(now, withdrawn=False),
         )
 
@@ -592,6 +599,19 @@ class TicketStore:
             allowed=tuple(State),
         )
 
+    async def feedback(self, number: int, customer_id: int, text: str) -> Ticket:
+        """What the customer said went wrong after rating the ticket low: kept in its history."""
+        now = self.clock.now()
+        return await self._apply(
+            number,
+            "feedback",
+            f"customer:{customer_id}",
+            now,
+            {},
+            {"text": text[:MAX_STORED_TEXT]},
+            allowed=tuple(State),
+        )
+
     async def set_priority(self, number: int, agent_id: int, priority: Priority) -> Ticket:
         """An agent overrides the priority; deadlines follow the new priority."""
 
@@ -633,10 +653,11 @@ class TicketStore:
         )
 
     async def link_incident(self, number: int, incident_id: int) -> Ticket:
-        """Link an active ticket to its mass incident (an audited transition like any other).
+        """Link a waiting ticket to its mass incident (an audited transition like any other).
 
         Nothing else changes: the ticket keeps its queue place, priority and SLA clock, so a
-        premium customer stays visible while agents work the incident as a whole.
+        premium customer stays visible while agents work the incident as a whole. A claimed
+        ticket is refused: it belongs to the agent answering it, not to the incident.
         """
         now = self.clock.now()
         return await self._apply(
@@ -646,7 +667,7 @@ class TicketStore:
             now,
             {"incident": str(incident_id)},
             {"incident": incident_id},
-            allowed=(State.OPEN, State.CLAIMED),
+            allowed=(State.OPEN,),
         )
 
     async def mark_unreachable(self, number: int, unreachable: bool = True) -> Ticket:

@@ -12,13 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from escalation.domain import Impact, Intent, Priority, Reason, State, Tier
+from escalation.domain import INACTIVE_STATUSES, Impact, Intent, Priority, Reason, State, Tier
 from escalation.reasons import describe
 
 
 @dataclass(frozen=True, slots=True)
 class Customer:
-    """A subscriber as the desk knows them; `subscriber_id` is None until linked via the directory."""
+    """A subscriber as the desk knows them; `subscriber_id` is None until linked via the directory.
+
+    `account_status` is the directory's (active, suspended, cancelled, expired); "active" for a
+    customer the directory does not know.
+    """
 
     telegram_id: int
     name: str
@@ -26,6 +30,12 @@ class Customer:
     subscriber_id: str | None = None
     tier: Tier | None = None
     region: str | None = None
+    account_status: str = "active"
+
+    @property
+    def account_active(self) -> bool:
+        """Whether the subscription is in force (see `escalation.directory.Subscriber.active`)."""
+        return self.account_status not in INACTIVE_STATUSES
 
     @property
     def effective_tier(self) -> Tier:
@@ -86,6 +96,7 @@ class Ticket:
             subscriber_id=raw.get("subscriber_id") or None,
             tier=Tier(tier) if tier else None,
             region=raw.get("region") or None,
+            account_status=raw.get("account_status") or "active",
         )
         assignee = raw.get("assignee")
         csat = raw.get("csat")
@@ -143,6 +154,7 @@ class Ticket:
                 "tier": self.customer.effective_tier.value,
                 "linked": self.customer.tier is not None,
                 "region": self.customer.region,
+                "account_status": self.customer.account_status,
             },
             "created_at": self.created_at,
             "due_kind": self.due_kind,

@@ -1,60 +1,37 @@
-"""FAQ gaps: questions the knowledge base could not answer, counted for managers' summaries.
+"""FAQ gaps: what customers asked that the knowledge base could not answer, as managers read it.
 
-The port is one method so that storage can change freely (in memory here, Redis elsewhere)
-without touching triage.
+A gap is worth a manager's time when it is a question a KB author could write an entry for, so
+what is recorded is filtered and keyed here: "hmm", "ok", "kkkk", a greeting or a thank-you
+(nothing left once stop words and fillers go) is noise and never recorded; the rest is keyed
+by its content terms in order (`faq.terms`, synonyms mapped), so "Tem canal de pesca?" and
+"vcs tem canal de PESCA" are one key. Keys that read nearly alike ("canal pesca" and
+"canais pesca esportiva" are not; "canal pesca" and "canal pesk" are) are grouped when the
+summary is built (`escalation.report`), since a typo must not split a count.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+import re
 
-from faq.normalize import normalize
+from faq.normalize import tokens
+from faq.synonyms import load_synonyms
+from faq.terms import terms_of
 
-
-@runtime_checkable
-class GapRecorder(Protocol):
-    """Somewhere to count an unanswered question; must be cheap and must not raise."""
-
-    def record(self, text: str, lang: str) -> None:
-        """Count one occurrence of `text` (as the customer wrote it) in `lang`."""
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    """One unanswered question, how often it was asked, and how it was first written."""
-
-    text: str
-    lang: str
-    count: int
+MAX_KEY_CHARS = 120
+# Words that say nothing a KB author could answer: fillers, laughter, acknowledgements.
+_FILLER_WORDS = (
+    "hm hmm hum humm ah ahn eh uh ue uai opa ops oops ok okay okey blz beleza certo sim nao yes yeah "
+    "yep nope no si vale dale listo entendi entendido ta bom legal show top perfeito joia lol haha "
+    "hehe jaja jeje rs kk alo alguem anybody anyone hola"
+)
+FILLERS = frozenset(_FILLER_WORDS.split())
+_LAUGHTER = re.compile(r"^(?:k{2,}|(?:ha|he|hi|ja|je|rs)+h?)$")
+_SYNONYMS = load_synonyms()
 
 
-class InMemoryGapRecorder:
-    """Counts gaps in this process; questions that differ only in case, accents or punctuation are one gap."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[tuple[str, str]] = Counter()
-        self._first_seen: dict[tuple[str, str], str] = {}
-
-    def record(self, text: str, lang: str) -> None:
-        """Count `text` under its normalised form, remembering the first wording for display."""
-        key = (normalize(text), lang)
-        if not key[0]:
-            return
-        with self._lock:
-            self._counts[key] += 1
-            self._first_seen.setdefault(key, text.strip())
-
-    def top(self, limit: int = 10) -> list[Gap]:
-        """The most frequent gaps, most asked first."""
-        with self._lock:
-            common = self._counts.most_common(limit)
-            return [Gap(self._first_seen[key], key[1], count) for key, count in common]
-
-    def total(self) -> int:
-        """How many unanswered questions were recorded."""
-        with self._lock:
-            return sum(self._counts.values())
+def gap_key(text: str) -> str | None:
+    """The grouping key of an unanswered question, or None when it is noise (nothing to answer)."""
+    words = [word for word in tokens(text) if word not in FILLERS and not _LAUGHTER.match(word)]
+    terms = [_SYNONYMS.get(term, term) for term in terms_of(words)]
+    key = " ".join(dict.fromkeys(terms))
+    return key[:MAX_KEY_CHARS] or None

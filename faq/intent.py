@@ -59,7 +59,8 @@ def interpret(hits: Sequence[Hit], faq: FaqMatch, question_mark: bool, words: Se
     for category, intent in _PLAIN_INTENTS:
         if found[category]:
             return Reading(intent, None, explicit_urgency, _best(found[category]), asks)
-    if faq.outcome is not Outcome.NONE:
+    only_greets = bool(found["greeting"]) and not _says_more(words, found["greeting"])
+    if faq.outcome is Outcome.ANSWER or (faq.outcome is Outcome.SUGGEST and not only_greets):
         return Reading(Intent.FAQ, None, explicit_urgency, faq.score, asks)
     if asks and any(found[category] for category in _DOMAIN):
         return Reading(Intent.FAQ, None, explicit_urgency, CUE_ONLY_CONFIDENCE, asks)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -68,6 +68,7 @@ class KnowledgeBase:
 
     entries: tuple[Entry, ...]
     source: str = "faq"
+    synonyms: tuple[tuple[str, ...], ...] = ()
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -82,6 +83,46 @@ class KnowledgeBase:
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id, if any."""
         return self._by_id.get(entry_id)
+
+    def with_phrasings(self, learned: Iterable[tuple[str, str, str]]) -> KnowledgeBase:
+        """A copy with more phrasings, as (entry id, language, text); unknown entries are skipped.
+
+        How phrasings approved from agents' answers join the file's own: the file stays as the
+        provider wrote it, and a phrasing already there is not added twice.
+        """
+        extra: dict[str, dict[str, list[str]]] = {}
+        for entry_id, lang, text in learned:
+            if entry_id in self._by_id and lang in LANGUAGES and text.strip():
+                extra.setdefault(entry_id, {}).setdefault(lang, []).append(text.strip())
+        if not extra:
+            return self
+        entries = []
+        for entry in self.entries:
+            added = extra.get(entry.id)
+            if added:
+                questions = dict(entry.questions)
+                for lang, texts in added.items():
+                    questions[lang] = tuple(dict.fromkeys((*questions.get(lang, ()), *texts)))
+                entry = replace(entry, questions=questions)
+            entries.append(entry)
+        return KnowledgeBase(tuple(entries), self.source, self.synonyms)
+
+
+def knowledge_base_document(kb: KnowledgeBase) -> dict[str, object]:
+    """The knowledge base as the YAML document `load_knowledge_base` reads (for `supportbot faq export`)."""
+    entries: list[dict[str, object]] = []
+    for entry in kb:
+        item: dict[str, object] = {"id": entry.id}
+        if entry.tags:
+            item["tags"] = list(entry.tags)
+        item["questions"] = {lang: list(texts) for lang, texts in entry.questions.items()}
+        item["answer"] = dict(entry.answers)
+        entries.append(item)
+    document: dict[str, object] = {}
+    if kb.synonyms:
+        document["synonyms"] = [list(group) for group in kb.synonyms]
+    document["entries"] = entries
+    return document
 
 
 def default_faq_path() -> Path:
@@ -103,7 +144,7 @@ def load_knowledge_base(path: Path | str | None = None) -> KnowledgeBase:
 
 
 def parse_knowledge_base(raw: object, source: str = "faq") -> KnowledgeBase:
-    """Validate already-parsed YAML (`{"entries": [...]}`) into a KnowledgeBase."""
+    """Validate already-parsed YAML (`{"entries": [...], "synonyms": [[...], ...]}`) into a KnowledgeBase."""
     if not isinstance(raw, dict) or "entries" not in raw:
         raise KnowledgeBaseError(source, "expected a mapping with an `entries` list", field="entries")
     if not isinstance(raw["entries"], list):
@@ -116,7 +157,24 @@ def parse_knowledge_base(raw: object, source: str = "faq") -> KnowledgeBase:
             raise KnowledgeBaseError(source, "duplicate id (ids must be unique)", entry.id, "id")
         seen.add(entry.id)
         entries.append(entry)
-    return KnowledgeBase(tuple(entries), source)
+    return KnowledgeBase(tuple(entries), source, _synonym_groups(raw.get("synonyms"), source))
+
+
+def _synonym_groups(value: object, source: str) -> tuple[tuple[str, ...], ...]:
+    """The file's own synonym groups: a list of lists of words (at least two per group)."""
+    if value is None:
+        return ()
+    groups = []
+    for position, group in enumerate(value if isinstance(value, list) else [None], start=1):
+        if not (
+            isinstance(group, list)
+            and len(group) >= 2
+            and all(isinstance(word, str | int) and str(word).strip() for word in group)
+        ):
+            message = "expected a list of groups of words, such as [combo, plano]"
+            raise KnowledgeBaseError(source, message, field=f"synonyms[{position}]")
+        groups.append(tuple(str(word).strip() for word in group))
+    return tuple(groups)
 
 
 def _parse_entry(item: object, position: int, source: str) -> Entry:

@@ -8,25 +8,30 @@ vocabulary exactly, by prefix ("config" -> "configur") or by edit distance (rapi
 `process.extract` of an unknown term against the vocabulary terms sharing its first letter: one
 typo in 6+ letters, two in 9+).
 
-An entry is scored by the harmonic mean of
+An entry is scored by an F-score of
 
 * recall: how much of the message's weight the entry explains, over all its questions (and, at
-  half weight, its answer). Words the knowledge base never uses count against it at the weight
-  of a term rarer than any known one, so "qual a capital da França" or "qual o telefone da
-  pizzaria" explain little and abstain, and
+  `Tuning.answer_evidence`, its answer: "aceitam yape?" reaches the entry whose answer names
+  Yape). Words the knowledge base never uses count against it at a share of the weight of a
+  term rarer than any known one, so "qual a altura do Everest" explains nothing and abstains, and
 * precision: how much of its best question's weight the message touches, so a lone "canal?"
   does not claim the "channel list" entry outright. Questions lighter than one rare word are
   weighed as that word, so a two-word phrasing in another language cannot win on a generic term.
+  An entry met only through its answer has no question to be precise about: a share of its
+  recall (`Tuning.answer_only`) stands in.
 
+Recall counts `Tuning.recall_bias` times more than precision: a short colloquial question ("tem
+premiere?") that an entry fully explains should not lose because the entry's question is long.
 The leading entries are then re-weighed by how closely the message reads like their closest
 question (rapidfuzz `token_sort_ratio`), which breaks ties between entries sharing words.
 
-Decision, with thresholds tuned on tests/faq/data/faq_queries.jsonl (98 labelled questions with
-typos and other words, 24 out-of-scope) to never answer wrongly rather than to answer often:
-answer when the top entry scores >= 0.50, explains >= 70% of the message and leads the runner-up
-by >= 0.10; suggest the (up to three) entries scoring >= 0.40 that explain >= 50% of it;
-otherwise abstain. Recall is the gate that keeps out-of-scope questions out: none of them
-reaches 50%, while in-scope questions with a stray word still do.
+Decision (`decide`): answer when the top entry's score, the share of the message it explains and
+its lead over the runner-up all pass their thresholds; otherwise suggest the (up to three)
+entries that pass the lower suggestion thresholds; otherwise abstain. Every threshold and weight
+is a field of `Tuning`, chosen by `bench/tune_faq.py` on the tuning questions of four knowledge
+bases at once (the packaged one and three other providers' under tests/faq/kbs), worst figure
+first: a value tuned on one provider's FAQ abstains where another's should answer. Tags were
+measured there to add nothing (`tag_evidence` 0).
 
 Ranking and lookups use plain dicts and lists, not numpy: importing numpy costs the bot process
 about 15 MB of its 150 MB budget. A message touches only the postings of its own terms, and on a
@@ -53,26 +58,49 @@ from rapidfuzz.distance import OSA
 
 from faq.knowledge import KnowledgeBase
 from faq.normalize import normalize, tokens
-from faq.synonyms import load_synonyms
+from faq.synonyms import extended, load_synonyms
 from faq.terms import terms_of
 
-ANSWER_THRESHOLD = 0.50
-ANSWER_MARGIN = 0.10
-ANSWER_RECALL = 0.7
-SUGGEST_THRESHOLD = 0.40
-SUGGEST_RECALL = 0.5
 MAX_SUGGESTIONS = 3
-ANSWER_EVIDENCE = 0.5
-OTHER_LANGUAGE_FACTOR = 0.92
 PREFIX_SIMILARITY = 0.85
 TYPO_SIMILARITY = (1.0, 0.9, 0.8)
 MAX_QUERY_TERMS = 40
 RERANK_DEPTH = 6
-SURFACE_WEIGHT = 0.2
 _MIN_PREFIX = 5
 _MIN_TYPO_ONE = 6
 _MIN_TYPO_TWO = 9
 SYNONYMS = load_synonyms()
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The matcher's thresholds and evidence weights (see the module docstring for how they were chosen).
+
+    `answer_*`: when the top entry is answered outright; `suggest_*`: when entries are offered
+    as "did you mean"; `*_evidence`: what a word found only in an entry's answer, or in its tags,
+    is worth against a word of its questions (1.0); `answer_only`: the precision of an entry met
+    through its answer or tags alone, as a share of its recall; `recall_bias`: the beta of the
+    F-score of recall and precision (above 1, a short question that an entry fully explains
+    counts for more than the share of the entry's question it touches); `unknown_weight`: how
+    much a word the knowledge base never uses counts against every entry, as a share of the
+    rarest known word's weight.
+    """
+
+    answer_threshold: float = 0.50
+    answer_margin: float = 0.03
+    answer_recall: float = 0.4
+    suggest_threshold: float = 0.20
+    suggest_recall: float = 0.4
+    answer_evidence: float = 0.7
+    tag_evidence: float = 0.0
+    answer_only: float = 0.5
+    recall_bias: float = 4.0
+    unknown_weight: float = 0.35
+    other_language_factor: float = 0.92
+    surface_weight: float = 0.2
+
+
+DEFAULT_TUNING = Tuning()
 
 
 class Outcome(StrEnum):
@@ -110,7 +138,9 @@ class _Phrasing:
 
 
 @dataclass(frozen=True, slots=True)
-class _Ranked:
+class Ranked:
+    """One leading entry: its blended score and the share of the message it explains (recall)."""
+
     entry_id: str
     score: float
     recall: float
@@ -119,29 +149,38 @@ class _Ranked:
 class FaqMatcher:
     """Matches messages against one knowledge base; build once, call `match` per message."""
 
-    def __init__(self, kb: KnowledgeBase, synonyms: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, synonyms: Mapping[str, str] | None = None, tuning: Tuning = DEFAULT_TUNING
+    ) -> None:
         self.kb = kb
-        self._synonyms = SYNONYMS if synonyms is None else synonyms
+        self.tuning = tuning
+        self._synonyms = extended(SYNONYMS if synonyms is None else synonyms, kb.synonyms)
         self._ids = [entry.id for entry in kb]
         self._entry_count = len(kb)
         phrasings, evidence = self._read(kb)
         self._idf = {term: self._rarity(entries) for term, entries in evidence.items()}
-        self._unknown_idf = math.log(1 + 2 * max(self._entry_count, 1))
+        self._unknown_idf = tuning.unknown_weight * math.log(1 + 2 * max(self._entry_count, 1))
         self._entries_of = {term: tuple(entries.items()) for term, entries in evidence.items()}
         self._index(phrasings)
 
     def _read(self, kb: KnowledgeBase) -> tuple[list[_Phrasing], dict[str, dict[int, float]]]:
         """Every question with its terms, and for each term the entries it is evidence for.
 
-        A term in an entry's questions is full evidence for it; a term only in its answer is
-        half ("aceita pix?" against an entry asking about payment methods whose answer says Pix).
+        A term in an entry's questions is full evidence for it; a term only in its answer or its
+        tags is weaker ("aceita pix?" against an entry asking about payment methods whose answer
+        says Pix), by `Tuning.answer_evidence` and `Tuning.tag_evidence`.
         """
         phrasings: list[_Phrasing] = []
         evidence: dict[str, dict[int, float]] = defaultdict(dict)
+        weak = ((self.tuning.answer_evidence, "answers"), (self.tuning.tag_evidence, "tags"))
         for index, entry in enumerate(kb):
-            for answer in entry.answers.values():
-                for term in self._terms(tokens(answer)):
-                    evidence[term][index] = ANSWER_EVIDENCE
+            for weight, kind in weak:
+                if weight <= 0:
+                    continue
+                texts = entry.answers.values() if kind == "answers" else entry.tags
+                for text in texts:
+                    for term in self._terms(tokens(text)):
+                        evidence[term][index] = max(weight, evidence[term].get(index, 0.0))
             for lang, questions in entry.questions.items():
                 for question in questions:
                     terms = self._terms(tokens(question))
@@ -177,7 +216,11 @@ class FaqMatcher:
         self._phrasing_weight = [
             max(sum(self._idf[term] for term in phrasing.terms), self._unknown_idf) for phrasing in phrasings
         ]
-        self._known = {key for key, terms in self._aliases.items() if len(terms) == 1}
+        # Typos and prefixes are forgiven against the questions' words only: an answer's long
+        # vocabulary would turn "hiring" into its "hiding".
+        self._known = {
+            key for key, terms in self._aliases.items() if len(terms) == 1 and terms[0] in postings
+        }
         self._vocabulary = sorted(self._known)
         self._by_initial: dict[str, list[str]] = defaultdict(list)
         for key in self._vocabulary:
@@ -189,6 +232,14 @@ class FaqMatcher:
 
     def match_words(self, words: list[str], lang: str) -> FaqMatch:
         """`match` for a message already split into normalised words (`faq.normalize.tokens`)."""
+        ranked = self.ranking(words, lang)
+        return decide(ranked, self.tuning) if ranked else NO_MATCH
+
+    def ranking(self, words: list[str], lang: str) -> list[Ranked]:
+        """The leading entries with their scores, best first, before any decision is taken.
+
+        What `supportbot triage --explain` shows, and what tuning replays under other thresholds.
+        """
         terms = self._terms(words)[:MAX_QUERY_TERMS]
         total = 0.0
         matched: dict[str, float] = {}
@@ -198,9 +249,15 @@ class FaqMatcher:
             for term in found:
                 matched[term] = max(similarity, matched.get(term, 0.0))
         if not matched:
-            return NO_MATCH
+            return []
         ranked = self._rank(matched, total, lang)
-        return _decide(self._rerank(ranked, " ".join(words))) if ranked else NO_MATCH
+        return self._rerank(ranked, " ".join(words)) if ranked else []
+
+    def known_terms(self, words: list[str]) -> list[tuple[str, bool]]:
+        """The message's content terms, each with whether the knowledge base knows it (typos forgiven)."""
+        return [
+            (term, self._resolve([term])[0][0] is not None) for term in self._terms(words)[:MAX_QUERY_TERMS]
+        ]
 
     def _terms(self, words: list[str]) -> list[str]:
         """Content terms with synonyms mapped onto their group's representative, without repeats."""
@@ -211,7 +268,10 @@ class FaqMatcher:
 
         Sparse: only the entries and phrasings on the postings of the message's terms are visited,
         so the cost follows how common its words are rather than the size of the knowledge base.
-        Equal scores go to the entry listed first in the knowledge base.
+        Equal scores go to the entry listed first in the knowledge base. An entry the message
+        meets only through its answer or tags has no question to be precise about: its recall,
+        discounted by `Tuning.answer_only`, stands for its precision, so such an entry can be
+        suggested but rarely outranks one whose question holds the word.
         """
         explained: dict[int, float] = {}
         covered: dict[int, float] = {}
@@ -225,20 +285,26 @@ class FaqMatcher:
                 covered[position] = covered_get(position, 0.0) + idf
         best: dict[int, float] = {}
         best_get = best.get
+        other_language = self.tuning.other_language_factor
+        answer_only = self.tuning.answer_only
+        bias = self.tuning.recall_bias**2
         for position, coverage in covered.items():
             precision = coverage / self._phrasing_weight[position]
             if self._phrasing_lang[position] != lang:
-                precision *= OTHER_LANGUAGE_FACTOR
+                precision *= other_language
             entry = self._phrasing_entry[position]
             if precision > best_get(entry, 0.0):
                 best[entry] = precision
         leading: list[tuple[float, int, float]] = []
-        for entry, precision in best.items():
-            recall = explained[entry] / total
-            leading.append((-(2 * recall * precision / (recall + precision)), entry, recall))
+        for entry, gain in explained.items():
+            recall = gain / total
+            precision = best_get(entry, recall * answer_only)
+            if precision and recall:
+                score = (1 + bias) * recall * precision / (bias * precision + recall)
+                leading.append((-score, entry, recall))
         return [(entry, -score, recall) for score, entry, recall in heapq.nsmallest(RERANK_DEPTH, leading)]
 
-    def _rerank(self, ranked: list[tuple[int, float, float]], surface: str) -> list[_Ranked]:
+    def _rerank(self, ranked: list[tuple[int, float, float]], surface: str) -> list[Ranked]:
         """The leading entries re-weighed by how close the message reads to their best phrasing.
 
         Term overlap alone ties entries that share the same words ("tienen películas?" against
@@ -249,12 +315,13 @@ class FaqMatcher:
         sorted both on every comparison (a fifth of the time of a whole triage).
         """
         head = []
+        weight = self.tuning.surface_weight
         query = _word_sorted(surface)
         for entry, score, recall in ranked:
             closest = process.extractOne(query, self._surfaces[entry], scorer=fuzz.ratio)
             resemblance = closest[1] / 100 if closest else 0.0
-            blended = score * (1 - SURFACE_WEIGHT + SURFACE_WEIGHT * resemblance)
-            head.append(_Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall)))
+            blended = score * (1 - weight + weight * resemblance)
+            head.append(Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall)))
         head.sort(key=lambda item: (-item.score, item.entry_id))
         return head
 
@@ -328,17 +395,18 @@ def _word_sorted(text: str) -> str:
     return " ".join(sorted(text.split()))
 
 
-def _decide(ranked: list[_Ranked]) -> FaqMatch:
+def decide(ranked: list[Ranked], tuning: Tuning) -> FaqMatch:
+    """Answer, suggest or abstain on a ranking (`FaqMatcher.ranking`, not empty) under `tuning`."""
     top = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     kept = tuple((item.entry_id, item.score, item.recall) for item in ranked[:MAX_SUGGESTIONS])
-    confident = top.score >= ANSWER_THRESHOLD and top.recall >= ANSWER_RECALL
-    if confident and top.score - runner_up >= ANSWER_MARGIN:
+    confident = top.score >= tuning.answer_threshold and top.recall >= tuning.answer_recall
+    if confident and top.score - runner_up >= tuning.answer_margin:
         return FaqMatch(Outcome.ANSWER, top.entry_id, (), top.score, kept)
     close = tuple(
         item.entry_id
         for item in ranked[:MAX_SUGGESTIONS]
-        if item.score >= SUGGEST_THRESHOLD and item.recall >= SUGGEST_RECALL
+        if item.score >= tuning.suggest_threshold and item.recall >= tuning.suggest_recall
     )
     if close:
         return FaqMatch(Outcome.SUGGEST, None, close, top.score, kept)

@@ -9,8 +9,7 @@ uses, so what triage predicts is what a ticket gets.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from escalation.domain import Assessment, Impact, Intent, Priority, Reason, Tier
 from escalation.policy import Policy, load_policy
 from escalation.priority import assess
 from escalation.reasons import describe
-from faq.gaps import GapRecorder
 from faq.intent import interpret
 from faq.knowledge import KnowledgeBase
 from faq.language import detect_language, parse_language
@@ -28,7 +26,6 @@ from faq.normalize import tokens
 from faq.source import KnowledgeFile
 
 MAX_TEXT = 4000
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +68,7 @@ class TriageResult:
 class Triage:
     """Classifies messages against one policy and one knowledge base (a file follows its edits)."""
 
-    def __init__(
-        self,
-        policy: Policy,
-        knowledge: KnowledgeFile | KnowledgeBase,
-        gaps: GapRecorder | None = None,
-    ) -> None:
+    def __init__(self, policy: Policy, knowledge: KnowledgeFile | KnowledgeBase) -> None:
         self.policy = policy
         self._lexicon = Lexicon.from_policy(policy)
         if isinstance(knowledge, KnowledgeBase):
@@ -84,27 +76,49 @@ class Triage:
             self._matcher: Callable[[], FaqMatcher] = lambda: fixed
         else:
             self._matcher = knowledge.matcher
-        self._gaps = gaps
+        self._learned: tuple[tuple[str, str, str], ...] = ()
+        self._derived: tuple[FaqMatcher, FaqMatcher] | None = None
 
     @classmethod
-    def load(cls, faq_file: Path | str | None, policy: Policy, gaps: GapRecorder | None = None) -> Triage:
+    def load(cls, faq_file: Path | str | None, policy: Policy) -> Triage:
         """Triage over a FAQ file (FAQ_FILE or the default when None) that follows its edits."""
-        return cls(policy, KnowledgeFile(faq_file), gaps)
+        return cls(policy, KnowledgeFile(faq_file))
 
     @classmethod
     def from_files(
         cls,
         faq_file: Path | str | None = None,
         policy_file: Path | str | None = None,
-        gaps: GapRecorder | None = None,
     ) -> Triage:
         """Triage over a FAQ file (FAQ_FILE or the default) and a policy file (or the default)."""
-        return cls.load(faq_file, load_policy(policy_file), gaps)
+        return cls.load(faq_file, load_policy(policy_file))
 
     @property
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base in service, e.g. to show a suggestion's title or an answer."""
-        return self._matcher().kb
+        return self.matcher.kb
+
+    @property
+    def matcher(self) -> FaqMatcher:
+        """The FAQ matcher in service: the file's entries plus the learned phrasings (`learn`)."""
+        base = self._matcher()
+        if not self._learned:
+            return base
+        if self._derived is None or self._derived[0] is not base:
+            learned = FaqMatcher(base.kb.with_phrasings(self._learned), tuning=base.tuning)
+            self._derived = (base, learned)
+        return self._derived[1]
+
+    def learn(self, phrasings: Iterable[tuple[str, str, str]]) -> None:
+        """Match these (entry id, language, text) phrasings too, beside the file's, from now on.
+
+        Phrasings approved from agents' answers live in Redis, not in the file; the matcher is
+        rebuilt with them once here, and again only when the file changes.
+        """
+        learned = tuple(phrasings)
+        if learned != self._learned:
+            self._learned = learned
+            self._derived = None
 
     def classify(self, text: str, lang: str | None = None, tier: Tier | None = None) -> TriageResult:
         """Intent, impact, priority, reasons and FAQ verdict for one message.
@@ -116,7 +130,7 @@ class Triage:
         text = text[:MAX_TEXT]
         words = tokens(text)
         language = parse_language(lang) or detect_language(text, words=words)
-        matcher = self._matcher()
+        matcher = self.matcher
         faq = matcher.match_words(words, language)
         reading = interpret(self._lexicon.scan(words), faq, "?" in text, words)
         assessment = assess(self.policy, reading.intent, reading.impact, tier, urgent=reading.urgent)
@@ -133,18 +147,7 @@ class Triage:
             suggestions=faq.suggestions if reading.intent is Intent.FAQ else (),
             answer=_answer(matcher, faq, language) if answered else None,
         )
-        unanswered = reading.intent is Intent.FAQ or (reading.intent is Intent.UNKNOWN and reading.asks)
-        if self._gaps is not None and unanswered and not answered:
-            _record_gap(self._gaps, text, language)
         return result
-
-
-def _record_gap(gaps: GapRecorder, text: str, language: str) -> None:
-    """Count a FAQ gap; a failing recorder is logged, never allowed to break triage."""
-    try:
-        gaps.record(text, language)
-    except Exception:
-        log.exception("could not record a FAQ gap")
 
 
 def _answer(matcher: FaqMatcher, faq: FaqMatch, lang: str) -> str | None:

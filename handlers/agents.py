@@ -28,7 +28,8 @@ from handlers.context import HandlerContext
 from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import Attachment, Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
-from handlers.incidents import IncidentDesk
+from handlers.faq_answers import ANSWER_ACTION, FaqTeaching
+from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
 from handlers.messenger import Forbidden, TelegramError
 from handlers.oncall import OnCallDesk
 from handlers.refusals import holder_name, refusal
@@ -60,9 +61,15 @@ class AgentConversation:
     """
 
     def __init__(
-        self, ctx: HandlerContext, actions: DeskActions, oncall: OnCallDesk, incidents: IncidentDesk
+        self,
+        ctx: HandlerContext,
+        actions: DeskActions,
+        oncall: OnCallDesk,
+        incidents: IncidentDesk,
+        faq: FaqTeaching,
     ) -> None:
         self.ctx = ctx
+        self.faq = faq
         self.actions = actions
         self.oncall = oncall
         self.incidents = incidents
@@ -79,6 +86,7 @@ class AgentConversation:
             "note": self._note_command,
             "oncall": self.oncall.command,
             "incident": lambda message: self.incidents.command(message, message.user.id),
+            "faq": self.faq.command,
         }
 
     @property
@@ -379,8 +387,14 @@ class AgentConversation:
             await self.ctx.sender.answer_button(press.callback_id, a(self.language, "not_agent"), alert=True)
             return
         await self.ctx.state.set_agent_name(press.user.id, press.user.display_name)
+        if callback.action in INCIDENT_ACTIONS:
+            await self.incidents.on_button(press, callback)
+            return
         if callback.action == "force" and len(callback.args) == 1:
             await self._send_held(press, callback.args[0])
+            return
+        if callback.action == ANSWER_ACTION:
+            await self.faq.on_button(press, callback)
             return
         number = ticket_number(callback.args[0]) if len(callback.args) == 1 else None
         if number is None or callback.action not in CARD_ACTIONS:
@@ -455,8 +469,12 @@ class AgentConversation:
         )
 
     async def _set_priority(self, number: int, agent: int, priority: Priority) -> Ticket:
+        """Set the priority, update the card, and tell the customer when it really changed."""
+        before = await self.ctx.store.get(number)
         ticket = await self.ctx.store.set_priority(number, agent, priority)
         await self.actions.refresh_card(ticket)
+        if ticket.priority is not before.priority:
+            await self.actions.tell_priority_news(ticket, "priority_changed")
         return ticket
 
     async def _refresh_quietly(self, number: int) -> None:

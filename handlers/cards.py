@@ -17,6 +17,7 @@ from escalation.reasons import describe
 from escalation.ticket import Customer, Ticket
 from handlers.callbacks import CallbackCodec
 from handlers.events import Button, Keyboard
+from handlers.faq_answers import ANSWER_ACTION
 from handlers.texts import a
 
 EXCERPT_CHARS = 400
@@ -123,6 +124,7 @@ def render_card(
         situation(ticket, language),
         f"{a(language, 'card_reasons')}: {html.escape('; '.join(describe(ticket.reasons, language)))}",
         f"{a(language, 'card_customer')}: {who} · {account}",
+        *_account_status(customer.account_status, customer.account_active, language),
         f"<blockquote>{html.escape(text)}</blockquote>",
     ]
     if notes:
@@ -147,13 +149,26 @@ def render_card(
             lines.append(f"🕓 {a(language, 'card_waiting')}")
     if ticket.breached_at is not None and ticket.state is not State.RESOLVED:
         lines.append(a(language, "card_breached"))
+    if ticket.incident is not None:
+        lines.append(a(language, "card_incident", label=f"I{ticket.incident}"))
     if ticket.unreachable:
         lines.append(a(language, "card_unreachable"))
     return "\n".join(lines)
 
 
-def card_keyboard(ticket: Ticket, codec: CallbackCodec, language: str) -> Keyboard | None:
-    """Claim / Release / Resolve and priority up / down; none once resolved.
+def _account_status(status: str, active: bool, language: str) -> list[str]:
+    """The card's status line for a subscription not in force (none while it is active)."""
+    return [] if active else [a(language, "card_account", status=a(language, f"card_account_{status}"))]
+
+
+def card_keyboard(
+    ticket: Ticket, codec: CallbackCodec, language: str, faq_entries: Sequence[tuple[str, str]] = ()
+) -> Keyboard | None:
+    """Claim / Release / Resolve, priority up / down, and "📚 <entry>" answers; none once resolved.
+
+    `faq_entries` are the (id, title) of the FAQ entries closest to the customer's words: one
+    press answers the customer with that entry (an id too long for Telegram's 64-byte button
+    data gets no button; `/faq n <entry>` still works).
 
     All three state buttons stay on the card whatever the state, so agents always find them in
     the same place; the store refuses the ones that do not apply and the agent is told why.
@@ -169,4 +184,10 @@ def card_keyboard(ticket: Ticket, codec: CallbackCodec, language: str) -> Keyboa
         second.append(Button(a(language, "up"), codec.encode("up", n)))
     if ticket.priority is not Priority.P4:
         second.append(Button(a(language, "down"), codec.encode("down", n)))
-    return Keyboard.inline(first, second)
+    answers = []
+    for entry_id, title in faq_entries:
+        try:
+            answers.append([Button(f"📚 {title}", codec.encode(ANSWER_ACTION, n, entry_id))])
+        except ValueError:
+            continue
+    return Keyboard.inline(first, second, *answers)

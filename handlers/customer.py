@@ -23,7 +23,8 @@ from handlers.callbacks import Callback
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
-from handlers.texts import pick_language, t
+from handlers.faq_gaps import record_gap
+from handlers.texts import a, pick_language, t
 
 if TYPE_CHECKING:
     from handlers.incidents import IncidentDesk
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 NEEDS_A_PERSON = frozenset({Intent.OUTAGE, Intent.CANCEL, Intent.BILLING, Intent.HUMAN})
 FAQ_TOPICS_SHOWN = 6
+LOW_RATING = 2  # this many stars or fewer: ask what went wrong and tell the supervisors
 
 
 class CustomerConversation:
@@ -61,6 +63,13 @@ class CustomerConversation:
             await self._command(message, command, language)
             return
         text = message.text or message.caption
+        if arrival.active is None and arrival.last_number is not None and text.strip():
+            # After a low rating, the next words answer "what went wrong?" (unless another ticket
+            # was resolved since: then the question is stale and the message is taken as it is).
+            rated = await self.ctx.state.take_feedback(message.user.id)
+            if rated is not None and rated == arrival.last_number:
+                await self._feedback(rated, message, text, language)
+                return
         if arrival.active is not None:
             await self._follow_up(arrival.active, message, text, language, arrival)
             return
@@ -201,13 +210,15 @@ class CustomerConversation:
         arrival: Arrival,
     ) -> None:
         chat = message.chat.id
-        if result.intent in NEEDS_A_PERSON:
+        if result.intent is Intent.OUTAGE and not customer.account_active:
+            await self._inactive_account(customer, text, result, language, arrival)
+        elif result.intent in NEEDS_A_PERSON:
             await self._open_ticket(customer, text, result.intent, result, "text", language, arrival)
         elif result.faq_id is not None:
             await self.ctx.state.remember_question(message.user.id, text)
             await self._send_faq_answer(chat, message.user.id, result.faq_id, language)
         elif result.suggestions:
-            await self.ctx.state.record_faq_gap(text)
+            await record_gap(self.ctx, text)
             await self.ctx.state.remember_question(message.user.id, text)
             rows = [
                 [Button(self._faq_title(entry, language)[:60], self.ctx.codec.encode("faq", entry))]
@@ -222,8 +233,24 @@ class CustomerConversation:
                 self._menu_keyboard(language),
             )
         else:
-            await self.ctx.state.record_faq_gap(text)
+            await record_gap(self.ctx, text)
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
+
+    async def _inactive_account(
+        self, customer: Customer, text: str, result: TriageResult, language: str, arrival: Arrival
+    ) -> None:
+        """ "Nothing works" from a subscriber whose account is suspended, cancelled or expired.
+
+        That is the likely cause, so they hear it first, with how to pay from the FAQ's entry
+        tagged `billing`; a billing ticket still opens (they may have paid already), at basic priority.
+        """
+        entry = next((e for e in self.ctx.triage.knowledge if "billing" in e.tags), None)
+        how_to_pay = f"\n{html.escape(entry.answer(language))}" if entry else ""
+        status = t(language, f"account_{customer.account_status}")
+        await self._say(
+            customer.telegram_id, t(language, "account_inactive", status=status, how_to_pay=how_to_pay)
+        )
+        await self._open_ticket(customer, text, Intent.BILLING, result, "text", language, arrival)
 
     async def _open_ticket(
         self,
@@ -241,7 +268,14 @@ class CustomerConversation:
         """
         impact = result.impact if result and intent is Intent.OUTAGE else None
         urgent = bool(result and result.urgent)
-        assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
+        assessment = assess(
+            self.ctx.policy,
+            intent,
+            impact,
+            customer.tier,
+            urgent=urgent,
+            account_active=customer.account_active,
+        )
         submission = await self.ctx.store.submit(
             customer, text, assessment, intent, impact, kind=kind, arrival=arrival
         )
@@ -308,7 +342,11 @@ class CustomerConversation:
             await self._relay_to_agents(updated, text, message)
             if updated.priority != ticket.priority:
                 await self.actions.refresh_card(updated)
-        await self._say(message.chat.id, t(language, "ticket_appended", ticket=updated.label))
+        appended = t(language, "ticket_appended", ticket=updated.label)
+        if updated.priority != ticket.priority:  # urgency or a repeated contact raised it: say so, once
+            await self.actions.tell_priority_news(updated, "priority_changed", lead=appended)
+            return
+        await self._say(message.chat.id, appended)
 
     async def _relay_to_agents(
         self, ticket: Ticket, text: str, message: IncomingMessage | None = None
@@ -382,19 +420,48 @@ class CustomerConversation:
         await self._open_ticket(customer, question, intent, result, "faq_not_helpful", language)
 
     async def _rate(self, press: ButtonPress, number: int, score: int, language: str) -> None:
+        """The rating is answered in a new message; the resolution message keeps its text and loses
+        its buttons. A low rating asks what went wrong and tells the supervisors."""
         try:
             ticket = await self.ctx.store.rate(number, press.user.id, score)
         except IllegalTransition:
             await self.ctx.sender.answer_button(press.callback_id, t(language, "already_rated"))
+            await self.ctx.sender.edit(press.chat.id, press.message_id, None, Keyboard.inline())
             return
         except StoreError:
             await self.ctx.sender.answer_button(press.callback_id, t(language, "error"), alert=True)
             return
-        await self.ctx.sender.answer_button(press.callback_id, t(language, "rated"))
-        await self.ctx.sender.edit(
-            press.chat.id, press.message_id, f"{t(language, 'rated')} {'⭐' * score}", Keyboard.inline()
-        )
+        await self.ctx.sender.answer_button(press.callback_id)
+        await self.ctx.sender.edit(press.chat.id, press.message_id, None, Keyboard.inline())
+        stars = "⭐" * score
+        if score <= LOW_RATING:
+            await self.ctx.state.ask_feedback(press.user.id, number)
+            await self._say(press.chat.id, t(language, "rated_low", ticket=ticket.label, stars=stars))
+            await self.actions.tell_supervisors(
+                ticket,
+                a(
+                    self.ctx.config.agents_language,
+                    "low_rating",
+                    ticket=ticket.label,
+                    stars=stars,
+                    name=html.escape(ticket.customer.name),
+                ),
+            )
+        else:
+            await self._say(press.chat.id, t(language, "rated", stars=stars))
         await self.actions.refresh_card(ticket)
+
+    async def _feedback(self, number: int, message: IncomingMessage, text: str, language: str) -> None:
+        """The answer to "what went wrong?": kept on the ticket and shown to the supervisors."""
+        ticket = await self.ctx.store.feedback(number, message.user.id, text)
+        header = a(
+            self.ctx.config.agents_language,
+            "rating_feedback",
+            ticket=ticket.label,
+            name=html.escape(ticket.customer.name),
+        )
+        await self.actions.post_to_agents(ticket, header, text)
+        await self._say(message.chat.id, t(language, "feedback_thanks", ticket=ticket.label))
 
     # --------------------------------------------------------------- helpers
 
@@ -426,7 +493,13 @@ class CustomerConversation:
         if found is None:
             return Customer(user.id, user.first_name, language)
         return Customer(
-            user.id, found.name or user.first_name, language, found.subscriber_id, found.tier, found.region
+            user.id,
+            found.name or user.first_name,
+            language,
+            found.subscriber_id,
+            found.tier,
+            found.region,
+            found.status,
         )
 
     def _faq_title(self, entry_id: str, language: str) -> str:

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import html
 import logging
-import math
 
-from escalation.domain import Priority, State
-from escalation.durations import duration_words
+from escalation.domain import State, Tier
 from escalation.ticket import Ticket
+from escalation.waits import estimate_wait
 from handlers.cards import NOTES_SHOWN, card_keyboard, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
+from handlers.faq_answers import closest_entries
 from handlers.messenger import Forbidden, TelegramError
+from handlers.moments import moment_words
 from handlers.split import split_text
 from handlers.texts import a, t
 
@@ -36,12 +37,18 @@ class DeskActions:
         A card that cannot be posted (a wrong AGENTS_CHAT_ID, the bot removed from the group) is
         logged and tried again at the ticket's next change; it never fails the customer's flow.
         A ticket linked to a mass incident gets no card of its own (the incident's card stands
-        for thousands of them); one posted before the incident was detected is still kept up.
-        Once someone holds the ticket (or it is closed), its pings lose their Claim buttons.
+        for thousands of them); one posted before the incident was detected is still kept up,
+        and a premium subscriber's always gets one: their problem is never hidden from the
+        agents by an incident. Once someone holds the ticket (or it is closed), its pings lose
+        their Claim buttons.
         """
         if ticket.state is not State.OPEN:
             await self._retire_pings(ticket)
-        if ticket.incident is not None and ticket.card_message_id is None:
+        if (
+            ticket.incident is not None
+            and ticket.card_message_id is None
+            and ticket.customer.tier is not Tier.PREMIUM
+        ):
             return
         try:
             await self._refresh_card(ticket)
@@ -91,7 +98,12 @@ class DeskActions:
             assignee_name=name,
             notes=notes,
         )
-        keyboard = card_keyboard(ticket, self.ctx.codec, language) or Keyboard.inline()
+        closest = (
+            closest_entries(self.ctx.triage, excerpt, ticket.customer.language, language)
+            if ticket.state is not State.RESOLVED
+            else []
+        )
+        keyboard = card_keyboard(ticket, self.ctx.codec, language, closest) or Keyboard.inline()
         priority = int(ticket.priority)
         if ticket.card_message_id is not None:
             await self.ctx.sender.edit(chat, ticket.card_message_id, text, keyboard, priority=priority)
@@ -131,6 +143,45 @@ class DeskActions:
             await self.refresh_card(await self.ctx.store.mark_unreachable(ticket.number, False))
         return True
 
+    async def tell_priority_news(self, ticket: Ticket, key: str, lead: str = "") -> bool:
+        """Tell the customer their ticket's priority changed or its deadline slipped, with the new wait.
+
+        `key` is `priority_changed` or `sla_slipped`; callers send each change once. `lead` is a
+        line said first in the same message (the acknowledgement of the message that raised it).
+        """
+        language = ticket.customer.language
+        text = (
+            lead
+            + "\n" * bool(lead)
+            + t(
+                language,
+                key,
+                ticket=ticket.label,
+                priority=t(language, f"priority_{ticket.priority.name}"),
+                queue=await self.queue_words(ticket, language),
+            )
+        )
+        return await self.tell_customer(ticket, text)
+
+    async def tell_supervisors(self, ticket: Ticket, text: str) -> None:
+        """A line for the supervisors in the agents' group, under the ticket's card, mentioning them."""
+        chat = self.ctx.config.agents_chat_id
+        if chat is None:
+            return
+        mentions = await self.mentions(set(self.ctx.config.supervisor_ids))
+        message_id = await self.ctx.sender.send(
+            Outgoing(chat, f"{text}\n{mentions}".rstrip(), reply_to=ticket.card_message_id, priority=2)
+        )
+        await self.ctx.state.remember_message(chat, message_id, ticket.number)
+
+    async def mentions(self, ids: set[int]) -> str:
+        """Agents by name, as mentions that notify them."""
+        names = [
+            f'<a href="tg://user?id={uid}">{html.escape(await self.ctx.state.agent_name(uid))}</a>'
+            for uid in sorted(ids)
+        ]
+        return " ".join(names)
+
     async def post_to_agents(self, ticket: Ticket, header: str, body: str) -> None:
         """Post a customer's words to the group as replies to the card, split if long."""
         chat = self.ctx.config.agents_chat_id
@@ -144,7 +195,7 @@ class DeskActions:
             await self.ctx.state.remember_message(chat, message_id, ticket.number)
 
     async def queue_words(self, ticket: Ticket, language: str) -> str:
-        """ "You are number 3 in the queue. Expected wait: about 20 min." (or "an agent is on it")."""
+        """ "You are number 3 in the queue. Expect an answer by tomorrow at 13:00." (or "an agent has it")."""
         if ticket.state is State.CLAIMED:
             return t(language, "queue_claimed")
         position = await self.ctx.store.queue_position(ticket.number)
@@ -154,20 +205,40 @@ class DeskActions:
             language,
             "queue_position",
             position=position,
-            wait=await self.expected_wait(ticket.priority, position, language),
+            wait=await self.wait_words(ticket, position, language),
         )
 
-    async def expected_wait(self, priority: Priority, position: int, language: str) -> str:
-        """From recent first-response times, shared among the agents; with no history, the SLA promise.
+    async def wait_words(self, ticket: Ticket, position: int, language: str) -> str:
+        """The wait from the ticket's deadline, business hours and the queue ahead (`estimate_wait`).
 
         Cheap on purpose (one read): it runs for every new ticket, so it must not scan the claims.
+        Under an hour it is said as minutes; longer, as the moment it ends, in `TIMEZONE`.
         """
-        typical = await self.ctx.state.typical_first_response()
-        if typical is None:
-            target = self.ctx.policy.target(priority).first_response
-            return t(language, "wait_within", n=duration_words(target))
-        agents = max(1, len(self.ctx.config.agent_ids))
-        seconds = typical * math.ceil(position / agents)
-        if seconds < 3600:
-            return t(language, "wait_minutes", n=max(1, round(seconds / 60)))
-        return t(language, "wait_hours", n=round(seconds / 3600, 1))
+        now = self.ctx.clock.now()
+        estimate = estimate_wait(
+            self.ctx.store.sla,
+            ticket.priority,
+            ticket.due_at,
+            now,
+            position=position,
+            typical_first_response=await self.ctx.state.typical_first_response(),
+            agents=len(self.ctx.config.agent_ids),
+        )
+        timezone = self.ctx.config.timezone
+        back = moment_words(language, estimate.back_at, now, timezone) if estimate.back_at else ""
+        if estimate.answer_by is None:
+            return t(language, "wait_back_only", back=back) if back else t(language, "wait_unknown")
+        if estimate.back_at is not None:
+            after_opening = estimate.answer_by - estimate.back_at
+            if after_opening < 3600:
+                return t(language, "wait_back_minutes", back=back, n=_minutes(after_opening))
+            when = moment_words(language, estimate.answer_by, now, timezone)
+            return t(language, "wait_back", back=back, when=when)
+        if estimate.answer_by - now < 3600:
+            return t(language, "wait_minutes", n=_minutes(estimate.answer_by - now))
+        return t(language, "wait_until", when=moment_words(language, estimate.answer_by, now, timezone))
+
+
+def _minutes(seconds: float) -> int:
+    """Whole minutes, at least one: "about 0 min" promises what nobody can keep."""
+    return max(1, round(seconds / 60))

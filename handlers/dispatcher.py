@@ -16,7 +16,8 @@ from handlers.context import HandlerContext
 from handlers.customer import CustomerConversation
 from handlers.desk_actions import DeskActions
 from handlers.events import ButtonPress, ChatKind, Event, IncomingMessage, Outgoing
-from handlers.incidents import IncidentDesk
+from handlers.faq_answers import ANSWER_ACTION, MANAGER_ACTIONS, FaqTeaching
+from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
 from handlers.managers import ManagerConversation
 from handlers.oncall import OnCallDesk
 from handlers.sla_watch import SlaWatch
@@ -24,7 +25,9 @@ from handlers.texts import a, pick_language, t
 
 log = logging.getLogger(__name__)
 
-AGENT_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down", "force"})
+AGENT_ACTIONS = (
+    frozenset({"claim", "release", "resolve", "up", "down", "force", ANSWER_ACTION}) | INCIDENT_ACTIONS
+)
 
 
 class Dispatcher:
@@ -45,8 +48,9 @@ class Dispatcher:
         self.sla_watch = SlaWatch(ctx, actions, roster, config.sla_tick_seconds)
         self.incidents = IncidentDesk(ctx, actions)
         self.customers = CustomerConversation(ctx, actions, self.incidents)
-        self.agents = AgentConversation(ctx, actions, self.oncall, self.incidents)
-        self.managers = ManagerConversation(ctx)
+        self.faq = FaqTeaching(ctx, actions)
+        self.agents = AgentConversation(ctx, actions, self.oncall, self.incidents, self.faq)
+        self.managers = ManagerConversation(ctx, self.faq)
 
     async def handle(self, event: Event) -> None:
         """Handle one update exactly once; errors are logged and answered, never raised.
@@ -61,6 +65,7 @@ class Dispatcher:
                 if not arrival.first:
                     log.info("update %s already handled; dropped", event.update_id)
                     return
+                await self.faq.refresh()
                 await self.customers.on_message(event, arrival)
                 return
             if not await self.ctx.store.first_delivery(event.update_id):
@@ -111,6 +116,13 @@ class Dispatcher:
                 )
                 return
             await self.agents.on_button(press, callback)
+        elif callback.action in MANAGER_ACTIONS:
+            if press.chat.id not in self.ctx.config.manager_chat_ids:
+                await self.ctx.sender.answer_button(
+                    press.callback_id, a(self.ctx.config.agents_language, "bad_button"), alert=True
+                )
+                return
+            await self.faq.on_manager_button(press, callback)
         else:
             await self.customers.on_button(press, callback)
 

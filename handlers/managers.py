@@ -1,5 +1,8 @@
 """The managers' chats: scheduled backlog summaries with a chart, and `/report [24h|7d]` on demand.
 
+Each summary is followed by the phrasings agents proposed for the FAQ, with approve and reject
+buttons (`handlers.faq_answers`), when any wait; `/faq` shows them at any time.
+
 A scheduled summary covers the period since the last one (24 h for the first) and says what
 changed since then; every worker's scheduler fires it, and a SET NX on the minute it is due
 lets exactly one of them send it.
@@ -14,17 +17,18 @@ from typing import Any
 
 from escalation.report import (
     Report,
+    backlog_chart,
     build_report,
-    chart_texts,
     previous_figures,
     record_snapshot,
     render_text,
     snapshots,
 )
-from escalation.report_chart import render_backlog_chart
 from handlers.context import HandlerContext
 from handlers.events import Attachment, IncomingMessage, Outgoing
+from handlers.faq_answers import FaqTeaching
 from handlers.messenger import TelegramError
+from handlers.split import split_text
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +48,16 @@ def parse_period(text: str) -> float | None:
 class ManagerConversation:
     """Handles MANAGER_CHAT_IDS chats and the scheduled summaries."""
 
-    def __init__(self, ctx: HandlerContext) -> None:
+    def __init__(self, ctx: HandlerContext, faq: FaqTeaching) -> None:
         self.ctx = ctx
+        self.faq = faq
 
     async def on_message(self, message: IncomingMessage) -> None:
-        """`/report [24h|7d]` (also `/start`, `/help`) answers with the summary; other chatter is ignored."""
+        """`/report [24h|7d]` (also `/start`, `/help`) answers with the summary, `/faq` lists the
+        phrasings agents proposed for the FAQ; other chatter is ignored."""
+        if message.command == "faq":
+            await self.faq.show_candidates(message.chat.id)
+            return
         if message.command not in ("report", "start", "help"):
             return
         period = parse_period(message.args) if message.args else DEFAULT_PERIOD_S
@@ -77,24 +86,25 @@ class ManagerConversation:
     async def _send(
         self, chats: list[int], since: float, now: float, previous: dict[str, Any] | None
     ) -> Report:
-        """Build the report once and send its text and chart to each chat."""
+        """Build the report once and send its text and chart (when there is one) to each chat."""
         report = await build_report(self.ctx.store, self.ctx.state, since, now, previous)
         language, timezone = self.ctx.config.agents_language, self.ctx.config.timezone
         text = render_text(report, language, timezone)
-        title, empty_note = chart_texts(language)
-        points = await snapshots(self.ctx.store, since, now)
-        chart = render_backlog_chart(points, title, timezone=timezone, empty_note=empty_note)
+        chart = backlog_chart(report, await snapshots(self.ctx.store, since, now), language, timezone)
         for chat in chats:
             try:
-                await self.ctx.sender.send(Outgoing(chat, text, priority=2))
-                await self.ctx.sender.send(
-                    Outgoing(
-                        chat,
-                        "",
-                        attachment=Attachment("photo", file_name="backlog.png", data=chart),
-                        priority=2,
+                for part in split_text(text):  # every section is bounded; this is the last guard
+                    await self.ctx.sender.send(Outgoing(chat, part, priority=2))
+                if chart is not None:
+                    await self.ctx.sender.send(
+                        Outgoing(
+                            chat,
+                            "",
+                            attachment=Attachment("photo", file_name="backlog.png", data=chart),
+                            priority=2,
+                        )
                     )
-                )
+                await self.faq.show_candidates(chat, quiet_when_none=True)
             except TelegramError as exc:
                 log.warning("summary to manager chat %s failed: %s", chat, exc)
         return report

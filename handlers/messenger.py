@@ -43,8 +43,14 @@ class Messenger(Protocol):
         """Send a text (or attachment with caption); return the new message id."""
         ...
 
-    async def edit(self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None) -> None:
-        """Replace a message's text and inline keyboard (raises NotModified when identical)."""
+    async def edit(
+        self, chat_id: int, message_id: int, text: str | None, keyboard: Keyboard | None = None
+    ) -> None:
+        """Replace a message's text and inline keyboard (raises NotModified when identical).
+
+        `text=None` keeps the text and replaces only the keyboard (a pressed button disabled
+        without rewriting, or losing, what the message said).
+        """
         ...
 
     async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
@@ -64,9 +70,14 @@ class Sender(Protocol):
         ...
 
     async def edit(
-        self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None, priority: int = 3
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str | None,
+        keyboard: Keyboard | None = None,
+        priority: int = 3,
     ) -> None:
-        """Queue an edit; newer edits of the same message replace pending ones."""
+        """Queue an edit (no text: keyboard only); newer edits of the same message replace pending ones."""
         ...
 
     async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:

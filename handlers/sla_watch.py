@@ -2,8 +2,9 @@
 
 The store's tick decides which step each due ticket reached (atomically, whichever worker ran
 it); this module only says it: a warning mentions the assignee or the on-call agents with a Claim
-button, a breach mentions the supervisors and updates the card, renotifications repeat until
-someone reacts, then the managers hear of it. A claimer silent for too long loses the claim.
+button, a breach mentions the supervisors, updates the card and tells the customer (once, in
+their language, with the new wait), renotifications repeat until someone reacts, then the
+managers hear of it. A claimer silent for too long loses the claim.
 Every message names the customer and the problem in one line; a Claim button on a ping is
 remembered so it goes once the ticket is claimed or closed (`DeskActions.refresh_card`).
 When a tick has more pings than the agents' group may receive in one tick (20 a minute), they
@@ -18,6 +19,7 @@ import logging
 import math
 from dataclasses import replace
 
+from escalation.domain import State
 from escalation.oncall import OnCallRoster
 from escalation.store import SlaEvent, StoreError
 from handlers.cards import ticket_context, time_left
@@ -78,7 +80,7 @@ class SlaWatch:
         for event in events:
             if event.action == "managers":
                 await self._tell_managers(event, now, contexts.get(event.number, ""))
-        self._refresh_cards_later([e.number for e in events if e.breached])
+        self._after_breaches_later([e.number for e in events if e.breached])
         return events
 
     async def drain(self) -> None:
@@ -171,11 +173,7 @@ class SlaWatch:
         return await self._mention_ids(targets)
 
     async def _mention_ids(self, ids: set[int]) -> str:
-        names = [
-            f'<a href="tg://user?id={uid}">{html.escape(await self.ctx.state.agent_name(uid))}</a>'
-            for uid in sorted(ids)
-        ]
-        return " ".join(names)
+        return await self.actions.mentions(ids)
 
     def _left(self, event: SlaEvent, now: float) -> str:
         return time_left(self.ctx.config.agents_language, event.due_at, now) if event.due_at else ""
@@ -190,14 +188,21 @@ class SlaWatch:
             log.exception("could not post an SLA message to the agents' group")
             return None
 
-    def _refresh_cards_later(self, numbers: list[int]) -> None:
-        """Breached cards are edited off the tick's path: a storm of breaches must not slow the tick."""
+    def _after_breaches_later(self, numbers: list[int]) -> None:
+        """Breached cards are edited, and their customers told, off the tick's path: a storm of
+        breaches must not slow the tick. A breach happens once per clock, so each customer hears of
+        it once; those linked to an incident were promised no time and hear from the incident."""
         if not numbers:
             return
 
         async def refresh() -> None:
             for ticket in await self.ctx.store.get_many(numbers):
-                await self.actions.refresh_card(ticket)
+                try:
+                    await self.actions.refresh_card(ticket)
+                    if ticket.incident is None and ticket.state is not State.RESOLVED:
+                        await self.actions.tell_priority_news(ticket, "sla_slipped")
+                except Exception:
+                    log.exception("breach of %s: card or customer notice failed", ticket.label)
 
         task = asyncio.create_task(refresh())
         self._card_updates.add(task)

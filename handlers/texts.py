@@ -17,7 +17,14 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Última atualização: {status}"
         ),
         "incident_investigating": "investigando a causa",
-        "incident_update": "📢 Atualização sobre o problema ({ticket}):\n{text}",
+        "incident_update": (
+            "📢 Atualização sobre o problema ({ticket}). Nossa equipe escreveu{written}:\n"
+            "<blockquote>{text}</blockquote>"
+        ),
+        "incident_note": "\nRecado da equipe{written}:\n<blockquote>{text}</blockquote>",
+        "written_in_pt": " (em português)",
+        "written_in_en": " (em inglês)",
+        "written_in_es": " (em espanhol)",
         "incident_resolved": (
             "✅ O problema que afetava vários assinantes foi resolvido e o chamado <b>{ticket}</b> "
             "foi encerrado.{note}\nComo foi o atendimento?"
@@ -50,8 +57,22 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "Reabri o seu chamado <b>{ticket}</b>. Prioridade: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Recebido, adicionei ao chamado <b>{ticket}</b>.",
-        "queue_position": "Você é o {position}º da fila. Tempo estimado: {wait}.",
+        "account_inactive": (
+            "⚠️ Sua assinatura está <b>{status}</b>, e por isso o serviço não funciona. "
+            "Para reativar, é só regularizar o pagamento.{how_to_pay}"
+        ),
+        "account_suspended": "suspensa",
+        "account_cancelled": "cancelada",
+        "account_expired": "vencida",
+        "queue_position": "Você é o {position}º da fila. {wait}",
         "queue_claimed": "Um atendente já está cuidando do seu caso.",
+        "priority_changed": (
+            "A prioridade do seu chamado <b>{ticket}</b> mudou para <b>{priority}</b>.\n{queue}"
+        ),
+        "sla_slipped": (
+            "⏰ Desculpe: não respondemos o chamado <b>{ticket}</b> no prazo que prometemos. "
+            "Ele agora tem prioridade <b>{priority}</b>.\n{queue}"
+        ),
         "status_none": "Você não tem chamado aberto. Escreva se precisar de ajuda.",
         "status": "Chamado <b>{ticket}</b>: {state}. Prioridade: <b>{priority}</b>.\n{queue}",
         "state_open": "aguardando atendente",
@@ -62,7 +83,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agent_reply": "💬 <b>Atendente</b> ({ticket}):\n{text}",
         "claimed_notice": "👤 {agent} está cuidando do seu chamado <b>{ticket}</b>.",
         "resolved_notice": "✅ Seu chamado <b>{ticket}</b> foi resolvido.{note}\nComo foi o atendimento?",
-        "rated": "Obrigado pela avaliação! ⭐",
+        "rated": "Obrigado pela avaliação: {stars}",
+        "rated_low": (
+            "Sentimos muito que o atendimento do chamado <b>{ticket}</b> não foi bom ({stars}). "
+            "O que deu errado? Conte em uma mensagem: a supervisão vai ler."
+        ),
+        "feedback_thanks": (
+            "Obrigado por contar. Registramos no chamado <b>{ticket}</b> e a supervisão vai analisar."
+        ),
         "already_rated": "Este atendimento já foi avaliado. Obrigado!",
         "link_ok": "Pronto! Assinatura <b>{subscriber}</b> vinculada (plano {plan}).",
         "link_not_found": "Não encontrei essa assinatura. Confira o código ou compartilhe seu telefone.",
@@ -75,9 +103,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "attachment_no_ticket": "Recebi o arquivo. Descreva em texto o problema para eu abrir um chamado.",
         "too_long": "Mensagem recebida (parte {part} de {parts}).",
         "error": "Desculpe, algo deu errado aqui. Tente novamente em instantes.",
-        "wait_minutes": "cerca de {n} min",
-        "wait_hours": "cerca de {n} h",
-        "wait_within": "até {n}",
+        "wait_minutes": "Tempo estimado: cerca de {n} min.",
+        "wait_until": "Resposta prevista até {when}.",
+        "wait_back": "Nosso atendimento volta {back}; resposta prevista até {when}.",
+        "wait_back_minutes": "Nosso atendimento volta {back}; resposta prevista cerca de {n} min depois.",
+        "wait_unknown": "Um atendente vai responder assim que possível.",
+        "wait_back_only": "Nosso atendimento volta {back} e responde assim que possível.",
         "priority_P1": "urgente",
         "priority_P2": "alta",
         "priority_P3": "normal",
@@ -90,7 +121,13 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Latest status: {status}"
         ),
         "incident_investigating": "investigating the cause",
-        "incident_update": "📢 Update on the problem ({ticket}):\n{text}",
+        "incident_update": (
+            "📢 Update on the problem ({ticket}). Our team wrote{written}:\n<blockquote>{text}</blockquote>"
+        ),
+        "incident_note": "\nA word from our team{written}:\n<blockquote>{text}</blockquote>",
+        "written_in_pt": " (in Portuguese)",
+        "written_in_en": " (in English)",
+        "written_in_es": " (in Spanish)",
         "incident_resolved": (
             "✅ The problem affecting several subscribers is fixed and ticket <b>{ticket}</b> "
             "is closed.{note}\nHow was our support?"
@@ -121,8 +158,22 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "I reopened your ticket <b>{ticket}</b>. Priority: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Got it, added to ticket <b>{ticket}</b>.",
-        "queue_position": "You are number {position} in the queue. Expected wait: {wait}.",
+        "account_inactive": (
+            "⚠️ Your subscription is <b>{status}</b>, which is why the service is not working. "
+            "To reactivate it, settle the payment.{how_to_pay}"
+        ),
+        "account_suspended": "suspended",
+        "account_cancelled": "cancelled",
+        "account_expired": "expired",
+        "queue_position": "You are number {position} in the queue. {wait}",
         "queue_claimed": "An agent is already working on your case.",
+        "priority_changed": (
+            "The priority of your ticket <b>{ticket}</b> changed to <b>{priority}</b>.\n{queue}"
+        ),
+        "sla_slipped": (
+            "⏰ Sorry: we did not answer ticket <b>{ticket}</b> within the time we promised. "
+            "It now has <b>{priority}</b> priority.\n{queue}"
+        ),
         "status_none": "You have no open ticket. Write to me if you need help.",
         "status": "Ticket <b>{ticket}</b>: {state}. Priority: <b>{priority}</b>.\n{queue}",
         "state_open": "waiting for an agent",
@@ -133,7 +184,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agent_reply": "💬 <b>Agent</b> ({ticket}):\n{text}",
         "claimed_notice": "👤 {agent} is handling your ticket <b>{ticket}</b>.",
         "resolved_notice": "✅ Your ticket <b>{ticket}</b> was resolved.{note}\nHow was the help you got?",
-        "rated": "Thank you for your rating! ⭐",
+        "rated": "Thank you for your rating: {stars}",
+        "rated_low": (
+            "We are sorry the help with ticket <b>{ticket}</b> fell short ({stars}). "
+            "What went wrong? Tell us in one message: a supervisor will read it."
+        ),
+        "feedback_thanks": (
+            "Thank you for telling us. It is on ticket <b>{ticket}</b> and a supervisor will look into it."
+        ),
         "already_rated": "This ticket was already rated. Thank you!",
         "link_ok": "Done! Subscription <b>{subscriber}</b> linked ({plan} plan).",
         "link_not_found": "I could not find that subscription. Check the code or share your phone number.",
@@ -144,9 +202,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "attachment_no_ticket": "I got the file. Please describe the problem in text so I can open a ticket.",
         "too_long": "Message received (part {part} of {parts}).",
         "error": "Sorry, something went wrong on my side. Please try again in a moment.",
-        "wait_minutes": "about {n} min",
-        "wait_hours": "about {n} h",
-        "wait_within": "within {n}",
+        "wait_minutes": "Expected wait: about {n} min.",
+        "wait_until": "Expect an answer by {when}.",
+        "wait_back": "Our team is back {back}; expect an answer by {when}.",
+        "wait_back_minutes": "Our team is back {back}; expect an answer about {n} min after that.",
+        "wait_unknown": "An agent will answer as soon as possible.",
+        "wait_back_only": "Our team is back {back} and will answer as soon as possible.",
         "priority_P1": "urgent",
         "priority_P2": "high",
         "priority_P3": "normal",
@@ -159,7 +220,14 @@ _TEXTS: dict[str, dict[str, str]] = {
             "Última actualización: {status}"
         ),
         "incident_investigating": "investigando la causa",
-        "incident_update": "📢 Actualización sobre el problema ({ticket}):\n{text}",
+        "incident_update": (
+            "📢 Actualización sobre el problema ({ticket}). Nuestro equipo escribió{written}:\n"
+            "<blockquote>{text}</blockquote>"
+        ),
+        "incident_note": "\nMensaje del equipo{written}:\n<blockquote>{text}</blockquote>",
+        "written_in_pt": " (en portugués)",
+        "written_in_en": " (en inglés)",
+        "written_in_es": " (en español)",
         "incident_resolved": (
             "✅ El problema que afectaba a varios suscriptores se resolvió y el ticket <b>{ticket}</b> "
             "fue cerrado.{note}\n¿Cómo fue la atención?"
@@ -190,8 +258,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         ),
         "ticket_reopened": "Reabrí tu ticket <b>{ticket}</b>. Prioridad: <b>{priority}</b>.\n{queue}",
         "ticket_appended": "Recibido, lo agregué al ticket <b>{ticket}</b>.",
-        "queue_position": "Eres el número {position} en la fila. Espera estimada: {wait}.",
+        "account_inactive": (
+            "⚠️ Tu suscripción está <b>{status}</b>, y por eso el servicio no funciona. "
+            "Para reactivarla, solo regulariza el pago.{how_to_pay}"
+        ),
+        "account_suspended": "suspendida",
+        "account_cancelled": "cancelada",
+        "account_expired": "vencida",
+        "queue_position": "Eres el número {position} en la fila. {wait}",
         "queue_claimed": "Un agente ya está atendiendo tu caso.",
+        "priority_changed": "La prioridad de tu ticket <b>{ticket}</b> cambió a <b>{priority}</b>.\n{queue}",
+        "sla_slipped": (
+            "⏰ Lo sentimos: no respondimos el ticket <b>{ticket}</b> en el plazo que prometimos. "
+            "Ahora tiene prioridad <b>{priority}</b>.\n{queue}"
+        ),
         "status_none": "No tienes ningún ticket abierto. Escríbeme si necesitas ayuda.",
         "status": "Ticket <b>{ticket}</b>: {state}. Prioridad: <b>{priority}</b>.\n{queue}",
         "state_open": "esperando a un agente",
@@ -202,7 +282,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "agent_reply": "💬 <b>Agente</b> ({ticket}):\n{text}",
         "claimed_notice": "👤 {agent} está atendiendo tu ticket <b>{ticket}</b>.",
         "resolved_notice": "✅ Tu ticket <b>{ticket}</b> fue resuelto.{note}\n¿Cómo fue la atención?",
-        "rated": "¡Gracias por tu calificación! ⭐",
+        "rated": "¡Gracias por tu calificación! {stars}",
+        "rated_low": (
+            "Lamentamos que la atención del ticket <b>{ticket}</b> no haya sido buena ({stars}). "
+            "¿Qué salió mal? Cuéntanos en un mensaje: un supervisor lo leerá."
+        ),
+        "feedback_thanks": (
+            "Gracias por contarnos. Quedó en el ticket <b>{ticket}</b> y un supervisor lo revisará."
+        ),
         "already_rated": "Este ticket ya fue calificado. ¡Gracias!",
         "link_ok": "¡Listo! Suscripción <b>{subscriber}</b> vinculada (plan {plan}).",
         "link_not_found": "No encontré esa suscripción. Revisa el código o comparte tu teléfono.",
@@ -213,9 +300,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "attachment_no_ticket": "Recibí el archivo. Describe el problema en texto para abrir un ticket.",
         "too_long": "Mensaje recibido (parte {part} de {parts}).",
         "error": "Lo siento, algo salió mal. Inténtalo de nuevo en un momento.",
-        "wait_minutes": "unos {n} min",
-        "wait_hours": "unas {n} h",
-        "wait_within": "dentro de {n}",
+        "wait_minutes": "Espera estimada: unos {n} min.",
+        "wait_until": "Respuesta prevista a más tardar {when}.",
+        "wait_back": "Nuestro equipo vuelve {back}; respuesta prevista a más tardar {when}.",
+        "wait_back_minutes": "Nuestro equipo vuelve {back}; respuesta prevista unos {n} min después.",
+        "wait_unknown": "Un agente te responderá lo antes posible.",
+        "wait_back_only": "Nuestro equipo vuelve {back} y te responderá lo antes posible.",
         "priority_P1": "urgente",
         "priority_P2": "alta",
         "priority_P3": "normal",
@@ -229,6 +319,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_auto_title": "Queda relatada por vários assinantes",
         "inc_scope": "Escopo",
         "inc_scope_global": "todos",
+        "inc_scope_channel": "canal {name}",
+        "inc_scope_region": "região {name}",
         "inc_affected": "Afetados: <b>{count}</b> (premium: {premium})",
         "inc_regions": "Regiões",
         "inc_channels": "Canais",
@@ -239,14 +331,39 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_commands": "/incident update {label} texto · /incident resolve {label} [texto]",
         "inc_usage": (
             "Uso: /incident open título · /incident list · /incident update [I1] texto · "
-            "/incident resolve [I1] [texto] (sem id: o incidente aberto mais recente)"
+            "/incident resolve [I1] [texto] (id: I4 ou 4; sem id: o único incidente aberto)"
         ),
         "inc_opened_ok": "🚨 Incidente {label} aberto.",
         "inc_exists": "Já existe o incidente {label} aberto para todos.",
         "inc_none": "Nenhum incidente aberto.",
         "inc_list_title": "Incidentes:",
         "inc_update_sent": "📢 Atualização de {label} a caminho de {count} assinantes.",
-        "inc_resolved_ok": "✅ {label} resolvido; avisando {count} assinantes.",
+        "inc_resolved_ok": (
+            "✅ {label} resolvido por {agent}. Chamados encerrados, com os assinantes avisados: {count}."
+        ),
+        "inc_kept": "Continuam abertos com quem os atende (não foram encerrados): {tickets}",
+        "inc_btn_update": "📢 Atualizar",
+        "inc_btn_resolve": "✅ Resolver",
+        "inc_btn_confirm": "✔️ Confirmar: encerrar {count}",
+        "inc_btn_cancel": "✖️ Cancelar",
+        "inc_update_hint": "Para avisar os assinantes, envie: /incident update {label} texto",
+        "inc_resolve_asked": (
+            "⏳ {label}: ao confirmar, os chamados na fila são encerrados e os assinantes avisados "
+            "({count}); os que estão com atendentes continuam com eles ({claimed}). "
+            "Confirme aqui ou no card."
+        ),
+        "inc_resolve_pending": (
+            "⏳ Resolução pedida por {agent} (chamados a encerrar: {count}). Confirme abaixo."
+        ),
+        "inc_resolve_cancelled": "Resolução de {label} cancelada.",
+        "inc_bad_id": '⚠️ "{given}" não é um incidente. Use o número do incidente, ex.: I4 ou 4.',
+        "inc_which": (
+            "⚠️ Há {count} incidentes abertos ({labels}). Diga qual, ex.: /incident {verb} {label} texto"
+        ),
+        "inc_too_long": "⚠️ Texto longo demais ({length} caracteres; máximo {limit}). Nada foi feito.",
+        "inc_missing": "⚠️ O incidente {label} não existe.",
+        "inc_not_open": "⚠️ O incidente {label} já está resolvido.",
+        "inc_more": "… e mais {count}",
         "claim": "Assumir",
         "release": "Liberar",
         "resolve": "Resolver",
@@ -263,7 +380,12 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "state_closed": "Encerrado",
         "card_withdrawn": "Encerrado pelo cliente",
         "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
+        "card_incident": "🚨 Parte do incidente {label}",
         "card_not_linked": "não vinculado",
+        "card_account": "⚠️ Assinatura: {status}",
+        "card_account_suspended": "suspensa",
+        "card_account_cancelled": "cancelada",
+        "card_account_expired": "vencida",
         "card_notes": "📝 Notas internas",
         "tier_basic": "básico",
         "tier_standard": "padrão",
@@ -278,6 +400,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "impact_total": "total",
         "impact_partial": "parcial",
         "card_rating": "Avaliação",
+        "low_rating": "⚠️ {ticket} avaliado com {stars} por {name}.",
+        "rating_feedback": "💬 {ticket} {name} contou o que deu errado:",
         "not_agent": "Apenas atendentes podem fazer isso.",
         "bad_button": "Este botão não é válido (talvez antigo). Nada foi alterado.",
         "refused_not_found": "O chamado {ticket} não existe.",
@@ -308,6 +432,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "Essa resposta não está mais pendente (expirou ou já foi enviada).",
         "reply_not_yours": "Só quem escreveu a resposta pode enviá-la.",
         "noted": "📝 Nota registrada em {ticket}.",
+        "faq_sent": "📚 Resposta do FAQ “{title}” enviada ao cliente de {ticket}.",
+        "faq_proposed": "As palavras do cliente viraram a frase candidata F{id} para o FAQ.",
+        "faq_usage": "Uso: /faq N entrada (ex.: /faq 12 pay-pix), ou um botão 📚 do card.",
+        "faq_unknown_entry": "Não existe a entrada “{entry}” no FAQ.",
+        "faq_candidates_title": "📚 Frases de clientes propostas para o FAQ ({count} aguardando):",
+        "faq_candidates_none": "📚 Nenhuma frase proposta aguardando aprovação.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Aprovar F{id}",
+        "faq_reject": "❌ Rejeitar F{id}",
+        "faq_approved": "F{id} aprovada: já vale para {entry}.",
+        "faq_rejected": "F{id} rejeitada.",
+        "faq_candidate_gone": "F{id} já tinha sido decidida.",
         "relay_failed": "⚠️ Não consegui entregar ao cliente de {ticket}: bloqueou o bot.",
         "relay_error": "⚠️ Não consegui entregar ao cliente de {ticket}. Tente de novo em instantes.",
         "queue_empty": "Fila vazia. 🎉",
@@ -320,7 +456,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
             "/resolve N [msg texto ao cliente], "
-            "/priority N P1..P4, /reply N texto, /note N nota interna, /oncall [take|handover nota], "
+            "/priority N P1..P4, /reply N texto, /note N nota interna, /faq N entrada, "
+            "/oncall [take|handover nota], "
             "/incident open|list|update|resolve. "
             "Responda a um card para falar com o cliente."
         ),
@@ -352,6 +489,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_auto_title": "Outage reported by many subscribers",
         "inc_scope": "Scope",
         "inc_scope_global": "everyone",
+        "inc_scope_channel": "channel {name}",
+        "inc_scope_region": "region {name}",
         "inc_affected": "Affected: <b>{count}</b> (premium: {premium})",
         "inc_regions": "Regions",
         "inc_channels": "Channels",
@@ -362,14 +501,32 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_commands": "/incident update {label} text · /incident resolve {label} [text]",
         "inc_usage": (
             "Usage: /incident open title · /incident list · /incident update [I1] text · "
-            "/incident resolve [I1] [text] (no id: the newest open incident)"
+            "/incident resolve [I1] [text] (id: I4 or 4; no id: the one open incident)"
         ),
         "inc_opened_ok": "🚨 Incident {label} opened.",
         "inc_exists": "Incident {label} is already open for everyone.",
         "inc_none": "No open incident.",
         "inc_list_title": "Incidents:",
         "inc_update_sent": "📢 Update of {label} on its way to {count} subscribers.",
-        "inc_resolved_ok": "✅ {label} resolved; telling {count} subscribers.",
+        "inc_resolved_ok": "✅ {label} resolved by {agent}. Tickets closed, subscribers told: {count}.",
+        "inc_kept": "Still open with the agents handling them (not closed): {tickets}",
+        "inc_btn_update": "📢 Update",
+        "inc_btn_resolve": "✅ Resolve",
+        "inc_btn_confirm": "✔️ Confirm: close {count}",
+        "inc_btn_cancel": "✖️ Cancel",
+        "inc_update_hint": "To tell the subscribers, send: /incident update {label} text",
+        "inc_resolve_asked": (
+            "⏳ {label}: confirming closes the waiting tickets and tells their subscribers ({count}); "
+            "those held by agents stay with them ({claimed}). Confirm here or on the card."
+        ),
+        "inc_resolve_pending": "⏳ Resolution asked by {agent} (tickets to close: {count}). Confirm below.",
+        "inc_resolve_cancelled": "Resolution of {label} cancelled.",
+        "inc_bad_id": '⚠️ "{given}" is not an incident. Use the incident\'s number, e.g. I4 or 4.',
+        "inc_which": "⚠️ {count} incidents are open ({labels}). Say which, e.g. /incident {verb} {label} text",
+        "inc_too_long": "⚠️ Text too long ({length} characters; at most {limit}). Nothing was done.",
+        "inc_missing": "⚠️ Incident {label} does not exist.",
+        "inc_not_open": "⚠️ Incident {label} is already resolved.",
+        "inc_more": "… and {count} more",
         "claim": "Claim",
         "release": "Release",
         "resolve": "Resolve",
@@ -386,7 +543,12 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "state_closed": "Closed",
         "card_withdrawn": "Withdrawn by the customer",
         "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
+        "card_incident": "🚨 Part of incident {label}",
         "card_not_linked": "not linked",
+        "card_account": "⚠️ Subscription: {status}",
+        "card_account_suspended": "suspended",
+        "card_account_cancelled": "cancelled",
+        "card_account_expired": "expired",
         "card_notes": "📝 Internal notes",
         "tier_basic": "basic",
         "tier_standard": "standard",
@@ -401,6 +563,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "impact_total": "total",
         "impact_partial": "partial",
         "card_rating": "Rating",
+        "low_rating": "⚠️ {ticket} rated {stars} by {name}.",
+        "rating_feedback": "💬 {ticket} {name} said what went wrong:",
         "not_agent": "Only agents can do that.",
         "bad_button": "This button is not valid (maybe outdated). Nothing changed.",
         "refused_not_found": "Ticket {ticket} does not exist.",
@@ -431,6 +595,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "That answer is no longer pending (it expired or was already sent).",
         "reply_not_yours": "Only whoever wrote the answer can send it.",
         "noted": "📝 Note added to {ticket}.",
+        "faq_sent": "📚 FAQ answer “{title}” sent to the customer of {ticket}.",
+        "faq_proposed": "The customer's words are now candidate phrasing F{id} for the FAQ.",
+        "faq_usage": "Usage: /faq N entry (e.g. /faq 12 pay-pix), or a 📚 button on the card.",
+        "faq_unknown_entry": "There is no FAQ entry “{entry}”.",
+        "faq_candidates_title": "📚 Customers' phrasings proposed for the FAQ ({count} waiting):",
+        "faq_candidates_none": "📚 No proposed phrasing is waiting for approval.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Approve F{id}",
+        "faq_reject": "❌ Reject F{id}",
+        "faq_approved": "F{id} approved: {entry} now matches it.",
+        "faq_rejected": "F{id} rejected.",
+        "faq_candidate_gone": "F{id} was already decided.",
         "relay_failed": "⚠️ Could not deliver to the customer of {ticket}: they blocked the bot.",
         "relay_error": "⚠️ Could not deliver to the customer of {ticket}. Try again in a moment.",
         "queue_empty": "Queue is empty. 🎉",
@@ -443,7 +619,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Commands: /queue [page], /next, /mine, /claim N, /release N, "
             "/resolve N [msg text to the customer], "
-            "/priority N P1..P4, /reply N text, /note N internal note, /oncall [take|handover note], "
+            "/priority N P1..P4, /reply N text, /note N internal note, /faq N entry, "
+            "/oncall [take|handover note], "
             "/incident open|list|update|resolve. "
             "Reply to a card to talk to the customer."
         ),
@@ -475,6 +652,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_auto_title": "Caída reportada por varios suscriptores",
         "inc_scope": "Alcance",
         "inc_scope_global": "todos",
+        "inc_scope_channel": "canal {name}",
+        "inc_scope_region": "región {name}",
         "inc_affected": "Afectados: <b>{count}</b> (premium: {premium})",
         "inc_regions": "Regiones",
         "inc_channels": "Canales",
@@ -485,14 +664,39 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "inc_commands": "/incident update {label} texto · /incident resolve {label} [texto]",
         "inc_usage": (
             "Uso: /incident open título · /incident list · /incident update [I1] texto · "
-            "/incident resolve [I1] [texto] (sin id: el incidente abierto más reciente)"
+            "/incident resolve [I1] [texto] (id: I4 o 4; sin id: el único incidente abierto)"
         ),
         "inc_opened_ok": "🚨 Incidente {label} abierto.",
         "inc_exists": "Ya hay un incidente {label} abierto para todos.",
         "inc_none": "Ningún incidente abierto.",
         "inc_list_title": "Incidentes:",
         "inc_update_sent": "📢 Actualización de {label} en camino a {count} suscriptores.",
-        "inc_resolved_ok": "✅ {label} resuelto; avisando a {count} suscriptores.",
+        "inc_resolved_ok": (
+            "✅ {label} resuelto por {agent}. Tickets cerrados, con los suscriptores avisados: {count}."
+        ),
+        "inc_kept": "Siguen abiertos con quien los atiende (no se cerraron): {tickets}",
+        "inc_btn_update": "📢 Actualizar",
+        "inc_btn_resolve": "✅ Resolver",
+        "inc_btn_confirm": "✔️ Confirmar: cerrar {count}",
+        "inc_btn_cancel": "✖️ Cancelar",
+        "inc_update_hint": "Para avisar a los suscriptores, envía: /incident update {label} texto",
+        "inc_resolve_asked": (
+            "⏳ {label}: al confirmar, los tickets en fila se cierran y se avisa a los suscriptores "
+            "({count}); los que están con agentes siguen con ellos ({claimed}). "
+            "Confirma aquí o en la tarjeta."
+        ),
+        "inc_resolve_pending": (
+            "⏳ Resolución pedida por {agent} (tickets a cerrar: {count}). Confirma abajo."
+        ),
+        "inc_resolve_cancelled": "Resolución de {label} cancelada.",
+        "inc_bad_id": '⚠️ "{given}" no es un incidente. Usa el número del incidente, p. ej. I4 o 4.',
+        "inc_which": (
+            "⚠️ Hay {count} incidentes abiertos ({labels}). Di cuál, p. ej. /incident {verb} {label} texto"
+        ),
+        "inc_too_long": "⚠️ Texto demasiado largo ({length} caracteres; máximo {limit}). No se hizo nada.",
+        "inc_missing": "⚠️ El incidente {label} no existe.",
+        "inc_not_open": "⚠️ El incidente {label} ya está resuelto.",
+        "inc_more": "… y {count} más",
         "claim": "Tomar",
         "release": "Liberar",
         "resolve": "Resolver",
@@ -509,7 +713,12 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "state_closed": "Cerrado",
         "card_withdrawn": "Cerrado por el cliente",
         "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
+        "card_incident": "🚨 Parte del incidente {label}",
         "card_not_linked": "no vinculado",
+        "card_account": "⚠️ Suscripción: {status}",
+        "card_account_suspended": "suspendida",
+        "card_account_cancelled": "cancelada",
+        "card_account_expired": "vencida",
         "card_notes": "📝 Notas internas",
         "tier_basic": "básico",
         "tier_standard": "estándar",
@@ -524,6 +733,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "impact_total": "total",
         "impact_partial": "parcial",
         "card_rating": "Calificación",
+        "low_rating": "⚠️ {ticket} calificado con {stars} por {name}.",
+        "rating_feedback": "💬 {ticket} {name} contó qué salió mal:",
         "not_agent": "Solo los agentes pueden hacer eso.",
         "bad_button": "Este botón no es válido (quizá antiguo). No se cambió nada.",
         "refused_not_found": "El ticket {ticket} no existe.",
@@ -554,6 +765,18 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "Esa respuesta ya no está pendiente (venció o ya se envió).",
         "reply_not_yours": "Solo quien escribió la respuesta puede enviarla.",
         "noted": "📝 Nota agregada a {ticket}.",
+        "faq_sent": "📚 Respuesta del FAQ “{title}” enviada al cliente de {ticket}.",
+        "faq_proposed": "Las palabras del cliente quedaron como frase candidata F{id} para el FAQ.",
+        "faq_usage": "Uso: /faq N entrada (p. ej., /faq 12 pay-pix), o un botón 📚 de la tarjeta.",
+        "faq_unknown_entry": "No existe la entrada “{entry}” en el FAQ.",
+        "faq_candidates_title": "📚 Frases de clientes propuestas para el FAQ ({count} pendientes):",
+        "faq_candidates_none": "📚 No hay frases propuestas pendientes de aprobación.",
+        "faq_candidate_line": "F{id} · «{text}» → {title} ({ticket})",
+        "faq_approve": "✅ Aprobar F{id}",
+        "faq_reject": "❌ Rechazar F{id}",
+        "faq_approved": "F{id} aprobada: {entry} ya la reconoce.",
+        "faq_rejected": "F{id} rechazada.",
+        "faq_candidate_gone": "F{id} ya estaba decidida.",
         "relay_failed": "⚠️ No pude entregar al cliente de {ticket}: bloqueó el bot.",
         "relay_error": "⚠️ No pude entregar al cliente de {ticket}. Inténtalo de nuevo en un momento.",
         "queue_empty": "Fila vacía. 🎉",
@@ -566,7 +789,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "usage": (
             "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
             "/resolve N [msg texto al cliente], "
-            "/priority N P1..P4, /reply N texto, /note N nota interna, /oncall [take|handover nota], "
+            "/priority N P1..P4, /reply N texto, /note N nota interna, /faq N entrada, "
+            "/oncall [take|handover nota], "
             "/incident open|list|update|resolve. "
             "Responde a una tarjeta para hablar con el cliente."
         ),

@@ -11,6 +11,7 @@ import asyncio
 import html
 import json
 import re
+import sys
 from pathlib import Path
 
 from bot.commands import CommandError
@@ -18,8 +19,7 @@ from bot.config import load_settings
 from bot.desk import open_desk
 from escalation.desk_state import DeskState
 from escalation.policy import parse_duration
-from escalation.report import build_report, chart_texts, previous_figures, render_text, snapshots
-from escalation.report_chart import render_backlog_chart
+from escalation.report import backlog_chart, build_report, previous_figures, render_text, snapshots
 from escalation.stats import RETENTION_S
 
 DEFAULT_SINCE = "24h"
@@ -68,9 +68,10 @@ async def _report(args: argparse.Namespace) -> int:
         report = await build_report(desk.store, state, since, now, await previous_figures(desk.store))
         points = await snapshots(desk.store, since, now) if args.png else []
     language = settings.agents_language
-    if args.png:
-        title, empty = chart_texts(language)
-        chart = render_backlog_chart(points, title, timezone=settings.timezone, empty_note=empty)
+    chart = backlog_chart(report, points, language, settings.timezone) if args.png else None
+    if args.png and chart is None:
+        print(f"no chart written to {args.png}: no backlog snapshot in the period", file=sys.stderr)
+    elif args.png and chart is not None:
         try:
             args.png.write_bytes(chart)
         except OSError as exc:

@@ -1,6 +1,8 @@
 """`supportbot triage`: what the desk would make of a message, as JSON, with no Redis or network.
 
-For operators tuning the FAQ and the lexicons, and for batch checks: `--jsonl` reads
+For operators tuning the FAQ and the lexicons, and for batch checks. `--explain` adds why the FAQ
+matcher answered, suggested or abstained (`faq.explain`): the message's terms, the three leading
+entries with their scores, and the rule that decided. `--jsonl` reads
 `{"text": ..., "plan": ..., "lang": ...}` lines from stdin and writes one result per line, in
 order; a bad line gets `{"error": ...}` on its line instead of stopping the run. `--plan` is the
 operator's explicit input here; in the bot the plan only ever comes from the customer directory.
@@ -17,6 +19,7 @@ from typing import Any
 
 from bot.commands import CommandError
 from escalation.domain import Tier
+from faq.explain import explain
 from faq.knowledge import KnowledgeBaseError
 from faq.language import LANGUAGES, parse_language
 from faq.triage import Triage
@@ -42,6 +45,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--jsonl", action="store_true", help="read JSON lines from stdin, write one result each"
     )
+    parser.add_argument(
+        "--explain", action="store_true", help="add why the FAQ answered, suggested or abstained"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -55,13 +61,13 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     default_tier = Tier(args.plan) if args.plan else None
     if not args.jsonl:
-        _emit(triage.classify(args.text, args.lang, default_tier).to_json())
+        _emit(_result(triage, args.text, args.lang, default_tier, args.explain))
         return 0
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")
     for number, line in enumerate(sys.stdin, start=1):
         try:
-            result = _classify_line(triage, line, number, default_tier, args.lang)
+            result = _classify_line(triage, line, number, default_tier, args.lang, args.explain)
         except Exception as exc:  # one odd line must not cost the rest of the batch
             log.exception("triage failed on line %d", number)
             result = {"error": f"line {number}: could not classify ({type(exc).__name__})"}
@@ -69,8 +75,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _result(triage: Triage, text: str, lang: str | None, tier: Tier | None, why: bool) -> dict[str, Any]:
+    """One message's result, with the matcher's explanation when asked for."""
+    result = triage.classify(text, lang, tier)
+    output = result.to_json()
+    if why:
+        output["explain"] = explain(triage.matcher, text, result.lang)
+    return output
+
+
 def _classify_line(
-    triage: Triage, line: str, number: int, default_tier: Tier | None, default_lang: str | None
+    triage: Triage,
+    line: str,
+    number: int,
+    default_tier: Tier | None,
+    default_lang: str | None,
+    why: bool = False,
 ) -> dict[str, Any]:
     """One input line's result, or an error object naming the line and what is wrong with it."""
     if not line.strip():
@@ -93,7 +113,7 @@ def _classify_line(
     lang = item.get("lang") or None
     if lang is not None and (not isinstance(lang, str) or parse_language(lang) is None):
         return {"error": f"line {number}: unknown lang {lang!r} (expected pt, en or es)"}
-    return triage.classify(text, lang or default_lang, tier).to_json()
+    return _result(triage, text, lang or default_lang, tier, why)
 
 
 def _tier(triage: Triage, plan: object) -> Tier | None:

@@ -145,10 +145,20 @@ class PtbMessenger:
                 raise unknown_attachment(attachment.kind)
         return sent.message_id
 
-    async def edit(self, chat_id: int, message_id: int, text: str, keyboard: Keyboard | None = None) -> None:
-        """Replace text and inline keyboard (no keyboard removes it, as Telegram does)."""
+    async def edit(
+        self, chat_id: int, message_id: int, text: str | None, keyboard: Keyboard | None = None
+    ) -> None:
+        """Replace text and inline keyboard (no keyboard removes it, as Telegram does).
+
+        With `text=None` only the keyboard changes (editMessageReplyMarkup).
+        """
         check_editable(keyboard)
         with neutral_errors():
+            if text is None:
+                await self._bot.edit_message_reply_markup(
+                    chat_id=chat_id, message_id=message_id, reply_markup=inline_markup(keyboard)
+                )
+                return
             await self._bot.edit_message_text(
                 text=text,
                 chat_id=chat_id,

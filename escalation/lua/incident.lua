@@ -10,18 +10,26 @@
 -- ARGV[3] now (epoch seconds)
 --
 -- report  ARGV[4] window (s)  ARGV[5] min reports  ARGV[6] telegram id
---         ARGV[7] record "ticket|priority|premium(0/1)|region|channel"
---         ARGV[8] JSON list of the report's scopes, most specific first, "global" last
+--         ARGV[7] record "ticket|priority|premium(0/1)|region|channel|known(0/1)"
+--         ARGV[8] JSON list of the report's scopes, most specific first (the caller keeps
+--         only the scopes of the report's kind)
+--         ARGV[9] min known: reporters the directory knows, needed besides `min reports`
 --   The report joins the open incident of any of its scopes.
---   Otherwise it is counted in each scope's window (trimmed to the last `window` seconds);
---   the first scope, most specific first, that reaches `min reports` distinct subscribers
---   opens an incident with every report of its window linked. A scoped incident takes its
---   reporters out of this report's other windows (global among them), so one outage does not
---   also open a global incident when a report from elsewhere arrives.
+--   Otherwise it is counted in each scope's window (trimmed to the last `window` seconds), and
+--   a known subscriber also in the scope's window of known reporters (`inc:k:<scope>`). The
+--   first scope, most specific first, whose window holds `min reports` reporters with an
+--   unresolved ticket, `min known` of them known, opens an incident. Only the window's tickets
+--   still waiting for an agent are linked: a claimed ticket belongs to its holder, a resolved
+--   one is over. A scoped incident takes its reporters out of this report's other windows
+--   (global among them), so one outage does not also open a global incident when a report
+--   from elsewhere arrives.
 --   Returns {"joined"|"opened", id, {ticket numbers newly linked}, the incident's hash as HGETALL
 --   gives it after the report}, or {"none", ""}.
 -- open    ARGV[4] scope  ARGV[5] title
---   Returns {"opened", id} or {"exists", id} when the scope already has an open incident.
+--   Opens by hand; the waiting tickets of the scope's window (reports not yet enough to open
+--   it) are linked, as when the threshold opens it.
+--   Returns {"opened", id, {ticket numbers linked}} or {"exists", id, {}} when the scope
+--   already has an open incident.
 -- resolve ARGV[4] id  ARGV[5] status text ("" for none)
 --   Returns {"ok", scope} or {"state", status}.
 
@@ -37,10 +45,17 @@ local function create(scope, title)
   return id
 end
 
+local function fields(record)
+  return string.match(record, "^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$")
+end
+
+local function state_of(number)
+  return redis.call("HGET", prefix .. "t:" .. number, "state")
+end
+
 local function link(id, record)
-  local number, priority, premium, region, channel =
-    string.match(record, "^([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$")
-  if not number then return nil end
+  local number, priority, premium, region, channel = fields(record)
+  if not number or state_of(number) ~= "open" then return nil end
   local key = prefix .. "inc:" .. id
   if redis.call("ZADD", key .. ":t", "NX", priority, number) == 0 then return nil end
   redis.call("HINCRBY", key, "affected", 1)
@@ -50,10 +65,25 @@ local function link(id, record)
   return number
 end
 
+-- Link the waiting tickets of a scope's window to a new incident; empty the window.
+local function link_window(id, scope)
+  local window_key, reports_key = prefix .. "inc:w:" .. scope, prefix .. "inc:reports"
+  local members = redis.call("ZRANGE", window_key, 0, -1)
+  local linked = {}
+  for _, member in ipairs(members) do
+    local stored = redis.call("HGET", reports_key, member)
+    local number = stored and link(id, stored)
+    if number then linked[#linked + 1] = number end
+  end
+  redis.call("DEL", window_key, prefix .. "inc:k:" .. scope)
+  return linked
+end
+
 if op == "open" then
   local existing = redis.call("HGET", open_key, ARGV[4])
-  if existing then return {"exists", existing} end
-  return {"opened", create(ARGV[4], ARGV[5])}
+  if existing then return {"exists", existing, {}} end
+  local id = create(ARGV[4], ARGV[5])
+  return {"opened", id, link_window(id, ARGV[4])}
 end
 
 if op == "resolve" then
@@ -61,19 +91,22 @@ if op == "resolve" then
   local status, scope = unpack(redis.call("HMGET", key, "status", "scope"))
   if status ~= "open" then return {"state", status or "missing"} end
   redis.call("HSET", key, "status", "resolved", "resolved_at", now)
+  redis.call("HDEL", key, "resolve_by", "resolve_text", "resolve_count")
   if ARGV[5] ~= "" then
     redis.call("HSET", key, "status_text", ARGV[5], "status_at", now)
     redis.call("HSETNX", key, "first_status_at", now)
   end
   if redis.call("HGET", open_key, scope) == ARGV[4] then redis.call("HDEL", open_key, scope) end
-  redis.call("DEL", prefix .. "inc:w:" .. scope)
+  redis.call("DEL", prefix .. "inc:w:" .. scope, prefix .. "inc:k:" .. scope)
   return {"ok", scope}
 end
 
 -- op == "report"
 local window, min_reports, reporter, record = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local scopes = cjson.decode(ARGV[8])
+local min_known = tonumber(ARGV[9])
 local reports_key = prefix .. "inc:reports"
+local known = select(6, fields(record)) == "1"
 redis.call("HSET", reports_key, reporter, record)
 redis.call("EXPIRE", reports_key, math.ceil(window) + 3600)
 
@@ -87,29 +120,55 @@ for _, scope in ipairs(scopes) do
   end
 end
 
+local oldest = "(" .. tostring(tonumber(now) - window)
 for _, scope in ipairs(scopes) do
-  local window_key = prefix .. "inc:w:" .. scope
-  redis.call("ZADD", window_key, now, reporter)
-  redis.call("ZREMRANGEBYSCORE", window_key, "-inf", "(" .. tostring(tonumber(now) - window))
-  redis.call("EXPIRE", window_key, math.ceil(window) + 60)
+  for _, window_key in ipairs({prefix .. "inc:w:" .. scope, prefix .. "inc:k:" .. scope}) do
+    if known or window_key == prefix .. "inc:w:" .. scope then
+      redis.call("ZADD", window_key, now, reporter)
+    end
+    redis.call("ZREMRANGEBYSCORE", window_key, "-inf", oldest)
+    redis.call("EXPIRE", window_key, math.ceil(window) + 60)
+  end
+end
+
+-- The reporters of a window whose ticket is not resolved, and how many of them are known.
+local function standing(members)
+  local count, known_count = 0, 0
+  for _, member in ipairs(members) do
+    local stored = redis.call("HGET", reports_key, member)
+    if stored then
+      local number, _, _, _, _, is_known = fields(stored)
+      local state = number and state_of(number)
+      if state and state ~= "resolved" then
+        count = count + 1
+        if is_known == "1" then known_count = known_count + 1 end
+      end
+    end
+  end
+  return count, known_count
 end
 
 for _, scope in ipairs(scopes) do
-  local window_key = prefix .. "inc:w:" .. scope
-  if redis.call("ZCARD", window_key) >= min_reports then
-    local id = create(scope, "")
-    local linked = {}
+  local window_key, known_key = prefix .. "inc:w:" .. scope, prefix .. "inc:k:" .. scope
+  -- The two counts first (cheap): a flood of unknown accounts stops here, in O(1).
+  if redis.call("ZCARD", window_key) >= min_reports and redis.call("ZCARD", known_key) >= min_known then
     local members = redis.call("ZRANGE", window_key, 0, -1)
-    for _, member in ipairs(members) do
-      local stored = redis.call("HGET", reports_key, member)
-      local number = stored and link(id, stored)
-      if number then linked[#linked + 1] = number end
+    local count, known_count = standing(members)
+    if count >= min_reports and known_count >= min_known then
+      local id = create(scope, "")
+      local linked = link_window(id, scope)
+      for _, other in ipairs(scopes) do
+        if other ~= scope then
+          -- In slices: unpack has a limit, and a window may hold thousands of reporters.
+          for first = 1, #members, 1000 do
+            local slice = {unpack(members, first, math.min(first + 999, #members))}
+            redis.call("ZREM", prefix .. "inc:w:" .. other, unpack(slice))
+            redis.call("ZREM", prefix .. "inc:k:" .. other, unpack(slice))
+          end
+        end
+      end
+      return {"opened", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)}
     end
-    for _, other in ipairs(scopes) do
-      if other ~= scope then redis.call("ZREM", prefix .. "inc:w:" .. other, unpack(members)) end
-    end
-    redis.call("DEL", window_key)
-    return {"opened", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)}
   end
 end
 

@@ -34,6 +34,7 @@ DOCUMENTED = {
     "csat_count",
     "top_issues",
     "faq_gaps",
+    "faq_gaps_not_kept",
     "incidents",
     "changes",
 }
@@ -98,6 +99,7 @@ def test_bad_since_is_an_argument_error_on_one_line(redis_url: str, namespace: s
 async def test_unwritable_png_is_one_line(
     redis_url: str, namespace: str, store: TicketStore, tmp_path: Path
 ) -> None:
+    await record_snapshot(store, time.time() - 600)  # something to draw
     result = supportbot(redis_url, namespace, "report", "--png", str(tmp_path / "missing" / "chart.png"))
     assert result.returncode == 1
     assert result.stderr.strip().startswith("supportbot: cannot write") and "\n" not in result.stderr.strip()

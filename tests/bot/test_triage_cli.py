@@ -206,3 +206,40 @@ def test_an_unexpected_failure_costs_one_line_not_the_batch(
     assert code == 0
     assert "line 1: could not classify" in first["error"]
     assert second["intent"] == "outage"
+
+
+def test_explain_shows_the_terms_the_three_leading_entries_and_the_rule_that_decided(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = triage(capsys, "como pagar com pix?", "--lang", "pt", "--explain")
+    result = one_json(out)
+    assert code == 0 and set(result) == KEYS | {"explain"}
+    explain = result["explain"]
+    assert explain["outcome"] == "answer" and explain["why"].startswith("answered: pay-pix scores")
+    assert [term["known"] for term in explain["terms"]] == [True, True]
+    assert explain["top"][0] == {
+        "id": "pay-pix",
+        "score": explain["top"][0]["score"],
+        "explains": 1.0,
+        "question": "Como pagar com Pix?",
+    }
+    assert 1 < len(explain["top"]) <= 3
+
+    code, out, _ = triage(capsys, "qual a altura do Everest?", "--lang", "pt", "--explain")
+    abstained = one_json(out)["explain"]
+    assert (
+        abstained["outcome"] == "none"
+        and abstained["why"] == "no word of the message is in the knowledge base"
+    )
+    assert {term["term"]: term["known"] for term in abstained["terms"]} == {"altur": False, "everest": False}
+
+
+def test_explain_with_jsonl_explains_every_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines_in = '{"text": "aceitam pix?"}\n{"text": "qual a altura do Everest?"}\n'
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines_in))
+    code, out, _ = triage(capsys, "--jsonl", "--explain")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [line["explain"]["outcome"] for line in lines][1] == "none"
+    assert lines[0]["explain"]["top"][0]["id"] == "pay-pix"

@@ -127,6 +127,7 @@ async def open_harness(
     agents_language: str = "en",
     agent_ids: tuple[int, ...] = (AGENT_ANA, AGENT_BRUNO),
     clock: Clock | None = None,
+    customers_file: Path | None = None,
     **sandbox_options: Any,
 ) -> AsyncIterator[Desk]:
     """Start a sandbox and the bot against it; stop both afterwards.
@@ -146,7 +147,7 @@ async def open_harness(
         agent_ids=list(agent_ids),
         supervisor_ids=[SUPERVISOR],
         manager_chat_ids=[MANAGER_CHAT],
-        customers_file=DEMO_DIR / "customers.csv",
+        customers_file=customers_file or DEMO_DIR / "customers.csv",
         agents_language=agents_language,
     )
     api = SandboxClient(sandbox.base_url)

@@ -22,7 +22,7 @@ from bot.sandbox.ratelimit import RateLimits
 from escalation.clock import ManualClock
 from escalation.domain import Priority, State
 from escalation.policy import DEFAULT_POLICY_FILE
-from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, FAST, Desk, open_harness, user
+from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, FAST, Desk, buttons, open_harness, user
 
 pytestmark = pytest.mark.cluster
 
@@ -30,6 +30,8 @@ STORM = 30
 PREMIUM = 9001
 RECIFE = [9101 + i for i in range(5)]
 MANAUS = [9201 + i for i in range(4)]
+STORM_PEOPLE = [7000 + i for i in range(STORM - 1)]
+SPREAD = [7500 + i for i in range(8)]
 OUTAGE = "nenhum canal funciona, caiu tudo"
 SANDBOX_LIMITS = RateLimits(
     overall_per_second=40,
@@ -49,7 +51,8 @@ def acked(message: dict[str, Any]) -> bool:
 
 @pytest.fixture
 def own_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A policy with a one-second card interval and a directory with a premium and two regions."""
+    """A policy with a one-second card interval and a directory with a premium, two regions and
+    the storm's subscribers (reports of strangers alone open no incident)."""
     policy = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
     policy["incidents"]["card_interval"] = "1s"
     policy_file = tmp_path / "policy.yaml"
@@ -59,6 +62,7 @@ def own_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     directory.mkdir()
     rows = [(PREMIUM, "premium", "Porto Alegre")]
     rows += [(tid, "basico", "Recife") for tid in RECIFE] + [(tid, "basico", "Manaus") for tid in MANAUS]
+    rows += [(tid, "basico", "") for tid in STORM_PEOPLE + SPREAD]
     with (directory / "customers.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["subscriber_id", "name", "phone", "telegram_id", "plan", "region", "status"])
@@ -108,7 +112,7 @@ async def texts(desk: Desk, chat_id: int, needle: str) -> list[dict[str, Any]]:
 
 async def test_storm_is_one_incident_acked_once_linked_updated_and_resolved(stormy: Desk) -> None:
     desk = stormy
-    people = [user(PREMIUM, "Premium")] + [user(7000 + i, f"Cliente {i}") for i in range(STORM - 1)]
+    people = [user(PREMIUM, "Premium")] + [user(tid, f"Cliente {tid}") for tid in STORM_PEOPLE]
     await asyncio.gather(*(desk.say(person, OUTAGE) for person in people))
 
     for person in people:
@@ -127,7 +131,9 @@ async def test_storm_is_one_incident_acked_once_linked_updated_and_resolved(stor
     assert f"Affected: {STORM} (premium: 1)" in card["text"]
     group = await desk.bot_messages(AGENTS_CHAT)
     assert len([m for m in group if "Incident I1" in m.get("text", "")]) == 1
-    assert len([m for m in group if "reply_markup" in m]) <= 4  # only the reports before detection
+    cards = [m for m in group if "reply_markup" in m and "Incident I1" not in m["text"]]
+    assert len(cards) <= 5  # the reports before detection, and the premium subscriber's own card
+    assert any(f"#{premium.number} ·" in m["text"] and "Part of incident I1" in m["text"] for m in cards)
 
     await desk.agent_says(user(AGENT_ANA, "Ana"), "/queue")
     queue = await desk.expect(AGENTS_CHAT, "Queue (")
@@ -139,12 +145,20 @@ async def test_storm_is_one_incident_acked_once_linked_updated_and_resolved(stor
         await desk.expect(person["id"], "Servidor <b>reiniciando</b>", within=60)
 
     await desk.agent_says(user(AGENT_ANA, "Ana"), "/incident resolve I1 Normalizado")
+    await desk.expect(AGENTS_CHAT, f"tells their subscribers ({STORM})")
+    card = await desk.expect(AGENTS_CHAT, "Incident I1", where=lambda m: "Confirm" in str(m))
+    await desk.api.press(
+        user(AGENT_ANA, "Ana"), AGENTS_CHAT, card["message_id"], buttons(card)[f"✔️ Confirm: close {STORM}"]
+    )
     for person in people:
         message = await desk.expect(person["id"], "foi resolvido", within=60)
         assert "Normalizado" in message["text"] and "reply_markup" in message
     await desk.bot.dispatcher.incidents.drain()
     assert {t.state for t in await store.list(limit=STORM + 5)} == {State.RESOLVED}
     await desk.expect(AGENTS_CHAT, "Resolved after", within=30)
+    await desk.expect(
+        AGENTS_CHAT, f"I1 resolved by Ana. Tickets closed, subscribers told: {STORM}.", within=30
+    )
 
     for person in people:
         assert len(await texts(desk, person["id"], "reiniciando")) == 1
@@ -162,7 +176,7 @@ async def test_detection_per_region(calm: Desk) -> None:
         await desk.expect(tid, "Abri o chamado")
 
     card = await desk.expect(AGENTS_CHAT, "Incident I1", where=lambda m: "Affected: 5" in m["text"])
-    assert "region:Recife" in card["text"] and "Recife 5" in card["text"]
+    assert "Scope: region Recife" in card["text"] and "Recife 5" in card["text"]
     tickets = await desk.bot.desk.store.list(limit=20)
     linked = {t.customer.telegram_id for t in tickets if t.incident == "1"}
     assert linked == set(RECIFE)
@@ -186,9 +200,9 @@ async def slow_clock_desk(
 
 async def test_reports_spread_over_hours_are_no_incident(slow_clock_desk: tuple[Desk, ManualClock]) -> None:
     desk, clock = slow_clock_desk
-    for i in range(8):
-        await desk.say(user(7500 + i), OUTAGE)
-        await desk.expect(7500 + i, "Abri o chamado")
+    for tid in SPREAD:
+        await desk.say(user(tid), OUTAGE)
+        await desk.expect(tid, "Abri o chamado")
         clock.advance(40 * 60)
     assert await desk.bot.dispatcher.incidents.store.recent() == []
     for number in range(1, 9):  # each card follows its customer's acknowledgement

@@ -103,10 +103,47 @@ async def test_tiers_come_from_the_policy_plan_names(directory: CsvDirectory) ->
     assert {sid: s.tier for sid, s in tiers.items() if s} == {
         "SUB-1": Tier.PREMIUM,
         "SUB-2": Tier.BASIC,
-        "SUB-3": Tier.STANDARD,
+        "SUB-3": Tier.BASIC,  # Padrão, but suspended: no plan priority
         "SUB-4": Tier.BASIC,
     }
     assert tiers["SUB-3"] is not None and tiers["SUB-3"].plan == "Padrão"  # kept as written
+
+
+async def test_status_words_fold_and_only_active_subscribers_keep_their_plan(
+    tmp_path: Path, policy: Policy, caplog: pytest.LogCaptureFixture
+) -> None:
+    rows = [
+        "SUB-1,A,,2001,PREMIUM,,Ativo",
+        "SUB-2,B,,2002,premium,,Cancelado",
+        "SUB-3,C,,2003,Ouro,,vencida",
+        "SUB-4,D,,2004,premium,,SUSPENSO",
+        "SUB-5,E,,2005,premium,,trial",
+        "SUB-6,F,,2006,Premium Anual,,active",
+        "SUB-7,G,,2007,prêmio,,active",
+    ]
+    with caplog.at_level(logging.WARNING, logger="escalation.directory"):
+        directory = CsvDirectory(write(tmp_path / "customers.csv", HEADER, *rows), policy)
+        for telegram_id in range(2001, 2008):
+            await directory.by_telegram_id(telegram_id)
+    found = {
+        s.subscriber_id: (s.status, s.tier)
+        for s in [await directory.by_subscriber_id(f"SUB-{n}") for n in range(1, 8)]
+        if s
+    }
+    assert found == {
+        "SUB-1": ("active", Tier.PREMIUM),
+        "SUB-2": ("cancelled", Tier.BASIC),
+        "SUB-3": ("expired", Tier.BASIC),
+        "SUB-4": ("suspended", Tier.BASIC),
+        "SUB-5": ("trial", Tier.PREMIUM),
+        "SUB-6": ("active", Tier.BASIC),
+        "SUB-7": ("active", Tier.BASIC),
+    }
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 3  # once per load, one per line
+    assert any("customers.csv:6:" in m and "status 'trial'" in m for m in messages)
+    assert any("customers.csv:7:" in m and "plan 'Premium Anual'" in m for m in messages)
+    assert any("customers.csv:8:" in m and "plan 'prêmio'" in m for m in messages)
 
 
 async def test_empty_values(directory: CsvDirectory) -> None:
@@ -279,7 +316,7 @@ async def test_bom_semicolons_crlf_column_order_and_extra_columns(tmp_path: Path
         plan="Ouro",
         tier=Tier.PREMIUM,
         region="SP",
-        status="ativo",
+        status="active",  # "ativo", folded
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from escalation.clock import ManualClock
 from escalation.desk_state import DeskState
-from escalation.domain import State, Tier
+from escalation.domain import Impact, State, Tier
 from escalation.incidents import IncidentError, IncidentStore
 from escalation.policy import Incidents, Policy
 from escalation.report import build_report, render_text
@@ -100,8 +100,8 @@ async def test_a_named_channel_opens_a_channel_incident(
 async def test_manual_open_status_resolve_and_summary_window(
     store: TicketStore, policy: Policy, incidents: IncidentStore, clock: ManualClock
 ) -> None:
-    opened, created = await incidents.open("Servidor <SP> fora")
-    again, created_again = await incidents.open("outro")
+    opened, created, _ = await incidents.open("Servidor <SP> fora")
+    again, created_again, _ = await incidents.open("outro")
     assert created and not created_again and again.id == opened.id
     number, joined, _ = await outage(store, policy, incidents, customer(8000))
     assert joined == opened.id
@@ -121,7 +121,7 @@ async def test_manual_open_status_resolve_and_summary_window(
 async def test_summary_lists_incidents_with_duration_affected_and_first_status(
     store: TicketStore, policy: Policy, incidents: IncidentStore, clock: ManualClock
 ) -> None:
-    opened, _ = await incidents.open("Globo <fora>")
+    opened, _, _ = await incidents.open("Globo <fora>")
     await outage(store, policy, incidents, customer(8100, Tier.PREMIUM))
     clock.advance(5 * MINUTE)
     await incidents.set_status(opened.id, "reiniciando")
@@ -134,3 +134,57 @@ async def test_summary_lists_incidents_with_duration_affected_and_first_status(
     assert (entry["affected"], entry["premium"]) == (1, 1)
     text = render_text(report, "en")
     assert "I1 Globo &lt;fora&gt; (global): 10 min, 1 affected (1 premium), first status: 5 min" in text
+
+
+async def test_strangers_alone_open_nothing_until_known_subscribers_report(
+    store: TicketStore, policy: Policy, incidents: IncidentStore
+) -> None:
+    strangers = [customer(9000 + i, None) for i in range(8)]
+    for who in strangers:
+        _, incident, _ = await outage(store, policy, incidents, who, "a globo está travando")
+        assert incident is None
+    await outage(store, policy, incidents, customer(9100), "a globo está travando")
+    assert await incidents.list_open() == []  # one known subscriber is not yet enough
+    _, incident, opened = await outage(store, policy, incidents, customer(9101), "a globo está travando")
+    assert opened
+    assert len(await incidents.tickets(incident or 0)) == 10  # mostly strangers: a real outage still
+
+
+async def test_reports_of_another_kind_never_count_together(
+    store: TicketStore, policy: Policy, incidents: IncidentStore
+) -> None:
+    async def partial(telegram_id: int, text: str) -> None:
+        ticket = (await report(store, policy, customer(telegram_id), text, impact=Impact.PARTIAL)).ticket
+        assert (await incidents.report(ticket, incidents.channel_in(text))).incident is None
+
+    for i in range(3):  # a burst about one channel...
+        await partial(9200 + i, "a globo está travando")
+    for i in range(2):  # ...and unrelated total outages in the same minutes
+        await outage(store, policy, incidents, customer(9300 + i), "o aplicativo não abre")
+    for i in range(4):  # partial faults naming no channel count nowhere
+        await partial(9400 + i, "trava no celular")
+    assert await incidents.list_open() == []
+
+
+async def test_claimed_and_resolved_tickets_are_never_linked(
+    store: TicketStore, policy: Policy, incidents: IncidentStore
+) -> None:
+    numbers = [(await outage(store, policy, incidents, customer(9500 + i)))[0] for i in range(4)]
+    await store.claim(numbers[0], 2001)
+    await store.resolve(numbers[1], 2001)
+    _, incident, _ = await outage(store, policy, incidents, customer(9504))
+    assert incident is None  # the resolved report no longer counts: four standing
+    _, incident, opened = await outage(store, policy, incidents, customer(9505))
+    assert opened and incident is not None
+    linked = await incidents.tickets(incident)
+    assert numbers[0] not in linked and numbers[1] not in linked and len(linked) == 4
+    assert (await store.get(numbers[0])).incident is None
+
+
+async def test_opening_by_hand_links_the_waiting_reports_of_its_window(
+    store: TicketStore, policy: Policy, incidents: IncidentStore
+) -> None:
+    numbers = [(await outage(store, policy, incidents, customer(9600 + i)))[0] for i in range(3)]
+    incident, created, linked = await incidents.open("Servidor fora")
+    assert created and sorted(linked) == sorted(numbers)
+    assert (await incidents.tickets(incident.id)) != []

@@ -36,11 +36,22 @@ def test_bad_durations(text: object) -> None:
         parse_duration(text)
 
 
-def test_plan_names_map_to_tiers_and_unknown_is_basic(policy) -> None:  # type: ignore[no-untyped-def]
+def test_plan_names_map_to_tiers_ignoring_case_accents_and_spacing(policy) -> None:  # type: ignore[no-untyped-def]
     assert policy.tier_of("Ouro") is Tier.PREMIUM
     assert policy.tier_of("padrão") is Tier.STANDARD
-    assert policy.tier_of("mystery") is Tier.BASIC
-    assert policy.tier_of(None) is Tier.BASIC
+    assert policy.tier_of("PREMIUM") is Tier.PREMIUM
+    assert policy.tier_of(" Padrao ") is Tier.STANDARD
+    assert policy.tier_of("BÁSICO") is Tier.BASIC
+    assert policy.tier_of("Premium Anual") is None
+    assert policy.tier_of("prêmio") is None
+    assert policy.tier_of("mystery") is None
+    assert policy.tier_of(None) is None
+
+
+def test_two_spellings_of_one_plan_cannot_map_to_different_tiers(tmp_path: Path) -> None:
+    path = write_policy(tmp_path, lambda data: data["plans"].update({"Basico": "premium"}))
+    with pytest.raises(PolicyError, match="another spelling"):
+        load_policy(path)
 
 
 def write_policy(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]

@@ -9,12 +9,15 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.sandbox.formatting import format_text
+from escalation import desk_state
 from escalation.backlog import backlog_now
 from escalation.clock import ManualClock
 from escalation.desk_state import DeskState
 from escalation.domain import Impact, Intent, Tier
 from escalation.policy import Policy
 from escalation.report import (
+    AgentSla,
+    Late,
     build_report,
     changes_between,
     percentile,
@@ -25,6 +28,7 @@ from escalation.report import (
 from escalation.report_chart import render_backlog_chart
 from escalation.stats import RETENTION_S, bucket_of
 from escalation.store import TicketStore
+from faq.gaps import gap_key
 from tests.escalation.factories import customer, report
 
 pytestmark = pytest.mark.cluster
@@ -38,6 +42,10 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def state(redis: Redis, store: TicketStore) -> DeskState:
     """The desk's side state on the test's namespace."""
     return DeskState(redis, store.keys)
+
+
+async def record_gap(state: DeskState, text: str, clock: ManualClock) -> None:
+    await state.record_faq_gap(text, gap_key(text) or "", clock.now())
 
 
 async def seed(store: TicketStore, policy: Policy, clock: ManualClock, state: DeskState) -> float:
@@ -94,8 +102,12 @@ async def seed(store: TicketStore, policy: Policy, clock: ManualClock, state: De
     await report(store, policy, customer(7, Tier.BASIC))
     await state.set_agent_name(ANA, "Ana <A>")
     await state.set_agent_name(BRUNO, "Bruno")
-    for question in ("Como mudo a senha?", "como  mudo a SENHA?", "<b>sinal</b> & app?"):
-        await state.record_faq_gap(question)
+    clock.set(t0 - 3600)
+    await record_gap(state, "qual o horário do suporte?", clock)
+    clock.set(t0 + 9000)
+    spam = "visite http://promo.site/x tg://resolve?domain=scam"
+    for question in ("Como mudo a senha?", "como  mudo a SENHA?", "<b>sinal</b> & app?", spam, spam):
+        await record_gap(state, question, clock)
     clock.set(t0 + 3 * 3600)
     return t0
 
@@ -121,6 +133,7 @@ async def test_summary_of_a_seeded_history_has_exact_figures(
     assert (doc["first_response_p50_s"], doc["first_response_p90_s"]) == (600.0, 4000.0)
     assert (doc["resolution_p50_s"], doc["resolution_p90_s"]) == (6000.0, 7200.0)
     assert (doc["csat_avg"], doc["csat_count"]) == (3.67, 3)
+    assert doc["csat_scores"] == {"1": 0, "2": 1, "3": 0, "4": 1, "5": 1}
     assert doc["top_issues"] == [
         {"intent": "outage", "impact": "total", "count": 4},
         {"intent": "human", "impact": None, "count": 2},
@@ -136,9 +149,11 @@ async def test_summary_of_a_seeded_history_has_exact_figures(
     assert backlog.open_by_priority == doc["open_by_priority"], "the same definitions as /report"
     assert backlog.oldest is not None and backlog.oldest.number == doc["oldest"]["number"]
     assert doc["faq_gaps"] == [
-        {"question": "como mudo a senha?", "count": 2},
+        {"question": "Como mudo a senha?", "count": 2},
+        {"question": "visite http://promo.site/x tg://resolve?domain=scam", "count": 2},
         {"question": "<b>sinal</b> & app?", "count": 1},
     ]
+    assert doc["faq_gaps_not_kept"] == 0
     assert doc["incidents"] == []
     assert doc["changes"] == {}
     assert json.loads(json.dumps(doc)) == doc
@@ -163,6 +178,32 @@ async def test_the_period_counts_whole_hours_and_excludes_what_came_before(
 
     with pytest.raises(ValueError):
         await build_report(store, state, clock.now(), t0)
+
+
+async def test_faq_gaps_are_those_of_the_period(
+    store: TicketStore, policy: Policy, clock: ManualClock, state: DeskState
+) -> None:
+    t0 = await seed(store, policy, clock, state)
+    before = await build_report(store, state, t0 - 7200, t0)
+    assert before.faq_gaps == (("qual o horário do suporte?", 1),)
+    whole = await build_report(store, state, t0 - 7200, clock.now())
+    assert ("qual o horário do suporte?", 1) in whole.faq_gaps and len(whole.faq_gaps) == 4
+
+
+async def test_the_gap_log_is_bounded_oldest_first_and_says_what_it_dropped(
+    state: DeskState, clock: ManualClock, store: TicketStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(desk_state, "FAQ_GAP_LOG_CAP", 5)
+    start = clock.now()
+    for n in range(8):
+        clock.set(start + n)
+        await record_gap(state, f"spam número {n} http://promo.site", clock)
+    assert await state.redis.zcard(state.keys.faq_gaps) == 5
+    kept = await build_report(store, state, start + 3, clock.now())
+    assert (kept.faq_gaps, kept.faq_gaps_not_kept) == ((("spam número 3 http://promo.site", 5),), 0)
+    older = await build_report(store, state, start - 60, clock.now())
+    assert older.faq_gaps_not_kept == 3
+    assert "(e 3 mais antigas que já não são guardadas)" in render_text(older, "pt", TIMEZONE)
 
 
 async def test_an_empty_desk_has_nulls_not_zeros_where_nothing_was_measured(
@@ -218,9 +259,10 @@ async def test_the_text_is_escaped_telegram_html_in_each_language(
     pt = render_text(summary, "pt", TIMEZONE)
     assert "Ana &lt;A&gt;: 50% (1/2)" in pt
     assert "&lt;b&gt;sinal&lt;/b&gt; &amp; app? ×1" in pt
+    assert "visite hxxp[:]//promo[.]site/x tg[:]//resolve?domain=scam ×2" in pt
     assert "SLA 1ª resposta: 75% (3/4) · violações: 1" in pt
     assert "mediana 10 min · p90 1 h 6 min" in pt
-    assert "CSAT: 3,7 (3 avaliações)" in pt
+    assert "CSAT (3 avaliações): 1★ 0 · 2★ 1 · 3★ 0 · 4★ 1 · 5★ 1 · média 3,7" in pt
     assert "1. Queda total: 4" in pt
     assert "(07/01 12:00 → 07/01 15:00)" in pt
     assert "Desde o último resumo</b>: criados +3 · SLA +25 pp" in pt
@@ -228,9 +270,15 @@ async def test_the_text_is_escaped_telegram_html_in_each_language(
     assert "Ana <A>" in plain and {e["type"] for e in entities} == {"bold"}
 
     en = render_text(summary, "en")
-    assert "CSAT: 3.7 (3 ratings)" in en and "Since the last summary</b>: created +3 · SLA +25 pp" in en
+    assert (
+        "CSAT (3 ratings): 1★ 0 · 2★ 1 · 3★ 0 · 4★ 1 · 5★ 1 · mean 3.7" in en
+        and "Since the last summary</b>: created +3 · SLA +25 pp" in en
+    )
     es = render_text(summary, "es")
-    assert "CSAT: 3,7 (3 valoraciones)" in es and "1. Caída total: 4" in es
+    assert (
+        "CSAT (3 valoraciones): 1★ 0 · 2★ 1 · 3★ 0 · 4★ 1 · 5★ 1 · media 3,7" in es
+        and "1. Caída total: 4" in es
+    )
     assert all(len(text) < 4096 for text in (pt, en, es))
 
 
@@ -257,13 +305,99 @@ def test_percentiles_are_nearest_rank() -> None:
     assert percentile([float(n) for n in range(1, 12)], 90) == 10.0
 
 
-@pytest.mark.parametrize("count", [0, 1, 144])
+@pytest.mark.parametrize("count", [0, 1])
+def test_a_chart_with_fewer_than_two_readings_is_not_drawn(count: int) -> None:
+    points = [(1_767_798_000.0, {"P1": 1, "P2": 2, "P3": 0, "P4": 0})][:count]
+    assert render_backlog_chart(points, "x", ylabel="y", now_label="agora", timezone=TIMEZONE) is None
+
+
+@pytest.mark.parametrize("count", [2, 144])
 def test_the_chart_is_a_png_for_any_number_of_points(count: int) -> None:
     start = 1_767_798_000.0
     points = [(start + i * 600, {"P1": i % 3, "P2": i % 5, "P3": 4, "P4": i // 10}) for i in range(count)]
 
-    png = render_backlog_chart(points, "Backlog por prioridade", timezone=TIMEZONE)
+    png = render_backlog_chart(
+        points, "Backlog por prioridade", ylabel="chamados abertos", now_label="agora", timezone=TIMEZONE
+    )
 
-    assert png.startswith(PNG) and len(png) > 5000
+    assert png is not None and png.startswith(PNG) and len(png) > 5000
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert (width, height) == (800, 400)
+
+
+def test_the_backlog_is_drawn_in_steps_held_until_the_next_reading() -> None:
+    """Twenty tickets that arrived just before the last reading are no ramp over the ten minutes."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    start = 1_767_798_000.0
+    points = [
+        (start, {"P1": 0, "P2": 0, "P3": 0, "P4": 0}),
+        (start + 600, {"P1": 0, "P2": 20, "P3": 0, "P4": 0}),
+    ]
+    png = render_backlog_chart(points, "Backlog", ylabel="chamados", now_label="agora", timezone=TIMEZONE)
+    assert png is not None
+    image = Image.open(BytesIO(png)).convert("RGB")
+    orange = [
+        (x, y)
+        for x in range(0, 800, 4)
+        for y in range(110, 340, 4)  # the plot area, below the legend
+        if image.getpixel((x, y))[0] > 200
+        and 100 < image.getpixel((x, y))[1] < 180
+        and image.getpixel((x, y))[2] < 90
+    ]
+    assert orange == [], "a ramp would fill the plot with P2 before the reading that saw it"
+
+
+async def test_late_tickets_come_first_p1_before_an_older_p2(
+    store: TicketStore, policy: Policy, clock: ManualClock, state: DeskState
+) -> None:
+    t0 = clock.now()
+    older_p2 = (await report(store, policy, customer(1, Tier.BASIC))).ticket
+    clock.advance(50 * 60)
+    p1 = (await report(store, policy, customer(2, Tier.PREMIUM))).ticket
+    clock.advance(20 * 60)
+
+    summary = await build_report(store, state, t0, clock.now())
+
+    assert [(late.number, late.priority, late.breached) for late in summary.pressing] == [
+        (p1.number, "P1", True),
+        (older_p2.number, "P2", True),
+    ]
+    lines = render_text(summary, "en").splitlines()
+    assert lines[1:4] == [
+        "<b>Late now</b>: 2",
+        f"  🔴 #{p1.number} P1 · waiting · opened 20 min ago · late by 5 min",
+        f"  🔴 #{older_p2.number} P2 · waiting · opened 1 h 10 min ago · late by 10 min",
+    ]
+
+
+async def test_a_summary_fits_telegram_whatever_the_period_held(
+    store: TicketStore, clock: ManualClock, state: DeskState
+) -> None:
+    empty = await build_report(store, state, clock.now() - 86400, clock.now())
+    name = "N" * 200
+    crowded = dataclasses.replace(
+        empty,
+        claimed_by=tuple((agent, name, 1) for agent in range(30)),
+        sla_met_by_agent={agent: AgentSla(1, 0, f"{agent}{name}") for agent in range(30)},
+        pressing=tuple(Late(n, "P1", True, name, 3600, -60) for n in range(1, 31)),
+        incidents=tuple(
+            {
+                "id": n,
+                "title": "T" * 4050,
+                "scope": "global",
+                "status": "resolved",
+                "duration_s": 60,
+                "affected": 1,
+                "premium": 0,
+                "first_status_s": None,
+            }
+            for n in range(1, 31)
+        ),
+    )
+    for language in ("pt", "en", "es"):
+        text = render_text(crowded, language, TIMEZONE)
+        assert len(text) < 4096, (language, len(text))
+    assert text.count("y 20 más") == 4  # holders, agents' SLA, late tickets, incidents

@@ -1,27 +1,42 @@
-"""FAQ gaps: the port, and the in-memory recorder."""
+"""FAQ gaps: noise is never recorded, the same question typed differently shares one key."""
 
 from __future__ import annotations
 
-from faq.gaps import Gap, GapRecorder, InMemoryGapRecorder
+import pytest
+
+from faq.gaps import gap_key
 
 
-def test_the_in_memory_recorder_satisfies_the_port() -> None:
-    assert isinstance(InMemoryGapRecorder(), GapRecorder)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hmm",
+        "Hmmmm...",
+        "ok",
+        "kkkkkk",
+        "hahaha",
+        "oi, bom dia!",
+        "obrigado!!",
+        "valeu",
+        "👍",
+        "?",
+        "hola",
+        "ok thanks",
+    ],
+)
+def test_noise_has_no_key(text: str) -> None:
+    assert gap_key(text) is None
 
 
-def test_the_same_question_typed_differently_is_one_gap() -> None:
-    gaps = InMemoryGapRecorder()
-    gaps.record("Tem canal de pesca?", "pt")
-    gaps.record("tem canal de PESCA", "pt")
-    gaps.record("do you have fishing channels?", "en")
-    gaps.record("  ", "pt")
-    assert gaps.top() == [Gap("Tem canal de pesca?", "pt", 2), Gap("do you have fishing channels?", "en", 1)]
-    assert gaps.total() == 3
+def test_the_same_question_typed_differently_shares_a_key() -> None:
+    assert (
+        gap_key("Tem canal de pesca?") == gap_key("vcs tem canal de PESCA") == gap_key("tem canais de pesca")
+    )
 
 
-def test_top_is_limited_and_most_asked_first() -> None:
-    gaps = InMemoryGapRecorder()
-    for n in range(5):
-        for _ in range(n + 1):
-            gaps.record(f"pergunta {n}", "pt")
-    assert [gap.count for gap in gaps.top(2)] == [5, 4]
+def test_different_questions_have_different_keys() -> None:
+    assert gap_key("tem canal de pesca?") != gap_key("tem canal de culinária?")
+
+
+def test_a_question_with_a_filler_keeps_its_content() -> None:
+    assert gap_key("hmm, tem canal de pesca?") == gap_key("tem canal de pesca?")

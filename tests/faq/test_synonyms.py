@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from faq.knowledge import parse_knowledge_base
+import pytest
+
+from faq.knowledge import KnowledgeBaseError, parse_knowledge_base
 from faq.matcher import FaqMatcher, Outcome
 from faq.synonyms import load_synonyms
 
@@ -50,6 +52,32 @@ def test_without_synonyms_the_same_questions_are_missed() -> None:
 
 
 def test_an_answer_word_is_weaker_evidence_than_a_question_word() -> None:
-    result = FaqMatcher(SPARSE).match("aceita pix?", "pt")
-    assert result.outcome is Outcome.SUGGEST
-    assert result.suggestions == ("pagamento",)
+    matcher = FaqMatcher(SPARSE)
+    from_answer, from_question = matcher.match("pix?", "pt"), matcher.match("formas de pagamento?", "pt")
+    assert from_answer.ranked[0][0] == from_question.ranked[0][0] == "pagamento"
+    assert from_answer.score < from_question.score
+
+
+def test_a_faq_file_extends_the_synonyms_with_its_own_trade_words() -> None:
+    raw = {
+        "entries": [
+            {
+                "id": "planos",
+                "questions": {"pt": ["Quais são os planos?"]},
+                "answer": {"pt": "Básico e Total."},
+            },
+            {"id": "teste", "questions": {"pt": ["Vocês têm teste grátis?"]}, "answer": {"pt": "Sim."}},
+        ]
+    }
+    without = FaqMatcher(parse_knowledge_base(raw)).match("quais combos?", "pt")
+    extended = FaqMatcher(parse_knowledge_base({**raw, "synonyms": [["plano", "combo", "pacote"]]}))
+    assert without.entry_id is None
+    assert extended.match("quais combos?", "pt").entry_id == "planos"
+    assert extended.match("tem pacote?", "pt").ranked[0][0] == "planos"
+
+
+@pytest.mark.parametrize("synonyms", ["plano combo", [["plano"]], [["plano", ""]], [{"a": "b"}]])
+def test_malformed_synonyms_in_a_faq_file_are_one_error_naming_the_group(synonyms: object) -> None:
+    raw = {"entries": [], "synonyms": synonyms}
+    with pytest.raises(KnowledgeBaseError, match=r"synonyms\[1\]: expected a list of groups of words"):
+        parse_knowledge_base(raw)

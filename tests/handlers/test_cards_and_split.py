@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from escalation.domain import Impact, Intent, Priority, Reason, ReasonCode, State, Tier
@@ -75,6 +76,15 @@ def test_buttons_read_exactly_claim_release_resolve_in_english() -> None:
 def test_duration_words() -> None:
     words = [duration_words(s) for s in (30, 95, 3600, 5400, 190_000, -120)]
     assert words == ["30 s", "1 min", "1 h", "1 h 30 min", "2 d 4 h", "2 min"]
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+@example(59.7)
+@example(3599.6)
+def test_duration_words_are_whole_units(seconds: float) -> None:
+    words = duration_words(seconds)
+    assert re.fullmatch(r"\d+ (s|min|h|d)( \d+ (min|h))?", words), words
+    assert words != "60 s"
 
 
 @given(st.text(min_size=0, max_size=20_000))

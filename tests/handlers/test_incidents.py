@@ -81,7 +81,7 @@ async def test_a_flood_is_shown_by_one_trailing_edit_without_throttle_round_trip
         return await take_slot(*args)
 
     desk.store.card_slot = counted_slot  # type: ignore[method-assign]
-    incident, _ = await desk.store.open("Globo fora do ar")
+    incident, _, _ = await desk.store.open("Globo fora do ar")
     await desk.refresh_card(incident)
     assert [m.chat_id for m in sender.sent] == [AGENTS_CHAT] and slots == ["now", "later"]
 
@@ -92,7 +92,7 @@ async def test_a_flood_is_shown_by_one_trailing_edit_without_throttle_round_trip
     assert sender.edits == []
 
     await desk.drain()
-    final = desk.render(await desk.store.get(incident.id))
+    final = await desk.render(await desk.store.get(incident.id))
     assert "<b>10</b>" in final
     assert sender.edits == [(AGENTS_CHAT, 1, final)]
 

@@ -1,0 +1,139 @@
+"""Choose the FAQ matcher's thresholds and weights on several knowledge bases at once.
+
+Every knowledge base under tests/faq/kbs is matched with its `tune.jsonl` questions, and the
+packaged one with tests/faq/data/faq_queries.jsonl; the held-out questions (`heldout.jsonl`) are
+never read here. Combinations that answer any of the packaged knowledge base's questions wrongly
+or answer any of its out-of-scope ones are left out (tests/faq/test_matcher.py requires both).
+Each remaining combination of the grid below is scored, in this order, by its worst figure
+over the knowledge bases, top 1 (answerable questions whose top entry is right) or abstention
+(out-of-scope questions not answered), then by the second worst and so on, each counted up to
+the 90% target (beyond it, a figure is not worth answering less often); then by fewer wrong
+answers (a wrong answer misleads a customer, a suggestion does not); then by the mean share
+answered outright; then by the lowest share of out-of-scope questions that get not even a
+suggestion (allowed, but "did you mean: prices?" to "what is the capital of France" is noise).
+The rankings are computed once per build-time setting (evidence weights, answer-only precision,
+recall bias, unknown-word weight) and the decision thresholds replayed on them.
+
+    python bench/tune_faq.py [--quick]
+
+Prints the best combinations; the last line is one JSON object with the chosen values and the
+per-knowledge-base figures on the tuning questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from dataclasses import asdict, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from faq.evaluation import read_rows  # noqa: E402
+from faq.knowledge import KnowledgeBase, load_knowledge_base  # noqa: E402
+from faq.matcher import DEFAULT_TUNING, FaqMatcher, Outcome, Ranked, Tuning, decide  # noqa: E402
+from faq.normalize import tokens  # noqa: E402
+
+KBS = ROOT / "tests" / "faq" / "kbs"
+TARGET = 0.90
+BUILD_GRID = {
+    "answer_evidence": (0.5, 0.7, 0.9),
+    "tag_evidence": (0.0, 0.5),
+    "answer_only": (0.5, 0.7, 0.9),
+    "recall_bias": (1.0, 2.0, 3.0, 4.0),
+    "unknown_weight": (0.25, 0.35, 0.5),
+    "surface_weight": (0.2,),
+}
+DECISION_GRID = {
+    "answer_threshold": (0.35, 0.40, 0.45, 0.50),
+    "answer_margin": (0.03, 0.05, 0.10),
+    "answer_recall": (0.4, 0.5, 0.6),
+    "suggest_threshold": (0.2, 0.25, 0.3, 0.4),
+    "suggest_recall": (0.2, 0.3, 0.4),
+}
+
+
+def tuning_sets() -> dict[str, tuple[KnowledgeBase, list[dict[str, object]]]]:
+    """Each knowledge base with its tuning questions (never the held-out ones)."""
+    sets = {
+        "default": (load_knowledge_base(), read_rows(ROOT / "tests" / "faq" / "data" / "faq_queries.jsonl"))
+    }
+    for folder in sorted(path for path in KBS.iterdir() if path.is_dir()):
+        sets[folder.name] = (load_knowledge_base(folder / "faq.yaml"), read_rows(folder / "tune.jsonl"))
+    return sets
+
+
+def figures(rankings: list[tuple[dict[str, object], list[Ranked]]], tuning: Tuning) -> dict[str, float]:
+    """top1, answered, abstain and wrong answers of one knowledge base under `tuning`."""
+    hits = answered = abstained = clean = wrong = answerable = out = 0
+    for row, ranked in rankings:
+        result = decide(ranked, tuning) if ranked else None
+        outcome = result.outcome if result else Outcome.NONE
+        expected = row["faq_id"]
+        if expected is None:
+            out += 1
+            abstained += outcome is not Outcome.ANSWER
+            clean += outcome is Outcome.NONE
+            continue
+        answerable += 1
+        top = (result.entry_id or (result.suggestions[0] if result.suggestions else None)) if result else None
+        hits += top == expected
+        answered += outcome is Outcome.ANSWER and result is not None and result.entry_id == expected
+        wrong += outcome is Outcome.ANSWER and result is not None and result.entry_id != expected
+    return {
+        "top1": hits / answerable,
+        "answered": answered / answerable,
+        "abstain": abstained / out,
+        "no_suggestion": clean / out,
+        "wrong": wrong,
+    }
+
+
+def main() -> int:
+    """Search the grid and print the best combinations, the chosen one last as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="only the current build-time setting")
+    args = parser.parse_args()
+    sets = tuning_sets()
+    build_grid = {name: (getattr(DEFAULT_TUNING, name),) for name in BUILD_GRID} if args.quick else BUILD_GRID
+    results = []
+    for build in itertools.product(*build_grid.values()):
+        base = replace(DEFAULT_TUNING, **dict(zip(build_grid, build, strict=True)))
+        rankings = {}
+        for name, (kb, rows) in sets.items():
+            matcher = FaqMatcher(kb, tuning=base)
+            rankings[name] = [
+                (row, matcher.ranking(tokens(str(row["text"])), str(row["lang"]))) for row in rows
+            ]
+        for decision in itertools.product(*DECISION_GRID.values()):
+            tuning = replace(base, **dict(zip(DECISION_GRID, decision, strict=True)))
+            per_kb = {name: figures(ranked, tuning) for name, ranked in rankings.items()}
+            if per_kb["default"]["wrong"] or per_kb["default"]["abstain"] < 1.0:
+                continue  # what tests/faq/test_matcher.py requires of the packaged knowledge base
+            rates = sorted(min(rate, TARGET) for f in per_kb.values() for rate in (f["top1"], f["abstain"]))
+            answered = sum(f["answered"] for f in per_kb.values()) / len(per_kb)
+            clean = min(f["no_suggestion"] for f in per_kb.values())
+            wrong = sum(f["wrong"] for f in per_kb.values())
+            results.append(((rates, -wrong, answered, clean), tuning, per_kb))
+    results.sort(key=lambda item: item[0], reverse=True)
+    for (rates, wrong, answered, clean), tuning, _ in results[:10]:
+        print(
+            f"worst {rates[0]:.3f}, next {rates[1]:.3f}, no suggestion {clean:.3f}, wrong {-wrong}, "
+            f"answered {answered:.3f}: {asdict(tuning)}"
+        )
+    (rates, *_), tuning, per_kb = results[0]
+    worst = rates[0]
+    for name, f in per_kb.items():
+        print(
+            f"  {name:10} top1 {f['top1']:.3f} answered {f['answered']:.3f} abstain {f['abstain']:.3f} "
+            f"(no suggestion {f['no_suggestion']:.3f}) wrong {f['wrong']}"
+        )
+    print(json.dumps({"tuning": asdict(tuning), "worst": round(worst, 3), "per_kb": per_kb}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
