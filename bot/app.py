@@ -35,6 +35,7 @@ from faq.knowledge import KnowledgeBase, default_faq_path
 from faq.placeholders import unfilled_placeholders
 from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
+from handlers.canned import CannedReplies
 from handlers.context import DeskConfig, HandlerContext
 from handlers.dispatcher import Dispatcher
 
@@ -121,12 +122,13 @@ async def start_bot(
             config=replace(desk_config(settings), bot_username=username),
             policy=desk.policy,
             store=desk.store,
-            state=DeskState(desk.redis, desk.store.keys),
+            state=DeskState(desk.redis, desk.store.keys, desk.policy.agents.aliases),
             triage=triage,
             directory=directory,
             sender=outbox,
             codec=await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret),
             clock=desk.clock,
+            canned=CannedReplies.load(settings.canned_replies_dir),
         )
         dispatcher = Dispatcher(ctx)
         try:

@@ -20,6 +20,7 @@ from bot.log_format import TEXT_FORMAT
 from escalation.directory import DirectoryError
 from escalation.policy import PolicyError
 from faq.knowledge import KnowledgeBaseError
+from handlers.canned import CannedRepliesError
 
 COMMAND_MODULES = ("run", "check", "tickets", "triage", "sandbox", "report", "faq")
 
@@ -49,7 +50,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format=TEXT_FORMAT)
     try:
         return int(args.handler(args) or 0)
-    except (CommandError, SettingsError, PolicyError, DirectoryError, KnowledgeBaseError) as exc:
+    except (
+        CommandError,
+        SettingsError,
+        PolicyError,
+        DirectoryError,
+        KnowledgeBaseError,
+        CannedRepliesError,
+    ) as exc:
         print(f"supportbot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

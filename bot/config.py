@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     customers_file: Path | None = Field(default=None, description="a CSV file path")
     faq_file: Path | None = Field(default=None, description="a YAML file path")
     policy_file: Path | None = Field(default=None, description="a YAML file path")
+    canned_replies_dir: Path | None = Field(
+        default=None, description="a directory with pt.yaml, en.yaml and es.yaml"
+    )
     timezone: str = Field(
         default="America/Sao_Paulo", description="an IANA time zone such as America/Sao_Paulo"
     )

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from handlers.events import Keyboard, Outgoing
+from handlers.events import Keyboard, Member, Outgoing
 from handlers.messenger import Messenger, NotModified, RetryAfter, TelegramError
 
 log = logging.getLogger(__name__)
@@ -156,9 +156,9 @@ class Outbox:
         """Answered at once: button answers are not rate-limited like messages and must be quick."""
         await self.messenger.answer_button(callback_id, text, alert)
 
-    async def member_status(self, chat_id: int, user_id: int) -> str:
+    async def chat_member(self, chat_id: int, user_id: int) -> Member:
         """Passed straight through (a read, not a send)."""
-        return await self.messenger.member_status(chat_id, user_id)
+        return await self.messenger.chat_member(chat_id, user_id)
 
     # ------------------------------------------------------------ lifecycle
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import secrets
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ PENDING_FEEDBACK_TTL_S = 24 * 3600
 CARD_POST_TTL_S = 7 * 24 * 3600
 PINGS_TTL_S = 7 * 24 * 3600
 HELD_REPLY_TTL_S = 3600
+NOTICE_TTL_S = 90 * 24 * 3600
 FIRST_RESPONSE_SAMPLES = 100
 # Read a hash and delete it, atomically. A script rather than MULTI/HGETALL/DEL: redis-py 7.4's
 # Cluster transactions fail on HGETALL's reply (its parser is handed a `keys` option it does not take).
@@ -46,9 +48,10 @@ class FaqGapLog:
 class DeskState:
     """Read and write the desk's side state for one namespace."""
 
-    def __init__(self, redis: Redis, keys: Keys) -> None:
+    def __init__(self, redis: Redis, keys: Keys, aliases: Mapping[int, str] | None = None) -> None:
         self.redis = redis
         self.keys = keys
+        self.aliases = dict(aliases or {})
         self._take_hash = redis.register_script(_TAKE_HASH)
 
     async def link(self, telegram_id: int, subscriber_id: str) -> None:
@@ -98,6 +101,38 @@ class DeskState:
     async def release_held_reply(self, token: str) -> bool:
         """Take a held answer for sending: True for exactly one caller."""
         return bool(await self.redis.delete(self.keys.held_reply(token)))
+
+    async def first_unreachable_notice(self, number: int) -> bool:
+        """True for the one caller that tells the group a ticket's customer blocked the bot."""
+        key = self.keys.unreachable_notice(number)
+        return bool(await self.redis.set(key, "1", nx=True, ex=NOTICE_TTL_S))
+
+    async def block_customer(self, telegram_id: int, record: dict[str, Any]) -> bool:
+        """Stop relaying a customer's messages; False if they were already blocked."""
+        added = await self.redis.hsetnx(self.keys.blocked, str(telegram_id), json.dumps(record))
+        return bool(added)
+
+    async def unblock_customer(self, telegram_id: int) -> bool:
+        """Relay a customer's messages again; False if they were not blocked."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hdel(self.keys.blocked, str(telegram_id))
+            pipe.delete(self.keys.blocked_told(telegram_id))
+            removed, _ = await pipe.execute()
+        return bool(removed)
+
+    async def block_record(self, telegram_id: int) -> dict[str, Any] | None:
+        """How a blocked customer was blocked (ticket, by, at), or None when they are not."""
+        raw = await self.redis.hget(self.keys.blocked, str(telegram_id))
+        return json.loads(raw) if raw else None
+
+    async def blocked_customers(self) -> dict[int, dict[str, Any]]:
+        """Every blocked customer's record, by Telegram id."""
+        rows = await self.redis.hgetall(self.keys.blocked)
+        return {int(telegram_id): json.loads(raw) for telegram_id, raw in rows.items()}
+
+    async def first_blocked_notice(self, telegram_id: int) -> bool:
+        """True once per block: the blocked customer is told, then not again until a new block."""
+        return bool(await self.redis.set(self.keys.blocked_told(telegram_id), "1", nx=True))
 
     async def ticket_for_message(self, chat_id: int, message_id: int) -> int | None:
         """The ticket a group message belongs to, if known."""
@@ -155,8 +190,16 @@ class DeskState:
         await self.redis.hset(self.keys.agent_names, str(agent_id), name[:64])
 
     async def agent_name(self, agent_id: int) -> str:
-        """An agent's display name (their id when unknown)."""
-        return await self.redis.hget(self.keys.agent_names, str(agent_id)) or str(agent_id)
+        """An agent's name: the policy's alias, else their Telegram name (their id when unknown)."""
+        return await self.known_agent_name(agent_id) or str(agent_id)
+
+    async def known_agent_name(self, agent_id: int) -> str | None:
+        """The alias or the Telegram name learned so far; None when the desk never learned one."""
+        alias = self.aliases.get(agent_id)
+        if alias:
+            return alias
+        name: str | None = await self.redis.hget(self.keys.agent_names, str(agent_id))
+        return name
 
     async def record_first_response(self, seconds: float) -> None:
         """Keep the latest first-response times for wait estimates."""

@@ -251,8 +251,7 @@ class IncidentStore:
         as when reports open it), or (the scope's open incident, False, ()) if there already is one.
         """
         status, incident_id, linked = await self._script(
-            keys=[self.keys.route],
-            args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
+            keys=[self.keys.route], args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
         )
         return await self.get(int(incident_id)), status == "opened", tuple(int(n) for n in linked)
 

@@ -179,6 +179,19 @@ class Keys:
         """Hash message id -> text of a ticket's group pings that carry a Claim button (retired on claim)."""
         return f"{self.prefix}pings:{number}"
 
+    def unreachable_notice(self, number: int) -> str:
+        """Marker that the group was told a ticket's customer blocked the bot (once per ticket)."""
+        return f"{self.prefix}unreach:{number}"
+
+    @property
+    def blocked(self) -> str:
+        """HASH telegram user id -> JSON block record: customers whose messages are not relayed."""
+        return f"{self.prefix}blocked"
+
+    def blocked_told(self, telegram_id: int) -> str:
+        """Marker that a blocked customer was told their messages are not relayed (once a block)."""
+        return f"{self.prefix}blocked:told:{telegram_id}"
+
     def held_reply(self, token: str) -> str:
         """An agent's answer held back because another agent holds the ticket ("send anyway")."""
         return f"{self.prefix}held:{token}"

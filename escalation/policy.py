@@ -126,6 +126,16 @@ class Summaries(_Strict):
     cron: list[str] = Field(default_factory=lambda: ["0 9 * * *", "0 18 * * *"])
 
 
+class Agents(_Strict):
+    """How agents are named to colleagues, managers and customers.
+
+    An alias (`2001: "Ana (N1)"`) wins over the name Telegram gives; without one, agents are called
+    by their Telegram name, learned from what they send or from the group's member list.
+    """
+
+    aliases: dict[int, Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=dict)
+
+
 class PriorityRules(_Strict):
     """Base priority per situation, and the raises on top of it."""
 
@@ -172,6 +182,7 @@ class Policy(_Strict):
     escalation: Escalation = Field(default_factory=Escalation)
     reopen_window: Duration = 86400.0
     oncall: OnCall = Field(default_factory=OnCall)
+    agents: Agents = Field(default_factory=Agents)
     summaries: Summaries = Field(default_factory=Summaries)
     plans: dict[str, Tier]
     priority: PriorityRules

@@ -599,6 +599,19 @@ class TicketStore:
             allowed=tuple(State),
         )
 
+    async def log_event(
+        self, number: int, event_name: str, actor: str, text: str = "", kind: str = ""
+    ) -> Ticket:
+        """An event in the ticket's history and the audit stream that changes nothing else.
+
+        For what must be on the record without moving the ticket: a customer blocked or unblocked,
+        and what a blocked customer wrote (kept, never relayed). Any state, resolved included.
+        """
+        event: dict[str, Any] = {"text": text[:MAX_STORED_TEXT]} if text else {}
+        if kind:
+            event["kind"] = kind
+        return await self._apply(number, event_name, actor, self.clock.now(), {}, event, allowed=tuple(State))
+
     async def feedback(self, number: int, customer_id: int, text: str) -> Ticket:
         """What the customer said went wrong after rating the ticket low: kept in its history."""
         now = self.clock.now()

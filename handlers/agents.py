@@ -9,6 +9,8 @@ Internal and public text are kept apart by the command itself: `/note N text` is
 on the card, never sent), `/reply N text` and replies to a card go to the customer, and
 `/resolve N` tells the customer only what follows an explicit `msg` (`/resolve N msg text`).
 An answer to a ticket another agent holds is held back until its writer presses "send anyway".
+Canned replies (`/r`, `/rr`, the card's Replies button; `handlers.canned`) are answers like any
+other, in the customer's language; blocking customers is `handlers.blocks`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from escalation.domain import Priority, State
 from escalation.store import IllegalTransition, StoreError
 from escalation.ticket import Ticket
+from handlers.blocks import CustomerBlocks
 from handlers.callbacks import Callback
 from handlers.cards import queue_line, render_compact
 from handlers.context import HandlerContext
@@ -31,6 +34,7 @@ from handlers.events import Attachment, Button, ButtonPress, IncomingMessage, Ke
 from handlers.faq_answers import ANSWER_ACTION, FaqTeaching
 from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
 from handlers.messenger import Forbidden, TelegramError
+from handlers.names import agent_name, learn_name, mention, name_for_customers
 from handlers.oncall import OnCallDesk
 from handlers.refusals import holder_name, refusal
 from handlers.split import TELEGRAM_TEXT_LIMIT, fit_lines, split_text
@@ -47,7 +51,8 @@ NOTE_MAX = 1000
 RESOLUTION_MAX = 3000
 REPLY_MAX = TELEGRAM_TEXT_LIMIT  # a longer answer could not come from Telegram; it is split for the customer
 CAPTION_MAX = 900
-CARD_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down"})
+CARD_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down", "canned"})
+CANNED_PER_ROW = 2
 
 
 class Refused(Exception):
@@ -66,6 +71,7 @@ class AgentConversation:
         actions: DeskActions,
         oncall: OnCallDesk,
         incidents: IncidentDesk,
+        blocks: CustomerBlocks,
         faq: FaqTeaching,
     ) -> None:
         self.ctx = ctx
@@ -73,6 +79,7 @@ class AgentConversation:
         self.actions = actions
         self.oncall = oncall
         self.incidents = incidents
+        self.blocks = blocks
         self._membership: dict[int, tuple[bool, float]] = {}
         self.commands: dict[str, Callable[[IncomingMessage], Awaitable[None]]] = {
             "queue": self._queue,
@@ -84,6 +91,11 @@ class AgentConversation:
             "priority": self._priority_command,
             "reply": self._reply_command,
             "note": self._note_command,
+            "r": self._canned_command,
+            "rr": lambda message: self._canned_command(message, resolve=True),
+            "block": self._block_command,
+            "unblock": lambda message: self._block_command(message, block=False),
+            "blocked": self._blocked_list,
             "oncall": self.oncall.command,
             "incident": lambda message: self.incidents.command(message, message.user.id),
             "faq": self.faq.command,
@@ -105,7 +117,7 @@ class AgentConversation:
         if cached and time.monotonic() - cached[1] < MEMBERSHIP_CACHE_S:
             return cached[0]
         try:
-            status = await self.ctx.sender.member_status(config.agents_chat_id, user.id)
+            status = (await self.ctx.sender.chat_member(config.agents_chat_id, user.id)).status
         except TelegramError as exc:
             log.warning("getChatMember for %s failed: %s", user.id, exc)
             return False
@@ -116,7 +128,12 @@ class AgentConversation:
     # ------------------------------------------------------------- messages
 
     async def on_message(self, message: IncomingMessage) -> None:
-        """Commands, and replies to a card or a relayed customer message."""
+        """Commands, and replies to a card or a relayed customer message.
+
+        Whoever writes in the group has their Telegram name learned, so that agents who only
+        chat are named (not numbered) when a ping or a card mentions them later.
+        """
+        await learn_name(self.ctx, message.user)
         command = message.command
         if command is None and message.reply_to_message_id is None:
             return
@@ -133,7 +150,6 @@ class AgentConversation:
         if not await self.is_agent(message.user):
             await self._say(a(self.language, "not_agent"), reply_to=message.message_id)
             return
-        await self.ctx.state.set_agent_name(message.user.id, message.user.display_name)
         try:
             if number is not None:
                 await self._reply(message, number, message.text or message.caption)
@@ -211,6 +227,121 @@ class AgentConversation:
         await self.actions.refresh_card(ticket)
         await self._say(a(self.language, "noted", ticket=ticket.label), reply_to=message.message_id)
 
+    async def _target(self, message: IncomingMessage, usage: str) -> tuple[int, list[str]]:
+        """The ticket a command is about, and the command's other words.
+
+        `/cmd N ...`, or `/cmd ...` as a reply to a card or a relayed message (then every word is
+        an argument); `usage` is the refusal when neither names a ticket.
+        """
+        words = message.args.split()
+        if message.reply_to_message_id is not None:
+            number = await self.ctx.state.ticket_for_message(message.chat.id, message.reply_to_message_id)
+            if number is not None and (not words or ticket_number(words[0]) is None):
+                return number, words
+        if not words:
+            raise Refused(usage)
+        number = ticket_number(words[0])
+        if number is None:
+            raise Refused(a(self.language, "number_usage", command=message.command or ""))
+        return number, words[1:]
+
+    async def _canned_command(self, message: IncomingMessage, resolve: bool = False) -> None:
+        """`/r N key` (or `/r key` replying to a card): a canned reply in the customer's language.
+
+        `/rr` sends it as the resolution message and closes the ticket. Unknown keys are refused
+        with the list of keys.
+        """
+        keys = ", ".join(self.ctx.canned.keys)
+        number, words = await self._target(message, a(self.language, "canned_usage", keys=keys))
+        if len(words) != 1:
+            raise Refused(a(self.language, "canned_usage", keys=keys))
+        text = await self._canned_text(number, words[0], message.user)
+        await self._reply(message, number, text, resolve=resolve)
+
+    async def _canned_text(self, number: int, key: str, agent: User) -> str:
+        """The canned reply `key` for ticket `number`, in its customer's language, fields filled."""
+        reply = self.ctx.canned.get(key)
+        if reply is None:
+            raise Refused(
+                a(
+                    self.language,
+                    "canned_unknown",
+                    reply=html.escape(key[:40]),
+                    keys=", ".join(self.ctx.canned.keys),
+                )
+            )
+        ticket = await self.ctx.store.get(number)
+        customer = ticket.customer
+        language = customer.language
+        plan = t(language, f"plan_{customer.tier.value}" if customer.tier else "plan_unknown")
+        fields = {
+            "name": customer.name,
+            "ticket": ticket.label,
+            "plan": plan,
+            "agent": name_for_customers(self.ctx, agent),
+        }
+        return reply.render(language, fields)
+
+    async def _canned_list(self, press: ButtonPress, number: int) -> None:
+        """The card's "Replies" button: the canned replies as buttons, under the card."""
+        ticket = await self.ctx.store.get(number)
+        language = ticket.customer.language
+        buttons = [
+            Button(reply.titles[self.language], self.ctx.codec.encode("cr", number, reply.key))
+            for reply in self.ctx.canned
+        ]
+        rows = [buttons[i : i + CANNED_PER_ROW] for i in range(0, len(buttons), CANNED_PER_ROW)]
+        title = a(
+            self.language,
+            "canned_title",
+            ticket=ticket.label,
+            tongue=a(self.language, f"language_{language}"),
+        )
+        await self.ctx.sender.answer_button(press.callback_id)
+        chat = self.ctx.config.agents_chat_id
+        if chat is None:
+            return
+        listing = await self.ctx.sender.send(
+            Outgoing(chat, title, Keyboard.inline(*rows), reply_to=press.message_id, priority=2)
+        )
+        await self.ctx.state.remember_message(chat, listing, number)  # replies to the list answer too
+
+    async def _canned_button(self, press: ButtonPress, raw_number: str, key: str) -> None:
+        """A canned reply chosen from the list: sent like `/r N key`, the agent told by a toast."""
+        number = ticket_number(raw_number)
+        if number is None:
+            raise ValueError(f"malformed canned reply button {raw_number!r}")
+        try:
+            text = await self._canned_text(number, key, press.user)
+            notice, held = await self._answer(
+                press.user, number, text, None, False, reply_to=press.message_id
+            )
+        except Refused as exc:
+            await self.ctx.sender.answer_button(press.callback_id, str(exc), alert=True)
+            return
+        except StoreError as exc:
+            await self.ctx.sender.answer_button(
+                press.callback_id, await refusal(self.ctx, exc, number), alert=True
+            )
+            return
+        await self.ctx.sender.answer_button(press.callback_id, notice, alert=held)
+
+    async def _block_command(self, message: IncomingMessage, block: bool = True) -> None:
+        """`/block N` / `/unblock N` (or as a reply to a card): supervisors only."""
+        if not self.blocks.may_block(message.user):
+            raise Refused(a(self.language, "block_supervisors"))
+        number, words = await self._target(message, a(self.language, "block_usage"))
+        if words:
+            raise Refused(a(self.language, "block_usage"))
+        if block:
+            answer = await self.blocks.block(number, message.user)
+        else:
+            answer = await self.blocks.unblock(number, message.user)
+        await self._say(answer, reply_to=message.message_id)
+
+    async def _blocked_list(self, message: IncomingMessage) -> None:
+        await self._say(await self.blocks.listing(), reply_to=message.message_id)
+
     async def _queue(self, message: IncomingMessage) -> None:
         """`/queue [page]`: the waiting tickets, most urgent first, a page at a time."""
         page = ticket_number(message.args) if message.args else 1
@@ -274,37 +405,73 @@ class AgentConversation:
 
     # -------------------------------------------------------------- replies
 
-    async def _reply(self, message: IncomingMessage, number: int, text: str) -> None:
-        """An agent's answer to the customer; held back (with "send anyway") if another agent holds it."""
-        limit = CAPTION_MAX if message.attachment is not None else REPLY_MAX
+    async def _reply(self, message: IncomingMessage, number: int, text: str, resolve: bool = False) -> None:
+        """An agent's answer to the customer (and, with `resolve`, the ticket closed with it)."""
+        limit = CAPTION_MAX if message.attachment is not None else RESOLUTION_MAX if resolve else REPLY_MAX
         text = self._bounded(text, limit)
+        notice, held = await self._answer(
+            message.user, number, text, message.attachment, resolve, reply_to=message.message_id
+        )
+        if not held:
+            await self._say(notice, reply_to=message.message_id)
+
+    async def _answer(
+        self,
+        agent: User,
+        number: int,
+        text: str,
+        attachment: Attachment | None,
+        resolve: bool,
+        reply_to: int | None,
+    ) -> tuple[str, bool]:
+        """Send an answer; held back (with "send anyway") if another agent holds the ticket.
+
+        Returns what the agent is told and whether the answer was held (the warning is then
+        already in the group, as a reply to `reply_to`).
+        """
         ticket = await self.ctx.store.get(number)
         if ticket.state is State.RESOLVED:
             raise IllegalTransition(number, "reply to", ticket.state.value)
-        if ticket.state is State.CLAIMED and ticket.assignee not in (None, message.user.id):
-            await self._hold(message, ticket, text)
-            return
-        notice = await self._relay(ticket, message.user, text, message.attachment)
-        await self._say(a(self.language, notice, ticket=ticket.label), reply_to=message.message_id)
+        if ticket.state is State.CLAIMED and ticket.assignee not in (None, agent.id):
+            return await self._hold(agent, ticket, text, attachment, resolve, reply_to), True
+        return await self._send_answer(ticket, agent, text, attachment, resolve), False
 
-    async def _hold(self, message: IncomingMessage, ticket: Ticket, text: str) -> None:
+    async def _send_answer(
+        self, ticket: Ticket, agent: User, text: str, attachment: Attachment | None, resolve: bool
+    ) -> str:
+        """Relay the answer, or close the ticket with it as the resolution message; the agent's notice."""
+        if resolve:
+            resolved = await self._act("resolve", ticket.number, agent, customer_message=text)
+            return a(self.language, "resolved_ok", ticket=resolved.label)
+        return a(self.language, await self._relay(ticket, agent, text, attachment), ticket=ticket.label)
+
+    async def _hold(
+        self,
+        agent: User,
+        ticket: Ticket,
+        text: str,
+        attachment: Attachment | None,
+        resolve: bool,
+        reply_to: int | None,
+    ) -> str:
         """Warn the replier that another agent holds the ticket; send only on their explicit press."""
         holder = await holder_name(self.ctx, ticket.assignee)
         warning = a(self.language, "reply_held", ticket=ticket.label, holder=holder)
-        attachment = message.attachment
         token = await self.ctx.state.hold_reply(
             {
                 "number": ticket.number,
-                "agent": message.user.id,
+                "agent": agent.id,
                 "text": text,
                 "warning": warning,
+                "resolve": resolve,
                 "kind": attachment.kind if attachment else "",
                 "file_id": attachment.file_id if attachment else "",
                 "file_name": attachment.file_name if attachment else None,
             }
         )
         button = Button(a(self.language, "send_anyway"), self.ctx.codec.encode("force", token))
-        await self._say(warning, reply_to=message.message_id, keyboard=Keyboard.inline([button]))
+        await self._say(warning, reply_to=reply_to, keyboard=Keyboard.inline([button]))
+        return warning
 
     async def _send_held(self, press: ButtonPress, token: str) -> None:
         """ "Send anyway": the held answer goes to the customer, once, and only by its writer."""
@@ -328,10 +495,8 @@ class AgentConversation:
             ticket = await self.ctx.store.get(number)
             if ticket.state is State.RESOLVED:
                 raise IllegalTransition(number, "reply to", ticket.state.value)
-            notice = a(
-                self.language,
-                await self._relay(ticket, press.user, held["text"], attachment),
-                ticket=ticket.label,
+            notice = await self._send_answer(
+                ticket, press.user, held["text"], attachment, bool(held.get("resolve"))
             )
         except StoreError as exc:
             notice = await refusal(self.ctx, exc, number)
@@ -348,31 +513,33 @@ class AgentConversation:
         ticket = await self.ctx.store.reply(before.number, agent.id, text or f"[{kind}]", kind=kind)
         if before.first_response_at is None and ticket.first_response_at is not None:
             await self.ctx.state.record_first_response(ticket.first_response_at - ticket.created_at)
-        notice = await self._deliver(ticket, text, attachment)
+        notice = await self._deliver(ticket, text, attachment, agent)
         await self.actions.refresh_card(await self.ctx.store.get(ticket.number))
         return notice
 
-    async def _deliver(self, ticket: Ticket, text: str, attachment: Attachment | None) -> str:
-        """Send the answer to the customer; return the notice for the agent (relayed or why not)."""
+    async def _deliver(self, ticket: Ticket, text: str, attachment: Attachment | None, agent: User) -> str:
+        """Send the answer to the customer, signed with the agent's name; the notice for the agent."""
         customer = ticket.customer.telegram_id
         language = ticket.customer.language
+        signed = html.escape(name_for_customers(self.ctx, agent))
         try:
             if attachment is not None:
-                caption = t(language, "agent_reply", ticket=ticket.label, text=html.escape(text))
+                caption = t(
+                    language, "agent_reply", agent=signed, ticket=ticket.label, text=html.escape(text)
+                )
                 await self.ctx.sender.send(
                     Outgoing(customer, caption, attachment=attachment, priority=int(ticket.priority))
                 )
                 return "relayed"
             for index, chunk in enumerate(split_text(text)):
                 body = (
-                    t(language, "agent_reply", ticket=ticket.label, text=html.escape(chunk))
+                    t(language, "agent_reply", agent=signed, ticket=ticket.label, text=html.escape(chunk))
                     if index == 0
                     else html.escape(chunk)
                 )
                 await self.ctx.sender.send(Outgoing(customer, body, priority=int(ticket.priority)))
         except Forbidden:
-            if not ticket.unreachable:
-                await self.ctx.store.mark_unreachable(ticket.number)
+            await self.actions.customer_unreachable(ticket, agent.id)
             return "relay_failed"
         except TelegramError as exc:
             log.warning("answer to the customer of %s not delivered: %s", ticket.label, exc)
@@ -382,16 +549,19 @@ class AgentConversation:
     # -------------------------------------------------------------- buttons
 
     async def on_button(self, press: ButtonPress, callback: Callback) -> None:
-        """Card and ping buttons (claim, release, resolve, priority up and down) and "send anyway"."""
+        """Card and ping buttons (claim, release, resolve, priority, canned replies) and "send anyway"."""
         if not await self.is_agent(press.user):
             await self.ctx.sender.answer_button(press.callback_id, a(self.language, "not_agent"), alert=True)
             return
-        await self.ctx.state.set_agent_name(press.user.id, press.user.display_name)
+        await learn_name(self.ctx, press.user)
         if callback.action in INCIDENT_ACTIONS:
             await self.incidents.on_button(press, callback)
             return
         if callback.action == "force" and len(callback.args) == 1:
             await self._send_held(press, callback.args[0])
+            return
+        if callback.action == "cr" and len(callback.args) == 2:
+            await self._canned_button(press, callback.args[0], callback.args[1])
             return
         if callback.action == ANSWER_ACTION:
             await self.faq.on_button(press, callback)
@@ -401,7 +571,9 @@ class AgentConversation:
             raise ValueError(f"malformed card button {callback!r}")
         lang = self.language
         try:
-            if callback.action in ("claim", "release", "resolve"):
+            if callback.action == "canned":
+                await self._canned_list(press, number)
+            elif callback.action in ("claim", "release", "resolve"):
                 ticket = await self._act(callback.action, number, press.user)
                 done = {"claim": "claimed_ok", "release": "released_ok", "resolve": "resolved_ok"}
                 await self.ctx.sender.answer_button(
@@ -433,7 +605,7 @@ class AgentConversation:
                 t(
                     ticket.customer.language,
                     "claimed_notice",
-                    agent=html.escape(agent.first_name),
+                    agent=html.escape(name_for_customers(self.ctx, agent)),
                     ticket=ticket.label,
                 ),
             )
@@ -450,21 +622,20 @@ class AgentConversation:
                 ticket,
                 t(ticket.customer.language, "resolved_notice", ticket=ticket.label, note=extra),
                 rating_keyboard(ticket, self.ctx),
+                writer=agent.id if customer_message else None,
             )
         await self.actions.refresh_card(await store.get(number))
         return ticket
 
     async def _tell_holder(self, ticket: Ticket, holder: int, by: User) -> None:
         """A supervisor took a ticket from its holder: the holder is told, by mention."""
-        name = html.escape(await self.ctx.state.agent_name(holder))
-        mention = f'<a href="tg://user?id={holder}">{name}</a>'
         await self._say(
             a(
                 self.language,
                 "released_by_other",
                 ticket=ticket.label,
-                holder=mention,
-                by=html.escape(by.first_name),
+                holder=await mention(self.ctx, holder),
+                by=html.escape(await agent_name(self.ctx, by.id)),
             )
         )
 

@@ -110,8 +110,12 @@ def render_card(
     now: float,
     assignee_name: str | None = None,
     notes: Sequence[tuple[str, str]] = (),
+    blocked: bool = False,
 ) -> str:
-    """The card's HTML text; `notes` are the latest internal notes as (author, text), oldest first."""
+    """The card's HTML text; `notes` are the latest internal notes as (author, text), oldest first.
+
+    `blocked`: a supervisor blocked the customer (their messages stay in the ticket, unrelayed).
+    """
     customer = ticket.customer
     who = html.escape(customer.name or str(customer.telegram_id))
     account = (
@@ -153,6 +157,8 @@ def render_card(
         lines.append(a(language, "card_incident", label=f"I{ticket.incident}"))
     if ticket.unreachable:
         lines.append(a(language, "card_unreachable"))
+    if blocked:
+        lines.append(a(language, "card_blocked"))
     return "\n".join(lines)
 
 
@@ -164,7 +170,7 @@ def _account_status(status: str, active: bool, language: str) -> list[str]:
 def card_keyboard(
     ticket: Ticket, codec: CallbackCodec, language: str, faq_entries: Sequence[tuple[str, str]] = ()
 ) -> Keyboard | None:
-    """Claim / Release / Resolve, priority up / down, and "📚 <entry>" answers; none once resolved.
+    """Claim / Release / Resolve, priority, canned replies and "📚 <entry>" answers; none once resolved.
 
     `faq_entries` are the (id, title) of the FAQ entries closest to the customer's words: one
     press answers the customer with that entry (an id too long for Telegram's 64-byte button
@@ -184,6 +190,7 @@ def card_keyboard(
         second.append(Button(a(language, "up"), codec.encode("up", n)))
     if ticket.priority is not Priority.P4:
         second.append(Button(a(language, "down"), codec.encode("down", n)))
+    second.append(Button(a(language, "canned_button"), codec.encode("canned", n)))
     answers = []
     for entry_id, title in faq_entries:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from escalation.clock import Clock
 from escalation.desk_state import DeskState
@@ -11,6 +11,7 @@ from escalation.policy import Policy
 from escalation.store import TicketStore
 from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
+from handlers.canned import CannedReplies
 from handlers.messenger import Sender
 
 
@@ -45,3 +46,4 @@ class HandlerContext:
     sender: Sender
     codec: CallbackCodec
     clock: Clock
+    canned: CannedReplies = field(default_factory=CannedReplies.load)

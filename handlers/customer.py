@@ -27,6 +27,7 @@ from handlers.faq_gaps import record_gap
 from handlers.texts import a, pick_language, t
 
 if TYPE_CHECKING:
+    from handlers.blocks import CustomerBlocks
     from handlers.incidents import IncidentDesk
 
 log = logging.getLogger(__name__)
@@ -40,11 +41,16 @@ class CustomerConversation:
     """Handles private-chat messages and the customer's button presses."""
 
     def __init__(
-        self, ctx: HandlerContext, actions: DeskActions, incidents: IncidentDesk | None = None
+        self,
+        ctx: HandlerContext,
+        actions: DeskActions,
+        blocks: CustomerBlocks,
+        incidents: IncidentDesk | None = None,
     ) -> None:
         self.ctx = ctx
         self.actions = actions
         self.incidents = incidents
+        self.blocks = blocks
 
     # ---------------------------------------------------------------- input
 
@@ -61,6 +67,8 @@ class CustomerConversation:
         command = message.command
         if command is not None:
             await self._command(message, command, language)
+            return
+        if await self.blocks.withhold(message, arrival.active, language):
             return
         text = message.text or message.caption
         if arrival.active is None and arrival.last_number is not None and text.strip():
@@ -84,6 +92,11 @@ class CustomerConversation:
         """Menu, FAQ feedback and rating buttons."""
         language = self._language(press.user)
         action, args = callback.action, callback.args
+        reaches_agents = (action == "menu" and args == ("human",)) or (
+            action == "helped" and args[1:] == ("0",)
+        )
+        if reaches_agents and await self.blocks.refuse_button(press.user, press.callback_id, language):
+            return
         if action == "menu" and args:
             await self.ctx.sender.answer_button(press.callback_id)
             await self._menu(press, args[0], language)

@@ -19,6 +19,7 @@ from handlers.events import Keyboard, Outgoing
 from handlers.faq_answers import closest_entries
 from handlers.messenger import Forbidden, TelegramError
 from handlers.moments import moment_words
+from handlers.names import agent_name, mention
 from handlers.split import split_text
 from handlers.texts import a, t
 
@@ -63,7 +64,7 @@ class DeskActions:
             return
         language = self.ctx.config.agents_language
         if ticket.state is State.CLAIMED and ticket.assignee is not None:
-            name = await self.ctx.state.agent_name(ticket.assignee)
+            name = await agent_name(self.ctx, ticket.assignee)
             status = f"✔️ {a(language, 'card_claimed_by')}: {html.escape(name)}"
         else:
             status = f"✅ {a(language, 'state_closed')}"
@@ -84,11 +85,11 @@ class DeskActions:
             (await self._author(entry["actor"]), entry.get("text", ""))
             for entry in [e for e in history if e["event"] == "note"][-NOTES_SHOWN:]
         ]
-        name = await self.ctx.state.agent_name(ticket.assignee) if ticket.assignee else None
+        name = await agent_name(self.ctx, ticket.assignee) if ticket.assignee else None
         if ticket.state is State.RESOLVED:
             resolver = next((e["actor"] for e in reversed(history) if e["event"] == "resolved"), "")
             if resolver.startswith("agent:"):
-                name = await self.ctx.state.agent_name(int(resolver.split(":", 1)[1]))
+                name = await agent_name(self.ctx, int(resolver.split(":", 1)[1]))
         text = render_card(
             ticket,
             excerpt,
@@ -97,6 +98,7 @@ class DeskActions:
             now=self.ctx.clock.now(),
             assignee_name=name,
             notes=notes,
+            blocked=await self.ctx.state.block_record(ticket.customer.telegram_id) is not None,
         )
         closest = (
             closest_entries(self.ctx.triage, excerpt, ticket.customer.language, language)
@@ -123,18 +125,22 @@ class DeskActions:
     async def _author(self, actor: str) -> str:
         """An agent's name from an audit actor (`agent:<id>`)."""
         kind, _, ident = actor.partition(":")
-        return await self.ctx.state.agent_name(int(ident)) if kind == "agent" and ident.isdigit() else actor
+        return await agent_name(self.ctx, int(ident)) if kind == "agent" and ident.isdigit() else actor
 
-    async def tell_customer(self, ticket: Ticket, text: str, keyboard: Keyboard | None = None) -> bool:
-        """Send the customer a message about their ticket; False (and the card says so) if they blocked us."""
+    async def tell_customer(
+        self, ticket: Ticket, text: str, keyboard: Keyboard | None = None, writer: int | None = None
+    ) -> bool:
+        """Send the customer a message about their ticket; False (and the card says so) if they blocked us.
+
+        `writer` is the agent whose own words the message carries (a resolution message), told
+        in the group if it cannot be delivered.
+        """
         try:
             await self.ctx.sender.send(
                 Outgoing(ticket.customer.telegram_id, text, keyboard, priority=int(ticket.priority))
             )
         except Forbidden:
-            log.info("customer of %s blocked the bot", ticket.label)
-            if not ticket.unreachable:
-                await self.refresh_card(await self.ctx.store.mark_unreachable(ticket.number))
+            await self.customer_unreachable(ticket, writer)
             return False
         except TelegramError as exc:
             log.warning("could not tell the customer of %s: %s", ticket.label, exc)
@@ -142,6 +148,28 @@ class DeskActions:
         if ticket.unreachable:
             await self.refresh_card(await self.ctx.store.mark_unreachable(ticket.number, False))
         return True
+
+    async def customer_unreachable(self, ticket: Ticket, writer: int | None) -> None:
+        """The customer blocked the bot (403): the card says so, and the agent who wrote is told.
+
+        The group hears it once per ticket, by a mention of the writer (a toast after a button,
+        or an answer scrolled away, is easily missed); later failures only show on the card and
+        in the writer's own answer.
+        """
+        log.info("customer of %s blocked the bot", ticket.label)
+        if not ticket.unreachable:
+            await self.refresh_card(await self.ctx.store.mark_unreachable(ticket.number))
+        chat = self.ctx.config.agents_chat_id
+        if writer is None or chat is None or not await self.ctx.state.first_unreachable_notice(ticket.number):
+            return
+        text = a(
+            self.ctx.config.agents_language,
+            "customer_unreachable",
+            agent=await mention(self.ctx, writer),
+            ticket=ticket.label,
+            customer=html.escape(ticket.customer.name),
+        )
+        await self.ctx.sender.send(Outgoing(chat, text, reply_to=ticket.card_message_id, priority=2))
 
     async def tell_priority_news(self, ticket: Ticket, key: str, lead: str = "") -> bool:
         """Tell the customer their ticket's priority changed or its deadline slipped, with the new wait.
@@ -176,11 +204,7 @@ class DeskActions:
 
     async def mentions(self, ids: set[int]) -> str:
         """Agents by name, as mentions that notify them."""
-        names = [
-            f'<a href="tg://user?id={uid}">{html.escape(await self.ctx.state.agent_name(uid))}</a>'
-            for uid in sorted(ids)
-        ]
-        return " ".join(names)
+        return " ".join([await mention(self.ctx, uid) for uid in sorted(ids)])
 
     async def post_to_agents(self, ticket: Ticket, header: str, body: str) -> None:
         """Post a customer's words to the group as replies to the card, split if long."""

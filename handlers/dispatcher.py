@@ -11,6 +11,7 @@ import logging
 
 from escalation.oncall import OnCallRoster
 from handlers.agents import AgentConversation
+from handlers.blocks import CustomerBlocks
 from handlers.callbacks import InvalidCallback
 from handlers.context import HandlerContext
 from handlers.customer import CustomerConversation
@@ -26,7 +27,8 @@ from handlers.texts import a, pick_language, t
 log = logging.getLogger(__name__)
 
 AGENT_ACTIONS = (
-    frozenset({"claim", "release", "resolve", "up", "down", "force", ANSWER_ACTION}) | INCIDENT_ACTIONS
+    frozenset({"claim", "release", "resolve", "up", "down", "force", "canned", "cr", ANSWER_ACTION})
+    | INCIDENT_ACTIONS
 )
 
 
@@ -47,9 +49,10 @@ class Dispatcher:
         self.oncall = OnCallDesk(ctx, roster)
         self.sla_watch = SlaWatch(ctx, actions, roster, config.sla_tick_seconds)
         self.incidents = IncidentDesk(ctx, actions)
-        self.customers = CustomerConversation(ctx, actions, self.incidents)
+        blocks = CustomerBlocks(ctx, actions)
+        self.customers = CustomerConversation(ctx, actions, blocks, self.incidents)
         self.faq = FaqTeaching(ctx, actions)
-        self.agents = AgentConversation(ctx, actions, self.oncall, self.incidents, self.faq)
+        self.agents = AgentConversation(ctx, actions, self.oncall, self.incidents, blocks, self.faq)
         self.managers = ManagerConversation(ctx, self.faq)
 
     async def handle(self, event: Event) -> None:

@@ -37,6 +37,18 @@ class User:
 
 
 @dataclass(frozen=True, slots=True)
+class Member:
+    """A user's standing in a chat (getChatMember): Telegram's status word, and who they are.
+
+    Who they are matters as much as the status: an agent who never spoke in the group is still
+    called by name, not by user id.
+    """
+
+    status: str
+    user: User
+
+
+@dataclass(frozen=True, slots=True)
 class Chat:
     """Where the update happened."""
 

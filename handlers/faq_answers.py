@@ -28,6 +28,7 @@ from faq.triage import Triage
 from handlers.callbacks import Callback
 from handlers.context import HandlerContext
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
+from handlers.names import name_for_customers
 from handlers.refusals import refusal
 from handlers.split import split_text
 from handlers.texts import a, t
@@ -139,8 +140,9 @@ class FaqTeaching:
         for index, chunk in enumerate(split_text(answer)):
             body = html.escape(chunk)
             if index == 0:
-                body = t(customer_lang, "agent_reply", ticket=ticket.label, text=body)
-            delivered = delivered and await self.actions.tell_customer(ticket, body)
+                signed = html.escape(name_for_customers(self.ctx, agent))
+                body = t(customer_lang, "agent_reply", agent=signed, ticket=ticket.label, text=body)
+            delivered = delivered and await self.actions.tell_customer(ticket, body, writer=agent.id)
         await self.actions.refresh_card(await store.get(number))
         if not delivered:
             return a(lang, "relay_error", ticket=ticket.label)

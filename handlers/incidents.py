@@ -35,6 +35,7 @@ from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing
 from handlers.messenger import TelegramError
+from handlers.names import agent_name, mention
 from handlers.texts import a, t
 
 log = logging.getLogger(__name__)
@@ -220,7 +221,7 @@ class IncidentDesk:
         if incident.is_open:
             lines.append(a(lang, "inc_commands", label=incident.label))
             if incident.resolve_asked is not None:
-                agent = html.escape(await self.ctx.state.agent_name(incident.resolve_asked.agent))
+                agent = html.escape(await agent_name(self.ctx, incident.resolve_asked.agent))
                 lines.append(a(lang, "inc_resolve_pending", agent=agent, count=incident.resolve_asked.closes))
         else:
             lines.append(a(lang, "inc_resolved", time=duration_words(incident.duration(now))))
@@ -452,7 +453,7 @@ class IncidentDesk:
 
         async def close_all() -> None:
             await _each(tickets, close)
-            name = html.escape(await self.ctx.state.agent_name(agent_id))
+            name = html.escape(await agent_name(self.ctx, agent_id))
             lines = [a(self.language, "inc_resolved_ok", label=resolved.label, agent=name, count=len(closed))]
             if kept:
                 kept.sort(key=lambda ticket: ticket.number)
@@ -472,7 +473,7 @@ class IncidentDesk:
     async def _mention(self, agent: int | None) -> str:
         if agent is None:
             return "?"
-        return f'<a href="tg://user?id={agent}">{html.escape(await self.ctx.state.agent_name(agent))}</a>'
+        return await mention(self.ctx, agent)
 
     def _spawn(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
         async def guarded() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from handlers.events import Keyboard, Outgoing
+from handlers.events import Keyboard, Member, Outgoing
 
 
 class TelegramError(Exception):
@@ -57,8 +57,8 @@ class Messenger(Protocol):
         """Acknowledge a button press, optionally with a toast or an alert."""
         ...
 
-    async def member_status(self, chat_id: int, user_id: int) -> str:
-        """The user's status in a chat: creator, administrator, member, restricted, left or kicked."""
+    async def chat_member(self, chat_id: int, user_id: int) -> Member:
+        """Status in a chat (creator, administrator, member, restricted, left, kicked) and name."""
         ...
 
 
@@ -84,6 +84,6 @@ class Sender(Protocol):
         """Acknowledge a button press."""
         ...
 
-    async def member_status(self, chat_id: int, user_id: int) -> str:
-        """The user's status in a chat."""
+    async def chat_member(self, chat_id: int, user_id: int) -> Member:
+        """The user's status in a chat, and who they are."""
         ...

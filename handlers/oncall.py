@@ -15,6 +15,7 @@ from escalation.oncall import Duty, OnCallRoster
 from escalation.ticket import Ticket
 from handlers.context import HandlerContext
 from handlers.events import IncomingMessage, Outgoing
+from handlers.names import mention
 from handlers.split import fit_lines
 from handlers.texts import a
 
@@ -88,10 +89,7 @@ class OnCallDesk:
         await self._say(text)
 
     async def _names(self, duty: Duty) -> str:
-        names = [
-            f'<a href="tg://user?id={uid}">{html.escape(await self.ctx.state.agent_name(uid))}</a>'
-            for uid in duty.agents
-        ]
+        names = [await mention(self.ctx, uid) for uid in duty.agents]
         return ", ".join(names) or "-"
 
     async def _say(self, text: str, reply_to: int | None = None) -> None:

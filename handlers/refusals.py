@@ -12,6 +12,7 @@ import html
 from escalation.domain import State
 from escalation.store import Contended, IllegalTransition, NotAssignee, StoreError, TicketNotFound
 from handlers.context import HandlerContext
+from handlers.names import agent_name
 from handlers.texts import a
 
 REFUSAL_KEYS: dict[type[StoreError], str] = {
@@ -30,7 +31,7 @@ async def holder_name(ctx: HandlerContext, agent_id: int | None) -> str:
     """The holder's name as agents know it (escaped), or "nobody"."""
     if agent_id is None:
         return a(ctx.config.agents_language, "nobody")
-    return html.escape(await ctx.state.agent_name(agent_id))
+    return html.escape(await agent_name(ctx, agent_id))
 
 
 async def refusal(ctx: HandlerContext, exc: StoreError, number: int) -> str:

@@ -26,6 +26,7 @@ from handlers.cards import ticket_context, time_left
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, Keyboard, Outgoing
+from handlers.names import agent_name
 from handlers.split import fit_lines
 from handlers.texts import a
 
@@ -157,7 +158,7 @@ class SlaWatch:
             log.info("claim timeout of #%s not applied: answered or re-claimed meanwhile", event.number)
             return None
         await self.actions.refresh_card(ticket)
-        who = await self.ctx.state.agent_name(event.assignee)
+        who = await agent_name(self.ctx, event.assignee)
         return a(lang, "claim_timeout", ticket=ticket.label, agent=html.escape(who))
 
     # -------------------------------------------------------------- helpers

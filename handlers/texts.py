@@ -80,7 +80,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "state_resolved": "resolvido",
         "cancelled": "Chamado <b>{ticket}</b> encerrado a seu pedido. Se precisar, é só escrever.",
         "cancel_none": "Você não tem chamado aberto para encerrar.",
-        "agent_reply": "💬 <b>Atendente</b> ({ticket}):\n{text}",
+        "agent_reply": "💬 <b>{agent}</b> · chamado {ticket}:\n{text}",
+        "blocked_notice": (
+            "Suas mensagens não estão mais sendo encaminhadas à nossa equipe de atendimento. "
+            "Elas continuam registradas no seu chamado."
+        ),
         "claimed_notice": "👤 {agent} está cuidando do seu chamado <b>{ticket}</b>.",
         "resolved_notice": "✅ Seu chamado <b>{ticket}</b> foi resolvido.{note}\nComo foi o atendimento?",
         "rated": "Obrigado pela avaliação: {stars}",
@@ -113,6 +117,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "priority_P2": "alta",
         "priority_P3": "normal",
         "priority_P4": "baixa",
+        "plan_basic": "básico",
+        "plan_standard": "padrão",
+        "plan_premium": "premium",
+        "plan_unknown": "atual",
     },
     "en": {
         "incident_known": (
@@ -181,7 +189,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "state_resolved": "resolved",
         "cancelled": "Ticket <b>{ticket}</b> closed as you asked. Write any time you need help.",
         "cancel_none": "You have no open ticket to close.",
-        "agent_reply": "💬 <b>Agent</b> ({ticket}):\n{text}",
+        "agent_reply": "💬 <b>{agent}</b> · ticket {ticket}:\n{text}",
+        "blocked_notice": (
+            "Your messages are no longer being passed on to our support team. "
+            "They are still kept on record in your ticket."
+        ),
         "claimed_notice": "👤 {agent} is handling your ticket <b>{ticket}</b>.",
         "resolved_notice": "✅ Your ticket <b>{ticket}</b> was resolved.{note}\nHow was the help you got?",
         "rated": "Thank you for your rating: {stars}",
@@ -212,6 +224,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "priority_P2": "high",
         "priority_P3": "normal",
         "priority_P4": "low",
+        "plan_basic": "basic",
+        "plan_standard": "standard",
+        "plan_premium": "premium",
+        "plan_unknown": "current",
     },
     "es": {
         "incident_known": (
@@ -279,7 +295,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "state_resolved": "resuelto",
         "cancelled": "Ticket <b>{ticket}</b> cerrado como pediste. Escríbeme cuando lo necesites.",
         "cancel_none": "No tienes ningún ticket abierto para cerrar.",
-        "agent_reply": "💬 <b>Agente</b> ({ticket}):\n{text}",
+        "agent_reply": "💬 <b>{agent}</b> · ticket {ticket}:\n{text}",
+        "blocked_notice": (
+            "Tus mensajes ya no se están enviando a nuestro equipo de atención. "
+            "Siguen quedando registrados en tu ticket."
+        ),
         "claimed_notice": "👤 {agent} está atendiendo tu ticket <b>{ticket}</b>.",
         "resolved_notice": "✅ Tu ticket <b>{ticket}</b> fue resuelto.{note}\n¿Cómo fue la atención?",
         "rated": "¡Gracias por tu calificación! {stars}",
@@ -310,6 +330,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "priority_P2": "alta",
         "priority_P3": "normal",
         "priority_P4": "baja",
+        "plan_basic": "básico",
+        "plan_standard": "estándar",
+        "plan_premium": "premium",
+        "plan_unknown": "actual",
     },
 }
 
@@ -380,6 +404,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "state_closed": "Encerrado",
         "card_withdrawn": "Encerrado pelo cliente",
         "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
+        "card_blocked": "🚫 Cliente bloqueado: as mensagens dele não chegam ao grupo",
         "card_incident": "🚨 Parte do incidente {label}",
         "card_not_linked": "não vinculado",
         "card_account": "⚠️ Assinatura: {status}",
@@ -432,6 +457,30 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "Essa resposta não está mais pendente (expirou ou já foi enviada).",
         "reply_not_yours": "Só quem escreveu a resposta pode enviá-la.",
         "noted": "📝 Nota registrada em {ticket}.",
+        "canned_button": "💬 Respostas",
+        "canned_title": "💬 Respostas prontas para {ticket} (vão em {tongue}, o idioma do cliente):",
+        "canned_unknown": "Resposta pronta desconhecida: {reply}. Use uma destas: {keys}.",
+        "canned_usage": (
+            "Uso: /r N chave (ou /r chave em resposta a um card) envia a resposta pronta no idioma "
+            "do cliente; /rr N chave envia e resolve. Chaves: {keys}."
+        ),
+        "language_pt": "português",
+        "language_en": "inglês",
+        "language_es": "espanhol",
+        "block_supervisors": "Só supervisores podem bloquear ou desbloquear clientes.",
+        "block_usage": (
+            "Uso: /block N ou /unblock N (N: um chamado do cliente), ou responda a um card com /block."
+        ),
+        "blocked_ok": (
+            "🚫 {customer} bloqueado: as mensagens dele ficam no chamado {ticket} e não chegam mais "
+            "ao grupo. Para desfazer: /unblock {number}."
+        ),
+        "block_already": "{customer} já está bloqueado.",
+        "unblocked_ok": "✅ {customer} desbloqueado: as mensagens voltam a chegar ao grupo.",
+        "unblock_not_blocked": "{customer} não está bloqueado.",
+        "blocked_title": "🚫 Clientes bloqueados ({count}):",
+        "blocked_line": "{customer} · {ticket} · por {by}, {at} · /unblock {number}",
+        "blocked_none": "Nenhum cliente bloqueado.",
         "faq_sent": "📚 Resposta do FAQ “{title}” enviada ao cliente de {ticket}.",
         "faq_proposed": "As palavras do cliente viraram a frase candidata F{id} para o FAQ.",
         "faq_usage": "Uso: /faq N entrada (ex.: /faq 12 pay-pix), ou um botão 📚 do card.",
@@ -445,6 +494,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "faq_rejected": "F{id} rejeitada.",
         "faq_candidate_gone": "F{id} já tinha sido decidida.",
         "relay_failed": "⚠️ Não consegui entregar ao cliente de {ticket}: bloqueou o bot.",
+        "customer_unreachable": (
+            "🚫 {agent}: o cliente de {ticket} ({customer}) bloqueou o bot e sua mensagem não foi entregue. "
+            "Nada do que enviarmos chega até ele enquanto não voltar a falar com o bot."
+        ),
         "relay_error": "⚠️ Não consegui entregar ao cliente de {ticket}. Tente de novo em instantes.",
         "queue_empty": "Fila vazia. 🎉",
         "queue_title": "Fila ({count}):",
@@ -458,7 +511,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
             "/resolve N [msg texto ao cliente], "
             "/priority N P1..P4, /reply N texto, /note N nota interna, /faq N entrada, "
             "/oncall [take|handover nota], "
-            "/incident open|list|update|resolve. "
+            "/incident open|list|update|resolve, /r N chave (resposta pronta), /rr N chave (e resolve), "
+            "/block N, /unblock N, /blocked. "
             "Responda a um card para falar com o cliente."
         ),
         "no_ticket_for_reply": "Responda a um card de chamado (ou use /reply N texto).",
@@ -543,6 +597,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "state_closed": "Closed",
         "card_withdrawn": "Withdrawn by the customer",
         "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
+        "card_blocked": "🚫 Customer blocked: their messages do not reach the group",
         "card_incident": "🚨 Part of incident {label}",
         "card_not_linked": "not linked",
         "card_account": "⚠️ Subscription: {status}",
@@ -595,6 +650,31 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "That answer is no longer pending (it expired or was already sent).",
         "reply_not_yours": "Only whoever wrote the answer can send it.",
         "noted": "📝 Note added to {ticket}.",
+        "canned_button": "💬 Replies",
+        "canned_title": "💬 Canned replies for {ticket} (sent in {tongue}, the customer's language):",
+        "canned_unknown": "Unknown canned reply: {reply}. Use one of: {keys}.",
+        "canned_usage": (
+            "Usage: /r N key (or /r key as a reply to a card) sends the canned reply in the customer's "
+            "language; /rr N key sends it and resolves. Keys: {keys}."
+        ),
+        "language_pt": "Portuguese",
+        "language_en": "English",
+        "language_es": "Spanish",
+        "block_supervisors": "Only supervisors can block or unblock customers.",
+        "block_usage": (
+            "Usage: /block N or /unblock N (N: one of the customer's tickets), "
+            "or reply to a card with /block."
+        ),
+        "blocked_ok": (
+            "🚫 {customer} blocked: their messages stay on ticket {ticket} and no longer reach the group. "
+            "To undo: /unblock {number}."
+        ),
+        "block_already": "{customer} is already blocked.",
+        "unblocked_ok": "✅ {customer} unblocked: their messages reach the group again.",
+        "unblock_not_blocked": "{customer} is not blocked.",
+        "blocked_title": "🚫 Blocked customers ({count}):",
+        "blocked_line": "{customer} · {ticket} · by {by}, {at} · /unblock {number}",
+        "blocked_none": "No customer is blocked.",
         "faq_sent": "📚 FAQ answer “{title}” sent to the customer of {ticket}.",
         "faq_proposed": "The customer's words are now candidate phrasing F{id} for the FAQ.",
         "faq_usage": "Usage: /faq N entry (e.g. /faq 12 pay-pix), or a 📚 button on the card.",
@@ -608,6 +688,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "faq_rejected": "F{id} rejected.",
         "faq_candidate_gone": "F{id} was already decided.",
         "relay_failed": "⚠️ Could not deliver to the customer of {ticket}: they blocked the bot.",
+        "customer_unreachable": (
+            "🚫 {agent}: the customer of {ticket} ({customer}) blocked the bot and your message was not "
+            "delivered. Nothing we send reaches them until they talk to the bot again."
+        ),
         "relay_error": "⚠️ Could not deliver to the customer of {ticket}. Try again in a moment.",
         "queue_empty": "Queue is empty. 🎉",
         "queue_title": "Queue ({count}):",
@@ -621,7 +705,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
             "/resolve N [msg text to the customer], "
             "/priority N P1..P4, /reply N text, /note N internal note, /faq N entry, "
             "/oncall [take|handover note], "
-            "/incident open|list|update|resolve. "
+            "/incident open|list|update|resolve, /r N key (canned reply), /rr N key (and resolve), "
+            "/block N, /unblock N, /blocked. "
             "Reply to a card to talk to the customer."
         ),
         "no_ticket_for_reply": "Reply to a ticket card (or use /reply N text).",
@@ -713,6 +798,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "state_closed": "Cerrado",
         "card_withdrawn": "Cerrado por el cliente",
         "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
+        "card_blocked": "🚫 Cliente bloqueado: sus mensajes no llegan al grupo",
         "card_incident": "🚨 Parte del incidente {label}",
         "card_not_linked": "no vinculado",
         "card_account": "⚠️ Suscripción: {status}",
@@ -765,6 +851,32 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "reply_gone": "Esa respuesta ya no está pendiente (venció o ya se envió).",
         "reply_not_yours": "Solo quien escribió la respuesta puede enviarla.",
         "noted": "📝 Nota agregada a {ticket}.",
+        "canned_button": "💬 Respuestas",
+        "canned_title": (
+            "💬 Respuestas predefinidas para {ticket} (se envían en {tongue}, el idioma del cliente):"
+        ),
+        "canned_unknown": "Respuesta predefinida desconocida: {reply}. Usa una de estas: {keys}.",
+        "canned_usage": (
+            "Uso: /r N clave (o /r clave respondiendo a una tarjeta) envía la respuesta predefinida en el "
+            "idioma del cliente; /rr N clave la envía y resuelve. Claves: {keys}."
+        ),
+        "language_pt": "portugués",
+        "language_en": "inglés",
+        "language_es": "español",
+        "block_supervisors": "Solo los supervisores pueden bloquear o desbloquear clientes.",
+        "block_usage": (
+            "Uso: /block N o /unblock N (N: un ticket del cliente), o responde a una tarjeta con /block."
+        ),
+        "blocked_ok": (
+            "🚫 {customer} bloqueado: sus mensajes quedan en el ticket {ticket} y ya no llegan al grupo. "
+            "Para deshacerlo: /unblock {number}."
+        ),
+        "block_already": "{customer} ya está bloqueado.",
+        "unblocked_ok": "✅ {customer} desbloqueado: sus mensajes vuelven a llegar al grupo.",
+        "unblock_not_blocked": "{customer} no está bloqueado.",
+        "blocked_title": "🚫 Clientes bloqueados ({count}):",
+        "blocked_line": "{customer} · {ticket} · por {by}, {at} · /unblock {number}",
+        "blocked_none": "Ningún cliente bloqueado.",
         "faq_sent": "📚 Respuesta del FAQ “{title}” enviada al cliente de {ticket}.",
         "faq_proposed": "Las palabras del cliente quedaron como frase candidata F{id} para el FAQ.",
         "faq_usage": "Uso: /faq N entrada (p. ej., /faq 12 pay-pix), o un botón 📚 de la tarjeta.",
@@ -778,6 +890,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "faq_rejected": "F{id} rechazada.",
         "faq_candidate_gone": "F{id} ya estaba decidida.",
         "relay_failed": "⚠️ No pude entregar al cliente de {ticket}: bloqueó el bot.",
+        "customer_unreachable": (
+            "🚫 {agent}: el cliente de {ticket} ({customer}) bloqueó el bot y tu mensaje no se entregó. "
+            "Nada de lo que enviemos le llega hasta que vuelva a hablar con el bot."
+        ),
         "relay_error": "⚠️ No pude entregar al cliente de {ticket}. Inténtalo de nuevo en un momento.",
         "queue_empty": "Fila vacía. 🎉",
         "queue_title": "Fila ({count}):",
@@ -791,7 +907,8 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
             "/resolve N [msg texto al cliente], "
             "/priority N P1..P4, /reply N texto, /note N nota interna, /faq N entrada, "
             "/oncall [take|handover nota], "
-            "/incident open|list|update|resolve. "
+            "/incident open|list|update|resolve, /r N clave (respuesta predefinida), "
+            "/rr N clave (y resuelve), /block N, /unblock N, /blocked. "
             "Responde a una tarjeta para hablar con el cliente."
         ),
         "no_ticket_for_reply": "Responde a una tarjeta de ticket (o usa /reply N texto).",

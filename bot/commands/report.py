@@ -64,7 +64,7 @@ async def _report(args: argparse.Namespace) -> int:
     async with open_desk(settings) as desk:
         now = desk.clock.now()
         since = now - args.since
-        state = DeskState(desk.redis, desk.store.keys)
+        state = DeskState(desk.redis, desk.store.keys, desk.policy.agents.aliases)
         report = await build_report(desk.store, state, since, now, await previous_figures(desk.store))
         points = await snapshots(desk.store, since, now) if args.png else []
     language = settings.agents_language

@@ -32,8 +32,9 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from bot.runtime.convert import to_user
 from bot.runtime.errors import NOT_MODIFIED, REJECTED_TOKEN, check_editable, unknown_attachment
-from handlers.events import Attachment, Keyboard, Outgoing
+from handlers.events import Attachment, Keyboard, Member, Outgoing, User
 from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -164,29 +165,40 @@ class AiogramMessenger:
         with neutral_errors():
             await self._bot.answer_callback_query(callback_id, text=text or None, show_alert=alert)
 
-    async def member_status(self, chat_id: int, user_id: int) -> str:
-        """The user's status in the chat as Telegram's plain word (creator, member, left...).
+    async def chat_member(self, chat_id: int, user_id: int) -> Member:
+        """The user's status in the chat as Telegram's plain word (creator, member, left...), and name.
 
-        Only the status matters here, so a member aiogram cannot parse (its models require every
-        privilege flag of the newest Bot API, which a server may not send yet) still yields it.
+        A member aiogram cannot parse (its models require every privilege flag of the newest Bot
+        API, which a server may not send yet) still yields its status and name from the raw body.
         """
         with neutral_errors():
             try:
                 member = await self._bot.get_chat_member(chat_id=chat_id, user_id=user_id)
             except ClientDecodeError as exc:
-                status = raw_status(exc.data)
-                if status is None:
+                raw = raw_member(exc.data)
+                if raw is None:
                     raise
-                return status
-        return ChatMemberStatus(member.status).value
+                return raw
+        return Member(ChatMemberStatus(member.status).value, to_user(member.user))
 
 
-def raw_status(response: object) -> str | None:
-    """The `status` of a getChatMember response body, if it is one of Telegram's words."""
+def raw_member(response: object) -> Member | None:
+    """The member in a getChatMember response body, if its status is one of Telegram's words."""
     result = response.get("result") if isinstance(response, dict) else None
     status = result.get("status") if isinstance(result, dict) else None
+    user = result.get("user") if isinstance(result, dict) else None
     known = {member.value for member in ChatMemberStatus}
-    return status if isinstance(status, str) and status in known else None
+    if not (isinstance(status, str) and status in known and isinstance(user, dict)):
+        return None
+    return Member(
+        status,
+        User(
+            id=int(user.get("id", 0)),
+            first_name=str(user.get("first_name", "")),
+            username=user.get("username"),
+            is_bot=bool(user.get("is_bot")),
+        ),
+    )
 
 
 def _media(attachment: Attachment) -> str | BufferedInputFile:

@@ -174,7 +174,7 @@ def _incoming(update_id: int, message: MessageLike) -> IncomingMessage | None:
     return IncomingMessage(
         update_id=update_id,
         message_id=message.message_id,
-        user=_user(sender),
+        user=to_user(sender),
         chat=_chat(message.chat),
         text=message.text or "",
         thread_id=thread_id,
@@ -192,7 +192,7 @@ def _button(update_id: int, query: CallbackQueryLike) -> ButtonPress | None:
     return ButtonPress(
         update_id=update_id,
         callback_id=query.id,
-        user=_user(query.from_user),
+        user=to_user(query.from_user),
         chat=_chat(message.chat),
         message_id=message.message_id,
         data=query.data or "",
@@ -207,7 +207,8 @@ def _topic(message: ButtonMessageLike | MessageLike) -> int | None:
     return None
 
 
-def _user(user: UserLike) -> User:
+def to_user(user: UserLike) -> User:
+    """The neutral user of an update's sender or a chat member."""
     return User(
         id=user.id,
         first_name=user.first_name,

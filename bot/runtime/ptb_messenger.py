@@ -28,8 +28,9 @@ from telegram import error as ptb_error
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.runtime.convert import to_user
 from bot.runtime.errors import NOT_MODIFIED, REJECTED_TOKEN, check_editable, unknown_attachment
-from handlers.events import Attachment, Keyboard, Outgoing
+from handlers.events import Attachment, Keyboard, Member, Outgoing
 from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -173,11 +174,11 @@ class PtbMessenger:
         with neutral_errors():
             await self._bot.answer_callback_query(callback_id, text=text or None, show_alert=alert)
 
-    async def member_status(self, chat_id: int, user_id: int) -> str:
-        """The user's status in the chat as Telegram's plain word (creator, member, left...)."""
+    async def chat_member(self, chat_id: int, user_id: int) -> Member:
+        """The user's status in the chat as Telegram's plain word (creator, member, left...), and name."""
         with neutral_errors():
             member = await self._bot.get_chat_member(chat_id=chat_id, user_id=user_id)
-        return ChatMemberStatus(member.status).value
+        return Member(ChatMemberStatus(member.status).value, to_user(member.user))
 
 
 def _media(attachment: Attachment) -> str | InputFile:

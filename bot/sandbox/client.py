@@ -215,6 +215,13 @@ class SandboxClient:
         )
         return result
 
+    async def topic_action(self, user: UserSpec, chat_id: int, thread_id: int, action: str) -> dict[str, Any]:
+        """A person closes, reopens or deletes a forum topic (`action`: close, reopen or delete)."""
+        result: dict[str, Any] = await self._call(
+            "POST", f"/chats/{chat_id}/topics/{thread_id}/{action}", json={"user": user_spec(user)}
+        )
+        return result
+
     async def block(self, user_id: int) -> None:
         """The user blocks the bot."""
         await self._call("POST", f"/users/{user_id}/block")

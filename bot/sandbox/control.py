@@ -115,6 +115,7 @@ class ControlRoutes:
             ("POST", "/chats", self.post_chat),
             ("GET", "/chats/{chat_id}/messages", self.chat_messages),
             ("POST", "/chats/{chat_id}/members", self.post_member),
+            ("POST", "/chats/{chat_id}/topics/{thread_id}/{action}", self.post_topic_action),
             ("POST", "/users/{user_id}/block", self.block),
             ("POST", "/users/{user_id}/unblock", self.unblock),
             ("GET", "/stats", self.get_stats),
@@ -232,6 +233,33 @@ class ControlRoutes:
         if chat.type == "private":
             raise ControlError(400, "private chats have no member list to change")
         return web.json_response(self._set_member(chat, await _body(request)))
+
+    async def post_topic_action(self, request: web.Request) -> web.Response:
+        """POST /chats/{id}/topics/{thread}/close|reopen|delete: a person closes, reopens or deletes a topic.
+
+        As in the apps: a close or reopen leaves its service message (sent to the bot as an update);
+        a deletion takes the topic's messages with it. Later sends into it get Telegram's errors.
+        """
+        chat = self._known_chat(request)
+        thread = _path_int(request, "thread_id")
+        action = request.match_info["action"]
+        if action not in {"close", "reopen", "delete"}:
+            raise ControlError(404, "action must be close, reopen or delete")
+        topic = chat.topics.get(thread)
+        if topic is None:
+            raise ControlError(404, "no such forum topic in the chat")
+        user = self._user((await _body(request)).get("user"))
+        world = self.core.world
+        if action == "delete":
+            world.delete_topic(chat, thread)
+            return web.json_response({"ok": True})
+        if topic.closed == (action == "close"):
+            raise ControlError(400, f"the topic is already {'closed' if topic.closed else 'open'}")
+        topic.closed = action == "close"
+        service = {"forum_topic_closed" if topic.closed else "forum_topic_reopened": {}}
+        message = world.add_message(chat, user, service, thread_id=thread)
+        self.core.queue.push("message", message)
+        return web.json_response({"ok": True, "message_id": message["message_id"]})
 
     def _known_chat(self, request: web.Request) -> Chat:
         chat = self.core.world.chats.get(_path_int(request, "chat_id"))

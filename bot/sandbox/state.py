@@ -94,6 +94,7 @@ class Chat:
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     deleted: dict[int, int] = field(default_factory=dict)
     topics: dict[int, Topic] = field(default_factory=dict)
+    deleted_topics: set[int] = field(default_factory=set)
     next_message_id: int = 1
     version: int = 0
     pinned_message_id: int | None = None
@@ -266,6 +267,19 @@ class World:
         chat.deleted[message_id] = chat.version
         self.changed.notify()
         return True
+
+    def delete_topic(self, chat: Chat, thread_id: int) -> None:
+        """Remove a forum topic with all its messages, as deleteForumTopic (or a person) does."""
+        chat.topics.pop(thread_id, None)
+        chat.deleted_topics.add(thread_id)
+        in_topic = [
+            message_id
+            for message_id, stored in chat.messages.items()
+            if message_id == thread_id or stored.data.get("message_thread_id") == thread_id
+        ]
+        for message_id in in_topic:
+            self.delete_message(chat, message_id)
+        self.changed.notify()
 
     def new_callback(self, user: User, chat: Chat, message_id: int, data: str | None) -> CallbackRecord:
         """Register a button press with a fresh query id (numeric text, like Telegram's)."""

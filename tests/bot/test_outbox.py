@@ -12,7 +12,7 @@ import time
 import pytest
 
 from bot.outbox import PRUNE_EVERY, Limits, Outbox, TokenBucket
-from handlers.events import Keyboard, Outgoing
+from handlers.events import Keyboard, Member, Outgoing, User
 from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
 
 GROUP = -100
@@ -44,8 +44,8 @@ class RecordingMessenger:
     async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
         return None
 
-    async def member_status(self, chat_id: int, user_id: int) -> str:
-        return "member"
+    async def chat_member(self, chat_id: int, user_id: int) -> Member:
+        return Member("member", User(user_id, f"User{user_id}"))
 
 
 @pytest.fixture

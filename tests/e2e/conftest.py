@@ -1,8 +1,9 @@
 """End-to-end harness: the real bot on a real runtime, polling the local Bot API sandbox over HTTP.
 
 Every scenario runs on both runtimes (aiogram and python-telegram-bot) through one parametrised
-fixture, against a real Redis, with a private namespace per test. The scenario modules are marked
-`cluster` (tests/conftest.py): their scenarios run again on a real three-primary Redis Cluster.
+fixture, against a real Redis, with a private namespace per test. The modules are marked `cluster`
+(tests/conftest.py): their scenarios run again on a real three-primary Redis Cluster, so a new
+module should carry `pytestmark = pytest.mark.cluster` and take `redis_config`, not `redis_url`.
 """
 
 from __future__ import annotations
@@ -128,9 +129,10 @@ async def open_harness(
     agent_ids: tuple[int, ...] = (AGENT_ANA, AGENT_BRUNO),
     clock: Clock | None = None,
     customers_file: Path | None = None,
+    settings_overrides: dict[str, Any] | None = None,
     **sandbox_options: Any,
 ) -> AsyncIterator[Desk]:
-    """Start a sandbox and the bot against it; stop both afterwards.
+    """Start a sandbox and the bot against it; stop both afterwards (`settings_overrides`: more settings).
 
     `redis_target` is a Redis URL or the settings fields that name a Redis (`redis_config`).
     """
@@ -149,6 +151,7 @@ async def open_harness(
         manager_chat_ids=[MANAGER_CHAT],
         customers_file=customers_file or DEMO_DIR / "customers.csv",
         agents_language=agents_language,
+        **(settings_overrides or {}),
     )
     api = SandboxClient(sandbox.base_url)
     await api.create_chat(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from escalation.domain import State
 from escalation.phrasings import PhrasingStore
 from faq.matcher import Outcome
@@ -17,6 +19,8 @@ from tests.e2e.conftest import (
     buttons,
     user,
 )
+
+pytestmark = pytest.mark.cluster
 
 JOAO = user(JOAO_BASIC, "João")
 MARY = user(MARY_STANDARD, "Mary", "en")
@@ -51,7 +55,7 @@ async def test_the_card_button_answers_and_an_approved_phrasing_is_answered_at_o
 
     entry = triage.knowledge.get(data.split("|")[3])
     assert entry is not None and label == f"📚 {entry.title('en')[:40]}"
-    answer = await desk.expect(JOAO_BASIC, "Atendente")
+    answer = await desk.expect(JOAO_BASIC, f"💬 Ana · chamado #{number}:")
     assert entry.answer("pt")[:40] in answer["text"]
     ticket = await desk.bot.desk.store.get(number)
     assert ticket.first_response_at is not None and ticket.state is State.CLAIMED
@@ -87,7 +91,7 @@ async def test_faq_command_answers_in_the_customers_language_and_refuses_what_it
 
     await desk.agent_says(ANA, f"/faq {number} pay-pix")
     await desk.expect(AGENTS_CHAT, f"FAQ answer “{entry.title('en')}” sent to the customer of #{number}")
-    answer = await desk.expect(MARY_STANDARD, "Agent")
+    answer = await desk.expect(MARY_STANDARD, f"💬 Ana · ticket #{number}:")
     assert entry.answer("en")[:40] in answer["text"]
     pending = await PhrasingStore(desk.bot.desk.redis, desk.bot.desk.store.keys).pending()
     assert [(c.entry_id, c.lang, c.text) for c in pending] == [
@@ -139,6 +143,6 @@ async def test_a_ticket_opened_from_the_menu_without_a_question_proposes_nothing
     await desk.agent_says(ANA, f"/faq {number} pay-pix")
     sent = await desk.expect(AGENTS_CHAT, f"sent to the customer of #{number}")
     assert "candidate" not in sent["text"]
-    await desk.expect(JOAO_BASIC, "Atendente")
+    await desk.expect(JOAO_BASIC, f"💬 Ana · chamado #{number}:")
     phrasings = PhrasingStore(desk.bot.desk.redis, desk.bot.desk.store.keys)
     assert await phrasings.pending() == []

@@ -183,7 +183,7 @@ async def test_html_and_long_messages_are_escaped_and_split(desk: Desk) -> None:
     await desk.agent_says(ANA, answer, reply_to_message_id=card["message_id"])
     received = await _bot_texts_containing(desk, JOAO_BASIC, "resposta detalhada", count=2)
     assert all(len(text) <= 4096 for text in received)
-    assert _content(received, f"(#{number}):") == _content([answer])
+    assert _content(received, f"chamado #{number}:") == _content([answer])
 
 
 async def test_status_cancel_unknown_command_and_foreign_contact(desk: Desk) -> None:

@@ -15,7 +15,7 @@ from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
 from handlers.context import DeskConfig, HandlerContext
 from handlers.desk_actions import DeskActions
-from handlers.events import Keyboard, Outgoing
+from handlers.events import Keyboard, Member, Outgoing, User
 from handlers.incidents import IncidentDesk
 from tests.conftest import TIMEZONE
 from tests.escalation.factories import customer, report
@@ -43,8 +43,8 @@ class RecordingSender:
     async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
         raise AssertionError("no button is pressed here")
 
-    async def member_status(self, chat_id: int, user_id: int) -> str:
-        return "member"
+    async def chat_member(self, chat_id: int, user_id: int) -> Member:
+        return Member("member", User(user_id, f"User{user_id}"))
 
 
 def incident_desk(

@@ -32,6 +32,7 @@ CHAT_ACTIONS = frozenset(
     }
 )
 DEFAULT_TOPIC_COLOR = 7322096
+GENERAL_TOPIC_ID = 1
 MAX_TOPIC_NAME = 128
 
 
@@ -116,9 +117,11 @@ def _forum(core: Core, p: Params) -> Chat:
 
 
 def _topic(chat: Chat, p: Params) -> Topic:
-    topic = chat.topics.get(p.integer("message_thread_id") or 0)
+    """The topic a topic method names: `TOPIC_DELETED` once deleted, as Telegram answers."""
+    thread = p.integer("message_thread_id") or 0
+    topic = chat.topics.get(thread)
     if topic is None:
-        raise bad_request("message thread not found")
+        raise bad_request("TOPIC_DELETED" if thread in chat.deleted_topics else "message thread not found")
     return topic
 
 
@@ -128,6 +131,8 @@ async def create_forum_topic(core: Core, p: Params) -> dict[str, Any]:
     name = (p.text("name") or "").strip()
     if not name or len(name) > MAX_TOPIC_NAME:
         raise bad_request("TOPIC_TITLE_EMPTY" if not name else "TOPIC_TITLE_TOO_LONG")
+    if chat.next_message_id <= GENERAL_TOPIC_ID:
+        chat.next_message_id = GENERAL_TOPIC_ID + 1  # id 1 is the General topic's, never a new topic's
     topic = Topic(
         chat.next_message_id,
         name,
@@ -181,6 +186,14 @@ async def reopen_forum_topic(core: Core, p: Params) -> bool:
     return await _set_closed(core, p, False)
 
 
+async def delete_forum_topic(core: Core, p: Params) -> bool:
+    """deleteForumTopic: the topic and every message in it are gone."""
+    chat = _forum(core, p)
+    topic = _topic(chat, p)
+    core.world.delete_topic(chat, topic.message_thread_id)
+    return True
+
+
 METHODS: dict[str, MethodHandler] = {
     "getChat": get_chat,
     "getChatMember": get_chat_member,
@@ -191,4 +204,5 @@ METHODS: dict[str, MethodHandler] = {
     "editForumTopic": edit_forum_topic,
     "closeForumTopic": close_forum_topic,
     "reopenForumTopic": reopen_forum_topic,
+    "deleteForumTopic": delete_forum_topic,
 }

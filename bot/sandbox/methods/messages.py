@@ -44,13 +44,24 @@ def _text(core: Core, p: Params, name: str, *, caption: bool) -> tuple[str, list
     )
 
 
-def _thread_id(p: Params, chat: Chat) -> int | None:
-    """The forum topic a message goes to; only forums have topics, other chats ignore the id."""
+def _thread_id(p: Params, chat: Chat, *, relayed: bool = False) -> int | None:
+    """The forum topic a message goes to; only forums have topics, other chats ignore the id.
+
+    Telegram's answers for a topic that is gone or shut, as the field reports them: a send into a
+    deleted (or never created) topic is "message thread not found", a copy or forward into a
+    deleted one is `TOPIC_DELETED`, and anything into a closed topic is `TOPIC_CLOSED` (the bot's
+    admin rights notwithstanding).
+    """
     thread = p.integer("message_thread_id")
     if thread is None or not chat.is_forum or thread == GENERAL_TOPIC_ID:
         return None
-    if thread not in chat.topics:
+    if relayed and thread in chat.deleted_topics:
+        raise bad_request("TOPIC_DELETED")
+    topic = chat.topics.get(thread)
+    if topic is None:
         raise bad_request("message thread not found")
+    if topic.closed:
+        raise bad_request("TOPIC_CLOSED")
     return thread
 
 
@@ -78,10 +89,19 @@ def _with_markup(content: dict[str, Any], markup: ReplyMarkup | None) -> dict[st
 
 
 def _post(
-    core: Core, p: Params, chat: Chat, content: dict[str, Any], markup: ReplyMarkup | None
+    core: Core,
+    p: Params,
+    chat: Chat,
+    content: dict[str, Any],
+    markup: ReplyMarkup | None,
+    *,
+    relayed: bool = False,
 ) -> dict[str, Any]:
-    """Post the bot's message once the content is valid: thread, reply, flood limit, then store."""
-    thread = _thread_id(p, chat)
+    """Post the bot's message once the content is valid: thread, reply, flood limit, then store.
+
+    `relayed` is a copy or forward, which Telegram refuses differently in a deleted topic.
+    """
+    thread = _thread_id(p, chat, relayed=relayed)
     reply_to = _reply_to(p, chat)
     core.throttle(chat)
     message = core.world.add_message(
@@ -218,7 +238,7 @@ async def copy_message(core: Core, p: Params) -> dict[str, int]:
         content.update({"caption": caption, **({"caption_entities": entities} if entities else {})})
     markup = _markup(p)
     chat = core.world.writable_chat(p.chat_id())
-    return {"message_id": _post(core, p, chat, content, markup)["message_id"]}
+    return {"message_id": _post(core, p, chat, content, markup, relayed=True)["message_id"]}
 
 
 async def forward_message(core: Core, p: Params) -> dict[str, Any]:
@@ -227,7 +247,7 @@ async def forward_message(core: Core, p: Params) -> dict[str, Any]:
     content = {key: copy.deepcopy(source[key]) for key in CONTENT_KEYS if key in source}
     content["forward_origin"] = copy.deepcopy(source.get("forward_origin") or types.forward_origin(source))
     chat = core.world.writable_chat(p.chat_id())
-    return _post(core, p, chat, content, None)
+    return _post(core, p, chat, content, None, relayed=True)
 
 
 METHODS: dict[str, MethodHandler] = {

@@ -150,8 +150,13 @@ def test_keyboards_become_the_same_bot_api_markup(
     assert as_json(framework.reply_markup(keyboard)) == expected
 
 
-def test_aiogram_member_status_falls_back_to_the_raw_status_word() -> None:
-    body = {"ok": True, "result": {"status": "administrator", "user": {"id": 1}}}
-    assert aiogram_messenger.raw_status(body) == "administrator"
-    assert aiogram_messenger.raw_status({"ok": True, "result": {"status": "boss"}}) is None
-    assert aiogram_messenger.raw_status("not json") is None
+def test_aiogram_chat_member_falls_back_to_the_raw_status_word_and_name() -> None:
+    body = {"ok": True, "result": {"status": "administrator", "user": {"id": 1, "first_name": "Sofia"}}}
+    member = aiogram_messenger.raw_member(body)
+    assert member is not None and (member.status, member.user.id, member.user.first_name) == (
+        "administrator",
+        1,
+        "Sofia",
+    )
+    assert aiogram_messenger.raw_member({"ok": True, "result": {"status": "boss", "user": {"id": 1}}}) is None
+    assert aiogram_messenger.raw_member("not json") is None

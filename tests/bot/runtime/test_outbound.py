@@ -220,7 +220,7 @@ async def test_answer_button_shows_in_the_callback_state(client: SandboxClient, 
         await runtime.messenger.answer_button(loud)  # Telegram takes one answer per press
 
 
-async def test_member_status(client: SandboxClient, runtime: Runtime) -> None:
+async def test_chat_member(client: SandboxClient, runtime: Runtime) -> None:
     members = [
         {"user": {"id": 701, "first_name": "Chefe"}, "status": "creator"},
         {"user": {"id": 702, "first_name": "Bruno"}, "status": "administrator"},
@@ -230,9 +230,8 @@ async def test_member_status(client: SandboxClient, runtime: Runtime) -> None:
     await client.create_chat(-100950, title="Agentes", members=members)
     outsider = await opened_chat(client)
 
-    statuses = [
-        await runtime.messenger.member_status(-100950, user) for user in (701, 702, 703, 704, outsider)
-    ]
-    assert statuses == ["creator", "administrator", "member", "kicked", "left"]
+    members = [await runtime.messenger.chat_member(-100950, user) for user in (701, 702, 703, 704, outsider)]
+    assert [member.status for member in members] == ["creator", "administrator", "member", "kicked", "left"]
+    assert [member.user.first_name for member in members[:3]] == ["Chefe", "Bruno", "Carla"]
     with pytest.raises(BadRequest):
-        await runtime.messenger.member_status(-100950, 799)  # a user the bot has never seen
+        await runtime.messenger.chat_member(-100950, 799)  # a user the bot has never seen

@@ -190,3 +190,34 @@ async def test_forbidden_and_retry_after_exceptions(client: SandboxClient) -> No
                 await aiogram_bot.send_message(ANA["id"], "3")
         finally:
             await aiogram_bot.session.close()
+
+
+async def test_closed_and_deleted_topics_answer_telegrams_errors(
+    bot: Bot, client: SandboxClient, ana_chat: int
+) -> None:
+    await client.create_chat(
+        GROUP, title="Agentes", is_forum=True, members=[{"user": ANA, "status": "member"}]
+    )
+    closed = await bot.create_forum_topic(GROUP, "Ticket 1")
+    gone = await bot.create_forum_topic(GROUP, "Ticket 2")
+    kept = await bot.send_message(GROUP, "card 2", message_thread_id=gone.message_thread_id)
+    await client.topic_action(ANA, GROUP, closed.message_thread_id, "close")
+    await client.topic_action(ANA, GROUP, gone.message_thread_id, "delete")
+    with pytest.raises(TelegramBadRequest, match="Bad Request: TOPIC_CLOSED"):
+        await bot.send_message(GROUP, "x", message_thread_id=closed.message_thread_id)
+    with pytest.raises(TelegramBadRequest, match="Bad Request: message thread not found"):
+        await bot.send_message(GROUP, "x", message_thread_id=gone.message_thread_id)
+    said = await bot.send_message(ana_chat, "a customer's words")
+    with pytest.raises(TelegramBadRequest, match="Bad Request: TOPIC_DELETED"):
+        await bot.copy_message(GROUP, ana_chat, said.message_id, message_thread_id=gone.message_thread_id)
+    with pytest.raises(TelegramBadRequest, match="Bad Request: TOPIC_DELETED"):
+        await bot.reopen_forum_topic(GROUP, gone.message_thread_id)
+    with pytest.raises(TelegramBadRequest, match="message to edit not found"):
+        await bot.edit_message_text("card 2 · P1", chat_id=GROUP, message_id=kept.message_id)
+    assert await bot.reopen_forum_topic(GROUP, closed.message_thread_id)
+    assert await bot.send_message(GROUP, "again", message_thread_id=closed.message_thread_id)
+    assert await bot.delete_forum_topic(GROUP, closed.message_thread_id)
+    with pytest.raises(TelegramBadRequest, match="Bad Request: TOPIC_DELETED"):
+        await bot.close_forum_topic(GROUP, closed.message_thread_id)
+    texts = [m.get("text") for m in await client.messages(GROUP)]
+    assert "card 2" not in texts and "again" not in texts, "a deleted topic's messages go with it"

@@ -149,3 +149,22 @@ async def test_application_polling_gets_a_command_and_a_message(
         finally:
             await app.updater.stop()
             await app.stop()
+
+
+async def test_closed_and_deleted_topics_raise_ptb_bad_request(bot: Bot, client: SandboxClient) -> None:
+    await client.create_chat(
+        GROUP, title="Agentes", is_forum=True, members=[{"user": ANA, "status": "member"}]
+    )
+    closed = await bot.create_forum_topic(GROUP, "Ticket 1")
+    gone = await bot.create_forum_topic(GROUP, "Ticket 2")
+    card = await bot.send_message(GROUP, "card 1", message_thread_id=closed.message_thread_id)
+    await client.topic_action(ANA, GROUP, closed.message_thread_id, "close")
+    await client.topic_action(ANA, GROUP, gone.message_thread_id, "delete")
+    with pytest.raises(BadRequest, match="Topic_closed"):
+        await bot.send_message(GROUP, "x", message_thread_id=closed.message_thread_id)
+    with pytest.raises(BadRequest, match="Message thread not found"):
+        await bot.send_message(GROUP, "x", message_thread_id=gone.message_thread_id)
+    with pytest.raises(BadRequest, match="Topic_deleted"):
+        await bot.forward_message(GROUP, GROUP, card.message_id, message_thread_id=gone.message_thread_id)
+    with pytest.raises(BadRequest, match="Topic_deleted"):
+        await bot.edit_forum_topic(GROUP, gone.message_thread_id, name="Ticket 2 · P1")
