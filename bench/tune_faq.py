@@ -6,13 +6,15 @@ never read here. Combinations that answer any of the packaged knowledge base's q
 or answer any of its out-of-scope ones are left out (tests/faq/test_matcher.py requires both).
 Each remaining combination of the grid below is scored, in this order, by its worst figure
 over the knowledge bases, top 1 (answerable questions whose top entry is right) or abstention
-(out-of-scope questions not answered), then by the second worst and so on, each counted up to
-the 90% target (beyond it, a figure is not worth answering less often); then by fewer wrong
-answers (a wrong answer misleads a customer, a suggestion does not); then by the mean share
-answered outright; then by the lowest share of out-of-scope questions that get not even a
-suggestion (allowed, but "did you mean: prices?" to "what is the capital of France" is noise).
-The rankings are computed once per build-time setting (evidence weights, answer-only precision,
-recall bias, unknown-word weight) and the decision thresholds replayed on them.
+(out-of-scope questions not answered), then by the second worst and so on, each counted in full:
+a tuning set holds 10-15 out-of-scope questions, so a figure at the 90% target there is one
+question away from missing it on the next ten, and capping the figures at the target let the
+choice trade abstention for outright answers; then by fewer wrong answers (a wrong answer
+misleads a customer, a suggestion does not); then by the mean share answered outright; then by
+the lowest share of out-of-scope questions that get not even a suggestion (allowed, but "did
+you mean: prices?" to "what is the capital of France" is noise). The rankings are computed once
+per build-time setting (evidence weights, answer-only precision, recall bias, unknown-word
+weight) and the decision thresholds replayed on them.
 
     python bench/tune_faq.py [--quick]
 
@@ -38,7 +40,6 @@ from faq.matcher import DEFAULT_TUNING, FaqMatcher, Outcome, Ranked, Tuning, dec
 from faq.normalize import tokens  # noqa: E402
 
 KBS = ROOT / "tests" / "faq" / "kbs"
-TARGET = 0.90
 BUILD_GRID = {
     "answer_evidence": (0.5, 0.7, 0.9),
     "tag_evidence": (0.0, 0.5),
@@ -53,6 +54,7 @@ DECISION_GRID = {
     "answer_recall": (0.4, 0.5, 0.6),
     "suggest_threshold": (0.2, 0.25, 0.3, 0.4),
     "suggest_recall": (0.2, 0.3, 0.4),
+    "answer_support": (1, 2, 3),
 }
 
 
@@ -113,7 +115,7 @@ def main() -> int:
             per_kb = {name: figures(ranked, tuning) for name, ranked in rankings.items()}
             if per_kb["default"]["wrong"] or per_kb["default"]["abstain"] < 1.0:
                 continue  # what tests/faq/test_matcher.py requires of the packaged knowledge base
-            rates = sorted(min(rate, TARGET) for f in per_kb.values() for rate in (f["top1"], f["abstain"]))
+            rates = sorted(rate for f in per_kb.values() for rate in (f["top1"], f["abstain"]))
             answered = sum(f["answered"] for f in per_kb.values()) / len(per_kb)
             clean = min(f["no_suggestion"] for f in per_kb.values())
             wrong = sum(f["wrong"] for f in per_kb.values())

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.desk import Desk, open_desk
 from bot.health import HealthServer, get_me_probe
 from bot.metrics import desk_registry, instrumented, observe_desk_event
@@ -26,7 +26,7 @@ from bot.outbox import Limits, Outbox
 from bot.process import event_loop_factory, freeze_startup_heap
 from bot.redis_connection import describe
 from bot.runtime import build_runtime
-from bot.runtime.base import Runtime
+from bot.runtime.base import EventHandler, Runtime
 from bot.scheduler import DeskScheduler
 from escalation.clock import Clock
 from escalation.desk_state import DeskState
@@ -38,6 +38,8 @@ from handlers.callbacks import CallbackCodec
 from handlers.canned import CannedReplies
 from handlers.context import DeskConfig, HandlerContext
 from handlers.dispatcher import Dispatcher
+from handlers.fitting import FittingSender
+from handlers.messenger import TelegramError, Unauthorized
 
 if TYPE_CHECKING:
     from bot.sandbox.server import Sandbox
@@ -108,11 +110,11 @@ async def start_bot(
             directory = CsvDirectory(settings.customers_file, desk.policy)
         else:
             log.warning("CUSTOMERS_FILE is not set: every customer counts as unlinked (basic)")
-        triage = Triage.load(settings.faq_file, desk.policy)
+        triage = Triage.load(settings.faq_file, desk.policy)  # a bad FAQ fails before any connection
         warn_unfilled_placeholders(triage.knowledge, settings.faq_file or default_faq_path())
         runtime = build_runtime(settings.runtime, token, api_url)
         try:
-            username = await runtime.bot_username()  # commands to another bot are ignored
+            username = await _bot_username(runtime, api_url)  # commands to another bot are ignored
         except BaseException:
             await runtime.close()
             raise
@@ -125,7 +127,7 @@ async def start_bot(
             state=DeskState(desk.redis, desk.store.keys, desk.policy.agents.aliases),
             triage=triage,
             directory=directory,
-            sender=outbox,
+            sender=FittingSender(outbox),
             codec=await CallbackCodec.for_desk(desk.redis, desk.store.keys.callback_secret),
             clock=desk.clock,
             canned=CannedReplies.load(settings.canned_replies_dir),
@@ -160,7 +162,13 @@ async def serve(settings: Settings) -> None:
 
         settings = sandbox_defaults(settings)
         sandbox = Sandbox(token=DEMO_TOKEN)
-        await sandbox.start("127.0.0.1", settings.sandbox_port)
+        try:
+            await sandbox.start("127.0.0.1", settings.sandbox_port)
+        except OSError as exc:
+            raise SettingsError(
+                f"SANDBOX_PORT: cannot listen on 127.0.0.1:{settings.sandbox_port} "
+                f"({exc.strerror or exc}); set SANDBOX_PORT to a free port (0 picks one)"
+            ) from None
         await _create_demo_chats(sandbox, settings)
         token, api_url = DEMO_TOKEN, sandbox.base_url
     else:
@@ -183,8 +191,7 @@ async def serve(settings: Settings) -> None:
                 if health is not None:
                     health.serving = True
                 if settings.webhook_url and not settings.sandbox_mode:
-                    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-                    await bot.runtime.run_webhook(handle, settings.webhook_url, secret, settings.webhook_port)
+                    await _run_webhook(bot, settings, handle)
                 else:
                     await bot.runtime.run_polling(handle)
             finally:
@@ -207,6 +214,44 @@ async def _start_health(settings: Settings, bot: RunningBot, token: str, api_url
     health = HealthServer(registry, gauges, bot.desk.redis, get_me_probe(api_url, token))
     await health.start(settings.metrics_host, settings.metrics_port)
     return health
+
+
+async def _run_webhook(bot: RunningBot, settings: Settings, handle: EventHandler) -> None:
+    """Serve the webhook until cancelled; a missing secret or a port in use is told as its setting."""
+    assert settings.webhook_url is not None
+    if settings.webhook_secret is None:
+        raise SettingsError(
+            "WEBHOOK_SECRET: webhook mode (WEBHOOK_URL is set) needs a secret token; "
+            "set WEBHOOK_SECRET to 1-256 characters of A-Z a-z 0-9 _ -"
+        )
+    try:
+        await bot.runtime.run_webhook(
+            handle,
+            settings.webhook_url,
+            settings.webhook_secret.get_secret_value(),
+            settings.webhook_port,
+        )
+    except OSError as exc:
+        raise SettingsError(
+            f"WEBHOOK_PORT: cannot listen on port {settings.webhook_port} ({exc.strerror or exc}); "
+            "set WEBHOOK_PORT to a free port"
+        ) from None
+
+
+async def _bot_username(runtime: Runtime, api_url: str) -> str:
+    """The bot's first Bot API call (getMe), with a rejected token or an unreachable API told as a setting."""
+    try:
+        return await runtime.bot_username()
+    except Unauthorized:
+        raise SettingsError(
+            "BOT_TOKEN: the Bot API rejected the token; copy it again from @BotFather "
+            "(or leave BOT_TOKEN empty for the sandbox demo)"
+        ) from None
+    except TelegramError as exc:
+        raise SettingsError(
+            f"TELEGRAM_API_URL: the Bot API at {api_url} did not answer getMe ({exc}); "
+            "check the network, or TELEGRAM_API_URL if you run your own Bot API server"
+        ) from None
 
 
 async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot import redaction
 from bot.commands import CommandError
 from bot.config import SettingsError
 from bot.log_format import TEXT_FORMAT
@@ -48,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     logging.basicConfig(level=logging.WARNING, format=TEXT_FORMAT)
+    redaction.install()
     try:
         return int(args.handler(args) or 0)
     except (
@@ -58,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         KnowledgeBaseError,
         CannedRepliesError,
     ) as exc:
-        print(f"supportbot: {exc}", file=sys.stderr)
+        print(f"supportbot: {redaction.redact(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -7,12 +7,15 @@ the variable and what it expects (see `load_settings`), never a pydantic traceba
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot import redaction
 
 Language = Literal["pt", "en", "es"]
 
@@ -32,7 +35,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     bot_token: SecretStr | None = Field(
-        default=None, description="Telegram bot token; empty runs the sandbox"
+        default=None,
+        description="the token @BotFather gave, <bot id>:<secret> (empty runs the sandbox demo)",
     )
     telegram_api_url: str = Field(default=TELEGRAM_API_URL_DEFAULT, description="a Bot API base URL")
     redis_url: str | None = Field(default=None, description="a redis:// or rediss:// or unix:// URL")
@@ -58,7 +62,11 @@ class Settings(BaseSettings):
         description="letters, digits, _ . - (1-40 characters)",
     )
     data_dir: Path = Field(default=Path("data"), description="a directory path")
-    agents_chat_id: int | None = Field(default=None, description="the agents' group chat id (an integer)")
+    agents_chat_id: int | None = Field(
+        default=None,
+        lt=0,
+        description="the agents' group chat id, negative as Telegram gives group ids (e.g. -1001234567890)",
+    )
     agent_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="comma-separated Telegram user ids"
     )
@@ -131,6 +139,13 @@ class Settings(BaseSettings):
             raise ValueError(f"set only one of {' and '.join(chosen)} (they are three ways to reach Redis)")
         return self
 
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", value.get_secret_value()):
+            raise ValueError("not a bot token")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -168,9 +183,12 @@ class SettingsError(Exception):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings, turning a validation failure into one line naming the variable and what it expects."""
+    """Read settings, turning a validation failure into one line naming the variable and what it expects.
+
+    The secrets among them (token, webhook secret, Redis passwords) are registered with the log redactor.
+    """
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
         if not error["loc"]:
@@ -180,3 +198,12 @@ def load_settings(**overrides: object) -> Settings:
         expected = field.description if field and field.description else error["msg"]
         shown = "hidden" if name in _SECRET_FIELDS else repr(error.get("input"))
         raise SettingsError(f"{name.upper()}: expected {expected} (got {shown})") from None
+    if settings.bot_token is not None:
+        redaction.protect_token(settings.bot_token.get_secret_value())
+    if settings.webhook_secret is not None:
+        redaction.protect(settings.webhook_secret.get_secret_value())
+    redaction.protect(*redaction.url_secrets(settings.redis_url))
+    for password in (settings.redis_password, settings.redis_sentinel_password):
+        if password is not None:
+            redaction.protect(password.get_secret_value())
+    return settings

@@ -20,7 +20,7 @@ import aiohttp
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.redis_connection import RedisClient, describe, open_redis
 from escalation.directory import CsvDirectory, DirectoryError
 from escalation.policy import Policy, PolicyError, load_policy
@@ -179,13 +179,18 @@ async def check_redis(settings: Settings) -> list[Finding]:
             for name, config in await _primaries_config(client):
                 findings += _persistence(name, config)
             return findings
-    except (RedisError, OSError, RuntimeError) as exc:
+    except SettingsError as exc:
+        # open_redis says "SETTING: what went wrong; what to change" in one line.
+        setting, _, told = str(exc).partition(": ")
+        problem, _, fix = told.rpartition("; ")
+        return [Finding("error", "redis", problem or told, fix if problem else f"correct {setting}")]
+    except RedisError as exc:
         return [
             Finding(
                 "error",
                 "redis",
-                f"no answer from {where} ({type(exc).__name__}: {_first_line(exc)})",
-                "start Redis, or correct REDIS_URL / REDIS_SENTINELS / REDIS_CLUSTER_NODES",
+                f"{where} failed a check ({type(exc).__name__}: {_first_line(exc)})",
+                "make sure it is a Redis 7 server that accepts the desk's commands",
             )
         ]
 

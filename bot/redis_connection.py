@@ -11,18 +11,21 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from pydantic import SecretStr
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
-from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
+from redis.asyncio.sentinel import MasterNotFoundError, Sentinel, SentinelConnectionPool
 from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.exceptions import AuthenticationError, ResponseError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.config import Settings
-from bot.embedded_redis import EmbeddedRedis
+from bot.config import Settings, SettingsError
+from bot.embedded_redis import EmbeddedRedis, EmbeddedRedisError
+from bot.redaction import without_password
 
 log = logging.getLogger(__name__)
 
@@ -135,23 +138,87 @@ def describe(settings: Settings) -> str:
     if settings.redis_cluster_nodes:
         return f"cluster via {','.join(settings.redis_cluster_nodes)}"
     if settings.redis_url:
-        return "REDIS_URL"
+        return without_password(settings.redis_url)
     return f"embedded, data in {settings.data_dir / 'redis'}"
 
 
 @asynccontextmanager
 async def open_redis(settings: Settings) -> AsyncIterator[RedisClient]:
-    """Yield a connected client; start (and finally stop) the embedded server when none is set."""
+    """Yield a connected client; start (and finally stop) the embedded server when none is set.
+
+    A Redis that cannot be used (a malformed URL, refused credentials, a database the server does
+    not have, nobody listening, an unwritable `DATA_DIR`) is a `SettingsError` naming the setting.
+    """
     embedded: EmbeddedRedis | None = None
-    if settings.redis_url or settings.redis_sentinels or settings.redis_cluster_nodes:
+    if settings.redis_sentinels or settings.redis_cluster_nodes:
         client = connect(settings)
+    elif settings.redis_url:
+        try:
+            client = make_client(settings.redis_url)
+        except ValueError as exc:
+            raise SettingsError(
+                f"REDIS_URL: {exc}; write it as redis://[:password@]host:6379/0, rediss://... or unix:///path"
+            ) from None
     else:
-        embedded = EmbeddedRedis(settings.data_dir / "redis").start()
+        embedded = _start_embedded(settings.data_dir / "redis")
         client = make_client(embedded.url)
     try:
-        await client.ping()
+        await _ping(client, settings)
         yield client
     finally:
         await client.aclose()
         if embedded is not None:
             embedded.stop()
+
+
+def _start_embedded(data_dir: Path) -> EmbeddedRedis:
+    """The embedded server, or one line on what is wrong with DATA_DIR."""
+    try:
+        return EmbeddedRedis(data_dir).start()
+    except (OSError, EmbeddedRedisError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SettingsError(
+            f"DATA_DIR: cannot keep the embedded Redis in {data_dir} ({reason}); "
+            "set DATA_DIR to a writable directory, or REDIS_URL to a Redis server"
+        ) from None
+
+
+async def _ping(client: RedisClient, settings: Settings) -> None:
+    """The first round trip, with each way it can fail told as what to change in the Redis settings."""
+    named = (
+        ("REDIS_SENTINELS", settings.redis_sentinels),
+        ("REDIS_CLUSTER_NODES", settings.redis_cluster_nodes),
+        ("REDIS_URL", settings.redis_url),
+    )
+    setting = next((name for name, value in named if value), "DATA_DIR")
+    where = describe(settings) if setting != "DATA_DIR" else "the embedded Redis"
+    password = (
+        "REDIS_URL" if setting == "REDIS_URL" else "REDIS_PASSWORD (the sentinels': REDIS_SENTINEL_PASSWORD)"
+    )
+    try:
+        await client.ping()
+    except MasterNotFoundError as exc:
+        if "AuthenticationError" in str(exc):
+            raise SettingsError(
+                f"REDIS_SENTINEL_PASSWORD: the sentinels ({where}) refused the credentials; "
+                "put the sentinels' own password in REDIS_SENTINEL_PASSWORD"
+            ) from None
+        raise SettingsError(
+            f"{setting}: no sentinel answered with a primary for {settings.redis_sentinel_service} "
+            f"({where}); start the sentinels or correct REDIS_SENTINELS and REDIS_SENTINEL_SERVICE"
+        ) from None
+    except AuthenticationError as exc:
+        raise SettingsError(
+            f"{setting}: {where} refused the credentials ({exc}); put the right password in {password}"
+        ) from None
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        raise SettingsError(
+            f"{setting}: cannot reach {where} ({exc}); start Redis there or correct the host and port"
+        ) from None
+    except ResponseError as exc:
+        if "DB index" in str(exc):
+            raise SettingsError(
+                f"{setting}: {where} has no such database ({exc}); use a database number the server "
+                "has (0-15 unless its `databases` setting says more)"
+            ) from None
+        raise SettingsError(f"{setting}: {where} refused the connection ({exc})") from None

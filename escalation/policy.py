@@ -240,6 +240,9 @@ def load_policy(path: Path | str | None = None) -> Policy:
         raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     except OSError as exc:
         raise PolicyError(f"{source}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise PolicyError(f"{source}: not UTF-8 text (line {line}); save POLICY_FILE as UTF-8") from None
     except yaml.YAMLError as exc:
         raise PolicyError(f"{source}: not valid YAML ({exc})") from None
     if not isinstance(raw, dict):

@@ -40,6 +40,12 @@ def _title(matcher: FaqMatcher, entry_id: str, lang: str) -> str:
     return entry.title(lang) if entry else ""
 
 
+def _support(top: Ranked) -> str:
+    if not top.unexplained:
+        return "all its terms"
+    return f"{top.explained} of its terms, {top.unexplained} unexplained"
+
+
 def _why(ranking: list[Ranked], tuning: Tuning, outcome: Outcome) -> str:
     """The rule that decided, with the figures it compared."""
     if not ranking:
@@ -50,13 +56,18 @@ def _why(ranking: list[Ranked], tuning: Tuning, outcome: Outcome) -> str:
     if outcome is Outcome.ANSWER:
         return (
             f"answered: {top.entry_id} scores {top.score:.2f} >= {tuning.answer_threshold:.2f}, explains "
-            f"{top.recall:.0%} >= {tuning.answer_recall:.0%} of the message and leads by {lead:.3f} "
-            f">= {tuning.answer_margin:.3f}"
+            f"{top.recall:.0%} >= {tuning.answer_recall:.0%} of the message ({_support(top)}) and leads "
+            f"by {lead:.3f} >= {tuning.answer_margin:.3f}"
         )
     if top.score < tuning.answer_threshold:
         failed = f"top score {top.score:.2f} < {tuning.answer_threshold:.2f}"
     elif top.recall < tuning.answer_recall:
         failed = f"{top.entry_id} explains only {top.recall:.0%} < {tuning.answer_recall:.0%} of the message"
+    elif top.unexplained and top.explained < tuning.answer_support:
+        failed = (
+            f"{top.entry_id} explains {top.explained} of the message's terms (fewer than "
+            f"{tuning.answer_support}) and leaves {top.unexplained} unexplained"
+        )
     else:
         failed = f"{top.entry_id} leads the next entry by only {lead:.3f} < {tuning.answer_margin:.3f}"
     if outcome is Outcome.SUGGEST:

@@ -138,6 +138,10 @@ def load_knowledge_base(path: Path | str | None = None) -> KnowledgeBase:
         raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     except OSError as exc:
         raise KnowledgeBaseError(str(source), f"cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        message = f"not UTF-8 text (line {line}); save FAQ_FILE as UTF-8"
+        raise KnowledgeBaseError(str(source), message) from None
     except yaml.YAMLError as exc:
         raise KnowledgeBaseError(source.name, f"not valid YAML ({exc})") from None
     return parse_knowledge_base(raw, source.name)

@@ -26,12 +26,17 @@ The leading entries are then re-weighed by how closely the message reads like th
 question (rapidfuzz `token_sort_ratio`), which breaks ties between entries sharing words.
 
 Decision (`decide`): answer when the top entry's score, the share of the message it explains and
-its lead over the runner-up all pass their thresholds; otherwise suggest the (up to three)
+its lead over the runner-up all pass their thresholds, and it explains every content term of the
+message or at least `Tuning.answer_support` of them; otherwise suggest the (up to three)
 entries that pass the lower suggestion thresholds; otherwise abstain. Every threshold and weight
 is a field of `Tuning`, chosen by `bench/tune_faq.py` on the tuning questions of four knowledge
 bases at once (the packaged one and three other providers' under tests/faq/kbs), worst figure
 first: a value tuned on one provider's FAQ abstains where another's should answer. Tags were
-measured there to add nothing (`tag_evidence` 0).
+measured there to add nothing (`tag_evidence` 0). The support rule is what keeps a colloquial
+out-of-scope question that shares one word with an entry ("vocês consertam celular?": "celular"
+known, "consertam" not) from being answered; it costs outright answers (a suggestion instead),
+not top 1. Scoring the reranking by character 3- and 4-grams or `token_set_ratio` instead of
+`token_sort_ratio` was measured there too and changed one tuning question either way.
 
 Ranking and lookups use plain dicts and lists, not numpy: importing numpy costs the bot process
 about 15 MB of its 150 MB budget. A message touches only the postings of its own terms, and on a
@@ -83,21 +88,23 @@ class Tuning:
     F-score of recall and precision (above 1, a short question that an entry fully explains
     counts for more than the share of the entry's question it touches); `unknown_weight`: how
     much a word the knowledge base never uses counts against every entry, as a share of the
-    rarest known word's weight.
+    rarest known word's weight; `answer_support`: how many of the message's content terms the top
+    entry must explain to be answered outright when it leaves any unexplained.
     """
 
     answer_threshold: float = 0.50
     answer_margin: float = 0.03
     answer_recall: float = 0.4
     suggest_threshold: float = 0.20
-    suggest_recall: float = 0.4
+    suggest_recall: float = 0.2
     answer_evidence: float = 0.7
     tag_evidence: float = 0.0
-    answer_only: float = 0.5
-    recall_bias: float = 4.0
-    unknown_weight: float = 0.35
+    answer_only: float = 0.7
+    recall_bias: float = 3.0
+    unknown_weight: float = 0.25
     other_language_factor: float = 0.92
     surface_weight: float = 0.2
+    answer_support: int = 2
 
 
 DEFAULT_TUNING = Tuning()
@@ -139,11 +146,15 @@ class _Phrasing:
 
 @dataclass(frozen=True, slots=True)
 class Ranked:
-    """One leading entry: its blended score and the share of the message it explains (recall)."""
+    """One leading entry: its blended score, the share of the message's weight it explains (recall),
+    and how many of the message's content terms it explains and leaves unexplained (`decide` does
+    not answer outright on one word when others are unexplained: "vocês consertam celular?")."""
 
     entry_id: str
     score: float
     recall: float
+    explained: int
+    unexplained: int
 
 
 class FaqMatcher:
@@ -161,6 +172,7 @@ class FaqMatcher:
         self._idf = {term: self._rarity(entries) for term, entries in evidence.items()}
         self._unknown_idf = tuning.unknown_weight * math.log(1 + 2 * max(self._entry_count, 1))
         self._entries_of = {term: tuple(entries.items()) for term, entries in evidence.items()}
+        self._evidence_of = {term: frozenset(entries) for term, entries in evidence.items()}
         self._index(phrasings)
 
     def _read(self, kb: KnowledgeBase) -> tuple[list[_Phrasing], dict[str, dict[int, float]]]:
@@ -243,15 +255,18 @@ class FaqMatcher:
         terms = self._terms(words)[:MAX_QUERY_TERMS]
         total = 0.0
         matched: dict[str, float] = {}
-        for key, similarity in self._resolve(terms):
+        slot_of: dict[str, int] = {}
+        resolved = self._resolve(terms)
+        for slot, (key, similarity) in enumerate(resolved):
             found = self._aliases.get(key, ()) if key else ()
             total += sum(self._idf[term] for term in found) if found else self._unknown_idf
             for term in found:
                 matched[term] = max(similarity, matched.get(term, 0.0))
+                slot_of.setdefault(term, slot)
         if not matched:
             return []
         ranked = self._rank(matched, total, lang)
-        return self._rerank(ranked, " ".join(words)) if ranked else []
+        return self._rerank(ranked, " ".join(words), slot_of, len(resolved)) if ranked else []
 
     def known_terms(self, words: list[str]) -> list[tuple[str, bool]]:
         """The message's content terms, each with whether the knowledge base knows it (typos forgiven)."""
@@ -260,8 +275,23 @@ class FaqMatcher:
         ]
 
     def _terms(self, words: list[str]) -> list[str]:
-        """Content terms with synonyms mapped onto their group's representative, without repeats."""
-        return list(dict.fromkeys(self._synonyms.get(term, term) for term in terms_of(words)))
+        """Content terms with synonyms mapped onto their group's representative, without repeats.
+
+        Two adjacent terms that a synonym group holds as one word ("catch up" for "catchup", "split
+        screen" for "splitscreen") become that word's representative, on both sides of a comparison.
+        """
+        found = terms_of(words)
+        mapped: list[str] = []
+        position = 0
+        while position < len(found):
+            joined = found[position] + found[position + 1] if position + 1 < len(found) else ""
+            if joined in self._synonyms:
+                mapped.append(self._synonyms[joined])
+                position += 2
+                continue
+            mapped.append(self._synonyms.get(found[position], found[position]))
+            position += 1
+        return list(dict.fromkeys(mapped))
 
     def _rank(self, matched: dict[str, float], total: float, lang: str) -> list[tuple[int, float, float]]:
         """The leading entries by score: recall over all of an entry's phrasings, precision of its best.
@@ -304,7 +334,9 @@ class FaqMatcher:
                 leading.append((-score, entry, recall))
         return [(entry, -score, recall) for score, entry, recall in heapq.nsmallest(RERANK_DEPTH, leading)]
 
-    def _rerank(self, ranked: list[tuple[int, float, float]], surface: str) -> list[Ranked]:
+    def _rerank(
+        self, ranked: list[tuple[int, float, float]], surface: str, slot_of: dict[str, int], slots: int
+    ) -> list[Ranked]:
         """The leading entries re-weighed by how close the message reads to their best phrasing.
 
         Term overlap alone ties entries that share the same words ("tienen películas?" against
@@ -312,7 +344,8 @@ class FaqMatcher:
         (word order free) prefers the phrasing the message resembles most. That score is rapidfuzz's
         `token_sort_ratio`, computed as its definition says, `ratio` of the word-sorted strings:
         the phrasings are kept word-sorted and the message is sorted once, where `token_sort_ratio`
-        sorted both on every comparison (a fifth of the time of a whole triage).
+        sorted both on every comparison (a fifth of the time of a whole triage). Each entry also
+        gets how many of the message's `slots` terms it explains (`slot_of`: each known term's slot).
         """
         head = []
         weight = self.tuning.surface_weight
@@ -321,7 +354,10 @@ class FaqMatcher:
             closest = process.extractOne(query, self._surfaces[entry], scorer=fuzz.ratio)
             resemblance = closest[1] / 100 if closest else 0.0
             blended = score * (1 - weight + weight * resemblance)
-            head.append(Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall)))
+            explained = len({slot for term, slot in slot_of.items() if entry in self._evidence_of[term]})
+            head.append(
+                Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall), explained, slots - explained)
+            )
         head.sort(key=lambda item: (-item.score, item.entry_id))
         return head
 
@@ -400,7 +436,11 @@ def decide(ranked: list[Ranked], tuning: Tuning) -> FaqMatch:
     top = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     kept = tuple((item.entry_id, item.score, item.recall) for item in ranked[:MAX_SUGGESTIONS])
-    confident = top.score >= tuning.answer_threshold and top.recall >= tuning.answer_recall
+    confident = (
+        top.score >= tuning.answer_threshold
+        and top.recall >= tuning.answer_recall
+        and (top.unexplained == 0 or top.explained >= tuning.answer_support)
+    )
     if confident and top.score - runner_up >= tuning.answer_margin:
         return FaqMatch(Outcome.ANSWER, top.entry_id, (), top.score, kept)
     close = tuple(

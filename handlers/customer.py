@@ -369,7 +369,7 @@ class CustomerConversation:
             return
         header = f"💬 <b>{ticket.label}</b> {html.escape(ticket.customer.name)}:"
         if message is not None and message.attachment is not None:
-            caption = header + (f"\n{html.escape(text[:900])}" if text else "")
+            caption = header + (f"\n{html.escape(text)}" if text else "")
             message_id = await self.ctx.sender.send(
                 Outgoing(
                     chat,

@@ -12,24 +12,19 @@ import logging
 from escalation.oncall import OnCallRoster
 from handlers.agents import AgentConversation
 from handlers.blocks import CustomerBlocks
-from handlers.callbacks import InvalidCallback
+from handlers.callbacks import ButtonChat, InvalidCallback
 from handlers.context import HandlerContext
 from handlers.customer import CustomerConversation
 from handlers.desk_actions import DeskActions
 from handlers.events import ButtonPress, ChatKind, Event, IncomingMessage, Outgoing
-from handlers.faq_answers import ANSWER_ACTION, MANAGER_ACTIONS, FaqTeaching
-from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
+from handlers.faq_answers import FaqTeaching
+from handlers.incidents import IncidentDesk
 from handlers.managers import ManagerConversation
 from handlers.oncall import OnCallDesk
 from handlers.sla_watch import SlaWatch
 from handlers.texts import a, pick_language, t
 
 log = logging.getLogger(__name__)
-
-AGENT_ACTIONS = (
-    frozenset({"claim", "release", "resolve", "up", "down", "force", "canned", "cr", ANSWER_ACTION})
-    | INCIDENT_ACTIONS
-)
 
 
 class Dispatcher:
@@ -104,30 +99,45 @@ class Dispatcher:
             log.debug("message in unknown chat %s ignored", message.chat.id)
 
     async def _button(self, press: ButtonPress) -> None:
+        """Decode the press for the kind of chat it came from, then hand it to that chat's conversation.
+
+        Data signed for another kind of chat (a subscriber's menu pressed in the agents' group), forged
+        or malformed, is answered "invalid button" in the presser's language, and nothing changes.
+        """
+        chat = self._button_chat(press)
         try:
-            callback = self.ctx.codec.decode(press.data)
+            if chat is None:
+                raise InvalidCallback(f"no buttons in chat {press.chat.id}")
+            callback = self.ctx.codec.decode(press.data, chat)
         except InvalidCallback as exc:
-            log.warning("rejected button data from user %s: %s", press.user.id, exc)
+            log.warning("rejected button data from user %s in chat %s: %s", press.user.id, press.chat.id, exc)
             await self.ctx.sender.answer_button(
-                press.callback_id, a(self.ctx.config.agents_language, "bad_button"), alert=True
+                press.callback_id, self._invalid_button(press, chat), alert=True
             )
             return
-        if callback.action in AGENT_ACTIONS:
-            if press.chat.id != self.ctx.config.agents_chat_id:
-                await self.ctx.sender.answer_button(
-                    press.callback_id, a(self.ctx.config.agents_language, "bad_button"), alert=True
-                )
-                return
+        if chat is ButtonChat.AGENTS:
             await self.agents.on_button(press, callback)
-        elif callback.action in MANAGER_ACTIONS:
-            if press.chat.id not in self.ctx.config.manager_chat_ids:
-                await self.ctx.sender.answer_button(
-                    press.callback_id, a(self.ctx.config.agents_language, "bad_button"), alert=True
-                )
-                return
-            await self.faq.on_manager_button(press, callback)
-        else:
+        elif chat is ButtonChat.CUSTOMER:
             await self.customers.on_button(press, callback)
+        else:
+            await self.faq.on_manager_button(press, callback)
+
+    def _button_chat(self, press: ButtonPress) -> ButtonChat | None:
+        """The kind of chat a press came from: the agents' group, a manager's chat, a subscriber's chat."""
+        config = self.ctx.config
+        if press.chat.id == config.agents_chat_id:
+            return ButtonChat.AGENTS
+        if press.chat.id in config.manager_chat_ids:
+            return ButtonChat.MANAGERS
+        if press.chat.kind is ChatKind.PRIVATE:
+            return ButtonChat.CUSTOMER
+        return None
+
+    def _invalid_button(self, press: ButtonPress, chat: ButtonChat | None) -> str:
+        """ "Invalid button" for staff in the agents' language, for a subscriber in theirs."""
+        if chat is ButtonChat.CUSTOMER:
+            return t(pick_language(press.user.language_code, self.ctx.config.default_language), "bad_button")
+        return a(self.ctx.config.agents_language, "bad_button")
 
     async def _apologise(self, event: Event) -> None:
         """Best effort: tell the person something went wrong, without raising again.

@@ -28,6 +28,10 @@ class Forbidden(TelegramError):
     """403: the user blocked the bot (or the bot was removed from the chat)."""
 
 
+class Unauthorized(TelegramError):
+    """401: the bot token was rejected (mistyped or revoked); nothing sent with it can succeed."""
+
+
 class NotModified(TelegramError):
     """400 "message is not modified": the edit would change nothing (harmless)."""
 

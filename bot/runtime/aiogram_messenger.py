@@ -35,7 +35,7 @@ from aiogram.types import (
 from bot.runtime.convert import to_user
 from bot.runtime.errors import NOT_MODIFIED, REJECTED_TOKEN, check_editable, unknown_attachment
 from handlers.events import Attachment, Keyboard, Member, Outgoing, User
-from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
+from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError, Unauthorized
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -58,7 +58,7 @@ def neutral_errors() -> Iterator[None]:
     except TelegramMigrateToChat as exc:
         raise BadRequest(f"group became supergroup {exc.migrate_to_chat_id}") from exc
     except TelegramUnauthorizedError as exc:
-        raise TelegramError(REJECTED_TOKEN) from exc
+        raise Unauthorized(REJECTED_TOKEN) from exc
     except (TelegramAPIError, ClientDecodeError) as exc:
         raise TelegramError(exc.message) from exc
 

@@ -33,6 +33,7 @@ from aiogram.types import CallbackQuery, Message, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from bot import redaction
 from bot.runtime import logs
 from bot.runtime.aiogram_messenger import AiogramMessenger, neutral_errors
 from bot.runtime.aiogram_session import JsonBodySession
@@ -107,6 +108,8 @@ class AiogramRuntime:
 
     def __init__(self, token: str, api_base_url: str) -> None:
         self._api = api_base(api_base_url)
+        # aiogram logs a failed request's URL, which holds the token, at ERROR.
+        redaction.protect_token(token)
         self.bot = make_bot(token, self._api)
         self.messenger = AiogramMessenger(self.bot)
 

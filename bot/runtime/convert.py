@@ -10,6 +10,9 @@ Two Telegram quirks are settled here rather than in the handlers:
   to that "thread" fails; only a forum topic message (`is_topic_message`) yields a `thread_id`.
 - in a forum topic every message that replies to nothing is presented as a reply to the topic's
   creation message; that is not a reply the user made, so it is not reported as one.
+
+And what people type enters the desk without directional or zero-width control characters
+(`handlers.invisible`): names and texts are quoted to agents and managers on many paths.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from handlers.events import (
     IncomingMessage,
     User,
 )
+from handlers.invisible import without_invisible_controls
 
 
 class UserLike(Protocol):
@@ -176,12 +180,12 @@ def _incoming(update_id: int, message: MessageLike) -> IncomingMessage | None:
         message_id=message.message_id,
         user=to_user(sender),
         chat=_chat(message.chat),
-        text=message.text or "",
+        text=without_invisible_controls(message.text or ""),
         thread_id=thread_id,
         reply_to_message_id=reply_id,
         contact=_contact(message.contact),
         attachment=_attachment(message),
-        caption=message.caption or "",
+        caption=without_invisible_controls(message.caption or ""),
     )
 
 
@@ -211,7 +215,7 @@ def to_user(user: UserLike) -> User:
     """The neutral user of an update's sender or a chat member."""
     return User(
         id=user.id,
-        first_name=user.first_name,
+        first_name=without_invisible_controls(user.first_name),
         username=user.username,
         language_code=user.language_code,
         is_bot=bool(user.is_bot),
@@ -234,6 +238,8 @@ def _attachment(message: MessageLike) -> Attachment | None:
         return Attachment(kind="photo", file_id=largest.file_id)
     if message.document is not None:
         return Attachment(
-            kind="document", file_id=message.document.file_id, file_name=message.document.file_name
+            kind="document",
+            file_id=message.document.file_id,
+            file_name=without_invisible_controls(message.document.file_name or "") or None,
         )
     return None

@@ -31,7 +31,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.runtime.convert import to_user
 from bot.runtime.errors import NOT_MODIFIED, REJECTED_TOKEN, check_editable, unknown_attachment
 from handlers.events import Attachment, Keyboard, Member, Outgoing
-from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
+from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError, Unauthorized
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -66,7 +66,7 @@ def neutral_errors() -> Iterator[None]:
     except ptb_error.ChatMigrated as exc:
         raise BadRequest(f"group became supergroup {exc.new_chat_id}") from exc
     except ptb_error.InvalidToken:
-        raise TelegramError(REJECTED_TOKEN) from None  # PTB's message may quote the token
+        raise Unauthorized(REJECTED_TOKEN) from None  # PTB's message may quote the token
     except ptb_error.TelegramError as exc:
         raise TelegramError(exc.message) from exc
 

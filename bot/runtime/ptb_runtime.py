@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
+from bot import redaction
 from bot.runtime import logs
 from bot.runtime.base import EventHandler
 from bot.runtime.convert import to_event
@@ -43,9 +44,6 @@ NAME = "ptb"
 log = logging.getLogger("bot.runtime")
 
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
-
-# PTB's bot logs its API URL, which holds the token, at DEBUG when it is built.
-PTB_URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot")
 
 
 def make_application(
@@ -84,9 +82,8 @@ class PtbRuntime:
 
     def __init__(self, token: str, api_base_url: str) -> None:
         self._api = api_base(api_base_url)
-        self._redactor = logs.TokenRedactor(token)
-        for name in PTB_URL_LOGGERS:
-            logging.getLogger(name).addFilter(self._redactor)
+        # PTB's bot logs its API URL, which holds the token, at DEBUG when it is built.
+        redaction.protect_token(token)
         self._requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
         self.app = make_application(token, self._api, *self._requests)
         self.messenger = PtbMessenger(self.app.bot)
@@ -175,5 +172,3 @@ class PtbRuntime:
             await self.app.shutdown()
         finally:
             await asyncio.gather(*(request.shutdown() for request in self._requests))
-            for name in PTB_URL_LOGGERS:
-                logging.getLogger(name).removeFilter(self._redactor)

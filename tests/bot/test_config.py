@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import redaction
 from bot.config import SettingsError, load_settings
 
 
@@ -103,6 +104,7 @@ def test_sentinel_and_cluster_addresses(monkeypatch: pytest.MonkeyPatch, tmp_pat
     settings = load_settings()
     assert settings.redis_sentinels == ["10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379"]
     assert settings.redis_sentinel_service == "desk" and settings.redis_url is None
+    assert redaction.redact("AUTH s3cret failed") == f"AUTH {redaction.MASK} failed"
     monkeypatch.setenv("REDIS_SENTINELS", "10.0.0.1")
     with pytest.raises(SettingsError) as error:
         load_settings()

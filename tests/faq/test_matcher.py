@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from faq.explain import explain
 from faq.knowledge import parse_knowledge_base
 from faq.matcher import MAX_SUGGESTIONS, FaqMatcher, Outcome, _word_sorted
 from faq.normalize import normalize
@@ -85,6 +86,43 @@ def test_the_message_language_is_preferred() -> None:
     matcher = FaqMatcher(kb)
     assert matcher.match("canal premiere", "pt").ranked[0][0] == "pt-entry"
     assert matcher.match("canal premiere", "es").ranked[0][0] == "es-entry"
+
+
+def test_one_shared_word_beside_an_unknown_one_is_suggested_not_answered() -> None:
+    """A colloquial out-of-scope question sharing one word with an entry ("vocês consertam
+    celular?") must not get that entry's answer; the same word alone, or with a second word the
+    entry explains, still does."""
+    kb = parse_knowledge_base(
+        {
+            "entries": [
+                {"id": "app", "questions": {"pt": ["Tem aplicativo para celular?"]}, "answer": {"pt": "a"}},
+                {"id": "senha", "questions": {"pt": ["Esqueci minha senha"]}, "answer": {"pt": "s"}},
+                {"id": "box", "questions": {"pt": ["Vocês vendem TV Box?"]}, "answer": {"pt": "b"}},
+            ]
+        }
+    )
+    matcher = FaqMatcher(kb)
+    repair = matcher.match("vocês consertam celular?", "pt")
+    assert repair.outcome is not Outcome.ANSWER
+    assert repair.suggestions[:1] == ("app",)
+    assert explain(matcher, "vocês consertam celular?", "pt")["why"] == (
+        "suggested, not answered: app explains 1 of the message's terms (fewer than 2) "
+        "and leaves 1 unexplained"
+    )
+    assert matcher.match("da pra ver no celular?", "pt").entry_id == "app"
+    assert matcher.match("tem app pro celular?", "pt").entry_id == "app"
+
+
+def test_two_words_a_synonym_group_writes_as_one_meet_their_synonyms() -> None:
+    kb = parse_knowledge_base(
+        {
+            "entries": [
+                {"id": "replay", "questions": {"en": ["catch-up TV"]}, "answer": {"en": "r"}},
+                {"id": "record", "questions": {"en": ["Can I record shows?"]}, "answer": {"en": "c"}},
+            ]
+        }
+    )
+    assert top(FaqMatcher(kb), "how do I rewind?", "en") == "replay"
 
 
 def test_an_ambiguous_question_gets_suggestions_not_an_answer(matcher: FaqMatcher) -> None:

@@ -1,10 +1,12 @@
 """The matcher on other providers' knowledge bases (tests/faq/kbs, see its README).
 
-The held-out questions were never used to choose the matcher's values (`bench/tune_faq.py` reads
-only the tuning ones), so their figures say how the matcher does on a provider's FAQ it has not
+Neither the held-out nor the fresh questions were used to choose the matcher's values
+(`bench/tune_faq.py` reads only the tuning ones); the held-out ones were looked at while the
+matcher changed, the fresh ones were written blind to it and measured once, after its last
+change, so theirs are the figures that say how the matcher does on a provider's FAQ it has not
 seen. The floors below are the figures measured when they were set, rounded down: a change that
 lowers one fails here. The issue's target is 90% top 1 and 90% abstention on each; see README.md
-(Benchmarks) for where the figures stand.
+(FAQ) for where the figures stand.
 """
 
 from __future__ import annotations
@@ -24,10 +26,17 @@ from .conftest import DATA
 
 KBS = DATA.parent / "kbs"
 PROVIDERS = ("sinalmais", "cableflix", "streamhub")
-HELD_OUT_FLOORS = {
-    "sinalmais": {"top1": 0.96, "abstain": 0.70},
-    "cableflix": {"top1": 0.83, "abstain": 0.90},
-    "streamhub": {"top1": 0.86, "abstain": 0.93},
+FLOORS = {
+    "heldout": {
+        "sinalmais": {"top1": 0.96, "abstain": 0.80},
+        "cableflix": {"top1": 0.83, "abstain": 0.90},
+        "streamhub": {"top1": 0.86, "abstain": 0.93},
+    },
+    "fresh": {
+        "sinalmais": {"top1": 0.75, "abstain": 0.90},
+        "cableflix": {"top1": 0.86, "abstain": 0.94},
+        "streamhub": {"top1": 0.73, "abstain": 0.91},
+    },
 }
 
 
@@ -54,21 +63,23 @@ def test_three_providers_with_their_own_ids_languages_and_a_large_one() -> None:
 
 
 @pytest.mark.parametrize("name", PROVIDERS)
-def test_tuning_and_held_out_questions_are_apart_and_labelled_with_real_entries(name: str) -> None:
+def test_tuning_held_out_and_fresh_questions_are_apart_and_labelled_with_real_entries(name: str) -> None:
     kb = load_knowledge_base(KBS / name / "faq.yaml")
-    tune, held_out = rows(name, "tune"), rows(name, "heldout")
-    assert not {row["text"] for row in tune} & {row["text"] for row in held_out}
-    for row in tune + held_out + rows(name, "second"):
+    tune, held_out, fresh = rows(name, "tune"), rows(name, "heldout"), rows(name, "fresh")
+    texts = [{row["text"] for row in split} for split in (tune, held_out, fresh)]
+    assert not texts[0] & texts[1] and not texts[0] & texts[2] and not texts[1] & texts[2]
+    for row in tune + held_out + fresh + rows(name, "second"):
         assert row["faq_id"] is None or kb.get(str(row["faq_id"])) is not None, row
-    for split in (tune, held_out):
+    for split in (tune, held_out, fresh):
         assert sum(row["faq_id"] is None for row in split) >= 10
         assert sum(row["faq_id"] is not None for row in split) >= 30
 
 
+@pytest.mark.parametrize("split", tuple(FLOORS))
 @pytest.mark.parametrize("name", PROVIDERS)
-def test_held_out_figures_do_not_fall_below_their_floors(name: str) -> None:
-    scores = evaluate(FaqMatcher(load_knowledge_base(KBS / name / "faq.yaml")), rows(name, "heldout"))
-    floors = HELD_OUT_FLOORS[name]
+def test_held_out_and_fresh_figures_do_not_fall_below_their_floors(name: str, split: str) -> None:
+    scores = evaluate(FaqMatcher(load_knowledge_base(KBS / name / "faq.yaml")), rows(name, split))
+    floors = FLOORS[split][name]
     assert scores.top1 >= floors["top1"], [r["text"] for r in scores.misses]
     assert scores.abstain >= floors["abstain"], [r["text"] for r in scores.wrongly_answered]
 

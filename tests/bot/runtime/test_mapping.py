@@ -19,7 +19,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.runtime import aiogram_messenger, ptb_messenger
 from handlers.events import Button, Keyboard
-from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError
+from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError, Unauthorized
 
 METHOD = SendMessage(chat_id=1, text="x")
 
@@ -61,7 +61,7 @@ EXPECTED: dict[str, type[TelegramError]] = {
     "migrated": BadRequest,
     "network": TelegramError,
     "server": TelegramError,
-    "unauthorized": TelegramError,
+    "unauthorized": Unauthorized,
 }
 FRAMEWORKS: dict[
     str, tuple[Callable[[], AbstractContextManager[None]], dict[str, Callable[[], Exception]]]
