@@ -137,6 +137,7 @@ async def start_bot(
             yield RunningBot(desk, outbox, runtime, dispatcher)
         finally:
             await dispatcher.sla_watch.drain()
+            await dispatcher.customers.relay.drain()
             await outbox.stop()
             await runtime.close()
 

@@ -143,6 +143,10 @@ class DeskState:
         """The last question answered from the FAQ, to open a ticket with if it did not help."""
         await self.redis.set(self.keys.pending_question(user_id), text[:4000], ex=PENDING_QUESTION_TTL_S)
 
+    async def pending_question(self, user_id: int) -> str | None:
+        """The pending question, kept (a 👎 offers other answers; "talk to a person" then takes it)."""
+        return await self.redis.get(self.keys.pending_question(user_id))
+
     async def take_question(self, user_id: int) -> str | None:
         """The pending question, removed (one ticket per "no")."""
         return await self.redis.getdel(self.keys.pending_question(user_id))

@@ -175,6 +175,10 @@ class Keys:
         """Reservation of a ticket's first card post, so two refreshes never post two cards."""
         return f"{self.prefix}cardpost:{number}"
 
+    def relay(self, number: int) -> str:
+        """HASH of a ticket's current relay message to the agents (escalation/relays.py)."""
+        return f"{self.prefix}relay:{number}"
+
     def pings(self, number: int) -> str:
         """Hash message id -> text of a ticket's group pings that carry a Claim button (retired on claim)."""
         return f"{self.prefix}pings:{number}"

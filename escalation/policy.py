@@ -144,6 +144,7 @@ class PriorityRules(_Strict):
     urgency_raise: int = Field(default=1, ge=0, le=3)
     repeat_contact_count: int = Field(default=3, ge=2)
     repeat_contact_window: Duration = 86400.0
+    repeat_contact_gap: Duration = 300.0
 
     @field_validator("base", mode="before")
     @classmethod

@@ -33,6 +33,7 @@ T = TypeVar("T")
 _LUA_DIR = Path(__file__).with_name("lua")
 MAX_RETRIES = 64
 MAX_STORED_TEXT = 10_000
+LOG_MAX_ENTRIES = 200
 DEDUP_TTL_S = 24 * 3600
 CLAIM_RETRY_S = 60
 
@@ -256,12 +257,17 @@ class TicketStore:
         *,
         kind: str = "text",
         arrival: Arrival | None = None,
+        follow_up: bool = False,
+        contact: bool = True,
     ) -> Submission:
         """A customer message that needs a human: open a ticket, append to theirs, or reopen it.
 
-        A customer has at most one active ticket: the script refuses to create a second one, and
-        a message within the reopen window of their last resolved ticket reopens it instead.
-        `arrival`, when given, is the first reading of the customer's tickets (see `Arrival`).
+        A customer has at most one active ticket: the script refuses to create a second one. A
+        message within the reopen window of their last resolved ticket reopens it when it is about
+        the same problem (the same intent, or `follow_up`: "still not working"); a different
+        problem opens a new ticket. `contact` False (thanks, small talk) never counts towards
+        the repeat-contact raise. `arrival`, when given, is the first reading of the customer's
+        tickets (see `Arrival`).
         """
         cid = str(customer.telegram_id)
         reading = arrival
@@ -274,11 +280,14 @@ class TicketStore:
                 reading = None
                 active, last = snapshot.active, snapshot.last_number
                 if active is not None:
-                    appended = await self._append(active, text, assessment, intent, impact, kind, now)
+                    appended = await self._append(
+                        active, text, assessment, intent, impact, kind, now, contact=contact
+                    )
                     return Submission(appended, Outcome.APPENDED)
                 if last is not None:
                     previous = await self.get(last)
-                    if now - (previous.resolved_at or 0.0) <= self.policy.reopen_window:
+                    recent = now - (previous.resolved_at or 0.0) <= self.policy.reopen_window
+                    if recent and (follow_up or intent is previous.intent):
                         reopened = await self._reopen(previous, text, assessment, intent, impact, kind, now)
                         return Submission(reopened, Outcome.REOPENED)
             except TicketNotFound:
@@ -344,9 +353,21 @@ class TicketStore:
         impact: Impact | None,
         kind: str,
         now: float,
+        *,
+        contact: bool,
     ) -> Ticket:
+        """A message on the active ticket; it is one more contact only when it starts a new burst.
+
+        Messages closer together than `repeat_contact_gap` (a flood, a paste the app split in
+        parts) are one contact, and thanks or small talk (`contact` False) are none.
+        """
         rules = self.policy.priority
-        contacts = [t for t in ticket.contacts if now - t <= rules.repeat_contact_window] + [now]
+        contacts = [t for t in ticket.contacts if now - t <= rules.repeat_contact_window]
+        burst = (
+            ticket.last_customer_at is not None and now - ticket.last_customer_at < rules.repeat_contact_gap
+        )
+        if contact and not burst:
+            contacts.append(now)
         fields: dict[str, str] = {"last_customer_at": _ts(now), "contacts": json.dumps(contacts)}
         current = Assessment(ticket.priority, ticket.reasons)
         situation = (ticket.intent, ticket.impact)
@@ -392,10 +413,12 @@ class TicketStore:
         kind: str,
         now: float,
     ) -> Ticket:
-        current = Assessment(ticket.priority, ticket.reasons)
-        if assessment.priority < current.priority:
-            current = assessment
-        clock, sla_at = self._clock_fields(current.priority, "next_response", now)
+        """The resolved ticket opens again, triaged afresh: priority, reasons and situation are the new ones.
+
+        The old priority is not kept: a reopen is a new episode, and what the customer says now
+        (a total outage after a partial one, or only "still slow") decides how urgent it is.
+        """
+        clock, sla_at = self._clock_fields(assessment.priority, "next_response", now)
         fields = {
             **clock,
             "state": State.OPEN.value,
@@ -406,16 +429,12 @@ class TicketStore:
             "csat": "",
             "last_customer_at": _ts(now),
             "contacts": json.dumps([now]),
-            "resolution_due": _ts(self.sla.deadline(current.priority, now, "resolution")),
+            "resolution_due": _ts(self.sla.deadline(assessment.priority, now, "resolution")),
             "breached_at": "",
             "incident": "",
-            **_assessment_fields(
-                current,
-                intent if current is assessment else ticket.intent,
-                impact if current is assessment else ticket.impact,
-            ),
+            **_assessment_fields(assessment, intent, impact),
         }
-        event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": current.priority.name}
+        event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": assessment.priority.name}
         return await self._apply(
             ticket,
             "reopened",
@@ -599,6 +618,22 @@ class TicketStore:
             allowed=tuple(State),
         )
 
+    async def note_faq_answer(self, number: int, customer_id: int, question: str, entry_id: str) -> Ticket:
+        """A question the FAQ answered while the customer's ticket was active: kept in its history.
+
+        Agents then know what the customer was told; nothing else about the ticket changes.
+        """
+        now = self.clock.now()
+        return await self._apply(
+            number,
+            "faq_answered",
+            f"customer:{customer_id}",
+            now,
+            {},
+            {"text": question[:MAX_STORED_TEXT], "faq": entry_id},
+            allowed=(State.OPEN, State.CLAIMED),
+        )
+
     async def log_event(
         self, number: int, event_name: str, actor: str, text: str = "", kind: str = ""
     ) -> Ticket:
@@ -717,6 +752,7 @@ class TicketStore:
                 self.audit_maxlen,
                 RETENTION_S,
                 CLAIM_RETRY_S,
+                LOG_MAX_ENTRIES,
             ],
         )
         events = [
@@ -852,6 +888,7 @@ class TicketStore:
                 json.dumps(stats or []),
                 str(RETENTION_S),
                 last_resolved,
+                str(LOG_MAX_ENTRIES),
             ],
         )
         status, ticket_number = result[0], int(result[1])

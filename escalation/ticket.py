@@ -79,6 +79,7 @@ class Ticket:
     resolution: str | None
     sla_stage: int = 0
     breached_at: float | None = None
+    log_dropped: int = 0
 
     @property
     def label(self) -> str:
@@ -129,6 +130,7 @@ class Ticket:
             resolution=raw.get("resolution") or None,
             sla_stage=int(raw.get("sla_stage") or 0),
             breached_at=_float(raw, "breached_at"),
+            log_dropped=int(raw.get("log_dropped") or 0),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -170,4 +172,5 @@ class Ticket:
             "incident": self.incident,
             "unreachable": self.unreachable,
             "breached_at": self.breached_at,
+            "log_dropped": self.log_dropped,
         }

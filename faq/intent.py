@@ -30,13 +30,20 @@ _PLAIN_INTENTS = (("cancel", Intent.CANCEL), ("billing", Intent.BILLING), ("huma
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """What a message is about, before the priority engine weighs it."""
+    """What a message is about, before the priority engine weighs it.
+
+    `follow_up`: the message says the problem is still there or came back ("ainda não voltou",
+    "still", "sigue igual"). `courtesy`: thanks or small talk with no problem in it; on an open
+    ticket it is never a repeat contact.
+    """
 
     intent: Intent
     impact: Impact | None
     urgent: bool
     confidence: float
     asks: bool = False
+    follow_up: bool = False
+    courtesy: bool = False
 
 
 def interpret(hits: Sequence[Hit], faq: FaqMatch, question_mark: bool, words: Sequence[str] = ()) -> Reading:
@@ -50,23 +57,25 @@ def interpret(hits: Sequence[Hit], faq: FaqMatch, question_mark: bool, words: Se
         found[hit.category].append(hit)
     asks = question_mark or bool(found["question"])
     explicit_urgency = bool(found["urgency"])
+    follow_up = bool(found["followup"])
     symptoms = _reported_symptoms(found)
     if symptoms:
         live_now = bool(found["live_event"]) and bool(found["now"])
         confidence = _best(symptoms) * (QUESTION_DOUBT if question_mark else 1.0)
         impact = _impact(symptoms, found)
-        return Reading(Intent.OUTAGE, impact, explicit_urgency or live_now, confidence, asks)
+        return Reading(Intent.OUTAGE, impact, explicit_urgency or live_now, confidence, asks, follow_up)
     for category, intent in _PLAIN_INTENTS:
         if found[category]:
-            return Reading(intent, None, explicit_urgency, _best(found[category]), asks)
+            return Reading(intent, None, explicit_urgency, _best(found[category]), asks, follow_up)
+    courtesy = bool(found["greeting"]) and not follow_up
     only_greets = bool(found["greeting"]) and not _says_more(words, found["greeting"])
     if faq.outcome is Outcome.ANSWER or (faq.outcome is Outcome.SUGGEST and not only_greets):
-        return Reading(Intent.FAQ, None, explicit_urgency, faq.score, asks)
+        return Reading(Intent.FAQ, None, explicit_urgency, faq.score, asks, follow_up, courtesy)
     if asks and any(found[category] for category in _DOMAIN):
-        return Reading(Intent.FAQ, None, explicit_urgency, CUE_ONLY_CONFIDENCE, asks)
-    if found["greeting"] and not (asks and _says_more(words, found["greeting"])):
-        return Reading(Intent.GREETING, None, explicit_urgency, _best(found["greeting"]), asks)
-    return Reading(Intent.UNKNOWN, None, explicit_urgency, 0.0, asks)
+        return Reading(Intent.FAQ, None, explicit_urgency, CUE_ONLY_CONFIDENCE, asks, follow_up, courtesy)
+    if courtesy and not (asks and _says_more(words, found["greeting"])):
+        return Reading(Intent.GREETING, None, explicit_urgency, _best(found["greeting"]), asks, False, True)
+    return Reading(Intent.UNKNOWN, None, explicit_urgency, 0.0, asks, follow_up, courtesy)
 
 
 def _reported_symptoms(found: dict[str, list[Hit]]) -> list[Hit]:

@@ -33,6 +33,7 @@ CATEGORIES = (
     "greeting",
     "question",
     "topic",
+    "followup",
 )
 MAX_GAP = 2
 LONG_GAP = 6

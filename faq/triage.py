@@ -42,6 +42,9 @@ class TriageResult:
     faq_id: str | None = None
     suggestions: tuple[str, ...] = ()
     answer: str | None = None
+    follow_up: bool = False
+    courtesy: bool = False
+    asks: bool = False
 
     @property
     def assessment(self) -> Assessment:
@@ -146,8 +149,29 @@ class Triage:
             faq_id=faq.entry_id if answered else None,
             suggestions=faq.suggestions if reading.intent is Intent.FAQ else (),
             answer=_answer(matcher, faq, language) if answered else None,
+            follow_up=reading.follow_up,
+            courtesy=reading.courtesy,
+            asks=reading.asks,
         )
         return result
+
+    def alternatives(self, text: str, lang: str, exclude: str, limit: int = 3) -> tuple[str, ...]:
+        """The FAQ entries closest to `text` other than `exclude`: what to offer when an answer did not help.
+
+        Only entries close enough to be suggested for the text itself (the tuning's suggestion
+        thresholds).
+        """
+        words = tokens(text[:MAX_TEXT])
+        language = parse_language(lang) or detect_language(text, words=words)
+        matcher = self.matcher
+        faq = matcher.match_words(words, language)
+        tuning = matcher.tuning
+        close = (
+            entry
+            for entry, score, recall in faq.ranked
+            if entry != exclude and score >= tuning.suggest_threshold and recall >= tuning.suggest_recall
+        )
+        return tuple(close)[:limit]
 
 
 def _answer(matcher: FaqMatcher, faq: FaqMatch, lang: str) -> str | None:

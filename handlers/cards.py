@@ -157,6 +157,8 @@ def render_card(
         lines.append(a(language, "card_incident", label=f"I{ticket.incident}"))
     if ticket.unreachable:
         lines.append(a(language, "card_unreachable"))
+    if ticket.log_dropped:
+        lines.append(a(language, "card_log_dropped", n=ticket.log_dropped))
     if blocked:
         lines.append(a(language, "card_blocked"))
     return "\n".join(lines)

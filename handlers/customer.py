@@ -13,7 +13,7 @@ import html
 import logging
 from typing import TYPE_CHECKING
 
-from escalation.domain import Intent
+from escalation.domain import Impact, Intent
 from escalation.priority import assess
 from escalation.reasons import describe
 from escalation.store import Arrival, IllegalTransition, Outcome, StoreError, TicketNotFound
@@ -24,6 +24,8 @@ from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
 from handlers.faq_gaps import record_gap
+from handlers.messenger import TelegramError
+from handlers.relay import GROWTH_PRIORITY, AgentRelay
 from handlers.texts import a, pick_language, t
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 
 NEEDS_A_PERSON = frozenset({Intent.OUTAGE, Intent.CANCEL, Intent.BILLING, Intent.HUMAN})
 FAQ_TOPICS_SHOWN = 6
+AGENT_ACTIVE_S = 15 * 60
+NOT_HELPED = "n"
 LOW_RATING = 2  # this many stars or fewer: ask what went wrong and tell the supervisors
 
 
@@ -50,6 +54,7 @@ class CustomerConversation:
         self.ctx = ctx
         self.actions = actions
         self.incidents = incidents
+        self.relay = AgentRelay(ctx)
         self.blocks = blocks
 
     # ---------------------------------------------------------------- input
@@ -92,19 +97,19 @@ class CustomerConversation:
         """Menu, FAQ feedback and rating buttons."""
         language = self._language(press.user)
         action, args = callback.action, callback.args
-        reaches_agents = (action == "menu" and args == ("human",)) or (
-            action == "helped" and args[1:] == ("0",)
-        )
+        reaches_agents = action == "menu" and args[:1] == ("human",)
         if reaches_agents and await self.blocks.refuse_button(press.user, press.callback_id, language):
             return
         if action == "menu" and args:
             await self.ctx.sender.answer_button(press.callback_id)
+            await self._close_offer(press, args, language)
             await self._menu(press, args[0], language)
         elif action == "faq" and args:
             await self.ctx.sender.answer_button(press.callback_id)
-            await self._send_faq_answer(press.chat.id, press.user.id, args[0], language)
-        elif action == "helped" and len(args) == 2:
-            await self._helped(press, args[0], args[1] == "1", language)
+            await self._close_offer(press, args, language)
+            await self._send_faq_answer(press.chat.id, args[0], language)
+        elif action == "helped" and len(args) in (2, 3):
+            await self._helped(press, args[0], args[1] == "1", language, args[2] if len(args) == 3 else "")
         elif action == "rate" and len(args) == 2:
             await self._rate(press, int(args[0]), int(args[1]), language)
         else:
@@ -226,10 +231,18 @@ class CustomerConversation:
         if result.intent is Intent.OUTAGE and not customer.account_active:
             await self._inactive_account(customer, text, result, language, arrival)
         elif result.intent in NEEDS_A_PERSON:
-            await self._open_ticket(customer, text, result.intent, result, "text", language, arrival)
+            await self._open_ticket(
+                customer, text, result.intent, result, "text", language, arrival, follow_up=result.follow_up
+            )
+        elif (
+            result.follow_up
+            and not _answered_by_faq(result)
+            and await self._reopen_follow_up(customer, text, result, language, arrival)
+        ):
+            return
         elif result.faq_id is not None:
             await self.ctx.state.remember_question(message.user.id, text)
-            await self._send_faq_answer(chat, message.user.id, result.faq_id, language)
+            await self._send_faq_answer(chat, result.faq_id, language)
         elif result.suggestions:
             await record_gap(self.ctx, text)
             await self.ctx.state.remember_question(message.user.id, text)
@@ -248,6 +261,35 @@ class CustomerConversation:
         else:
             await record_gap(self.ctx, text)
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
+
+    async def _reopen_follow_up(
+        self, customer: Customer, text: str, result: TriageResult, language: str, arrival: Arrival
+    ) -> bool:
+        """ "Ainda não voltou", "still nothing": reopen the problem just resolved, if there is one.
+
+        The message names no problem of its own, so it is triaged as the resolved ticket's
+        situation (urgency and the customer's plan as they are now). False when nothing was
+        resolved within the reopen window: the message is then answered as any other.
+        """
+        if arrival.last_number is None:
+            return False
+        previous = await self.ctx.store.find(arrival.last_number)
+        if previous is None or previous.resolved_at is None:
+            return False
+        if self.ctx.clock.now() - previous.resolved_at > self.ctx.policy.reopen_window:
+            return False
+        await self._open_ticket(
+            customer,
+            text,
+            previous.intent,
+            result,
+            "text",
+            language,
+            arrival,
+            impact=previous.impact,
+            follow_up=True,
+        )
+        return True
 
     async def _inactive_account(
         self, customer: Customer, text: str, result: TriageResult, language: str, arrival: Arrival
@@ -274,12 +316,18 @@ class CustomerConversation:
         kind: str,
         language: str,
         arrival: Arrival | None = None,
+        *,
+        impact: Impact | None = None,
+        follow_up: bool = False,
     ) -> Ticket:
         """Open, join or reopen the customer's ticket and tell them (and the agents) what happened.
 
-        `arrival` is the reading taken as the customer's message came in, if this follows one.
+        `arrival` is the reading taken as the customer's message came in, if this follows one;
+        `impact` overrides the message's own (a follow-up takes the resolved ticket's);
+        `follow_up` reopens the last resolved ticket whatever the message's intent.
         """
-        impact = result.impact if result and intent is Intent.OUTAGE else None
+        if impact is None and result is not None and intent is Intent.OUTAGE:
+            impact = result.impact
         urgent = bool(result and result.urgent)
         assessment = assess(
             self.ctx.policy,
@@ -290,12 +338,13 @@ class CustomerConversation:
             account_active=customer.account_active,
         )
         submission = await self.ctx.store.submit(
-            customer, text, assessment, intent, impact, kind=kind, arrival=arrival
+            customer, text, assessment, intent, impact, kind=kind, arrival=arrival, follow_up=follow_up
         )
         ticket = submission.ticket
         if submission.outcome is Outcome.APPENDED:
-            await self._relay_to_agents(ticket, text)
-            await self._say(customer.telegram_id, t(language, "ticket_appended", ticket=ticket.label))
+            new_burst = await self._relay_to_agents(ticket, text)
+            if new_burst and not self._agent_active(ticket):
+                await self._say(customer.telegram_id, t(language, "ticket_appended", ticket=ticket.label))
             return ticket
         if (
             intent is Intent.OUTAGE
@@ -303,14 +352,16 @@ class CustomerConversation:
             and await self.incidents.on_outage(customer, ticket, text, language)
         ):
             return ticket
-        await self._announce(ticket, submission.outcome, language)
+        await self._announce(ticket, submission.outcome, language, text)
         return ticket
 
-    async def _announce(self, ticket: Ticket, outcome: Outcome, language: str) -> None:
-        """A new or reopened ticket: the customer hears number, priority, why and wait; then the card.
+    async def _announce(self, ticket: Ticket, outcome: Outcome, language: str, text: str) -> None:
+        """A new or reopened ticket: the customer hears number, priority, why and wait; then the agents.
 
         The customer first: the agents' group is paced at 20 messages a minute, and an
-        acknowledgement must not wait behind a queue of cards.
+        acknowledgement must not wait behind a queue of cards. A reopened ticket's card is far up
+        the group by now, so the agents also get a new message at the bottom with the customer's
+        words, the new priority and whoever resolved it.
         """
         key = "ticket_created" if outcome is Outcome.CREATED else "ticket_reopened"
         await self._say(
@@ -326,48 +377,129 @@ class CustomerConversation:
             priority=int(ticket.priority),
         )
         await self.actions.refresh_card(ticket)
+        if outcome is Outcome.REOPENED:
+            await self._relay_reopen(ticket, text)
+
+    async def _relay_reopen(self, ticket: Ticket, text: str) -> None:
+        language = self.ctx.config.agents_language
+        header = a(
+            language,
+            "relay_reopened",
+            ticket=ticket.label,
+            priority=ticket.priority.name,
+            name=html.escape(ticket.customer.name),
+        )
+        history = await self.ctx.store.log(ticket.number)
+        resolver = next((e["actor"] for e in reversed(history) if e["event"] == "resolved"), "")
+        if resolver.startswith("agent:"):
+            header += " · 👤 " + await self.actions.mentions({int(resolver.split(":", 1)[1])})
+        await self.relay.relay(ticket, text, header, new=True)
 
     async def _follow_up(
         self, ticket: Ticket, message: IncomingMessage, text: str, language: str, arrival: Arrival
     ) -> None:
         """Anything the customer sends while their ticket is active goes to the ticket and the agents.
 
-        On a ticket linked to a mass incident the message is only appended: agents work the
-        incident card, and thousands of "still down" messages must not flood their group.
+        The message is triaged again (a worse problem raises the priority), and the agents get it
+        in the burst's relay message. A question that the FAQ answers is answered at once and noted
+        on the ticket, unless an agent is in the conversation (then it is theirs to answer); not
+        any message the FAQ matches, nor an urgent one: a flood of words that happen to match, or
+        "urgente, tem jogo agora", is for the agents. Thanks and small talk never count as a
+        repeat contact. The customer hears "added to your ticket" once per burst, and only while
+        no agent is answering them. On a ticket linked to a mass incident the message is only
+        appended: agents work the incident card, and thousands of "still down" messages must not
+        flood their group.
         """
         customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier) if text.strip() else None
+        question = result is not None and result.asks and not result.urgent
+        if question and _answered_by_faq(result) and not self._agent_active(ticket):
+            await self.ctx.store.note_faq_answer(ticket.number, customer.telegram_id, text, result.faq_id)
+            await self.ctx.state.remember_question(message.user.id, text)
+            await self._send_faq_answer(message.chat.id, result.faq_id, language, ticket.number)
+            return
         intent = result.intent if result and result.intent in NEEDS_A_PERSON else ticket.intent
-        impact = result.impact if result and intent is Intent.OUTAGE else ticket.impact
+        impact = result.impact if result and result.intent is Intent.OUTAGE else ticket.impact
         urgent = bool(result and result.urgent)
-        assessment = assess(self.ctx.policy, intent, impact, customer.tier, urgent=urgent)
+        assessment = assess(
+            self.ctx.policy,
+            intent,
+            impact,
+            customer.tier,
+            urgent=urgent,
+            account_active=customer.account_active,
+        )
         kind = message.attachment.kind if message.attachment else "text"
         body = text or f"[{kind}]"
+        small_talk = result is not None and result.intent not in NEEDS_A_PERSON and result.courtesy
         submission = await self.ctx.store.submit(
-            customer, body, assessment, intent, impact, kind=kind, arrival=arrival
+            customer,
+            body,
+            assessment,
+            intent,
+            impact,
+            kind=kind,
+            arrival=arrival,
+            follow_up=bool(result and result.follow_up),
+            contact=not small_talk,
         )
         updated = submission.ticket
         if submission.outcome is not Outcome.APPENDED:
             # The ticket was resolved meanwhile: this message reopened it (or opened a new one).
-            await self._announce(updated, submission.outcome, language)
+            await self._announce(updated, submission.outcome, language, body)
             return
         if updated.incident is None:
-            await self._relay_to_agents(updated, text, message)
-            if updated.priority != ticket.priority:
+            new_burst = await self._relay_to_agents(updated, body, message)
+            if updated.priority != ticket.priority or new_burst:
                 await self.actions.refresh_card(updated)
-        appended = t(language, "ticket_appended", ticket=updated.label)
+            else:
+                self.relay.in_background(self._show_latest_words(updated.number))
+        else:
+            gap = self.ctx.policy.priority.repeat_contact_gap
+            new_burst = (
+                ticket.last_customer_at is None or self.ctx.clock.now() - ticket.last_customer_at >= gap
+            )
+        acknowledge = new_burst and not self._agent_active(ticket)
+        appended = t(language, "ticket_appended", ticket=updated.label) if acknowledge else ""
         if updated.priority != ticket.priority:  # urgency or a repeated contact raised it: say so, once
             await self.actions.tell_priority_news(updated, "priority_changed", lead=appended)
-            return
-        await self._say(message.chat.id, appended)
+        elif acknowledge:
+            await self._say(message.chat.id, appended)
+
+    async def _show_latest_words(self, number: int) -> None:
+        """The card quotes a burst's latest words too, edited behind every other send.
+
+        It runs off the handler's path, so it reads the ticket afresh: a claim or a resolve that
+        came meanwhile must not be overwritten by this message's older snapshot.
+        """
+        ticket = await self.ctx.store.find(number)
+        if ticket is not None:
+            await self.actions.refresh_card(ticket, edit_priority=GROWTH_PRIORITY)
+
+    def _agent_active(self, ticket: Ticket) -> bool:
+        """An agent answered this customer lately: they are in the conversation, so the bot keeps out."""
+        answered = ticket.last_agent_at
+        return answered is not None and self.ctx.clock.now() - answered < AGENT_ACTIVE_S
 
     async def _relay_to_agents(
         self, ticket: Ticket, text: str, message: IncomingMessage | None = None
-    ) -> None:
+    ) -> bool:
+        """The customer's words to the agents; True when they started a new relay message (a new burst).
+
+        Text joins the burst's relay (`AgentRelay`); a photo or document is posted as itself.
+        With no agents' group configured every message counts as new (nothing was relayed).
+        """
         chat = self.ctx.config.agents_chat_id
         if chat is None:
-            return
-        header = f"💬 <b>{ticket.label}</b> {html.escape(ticket.customer.name)}:"
+            return True
+        header = a(
+            self.ctx.config.agents_language,
+            "customer_says",
+            ticket=f"<b>{ticket.label}</b>",
+            name=html.escape(ticket.customer.name),
+        )
+        if ticket.assignee is not None:
+            header += " · 👤 " + await self.actions.mentions({ticket.assignee})
         if message is not None and message.attachment is not None:
             caption = header + (f"\n{html.escape(text)}" if text else "")
             message_id = await self.ctx.sender.send(
@@ -380,8 +512,8 @@ class CustomerConversation:
                 )
             )
             await self.ctx.state.remember_message(chat, message_id, ticket.number)
-            return
-        await self.actions.post_to_agents(ticket, header, text)
+            return True
+        return await self.relay.relay(ticket, text, header)
 
     # --------------------------------------------------------------- buttons
 
@@ -405,32 +537,75 @@ class CustomerConversation:
         elif choice == "status":
             await self._status(chat, press.user.id, language)
 
-    async def _send_faq_answer(self, chat: int, user_id: int, entry_id: str, language: str) -> None:
+    async def _send_faq_answer(
+        self, chat: int, entry_id: str, language: str, open_ticket: int | None = None
+    ) -> None:
+        """The FAQ's answer with "did this help?"; with `open_ticket`, that their ticket stays open.
+
+        The buttons carry the ticket's number, so the answer reads the same once they are pressed.
+        """
         entry = self.ctx.triage.knowledge.get(entry_id)
         if entry is None:
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
             return
+        extra = () if open_ticket is None else (open_ticket,)
         keyboard = Keyboard.inline(
             [
-                Button(t(language, "yes"), self.ctx.codec.encode("helped", entry_id, 1)),
-                Button(t(language, "no"), self.ctx.codec.encode("helped", entry_id, 0)),
+                Button(t(language, "yes"), self.ctx.codec.encode("helped", entry_id, 1, *extra)),
+                Button(t(language, "no"), self.ctx.codec.encode("helped", entry_id, 0, *extra)),
             ]
         )
-        await self._say(
-            chat, f"{html.escape(entry.answer(language))}\n\n{t(language, 'faq_helpful')}", keyboard
-        )
+        await self._say(chat, self._faq_answer_text(entry_id, language, open_ticket), keyboard)
 
-    async def _helped(self, press: ButtonPress, entry_id: str, helped: bool, language: str) -> None:
+    def _faq_answer_text(
+        self, entry_id: str, language: str, open_ticket: int | None, choice: str = ""
+    ) -> str:
+        entry = self.ctx.triage.knowledge.get(entry_id)
+        answer = html.escape(entry.answer(language)) if entry else ""
+        note = (
+            "" if open_ticket is None else "\n\n" + t(language, "faq_ticket_open", ticket=f"#{open_ticket}")
+        )
+        return f"{answer}{note}\n\n{t(language, 'faq_helpful')} {choice}".rstrip()
+
+    async def _helped(
+        self, press: ButtonPress, entry_id: str, helped: bool, language: str, open_ticket: str
+    ) -> None:
+        """👍 or 👎 on an FAQ answer; the buttons go away once pressed (one answer per question).
+
+        👎 opens nothing by itself: the customer is offered the next closest answers to what
+        they asked and "talk to a person", which opens a ticket with their own words.
+        """
         await self.ctx.sender.answer_button(press.callback_id)
+        choice = t(language, "yes" if helped else "no")
+        ticket = int(open_ticket) if open_ticket.isascii() and open_ticket.isdigit() else None
+        await self._edit_away(press, self._faq_answer_text(entry_id, language, ticket, choice))
         if helped:
             await self.ctx.state.take_question(press.user.id)
             await self._say(press.chat.id, t(language, "faq_thanks"))
             return
-        question = await self.ctx.state.take_question(press.user.id) or self._faq_title(entry_id, language)
-        customer = await self._customer(press.user, language)
-        result = self.ctx.triage.classify(question, lang=language, tier=customer.tier)
-        intent = result.intent if result.intent in NEEDS_A_PERSON else Intent.FAQ
-        await self._open_ticket(customer, question, intent, result, "faq_not_helpful", language)
+        question = await self.ctx.state.pending_question(press.user.id)
+        others = self.ctx.triage.alternatives(question, language, exclude=entry_id) if question else ()
+        codec = self.ctx.codec
+        rows = [
+            [Button(self._faq_title(other, language)[:60], codec.encode("faq", other, NOT_HELPED))]
+            for other in others
+        ]
+        rows.append([Button(t(language, "menu_human"), codec.encode("menu", "human", NOT_HELPED))])
+        key = "faq_not_helped" if others else "faq_not_helped_human"
+        await self._say(press.chat.id, t(language, key), Keyboard.inline(*rows))
+
+    async def _close_offer(self, press: ButtonPress, args: tuple[str, ...], language: str) -> None:
+        """A button of the 👎 offer was pressed: the offer's buttons go away (one choice per offer)."""
+        if NOT_HELPED not in args[1:]:
+            return
+        await self._edit_away(press, t(language, "faq_not_helped_chosen"))
+
+    async def _edit_away(self, press: ButtonPress, text: str) -> None:
+        """Replace the pressed message's text and remove its buttons; a failed edit is only logged."""
+        try:
+            await self.ctx.sender.edit(press.chat.id, press.message_id, text, Keyboard.inline())
+        except TelegramError as exc:
+            log.info("buttons of message %s stay: %s", press.message_id, exc)
 
     async def _rate(self, press: ButtonPress, number: int, score: int, language: str) -> None:
         """The rating is answered in a new message; the resolution message keeps its text and loses
@@ -534,6 +709,16 @@ class CustomerConversation:
 
     async def _say(self, chat: int, text: str, keyboard: Keyboard | None = None, priority: int = 3) -> None:
         await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
+
+
+def _answered_by_faq(result: TriageResult) -> bool:
+    """The FAQ answers the message, unless it says the problem is still there.
+
+    "Ainda não voltou aqui" may resemble an FAQ entry (catch-up TV "voltar"), but it tells the desk
+    that a problem persists, which is for people; a question with a follow-up word ("is it still
+    possible to pay by Pix?") is still the FAQ's.
+    """
+    return result.faq_id is not None and not (result.follow_up and not result.asks)
 
 
 def rating_keyboard(ticket: Ticket, ctx: HandlerContext) -> Keyboard:

@@ -25,6 +25,8 @@ from handlers.texts import a, t
 
 log = logging.getLogger(__name__)
 
+_CUSTOMER_WORDS = frozenset({"created", "message", "reopened"})
+
 
 class DeskActions:
     """Card upkeep and customer notifications for one desk."""
@@ -32,8 +34,12 @@ class DeskActions:
     def __init__(self, ctx: HandlerContext) -> None:
         self.ctx = ctx
 
-    async def refresh_card(self, ticket: Ticket) -> None:
+    async def refresh_card(self, ticket: Ticket, edit_priority: int | None = None) -> None:
         """Post the ticket's card to the agents' group, or edit the one already there.
+
+        The card quotes the customer's latest message (a reopened ticket shows why it reopened).
+        `edit_priority` queues an edit behind other sends (a burst's later messages), instead of
+        at the ticket's priority.
 
         A card that cannot be posted (a wrong AGENTS_CHAT_ID, the bot removed from the group) is
         logged and tried again at the ticket's next change; it never fails the customer's flow.
@@ -52,7 +58,7 @@ class DeskActions:
         ):
             return
         try:
-            await self._refresh_card(ticket)
+            await self._refresh_card(ticket, edit_priority)
         except TelegramError as exc:
             log.error("card of %s could not be posted or edited: %s", ticket.label, exc)
 
@@ -74,13 +80,15 @@ class DeskActions:
             except TelegramError as exc:
                 log.info("ping %s of %s not retired: %s", message_id, ticket.label, exc)
 
-    async def _refresh_card(self, ticket: Ticket) -> None:
+    async def _refresh_card(self, ticket: Ticket, edit_priority: int | None = None) -> None:
         chat = self.ctx.config.agents_chat_id
         if chat is None:
             return
         language = self.ctx.config.agents_language
         history = await self.ctx.store.log(ticket.number)
-        excerpt = next((e.get("text", "") for e in history if e.get("text")), "")
+        excerpt = next(
+            (e["text"] for e in reversed(history) if e["event"] in _CUSTOMER_WORDS and e.get("text")), ""
+        )
         notes = [
             (await self._author(entry["actor"]), entry.get("text", ""))
             for entry in [e for e in history if e["event"] == "note"][-NOTES_SHOWN:]
@@ -108,7 +116,9 @@ class DeskActions:
         keyboard = card_keyboard(ticket, self.ctx.codec, language, closest) or Keyboard.inline()
         priority = int(ticket.priority)
         if ticket.card_message_id is not None:
-            await self.ctx.sender.edit(chat, ticket.card_message_id, text, keyboard, priority=priority)
+            await self.ctx.sender.edit(
+                chat, ticket.card_message_id, text, keyboard, priority=edit_priority or priority
+            )
             return
         if not await self.ctx.state.reserve_card_post(ticket.number):
             return  # another refresh is posting this card, and brings it up to date once posted

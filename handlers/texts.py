@@ -46,6 +46,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ask_problem": "Conte o que está acontecendo: quais canais, em qual aparelho, desde quando.",
         "faq_topics": "Alguns assuntos frequentes. Toque em um ou escreva sua pergunta:",
         "faq_helpful": "Isso ajudou?",
+        "faq_ticket_open": "Seu chamado <b>{ticket}</b> continua aberto; anotei esta pergunta nele.",
+        "faq_not_helped": "Que pena. Talvez uma destas respostas ajude, ou fale com um atendente:",
+        "faq_not_helped_human": "Que pena. Quer falar com um atendente?",
+        "faq_not_helped_chosen": "Que pena que não ajudou.",
         "yes": "👍 Sim",
         "no": "👎 Não",
         "faq_thanks": "Que bom! Se precisar, é só escrever. 😊",
@@ -156,6 +160,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ask_problem": "Tell me what is happening: which channels, which device, since when.",
         "faq_topics": "Some frequent topics. Tap one or type your question:",
         "faq_helpful": "Did this help?",
+        "faq_ticket_open": "Your ticket <b>{ticket}</b> stays open; I noted this question on it.",
+        "faq_not_helped": "Sorry about that. One of these answers may help, or talk to a person:",
+        "faq_not_helped_human": "Sorry about that. Would you like to talk to a person?",
+        "faq_not_helped_chosen": "Sorry that did not help.",
         "yes": "👍 Yes",
         "no": "👎 No",
         "faq_thanks": "Great! Write any time you need help. 😊",
@@ -265,6 +273,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "ask_problem": "Cuéntame qué pasa: qué canales, en qué dispositivo, desde cuándo.",
         "faq_topics": "Algunos temas frecuentes. Toca uno o escribe tu pregunta:",
         "faq_helpful": "¿Te ayudó?",
+        "faq_ticket_open": "Tu ticket <b>{ticket}</b> sigue abierto; anoté esta pregunta en él.",
+        "faq_not_helped": "Lo siento. Quizás alguna de estas respuestas te ayude, o habla con una persona:",
+        "faq_not_helped_human": "Lo siento. ¿Quieres hablar con una persona?",
+        "faq_not_helped_chosen": "Lamento que no te haya ayudado.",
         "yes": "👍 Sí",
         "no": "👎 No",
         "faq_thanks": "¡Qué bien! Escríbeme cuando lo necesites. 😊",
@@ -407,6 +419,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "state_closed": "Encerrado",
         "card_withdrawn": "Encerrado pelo cliente",
         "card_unreachable": "⚠️ Cliente bloqueou o bot (inalcançável)",
+        "card_log_dropped": "🗂 {n} registros mais antigos removidos do histórico",
         "card_blocked": "🚫 Cliente bloqueado: as mensagens dele não chegam ao grupo",
         "card_incident": "🚨 Parte do incidente {label}",
         "card_not_linked": "não vinculado",
@@ -508,7 +521,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "queue_more": "… e mais {count}: /queue {page}",
         "mine_empty": "Você não tem chamados.",
         "mine_title": "Seus chamados:",
-        "customer_says": "💬 {ticket} {name}:",
+        "customer_says": "💬 {ticket} {name}",
+        "relay_reopened": "🔁 {ticket} reaberto · {priority} · {name}",
+        "relay_more_one": "+1 mensagem",
+        "relay_more": "+{n} mensagens",
         "usage": (
             "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
             "/resolve N [msg texto ao cliente], "
@@ -600,6 +616,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "state_closed": "Closed",
         "card_withdrawn": "Withdrawn by the customer",
         "card_unreachable": "⚠️ Customer blocked the bot (unreachable)",
+        "card_log_dropped": "🗂 {n} older history entries dropped",
         "card_blocked": "🚫 Customer blocked: their messages do not reach the group",
         "card_incident": "🚨 Part of incident {label}",
         "card_not_linked": "not linked",
@@ -702,7 +719,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "queue_more": "… and {count} more: /queue {page}",
         "mine_empty": "You hold no tickets.",
         "mine_title": "Your tickets:",
-        "customer_says": "💬 {ticket} {name}:",
+        "customer_says": "💬 {ticket} {name}",
+        "relay_reopened": "🔁 {ticket} reopened · {priority} · {name}",
+        "relay_more_one": "+1 message",
+        "relay_more": "+{n} messages",
         "usage": (
             "Commands: /queue [page], /next, /mine, /claim N, /release N, "
             "/resolve N [msg text to the customer], "
@@ -801,6 +821,7 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "state_closed": "Cerrado",
         "card_withdrawn": "Cerrado por el cliente",
         "card_unreachable": "⚠️ El cliente bloqueó el bot (inalcanzable)",
+        "card_log_dropped": "🗂 {n} registros más antiguos eliminados del historial",
         "card_blocked": "🚫 Cliente bloqueado: sus mensajes no llegan al grupo",
         "card_incident": "🚨 Parte del incidente {label}",
         "card_not_linked": "no vinculado",
@@ -904,7 +925,10 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "queue_more": "… y {count} más: /queue {page}",
         "mine_empty": "No tienes tickets.",
         "mine_title": "Tus tickets:",
-        "customer_says": "💬 {ticket} {name}:",
+        "customer_says": "💬 {ticket} {name}",
+        "relay_reopened": "🔁 {ticket} reabierto · {priority} · {name}",
+        "relay_more_one": "+1 mensaje",
+        "relay_more": "+{n} mensajes",
         "usage": (
             "Comandos: /queue [página], /next, /mine, /claim N, /release N, "
             "/resolve N [msg texto al cliente], "

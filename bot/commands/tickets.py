@@ -91,7 +91,8 @@ def _print_ticket(ticket: Ticket, history: list[dict[str, Any]], tz: ZoneInfo) -
         f"reasons: {', '.join(r.code.value + (f'={r.detail}' if r.detail else '') for r in ticket.reasons)}"
     )
     print(f"assignee: {ticket.assignee or '-'}   due ({ticket.due_kind}): {_when(ticket.due_at, tz)}")
-    print("history:")
+    dropped = f" ({ticket.log_dropped} older entries dropped)" if ticket.log_dropped else ""
+    print(f"history:{dropped}")
     for event in history:
         text = f"  {event.get('text', '')!r}" if event.get("text") else ""
         print(f"  {_when(event['at'], tz)}  {event['event']:10} {event['actor']}{text}")

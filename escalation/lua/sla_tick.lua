@@ -21,7 +21,8 @@
 --
 -- KEYS[1]: the desk's route key (never touched): it sends the script to the desk's Cluster node.
 -- ARGV: prefix, now, limit, renotify, loops, claim_timeout, breach_raises ("1"/"0"),
---       audit maxlen, stats retention, retry seconds
+--       audit maxlen, stats retention, retry seconds, most entries a ticket's log keeps (older
+--       ones trimmed and counted in `log_dropped`, as transition.lua does)
 -- Returns a flat list, 8 values per ticket acted on:
 --   number, action ("warn" | "breach" | "renotify" | "managers" | ""), breached now (0/1),
 --   priority, due_at, assignee, due_kind, release (0/1)
@@ -34,6 +35,7 @@ local claim_timeout = tonumber(ARGV[6])
 local breach_raises = ARGV[7] == "1"
 local retry = tonumber(ARGV[10])
 local sla_key = prefix .. "sla"
+local log_max = tonumber(ARGV[11])
 
 local due = redis.call("ZRANGEBYSCORE", sla_key, "-inf", now, "LIMIT", 0, ARGV[3])
 local out = {}
@@ -116,8 +118,12 @@ for _, number in ipairs(due) do
 
     if changed then
       local event = action ~= "" and ("sla_" .. action) or "sla_claim_timeout"
-      redis.call("RPUSH", key .. ":log",
+      local logged = redis.call("RPUSH", key .. ":log",
         cjson.encode({event = event, at = now, actor = "system", priority = priority}))
+      if logged > log_max then
+        redis.call("LTRIM", key .. ":log", logged - log_max, -1)
+        redis.call("HINCRBY", key, "log_dropped", logged - log_max)
+      end
       if breached_now or release == 1 then
         redis.call("XADD", prefix .. "audit", "MAXLEN", "~", ARGV[8], "*",
           "ticket", number, "event", event, "actor", "system", "at", ARGV[2])

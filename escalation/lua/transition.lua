@@ -28,6 +28,8 @@
 -- ARGV[17] the customer's last resolved ticket the caller decided on ("0" for none, "" skips
 --          the check): a create decided on a reading taken before another ticket of theirs was
 --          resolved would miss the reopen that reading should have led to
+-- ARGV[18] the most entries the ticket's log keeps: older ones are trimmed, oldest first, and
+--          counted in the ticket's `log_dropped` field (a flood must not grow a log without bound)
 -- Returns {status, number, version, fields...}; status is "ok", "not_found", "state",
 -- "version", "assignee", "active" (then number is the customer's active ticket) or "last"
 -- (then number is their last resolved ticket).
@@ -134,7 +136,12 @@ for _, op in ipairs(cjson.decode(ARGV[15])) do
   redis.call("EXPIRE", op[2], ARGV[16])
 end
 
-redis.call("RPUSH", ticket_key .. ":log", ARGV[8])
+local logged = redis.call("RPUSH", ticket_key .. ":log", ARGV[8])
+local excess = logged - tonumber(ARGV[18])
+if excess > 0 then
+  redis.call("LTRIM", ticket_key .. ":log", excess, -1)
+  redis.call("HINCRBY", ticket_key, "log_dropped", excess)
+end
 redis.call("XADD", prefix .. "audit", "MAXLEN", "~", ARGV[12], "*",
   "ticket", number, "event", ARGV[9], "actor", ARGV[10], "at", ARGV[11])
 

@@ -57,7 +57,7 @@ async def test_premium_outage_claim_reply_both_ways_resolve_and_rate(desk: Desk)
     await desk.expect(AGENTS_CHAT, f"Sent to the customer (#{number})")
 
     await desk.say(CARLA, "reiniciei e voltou, obrigada")
-    relayed = await desk.expect(AGENTS_CHAT, "reiniciei e voltou")
+    relayed = await desk.expect(AGENTS_CHAT, "reiniciei e voltou", where=lambda m: "💬" in m["text"])
     assert relayed.get("reply_to_message", {}).get("message_id") == card["message_id"]
 
     await desk.api.press(ANA, AGENTS_CHAT, card["message_id"], buttons(card)["Resolve"])
@@ -83,18 +83,6 @@ async def test_faq_question_is_answered_without_a_ticket(desk: Desk) -> None:
     await desk.api.press(JOAO, JOAO_BASIC, answer["message_id"], buttons(answer)["👍 Sim"])
     await desk.expect(JOAO_BASIC, "Que bom")
     assert await desk.bot.desk.store.list() == []
-
-
-async def test_faq_that_did_not_help_opens_a_ticket(desk: Desk) -> None:
-    await desk.say(JOAO, "como instalar na smart tv samsung?")
-    answer = await desk.expect(JOAO_BASIC, "Isso ajudou?")
-    await desk.api.press(JOAO, JOAO_BASIC, answer["message_id"], buttons(answer)["👎 Não"])
-    opened = await desk.expect(JOAO_BASIC, "Abri o chamado")
-    number = int(opened["text"].split("#", 1)[1].split()[0].rstrip(".,"))
-    ticket = await desk.bot.desk.store.get(number)
-    assert ticket.state is State.OPEN and ticket.priority is Priority.P4
-    history = await desk.bot.desk.store.history(number)
-    assert "smart tv samsung" in history[0]["text"]
 
 
 async def test_non_agent_pressing_claim_changes_nothing(desk: Desk) -> None:
@@ -171,12 +159,12 @@ async def test_html_and_long_messages_are_escaped_and_split(desk: Desk) -> None:
     )
 
     long_text = ("linha com texto longo " * 250)[:5000]
-    await desk.say(JOAO, long_text)
-    acks = await _bot_texts_containing(desk, JOAO_BASIC, "adicionei ao chamado", count=2)
-    assert len(acks) == 2, "Telegram apps send 5,000 characters as two messages"
-    relayed = await _bot_texts_containing(desk, AGENTS_CHAT, "linha com texto", count=3)
-    assert all(len(text) <= 4096 for text in relayed)
-    assert _content(relayed, "João Lima:") == _content([long_text])
+    await desk.say(JOAO, long_text)  # Telegram apps send 5,000 characters as two messages
+    relayed = await desk.expect(AGENTS_CHAT, "+1 message", where=lambda m: f"💬 #{number}" in m["text"])
+    assert len(relayed["text"]) <= 4096
+    assert _content([relayed["text"].split("\n", 1)[1]]).endswith(_content([long_text])[-2000:] + "+1message")
+    acks = await _bot_texts_containing(desk, JOAO_BASIC, "adicionei ao chamado", count=1)
+    assert len(acks) == 1
 
     card = await desk.card(number)
     answer = ("resposta detalhada " * 300)[:4096]

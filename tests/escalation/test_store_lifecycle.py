@@ -7,7 +7,9 @@ import pytest
 from escalation.clock import ManualClock
 from escalation.domain import Impact, Intent, Priority, ReasonCode, State, Tier
 from escalation.policy import Policy
+from escalation.priority import assess
 from escalation.store import (
+    LOG_MAX_ENTRIES,
     Arrival,
     IllegalTransition,
     NotAssignee,
@@ -44,9 +46,9 @@ async def test_second_message_appends_and_third_contact_raises_one_level(
 ) -> None:
     who = customer(1)
     first = await report(store, policy, who, "um canal travando", impact=Impact.PARTIAL)
-    clock.advance(60)
+    clock.advance(600)
     second = await report(store, policy, who, "ainda travando", impact=Impact.PARTIAL)
-    clock.advance(60)
+    clock.advance(600)
     third = await report(store, policy, who, "e agora?", impact=Impact.PARTIAL)
 
     assert first.ticket.priority is Priority.P3
@@ -56,6 +58,25 @@ async def test_second_message_appends_and_third_contact_raises_one_level(
     assert ReasonCode.REPEAT_CONTACT in {r.code for r in third.ticket.reasons}
     assert third.ticket.first_response_due - third.ticket.created_at == pytest.approx(3600)
     assert len(await store.list(State.OPEN)) == 1
+
+
+async def test_a_burst_is_one_contact_and_courtesy_is_none(
+    store: TicketStore, policy: Policy, clock: ManualClock
+) -> None:
+    """300 messages three seconds apart (a flood, a split paste) and a "thank you" never raise."""
+    who = customer(1)
+    await report(store, policy, who, "um canal travando", impact=Impact.PARTIAL)
+    for _ in range(300):
+        clock.advance(3)
+        latest = await report(store, policy, who, "travando", impact=Impact.PARTIAL)
+    clock.advance(600)
+    assessment = assess(policy, Intent.OUTAGE, Impact.PARTIAL, who.tier)
+    thanks = await store.submit(who, "obrigado", assessment, Intent.OUTAGE, Impact.PARTIAL, contact=False)
+    assert latest.ticket.priority is thanks.ticket.priority is Priority.P3
+    assert len(thanks.ticket.contacts) == 1
+    clock.advance(600)
+    again = await report(store, policy, who, "continua travando", impact=Impact.PARTIAL)
+    assert len(again.ticket.contacts) == 2 and again.ticket.priority is Priority.P3
 
 
 async def test_contacts_spread_over_more_than_a_day_do_not_raise(
@@ -194,12 +215,16 @@ async def test_arrival_reads_dedup_active_ticket_last_ticket_and_link_at_once(
     assert await store.find(ticket.number) is not None and await store.find(ticket.number + 1000) is None
 
 
-async def test_submit_from_a_stale_arrival_reads_again(store: TicketStore, policy: Policy) -> None:
+async def test_submit_from_a_stale_arrival_reads_again(
+    store: TicketStore, policy: Policy, clock: ManualClock
+) -> None:
     """The ticket changed after the arrival was read: the append is retried on a fresh read."""
     first = (await report(store, policy, customer(1))).ticket
     arrival = await store.arrival(60, 1)
+    clock.advance(600)
     await report(store, policy, customer(1), "ainda sem sinal")
     await store.claim(first.number, 2001)
+    clock.advance(600)
 
     appended = await report(store, policy, customer(1), "e agora?", arrival=arrival)
 
@@ -239,3 +264,23 @@ async def test_submit_from_an_arrival_before_resolution_reopens(store: TicketSto
 
     assert again.outcome is Outcome.REOPENED
     assert (again.ticket.number, again.ticket.state) == (first.number, State.OPEN)
+
+
+async def test_the_ticket_log_is_trimmed_oldest_first_and_counts_what_it_dropped(
+    store: TicketStore, policy: Policy, clock: ManualClock
+) -> None:
+    who = customer(1)
+    for index in range(LOG_MAX_ENTRIES + 9):
+        latest = await report(store, policy, who, f"mensagem {index}")
+    log = await store.log(latest.ticket.number)
+    assert len(log) == LOG_MAX_ENTRIES
+    assert log[-1]["text"] == f"mensagem {LOG_MAX_ENTRIES + 8}"
+    assert log[0]["text"] == "mensagem 9"
+    assert latest.ticket.log_dropped == 9
+    assert (await store.get(latest.ticket.number)).to_json()["log_dropped"] == 9
+
+    clock.advance(3600)  # the first-response warnings and the breach: SLA steps go into the log too
+    await store.sla_tick(clock.now())
+    after = await store.get(latest.ticket.number)
+    assert len(await store.log(after.number)) == LOG_MAX_ENTRIES
+    assert after.log_dropped > 9
