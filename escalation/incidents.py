@@ -293,6 +293,10 @@ class IncidentStore:
         """Linked ticket numbers, highest priority first (the order updates go out)."""
         return [int(n) for n in await self.redis.zrange(self.keys.incident_tickets(incident_id), 0, -1)]
 
+    async def premium_named(self, incident_id: int) -> list[int]:
+        """The first premium tickets linked (a few, in linking order): the card names them."""
+        return [int(n) for n in await self.redis.lrange(self.keys.incident_premium(incident_id), 0, -1)]
+
     async def set_status(self, incident_id: int, text: str) -> Incident:
         """The latest status for subscribers; the first one is what "time to first status" measures."""
         incident = await self.get(incident_id)

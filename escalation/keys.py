@@ -225,6 +225,10 @@ class Keys:
         """ZSET of the tickets linked to an incident, scored by priority (updates go P1 first)."""
         return f"{self.prefix}inc:{incident_id}:t"
 
+    def incident_premium(self, incident_id: int) -> str:
+        """LIST of the first premium tickets linked to an incident (named on its card, capped)."""
+        return f"{self.prefix}inc:{incident_id}:p"
+
     @property
     def incidents(self) -> str:
         """ZSET of every incident id scored by opening time (lists, summaries)."""

@@ -521,6 +521,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "gaps_not_kept": "(e {count} mais antigas que já não são guardadas)",
         "incidents": "Incidentes",
         "inc_affected": "afetados",
+        "inc_scope_global": "todos",
+        "inc_scope_channel": "canal {name}",
+        "inc_scope_region": "região {name}",
         "inc_first_status": "1º status",
         "more": "… e mais {count}",
         "changes": "Desde o último resumo",
@@ -571,6 +574,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "gaps_not_kept": "(and {count} older ones no longer kept)",
         "incidents": "Incidents",
         "inc_affected": "affected",
+        "inc_scope_global": "everyone",
+        "inc_scope_channel": "channel {name}",
+        "inc_scope_region": "region {name}",
         "inc_first_status": "first status",
         "more": "… and {count} more",
         "changes": "Since the last summary",
@@ -621,6 +627,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "gaps_not_kept": "(y {count} más antiguas que ya no se guardan)",
         "incidents": "Incidentes",
         "inc_affected": "afectados",
+        "inc_scope_global": "todos",
+        "inc_scope_channel": "canal {name}",
+        "inc_scope_region": "región {name}",
         "inc_first_status": "1er estado",
         "more": "… y {count} más",
         "changes": "Desde el último resumen",
@@ -697,10 +706,18 @@ def _incident(incident: Mapping[str, Any], w: Mapping[str, str]) -> str:
     first = incident["first_status_s"]
     status = duration_words(first) if first is not None else w["none"]
     return (
-        f"  {mark} I{incident['id']}{title} ({html.escape(incident['scope'])}): "
+        f"  {mark} I{incident['id']}{title} ({_scope(incident['scope'], w)}): "
         f"{duration_words(incident['duration_s'])}, {incident['affected']} {w['inc_affected']} "
         f"({incident['premium']} premium), {w['inc_first_status']}: {status}"
     )
+
+
+def _scope(scope: str, w: Mapping[str, str]) -> str:
+    """ "canal globo", "região Recife", "todos": as the incident's card says it, never the stored id."""
+    kind, _, name = scope.partition(":")
+    if kind not in ("channel", "region") or not name:
+        return w["inc_scope_global"]
+    return w[f"inc_scope_{kind}"].format(name=html.escape(_cut(name, 60)))
 
 
 def _pressing(pressing: Sequence[Late], w: Mapping[str, str]) -> list[str]:

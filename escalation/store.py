@@ -704,7 +704,7 @@ class TicketStore:
         """Link a waiting ticket to its mass incident (an audited transition like any other).
 
         Nothing else changes: the ticket keeps its queue place, priority and SLA clock, so a
-        premium customer stays visible while agents work the incident as a whole. A claimed
+        premium customer stays in the queue while agents work the incident as a whole. A claimed
         ticket is refused: it belongs to the agent answering it, not to the incident.
         """
         now = self.clock.now()

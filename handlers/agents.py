@@ -185,9 +185,13 @@ class AgentConversation:
         await self._answer_with_ticket(message, ticket)
 
     async def _release_command(self, message: IncomingMessage) -> None:
+        """One answer: "back in the queue", or, when a supervisor took it from its holder, the
+        notice naming both (a second line saying the same read as a duplicate)."""
         number, _ = self._ticket_args(message)
-        ticket = await self._act("release", number, message.user)
-        await self._say(a(self.language, "released_ok", ticket=ticket.label), reply_to=message.message_id)
+        ticket, holder_told = await self._release(number, message.user, reply_to=message.message_id)
+        await self.actions.refresh_card(await self.ctx.store.get(number))
+        if not holder_told:
+            await self._say(a(self.language, "released_ok", ticket=ticket.label), reply_to=message.message_id)
 
     async def _resolve_command(self, message: IncomingMessage) -> None:
         """`/resolve N` or `/resolve N msg <text for the customer>`; anything else is refused."""
@@ -610,11 +614,7 @@ class AgentConversation:
                 ),
             )
         elif action == "release":
-            supervisor = agent.id in self.ctx.config.supervisor_ids
-            before = await store.get(number)
-            ticket = await store.release(number, agent.id, force=supervisor)
-            if before.assignee is not None and before.assignee != agent.id:
-                await self._tell_holder(ticket, before.assignee, agent)
+            ticket, _ = await self._release(number, agent)
         else:
             ticket = await store.resolve(number, agent.id, customer_message)
             extra = f"\n{html.escape(customer_message)}" if customer_message else ""
@@ -627,8 +627,19 @@ class AgentConversation:
         await self.actions.refresh_card(await store.get(number))
         return ticket
 
-    async def _tell_holder(self, ticket: Ticket, holder: int, by: User) -> None:
-        """A supervisor took a ticket from its holder: the holder is told, by mention."""
+    async def _release(self, number: int, agent: User, reply_to: int | None = None) -> tuple[Ticket, bool]:
+        """Release (a supervisor may take anyone's ticket); (the ticket, whether its holder was told)."""
+        store = self.ctx.store
+        before = await store.get(number)
+        ticket = await store.release(number, agent.id, force=agent.id in self.ctx.config.supervisor_ids)
+        if before.assignee is None or before.assignee == agent.id:
+            return ticket, False
+        await self._tell_holder(ticket, before.assignee, agent, reply_to)
+        return ticket, True
+
+    async def _tell_holder(self, ticket: Ticket, holder: int, by: User, reply_to: int | None) -> None:
+        """A supervisor took a ticket from its holder: the holder is told, by mention (in answer to
+        the supervisor's command, when there is one)."""
         await self._say(
             a(
                 self.language,
@@ -636,7 +647,8 @@ class AgentConversation:
                 ticket=ticket.label,
                 holder=await mention(self.ctx, holder),
                 by=html.escape(await agent_name(self.ctx, by.id)),
-            )
+            ),
+            reply_to=reply_to,
         )
 
     async def _set_priority(self, number: int, agent: int, priority: Priority) -> Ticket:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import logging
 
-from escalation.domain import State, Tier
+from escalation.domain import State
 from escalation.ticket import Ticket
 from escalation.waits import estimate_wait
 from handlers.cards import NOTES_SHOWN, card_keyboard, render_card
@@ -44,18 +44,14 @@ class DeskActions:
         A card that cannot be posted (a wrong AGENTS_CHAT_ID, the bot removed from the group) is
         logged and tried again at the ticket's next change; it never fails the customer's flow.
         A ticket linked to a mass incident gets no card of its own (the incident's card stands
-        for thousands of them); one posted before the incident was detected is still kept up,
-        and a premium subscriber's always gets one: their problem is never hidden from the
-        agents by an incident. Once someone holds the ticket (or it is closed), its pings lose
-        their Claim buttons.
+        for thousands of them, and names its first premium subscribers); one posted before the
+        incident was detected is still kept up. Only reports of the incident's own kind and
+        scope are linked, so a premium subscriber's different problem keeps its card. Once
+        someone holds the ticket (or it is closed), its pings lose their Claim buttons.
         """
         if ticket.state is not State.OPEN:
             await self._retire_pings(ticket)
-        if (
-            ticket.incident is not None
-            and ticket.card_message_id is None
-            and ticket.customer.tier is not Tier.PREMIUM
-        ):
+        if ticket.incident is not None and ticket.card_message_id is None:
             return
         try:
             await self._refresh_card(ticket, edit_priority)
@@ -213,8 +209,20 @@ class DeskActions:
         await self.ctx.state.remember_message(chat, message_id, ticket.number)
 
     async def mentions(self, ids: set[int]) -> str:
-        """Agents by name, as mentions that notify them."""
-        return " ".join([await mention(self.ctx, uid) for uid in sorted(ids)])
+        """Agents by name, as mentions that notify them.
+
+        Someone whose name neither the group nor Telegram can tell is mentioned by role
+        ("supervisão"), never as a bare Telegram id.
+        """
+        language = self.ctx.config.agents_language
+        names = []
+        for uid in sorted(ids):
+            name = await agent_name(self.ctx, uid)
+            if name == str(uid):
+                supervisor = uid in self.ctx.config.supervisor_ids
+                name = a(language, "mention_supervisor" if supervisor else "mention_agent")
+            names.append(f'<a href="tg://user?id={uid}">{html.escape(name)}</a>')
+        return " ".join(names)
 
     async def post_to_agents(self, ticket: Ticket, header: str, body: str) -> None:
         """Post a customer's words to the group as replies to the card, split if long."""

@@ -24,12 +24,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from escalation.domain import State, Tier
+from escalation.domain import State
 from escalation.durations import duration_words
 from escalation.incidents import GLOBAL, Incident, IncidentError, IncidentStore
 from escalation.store import StoreError
 from escalation.ticket import Customer, Ticket
 from handlers.callbacks import Callback
+from handlers.cards import customer_tag
 from handlers.context import HandlerContext
 from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
@@ -81,7 +82,7 @@ class IncidentDesk:
         """Count an outage report; True when it belongs to an incident and the customer was told so.
 
         The reports that made the threshold are linked too: their cards, already posted, are
-        marked with the incident. A premium subscriber's ticket keeps (or gets) its own card.
+        marked with the incident. A premium subscriber is named on the incident's card.
         """
         detection = await self.store.report(ticket, self.store.channel_in(text))
         incident = detection.incident
@@ -107,19 +108,15 @@ class IncidentDesk:
         return True
 
     async def _link_all(self, numbers: Sequence[int], incident_id: int) -> list[Ticket]:
-        """Link tickets to the incident; the cards already posted (and a premium subscriber's,
-        posted now) show it. Returns the tickets linked."""
+        """Link tickets to the incident; the cards already posted show it (a premium
+        subscriber's report is named on the incident's card instead). Returns the tickets linked."""
         linked = [
             found
             for found in await asyncio.gather(*(self._link(n, incident_id) for n in numbers))
             if found is not None
         ]
         await asyncio.gather(
-            *(
-                self.actions.refresh_card(found)
-                for found in linked
-                if found.card_message_id is not None or found.customer.tier is Tier.PREMIUM
-            )
+            *(self.actions.refresh_card(found) for found in linked if found.card_message_id is not None)
         )
         return linked
 
@@ -210,6 +207,8 @@ class IncidentDesk:
             f"{a(lang, 'inc_opened_at')}: {opened:%d/%m %H:%M}",
             a(lang, "inc_affected", count=incident.affected, premium=incident.premium),
         ]
+        if incident.premium:
+            lines.append(await self._premium_line(incident))
         for key, named in (("inc_regions", incident.regions), ("inc_channels", incident.channels)):
             if named:
                 top = sorted(named.items(), key=lambda item: (-item[1], item[0]))[:8]
@@ -226,6 +225,20 @@ class IncidentDesk:
         else:
             lines.append(a(lang, "inc_resolved", time=duration_words(incident.duration(now))))
         return "\n".join(lines)
+
+    async def _premium_line(self, incident: Incident) -> str:
+        """The first premium subscribers of the outage by ticket and name, and how many more.
+
+        Their reports of the same outage get no card of their own (hundreds of premium
+        subscribers in one outage would flood the group); naming them here keeps them visible.
+        """
+        lang = self.language
+        tickets = await self.ctx.store.get_many(await self.store.premium_named(incident.id))
+        named = [f"{found.label} {customer_tag(found.customer, lang)}" for found in tickets]
+        more = incident.premium - len(named)
+        return f"{a(lang, 'inc_premium_named')}: {', '.join(named)}" + (
+            f" {a(lang, 'and_more', count=more)}" if more > 0 else ""
+        )
 
     def keyboard(self, incident: Incident) -> Keyboard:
         """Update and Resolve on an open incident; Confirm and Cancel once a resolution is asked."""

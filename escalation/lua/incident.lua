@@ -34,6 +34,8 @@
 --   Returns {"ok", scope} or {"state", status}.
 
 local op, prefix, now = ARGV[1], ARGV[2], ARGV[3]
+-- The card names the first few premium subscribers linked (`inc:<id>:p`); the count says the rest.
+local PREMIUM_NAMED = 5
 local open_key = prefix .. "inc:open"
 
 local function create(scope, title)
@@ -59,7 +61,10 @@ local function link(id, record)
   local key = prefix .. "inc:" .. id
   if redis.call("ZADD", key .. ":t", "NX", priority, number) == 0 then return nil end
   redis.call("HINCRBY", key, "affected", 1)
-  if premium == "1" then redis.call("HINCRBY", key, "premium", 1) end
+  if premium == "1" then
+    redis.call("HINCRBY", key, "premium", 1)
+    if redis.call("LLEN", key .. ":p") < PREMIUM_NAMED then redis.call("RPUSH", key .. ":p", number) end
+  end
   if region ~= "" then redis.call("HINCRBY", key, "region:" .. region, 1) end
   if channel ~= "" then redis.call("HINCRBY", key, "channel:" .. channel, 1) end
   return number

@@ -174,8 +174,14 @@ async def test_release_answers_and_the_holder_hears_when_a_supervisor_takes_the_
     await answer(desk, ANA, f"/claim {number}")
     assert await answer(desk, ANA, f"/release {number}") == f"#{number} voltou para a fila."
     await answer(desk, ANA, f"/claim {number}")
-    assert await answer(desk, SOFIA, f"/release {number}") == f"#{number} voltou para a fila."
+    # One answer, naming both (a second "#n voltou para a fila." read as a duplicate).
+    told_text = await answer(desk, SOFIA, f"/release {number}")
+    assert told_text == f"↩️ Sofia tirou #{number} de Ana; o chamado voltou para a fila."
     told = await desk.expect(AGENTS_CHAT, f"Sofia tirou #{number} de Ana")
+    plain = [
+        m for m in await group(desk, "voltou para a fila") if m["text"] == f"#{number} voltou para a fila."
+    ]
+    assert len(plain) == 1  # Ana's own release only
     assert any(
         e.get("url") == f"tg://user?id={AGENT_ANA}" or e.get("user", {}).get("id") == AGENT_ANA
         for e in told.get("entities", [])

@@ -5,7 +5,8 @@ reports were about; only waiting reports of its kind are linked (their cards mar
 ticket stays with its holder, a resolved one hears nothing more; updates reach each subscriber
 in their language with the agents' words quoted; `/incident resolve` closes nothing until an
 agent confirms on the card, and the holders of the tickets it leaves open are named. Throwaway
-accounts alone open nothing, and a premium subscriber's own problem keeps its card.
+accounts alone open nothing; a premium subscriber's own problem keeps its card, while their report of
+the same outage is named on the incident's card instead of getting one.
 """
 
 from __future__ import annotations
@@ -184,10 +185,14 @@ async def test_strangers_alone_open_nothing_and_a_premium_problem_keeps_its_card
     assert "Abri o chamado" in login["text"]
     rafa = await number_of(desk, RAFA_PREMIUM)
     assert "Parte do incidente" not in (await desk.card(rafa))["text"]
-    # A premium subscriber of the incident's kind joins it, and keeps a card of their own.
+    # A premium subscriber of the incident's kind joins it: named on the incident's card, with no
+    # card of their own (hundreds of premium subscribers in one outage would flood the group).
     assert "Já sabemos" in (await report(desk, PAULA_PREMIUM, GLOBO["pt"]))["text"]
     paula = await number_of(desk, PAULA_PREMIUM)
-    await desk.card(paula, where=lambda text: "🚨 Parte do incidente I1" in text and "premium" in text)
+    card = await desk.expect(AGENTS_CHAT, "Incidente I1", where=lambda m: "Afetados: 8" in m["text"])
+    assert "(premium: 1)" in card["text"]
+    assert f"⭐ Premium: #{paula} Cliente {PAULA_PREMIUM} (S{PAULA_PREMIUM})" in card["text"]
+    assert await texts(desk, AGENTS_CHAT, f"#{paula} ·") == []
 
     await desk.agent_says(ANA, "/incident resolve I1")
     card = await desk.expect(AGENTS_CHAT, "Incidente I1", where=lambda m: "Confirmar" in str(m))

@@ -132,8 +132,10 @@ async def test_storm_is_one_incident_acked_once_linked_updated_and_resolved(stor
     group = await desk.bot_messages(AGENTS_CHAT)
     assert len([m for m in group if "Incident I1" in m.get("text", "")]) == 1
     cards = [m for m in group if "reply_markup" in m and "Incident I1" not in m["text"]]
-    assert len(cards) <= 5  # the reports before detection, and the premium subscriber's own card
-    assert any(f"#{premium.number} ·" in m["text"] and "Part of incident I1" in m["text"] for m in cards)
+    assert len(cards) <= 4  # the reports before detection only
+    # Named on the incident's card whether they reported before detection (a card of their own,
+    # kept) or after (none).
+    assert f"⭐ Premium: #{premium.number} Cliente {PREMIUM} (S{PREMIUM} · Porto Alegre)" in card["text"]
 
     await desk.agent_says(user(AGENT_ANA, "Ana"), "/queue")
     queue = await desk.expect(AGENTS_CHAT, "Queue (")

@@ -133,7 +133,21 @@ async def test_summary_lists_incidents_with_duration_affected_and_first_status(
     assert (entry["duration_s"], entry["first_status_s"]) == (10 * MINUTE, 5 * MINUTE)
     assert (entry["affected"], entry["premium"]) == (1, 1)
     text = render_text(report, "en")
-    assert "I1 Globo &lt;fora&gt; (global): 10 min, 1 affected (1 premium), first status: 5 min" in text
+    assert "I1 Globo &lt;fora&gt; (everyone): 10 min, 1 affected (1 premium), first status: 5 min" in text
+
+
+async def test_the_summary_names_an_incident_scope_in_the_managers_words(
+    store: TicketStore, policy: Policy, incidents: IncidentStore, clock: ManualClock
+) -> None:
+    """ "I1 (channel:globo)" in a Portuguese summary was the stored id: it reads "canal globo"."""
+    for i in range(5):
+        await outage(store, policy, incidents, customer(8200 + i), "a globo está travando")
+    await incidents.open("Recife fora", scope="region:Recife")
+    report = await build_report(store, DeskState(store.redis, store.keys), clock.now() - 86400, clock.now())
+    portuguese, spanish = render_text(report, "pt"), render_text(report, "es")
+    assert "🚨 I1 (canal globo): " in portuguese and "channel:" not in portuguese
+    assert "🚨 I2 Recife fora (região Recife): " in portuguese and "region:" not in portuguese
+    assert "🚨 I2 Recife fora (región Recife): " in spanish
 
 
 async def test_strangers_alone_open_nothing_until_known_subscribers_report(
@@ -188,3 +202,18 @@ async def test_opening_by_hand_links_the_waiting_reports_of_its_window(
     incident, created, linked = await incidents.open("Servidor fora")
     assert created and sorted(linked) == sorted(numbers)
     assert (await incidents.tickets(incident.id)) != []
+
+
+async def test_the_first_five_premium_reports_are_named_and_the_rest_counted(
+    store: TicketStore, policy: Policy, incidents: IncidentStore
+) -> None:
+    """A storm with many premium subscribers: the card names five of them, the count says the rest."""
+    people = [customer(6000 + i, Tier.PREMIUM if i % 2 == 0 else Tier.BASIC) for i in range(5)]
+    people += [customer(6100 + i, Tier.PREMIUM) for i in range(7)]
+    numbers = [(await outage(store, policy, incidents, who))[0] for who in people]
+
+    [incident] = await incidents.list_open()
+    assert incident.premium == 10
+    named = await incidents.premium_named(incident.id)
+    premium_numbers = [n for n, who in zip(numbers, people, strict=True) if who.tier is Tier.PREMIUM]
+    assert named == premium_numbers[:5]

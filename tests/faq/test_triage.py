@@ -189,3 +189,37 @@ def test_a_bare_greeting_is_a_greeting_even_when_the_faq_would_suggest_something
     triage: Triage, text: str
 ) -> None:
     assert triage.classify(text).intent is Intent.GREETING
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "impact"),
+    [
+        ("es", "algunos canales se traban", Impact.PARTIAL),
+        ("es", "los canales se trabaron otra vez", Impact.PARTIAL),
+        ("es", "los canales están trabados", Impact.PARTIAL),
+        ("es", "los canales se caen a cada rato", Impact.PARTIAL),
+        ("es", "los canales se cortan", Impact.PARTIAL),
+        ("es", "los canales están muy lentos", Impact.PARTIAL),
+        ("es", "las apps se cierran solas", Impact.PARTIAL),
+        ("es", "se cayeron todos los canales", Impact.TOTAL),
+        ("es", "los canales no abren", Impact.TOTAL),
+        ("pt", "os canais travaram", Impact.PARTIAL),
+        ("pt", "os canais caem toda hora", Impact.PARTIAL),
+        ("pt", "os canais estão lentos", Impact.PARTIAL),
+        ("pt", "alguns canais somem", Impact.PARTIAL),
+        ("pt", "as telas ficaram pretas", Impact.TOTAL),
+        ("en", "the streams keep dropping", Impact.PARTIAL),
+        ("en", "channels cut out", Impact.PARTIAL),
+    ],
+)
+def test_plural_and_past_forms_of_a_symptom_are_reports(
+    triage: Triage, lang: str, text: str, impact: Impact
+) -> None:
+    """Customers write "los canales se traban", not only "se traba": the lexicons list the forms."""
+    result = triage.classify(text, lang=lang)
+    assert (result.intent, result.impact) == (Intent.OUTAGE, impact)
+
+
+def test_work_is_not_a_stuck_channel(triage: Triage) -> None:
+    """ "trabajo" (work) is one letter from "trabado" (stuck): a typo match made it an outage."""
+    assert triage.classify("trabajo en casa y quiero saber el precio", lang="es").intent is not Intent.OUTAGE
