@@ -9,8 +9,9 @@ Measures, on one process:
   bench/sla.py measures the full tick), median of several runs;
 - redis_bytes_per_ticket: Redis `used_memory` growth per open ticket (hash, log, indexes, audit).
 
-Redis: REDIS_URL (or --redis-url) when given, else the embedded server in a temp dir. Keys live in
-a private namespace that is deleted afterwards. The last line printed is one JSON object.
+Redis: --cluster-nodes (or REDIS_CLUSTER_NODES) for a Redis Cluster, else REDIS_URL (or --redis-url),
+else the embedded server in a temp dir. Keys live in a private namespace that is deleted
+afterwards. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from redis.asyncio.cluster import RedisCluster
+
 from bench.support import bench_redis, delete_namespace
-from bot.redis_connection import make_client
+from bot.config import Settings
+from bot.redis_connection import RedisClient, make_client, make_cluster_client
 from escalation.clock import ManualClock
 from escalation.domain import Impact, Intent, Tier
 from escalation.policy import load_policy
@@ -55,9 +59,18 @@ async def run_parallel(count: int, work) -> float:  # type: ignore[no-untyped-de
     return count / (time.perf_counter() - started)
 
 
-async def bench(redis_url: str, tickets: int, scans: int) -> dict[str, float]:
+async def used_memory(client: RedisClient) -> int:
+    """Redis's `used_memory`, summed over the primaries of a Cluster."""
+    if isinstance(client, RedisCluster):
+        total = 0
+        for node in client.get_primaries():
+            total += int((await client.info("memory", target_nodes=node))["used_memory"])
+        return total
+    return int((await client.info("memory"))["used_memory"])
+
+
+async def bench(client: RedisClient, tickets: int, scans: int) -> dict[str, float]:
     """Run every measurement on a fresh namespace and return the figures."""
-    client = make_client(redis_url)
     namespace = f"bench-{uuid.uuid4().hex[:8]}"
     policy = load_policy()
     clock = ManualClock(1_767_798_000.0)
@@ -65,7 +78,7 @@ async def bench(redis_url: str, tickets: int, scans: int) -> dict[str, float]:
     tiers = [Tier.BASIC, Tier.STANDARD, Tier.PREMIUM, None]
     try:
         await client.ping()
-        memory_before = int((await client.info("memory"))["used_memory"])
+        memory_before = await used_memory(client)
 
         async def create(i: int) -> None:
             tier = tiers[i % 4]
@@ -76,7 +89,7 @@ async def bench(redis_url: str, tickets: int, scans: int) -> dict[str, float]:
             )
 
         create_per_s = await run_parallel(tickets, create)
-        memory_after = int((await client.info("memory"))["used_memory"])
+        memory_after = await used_memory(client)
         bytes_per_ticket = (memory_after - memory_before) / tickets
         print(
             f"created {tickets} tickets: {create_per_s:,.0f}/s, {bytes_per_ticket:,.0f} bytes of Redis each"
@@ -125,11 +138,21 @@ def main() -> int:
     )
     parser.add_argument("--quick", action="store_true", help="a run of a few seconds")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL"), help="default: embedded Redis")
+    parser.add_argument(
+        "--cluster-nodes",
+        default=os.environ.get("REDIS_CLUSTER_NODES"),
+        help="comma-separated host:port seed nodes of a Redis Cluster (instead of a URL)",
+    )
     args = parser.parse_args()
     tickets, scans = (5_000, 5) if args.quick else (30_000, 21)
-    with bench_redis(args.redis_url, Path(tempfile.mkdtemp(prefix="bench-redis-"))) as url:
-        figures = asyncio.run(bench(url, tickets, scans))
-    print(json.dumps(figures))
+    if args.cluster_nodes:
+        settings = Settings(_env_file=None, redis_url=None, redis_cluster_nodes=args.cluster_nodes)  # type: ignore[call-arg]
+        print(f"Redis Cluster via {args.cluster_nodes}")
+        figures = asyncio.run(bench(make_cluster_client(settings), tickets, scans))
+    else:
+        with bench_redis(args.redis_url, Path(tempfile.mkdtemp(prefix="bench-redis-"))) as url:
+            figures = asyncio.run(bench(make_client(url), tickets, scans))
+    print(json.dumps({**figures, "redis": "cluster" if args.cluster_nodes else "single"}))
     return 0
 
 

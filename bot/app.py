@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings, SettingsError
 from bot.desk import Desk, open_desk
+from bot.health import HealthServer, get_me_probe
+from bot.metrics import desk_registry, instrumented, observe_desk_event
 from bot.outbox import Limits, Outbox
 from bot.process import event_loop_factory, freeze_startup_heap
-from bot.redaction import without_password
+from bot.redis_connection import describe
 from bot.runtime import build_runtime
-from bot.runtime.base import Runtime
+from bot.runtime.base import EventHandler, Runtime
 from bot.scheduler import DeskScheduler
 from escalation.clock import Clock
 from escalation.desk_state import DeskState
@@ -192,13 +194,20 @@ async def serve(settings: Settings) -> None:
                 bot.dispatcher, bot.desk.policy, settings.timezone, settings.sla_tick_seconds
             )
             scheduler.start()
+            health = await _start_health(settings, bot, token, api_url)
+            handle = instrumented(bot.dispatcher.handle)
             freeze_startup_heap()
             try:
+                if health is not None:
+                    health.serving = True
                 if settings.webhook_url and not settings.sandbox_mode:
-                    await _run_webhook(bot, settings)
+                    await _run_webhook(bot, settings, handle)
                 else:
-                    await bot.runtime.run_polling(bot.dispatcher.handle)
+                    await bot.runtime.run_polling(handle)
             finally:
+                if health is not None:
+                    health.serving = False
+                    await health.stop()
                 await scheduler.stop()
     finally:
         if sandbox is not None:
@@ -206,7 +215,18 @@ async def serve(settings: Settings) -> None:
                 await sandbox.stop()
 
 
-async def _run_webhook(bot: RunningBot, settings: Settings) -> None:
+async def _start_health(settings: Settings, bot: RunningBot, token: str, api_url: str) -> HealthServer | None:
+    """`/metrics`, `/healthz`, `/readyz` on METRICS_PORT (none when it is empty), counting from now on."""
+    if settings.metrics_port is None:
+        return None
+    bot.desk.store.on_event = observe_desk_event
+    registry, gauges = desk_registry(bot.desk.store, bot.outbox.backlog_by_priority)
+    health = HealthServer(registry, gauges, bot.desk.redis, get_me_probe(api_url, token))
+    await health.start(settings.metrics_host, settings.metrics_port)
+    return health
+
+
+async def _run_webhook(bot: RunningBot, settings: Settings, handle: EventHandler) -> None:
     """Serve the webhook until cancelled; a missing secret or a port in use is told as its setting."""
     assert settings.webhook_url is not None
     if settings.webhook_secret is None:
@@ -216,7 +236,7 @@ async def _run_webhook(bot: RunningBot, settings: Settings) -> None:
         )
     try:
         await bot.runtime.run_webhook(
-            bot.dispatcher.handle,
+            handle,
             settings.webhook_url,
             settings.webhook_secret.get_secret_value(),
             settings.webhook_port,
@@ -333,17 +353,10 @@ def _announce_sandbox(sandbox: Sandbox, settings: Settings, bot_name: str) -> No
         f"supervisors {settings.supervisor_ids}\n"
         f"  Managers:     {settings.manager_chat_ids}\n"
         f"  Customers:    {settings.customers_file}\n"
-        f"  Redis:        {_redis_shown(settings)}\n"
+        f"  Redis:        {describe(settings)}\n"
         "Press Ctrl-C to stop.\n",
         flush=True,
     )
-
-
-def _redis_shown(settings: Settings) -> str:
-    """Where Redis is, for the banner: the URL without its password, or the embedded server's data."""
-    if settings.redis_url:
-        return without_password(settings.redis_url)
-    return f"embedded, data in {settings.data_dir / 'redis'}"
 
 
 def run(settings: Settings) -> int:

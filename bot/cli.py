@@ -17,12 +17,13 @@ from collections.abc import Sequence
 from bot import redaction
 from bot.commands import CommandError
 from bot.config import SettingsError
+from bot.log_format import TEXT_FORMAT
 from escalation.directory import DirectoryError
 from escalation.policy import PolicyError
 from faq.knowledge import KnowledgeBaseError
 from handlers.canned import CannedRepliesError
 
-COMMAND_MODULES = ("run", "tickets", "triage", "sandbox", "report", "faq")
+COMMAND_MODULES = ("run", "check", "tickets", "triage", "sandbox", "report", "faq")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format=TEXT_FORMAT)
     redaction.install()
     try:
         return int(args.handler(args) or 0)

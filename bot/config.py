@@ -40,6 +40,22 @@ class Settings(BaseSettings):
     )
     telegram_api_url: str = Field(default=TELEGRAM_API_URL_DEFAULT, description="a Bot API base URL")
     redis_url: str | None = Field(default=None, description="a redis:// or rediss:// or unix:// URL")
+    redis_sentinels: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="comma-separated host:port of the Redis sentinels"
+    )
+    redis_sentinel_service: str = Field(
+        default="mymaster", min_length=1, description="the service name the sentinels monitor"
+    )
+    redis_sentinel_password: SecretStr | None = Field(
+        default=None, description="the sentinels' password (requirepass of the sentinels)"
+    )
+    redis_cluster_nodes: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="comma-separated host:port seed nodes of a Redis Cluster"
+    )
+    redis_password: SecretStr | None = Field(
+        default=None, description="the password of the Sentinel primary or of the Cluster nodes"
+    )
+    redis_tls: bool = Field(default=False, description="true or false (TLS to sentinels and nodes)")
     redis_namespace: str = Field(
         default="supportbot",
         pattern=r"^[A-Za-z0-9_.-]{1,40}$",
@@ -82,11 +98,46 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"
     )
+    log_format: Literal["text", "json"] = Field(default="text", description="text or json")
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="a TCP port for /metrics, /healthz, /readyz (1-65535)"
+    )
+    metrics_host: str = Field(default="127.0.0.1", description="the address METRICS_PORT listens on")
 
     @field_validator("agent_ids", "supervisor_ids", "manager_chat_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         return _parse_id_list(value)
+
+    @field_validator("redis_sentinels", "redis_cluster_nodes", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: object) -> object:
+        return _parse_id_list(value)
+
+    @field_validator("redis_sentinels", "redis_cluster_nodes")
+    @classmethod
+    def _host_port(cls, value: list[str]) -> list[str]:
+        for address in value:
+            host, _, port = address.rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError(f"{address!r} is not host:port")
+        return value
+
+    @model_validator(mode="after")
+    def _one_redis(self) -> Settings:
+        """Exactly one way to reach Redis: a URL, sentinels or cluster nodes (none: the embedded server)."""
+        chosen = [
+            name
+            for name, value in (
+                ("REDIS_URL", self.redis_url),
+                ("REDIS_SENTINELS", self.redis_sentinels),
+                ("REDIS_CLUSTER_NODES", self.redis_cluster_nodes),
+            )
+            if value
+        ]
+        if len(chosen) > 1:
+            raise ValueError(f"set only one of {' and '.join(chosen)} (they are three ways to reach Redis)")
+        return self
 
     @field_validator("bot_token")
     @classmethod
@@ -122,7 +173,9 @@ class Settings(BaseSettings):
         return user_id in self.agent_ids or user_id in self.supervisor_ids
 
 
-_SECRET_FIELDS = frozenset({"bot_token", "webhook_secret", "redis_url"})
+_SECRET_FIELDS = frozenset(
+    {"bot_token", "webhook_secret", "redis_url", "redis_password", "redis_sentinel_password"}
+)
 
 
 class SettingsError(Exception):
@@ -132,13 +185,15 @@ class SettingsError(Exception):
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning a validation failure into one line naming the variable and what it expects.
 
-    The secrets among them (token, webhook secret, Redis password) are registered with the log redactor.
+    The secrets among them (token, webhook secret, Redis passwords) are registered with the log redactor.
     """
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = str(error["loc"][0]) if error["loc"] else "?"
+        if not error["loc"]:
+            raise SettingsError(str(error.get("ctx", {}).get("error", error["msg"]))) from None
+        name = str(error["loc"][0])
         field = Settings.model_fields.get(name)
         expected = field.description if field and field.description else error["msg"]
         shown = "hidden" if name in _SECRET_FIELDS else repr(error.get("input"))
@@ -148,4 +203,7 @@ def load_settings(**overrides: object) -> Settings:
     if settings.webhook_secret is not None:
         redaction.protect(settings.webhook_secret.get_secret_value())
     redaction.protect(*redaction.url_secrets(settings.redis_url))
+    for password in (settings.redis_password, settings.redis_sentinel_password):
+        if password is not None:
+            redaction.protect(password.get_secret_value())
     return settings

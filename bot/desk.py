@@ -10,10 +10,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from redis.asyncio import Redis
-
 from bot.config import Settings
-from bot.redis_connection import open_redis
+from bot.redis_connection import RedisClient, open_redis
 from escalation.clock import Clock, SystemClock
 from escalation.policy import Policy, load_policy
 from escalation.store import TicketStore
@@ -24,7 +22,7 @@ class Desk:
     """Everything a command or a runtime needs to act on the desk."""
 
     settings: Settings
-    redis: Redis
+    redis: RedisClient
     policy: Policy
     store: TicketStore
     clock: Clock

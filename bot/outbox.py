@@ -20,6 +20,7 @@ import heapq
 import itertools
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -191,6 +192,11 @@ class Outbox:
     def pending(self) -> int:
         """Jobs waiting to be sent (a count kept as jobs come and go: this is asked after every send)."""
         return self._queued
+
+    async def backlog_by_priority(self) -> dict[str, int]:
+        """Jobs waiting to be sent, by priority ("P1".."P4"): what `/metrics` reports as the backlog."""
+        counts = Counter(f"P{job.priority}" for chat in self._chats.values() for _, _, job in chat.jobs)
+        return dict(counts)
 
     @property
     def tracked_chats(self) -> int:

@@ -35,9 +35,15 @@ class Oldest:
 
 @dataclass(frozen=True, slots=True)
 class Backlog:
-    """Open tickets (waiting and claimed) by priority and by age, the oldest waiting, and holders."""
+    """Open tickets (waiting and claimed) by priority and by age, the oldest waiting, and holders.
+
+    `waiting_by_priority` and `oldest_wait_by_priority` (seconds, 0 when none waits) count only
+    tickets no agent has claimed: what `/metrics` exports for alerting on a queue nobody works.
+    """
 
     open_by_priority: dict[str, int]
+    waiting_by_priority: dict[str, int]
+    oldest_wait_by_priority: dict[str, float]
     open_by_age: dict[str, int]
     waiting: int
     claimed: int
@@ -51,6 +57,7 @@ class _Slice:
     by_age: Counter[str]
     count: int
     oldest: tuple[float, int, str] | None
+    oldest_by_priority: dict[str, float]
     agents: Counter[int]
 
 
@@ -64,6 +71,11 @@ async def backlog_now(store: TicketStore, now: float) -> Backlog:
         open_by_priority={
             p.name: waiting.by_priority[p.name] + claimed.by_priority[p.name] for p in Priority
         },
+        waiting_by_priority={p.name: waiting.by_priority[p.name] for p in Priority},
+        oldest_wait_by_priority={
+            p.name: now - waiting.oldest_by_priority[p.name] if p.name in waiting.oldest_by_priority else 0.0
+            for p in Priority
+        },
         open_by_age={
             label: waiting.by_age[label] + claimed.by_age[label]
             for label in (*(label for label, _ in AGE_BUCKETS), OLDER)
@@ -76,12 +88,13 @@ async def backlog_now(store: TicketStore, now: float) -> Backlog:
 
 
 async def _walk(store: TicketStore, script, index: str, now: float) -> _Slice:  # type: ignore[no-untyped-def]
-    total = _Slice(Counter(), Counter(), 0, None, Counter())
+    total = _Slice(Counter(), Counter(), 0, None, {}, Counter())
     labels = [*(label for label, _ in AGE_BUCKETS), OLDER]
     size = await store.redis.zcard(index)
     prefix = store.keys.prefix
     for start in range(0, size, CHUNK):
         raw = await script(
+            keys=[store.keys.route],
             args=[
                 prefix,
                 index.removeprefix(prefix),
@@ -89,7 +102,7 @@ async def _walk(store: TicketStore, script, index: str, now: float) -> _Slice:  
                 start + CHUNK - 1,
                 now,
                 *(limit for _, limit in AGE_BUCKETS),
-            ]
+            ],
         )
         priorities, ages = raw[:4], raw[4 : 4 + len(labels)]
         number, priority, created = raw[4 + len(labels) : 7 + len(labels)]
@@ -98,7 +111,10 @@ async def _walk(store: TicketStore, script, index: str, now: float) -> _Slice:  
         total.count += sum(int(n) for n in priorities)
         if number and (total.oldest is None or float(created) < total.oldest[0]):
             total.oldest = (float(created), int(number), priority)
-        pairs = raw[7 + len(labels) :]
+        for p, created_at in zip(Priority, raw[7 + len(labels) : 11 + len(labels)], strict=True):
+            if created_at and float(created_at) < total.oldest_by_priority.get(p.name, float("inf")):
+                total.oldest_by_priority[p.name] = float(created_at)
+        pairs = raw[11 + len(labels) :]
         total.agents.update({int(pairs[i]): int(pairs[i + 1]) for i in range(0, len(pairs), 2)})
     return total
 

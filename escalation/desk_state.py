@@ -24,6 +24,9 @@ PINGS_TTL_S = 7 * 24 * 3600
 HELD_REPLY_TTL_S = 3600
 NOTICE_TTL_S = 90 * 24 * 3600
 FIRST_RESPONSE_SAMPLES = 100
+# Read a hash and delete it, atomically. A script rather than MULTI/HGETALL/DEL: redis-py 7.4's
+# Cluster transactions fail on HGETALL's reply (its parser is handed a `keys` option it does not take).
+_TAKE_HASH = "local rows = redis.call('HGETALL', KEYS[1]) redis.call('DEL', KEYS[1]) return rows"
 FAQ_GAP_LOG_CAP = 2000
 MAX_GAP_KEY = 120
 MAX_GAP_TEXT = 200
@@ -49,6 +52,7 @@ class DeskState:
         self.redis = redis
         self.keys = keys
         self.aliases = dict(aliases or {})
+        self._take_hash = redis.register_script(_TAKE_HASH)
 
     async def link(self, telegram_id: int, subscriber_id: str) -> None:
         """Remember that this Telegram user proved to be this subscriber."""
@@ -80,12 +84,8 @@ class DeskState:
 
     async def take_pings(self, number: int) -> dict[int, str]:
         """The ticket's live pings (message id -> text), forgotten as they are read: one retirer each."""
-        key = self.keys.pings(number)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hgetall(key)
-            pipe.delete(key)
-            rows, _ = await pipe.execute()
-        return {int(message_id): text for message_id, text in rows.items()}
+        rows = iter(await self._take_hash(keys=[self.keys.pings(number)]))
+        return {int(message_id): text for message_id, text in zip(rows, rows, strict=True)}
 
     async def hold_reply(self, reply: dict[str, Any]) -> str:
         """Keep an agent's answer that was not sent (another agent holds the ticket); return its token."""

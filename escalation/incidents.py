@@ -226,6 +226,7 @@ class IncidentStore:
             )
         )
         raw = await self._script(
+            keys=[self.keys.route],
             args=[
                 "report",
                 self.keys.prefix,
@@ -236,7 +237,7 @@ class IncidentStore:
                 record,
                 json.dumps(scopes),
                 self.rules.min_known,
-            ]
+            ],
         )
         status = raw[0]
         if status == "none":
@@ -250,7 +251,7 @@ class IncidentStore:
         as when reports open it), or (the scope's open incident, False, ()) if there already is one.
         """
         status, incident_id, linked = await self._script(
-            args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
+            keys=[self.keys.route], args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
         )
         return await self.get(int(incident_id)), status == "opened", tuple(int(n) for n in linked)
 
@@ -327,7 +328,8 @@ class IncidentStore:
     async def resolve(self, incident_id: int, text: str = "") -> Incident:
         """Close the incident: its scope may open a new one afterwards, from an empty window."""
         status, detail = await self._script(
-            args=["resolve", self.keys.prefix, _ts(self.clock.now()), incident_id, text]
+            keys=[self.keys.route],
+            args=["resolve", self.keys.prefix, _ts(self.clock.now()), incident_id, text],
         )
         if status != "ok":
             raise IncidentError("missing" if detail == "missing" else "not_open", f"I{incident_id}")

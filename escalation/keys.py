@@ -21,6 +21,16 @@ class Keys:
         """`<namespace>:{<namespace>}:`: the start of every key of this desk."""
         return f"{self.namespace}:{{{self.namespace}}}:"
 
+    @property
+    def route(self) -> str:
+        """KEYS[1] of the scripts that derive their keys from the prefix; it is never written.
+
+        Redis Cluster routes a script by its keys: with none, the client picks any node, and
+        the script fails there ("non local key"). This key is in the desk's slot, so the
+        script runs on the node that holds every key of the desk.
+        """
+        return f"{self.prefix}route"
+
     def ticket(self, number: int) -> str:
         """Hash with the ticket's fields."""
         return f"{self.ticket_prefix}{number}"

@@ -151,6 +151,9 @@ class TicketStore:
         self._sla_tick = redis.register_script((_LUA_DIR / "sla_tick.lua").read_text())
         self._arrival = redis.register_script((_LUA_DIR / "arrival.lua").read_text())
         self.stats = StatOps(keys)
+        # Told of every applied transition and SLA step ("sla_warn", "sla_breach") with the
+        # ticket's priority: the bot counts them for /metrics; escalation knows nothing of that.
+        self.on_event: Callable[[str, Priority], None] = _ignore_event
 
     @classmethod
     def build(
@@ -737,6 +740,7 @@ class TicketStore:
         """
         escalation = self.policy.escalation
         raw = await self._sla_tick(
+            keys=[self.keys.route],
             args=[
                 self.keys.prefix,
                 _ts(now),
@@ -749,9 +753,9 @@ class TicketStore:
                 RETENTION_S,
                 CLAIM_RETRY_S,
                 LOG_MAX_ENTRIES,
-            ]
+            ],
         )
-        return [
+        events = [
             SlaEvent(
                 number=int(raw[i]),
                 action=raw[i + 1] or None,
@@ -764,6 +768,12 @@ class TicketStore:
             )
             for i in range(0, len(raw), 8)
         ]
+        for event in events:
+            if event.action == "warn":
+                self.on_event("sla_warn", event.priority)
+            if event.breached:
+                self.on_event("sla_breach", event.priority)
+        return events
 
     # --------------------------------------------------------------- dedup
 
@@ -859,6 +869,7 @@ class TicketStore:
             customer_id = target.customer.telegram_id
         record = {"event": event_name, "at": now, "actor": actor, **event}
         result = await self._transition(
+            keys=[self.keys.route],
             args=[
                 self.keys.prefix,
                 "" if number is None else str(number),
@@ -878,12 +889,14 @@ class TicketStore:
                 str(RETENTION_S),
                 last_resolved,
                 str(LOG_MAX_ENTRIES),
-            ]
+            ],
         )
         status, ticket_number = result[0], int(result[1])
         if status == "ok":
             raw = dict(zip(result[3::2], result[4::2], strict=True))
-            return Ticket.from_hash(raw)
+            ticket = Ticket.from_hash(raw)
+            self.on_event(event_name, ticket.priority)
+            return ticket
         if status == "not_found":
             raise TicketNotFound(ticket_number)
         if status == "state":
@@ -903,6 +916,10 @@ _VERBS = {
     "rated": "rate",
     "priority": "reprioritise",
 }
+
+
+def _ignore_event(event: str, priority: Priority) -> None:
+    """The default `on_event`: nobody is listening."""
 
 
 def _ts(value: float) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
 from bot.config import load_settings
+from bot.log_format import apply_log_settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _run(args: argparse.Namespace) -> int:
     overrides = {"runtime": args.runtime} if args.runtime else {}
     settings = load_settings(**overrides)
-    logging.getLogger().setLevel(settings.log_level)
+    apply_log_settings(settings.log_level, settings.log_format)
     # Imported here: the runtimes load aiogram and PTB, which other commands need not pay for.
     from bot.app import run
 

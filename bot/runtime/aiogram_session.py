@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiohttp import BytesPayload, FormData
 
+from bot.metrics import observe_api_call
+
 if TYPE_CHECKING:
     from aiogram import Bot
     from aiogram.methods import TelegramMethod
+    from aiogram.methods.base import Response, TelegramType
 
 JSON = "application/json"
 
@@ -36,3 +39,10 @@ class JsonBodySession(AiohttpSession):
         if files:
             return super().build_form_data(bot, method)
         return BytesPayload(json.dumps(fields).encode(), content_type=JSON)
+
+    def check_response(
+        self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
+    ) -> Response[TelegramType]:
+        """aiogram's check, after counting the answer for `/metrics` (calls and 429s by method)."""
+        observe_api_call(method.__api_method__, status_code)
+        return super().check_response(bot, method, status_code, content)

@@ -27,6 +27,8 @@ import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.metrics import observe_api_call
+
 if TYPE_CHECKING:
     from telegram._utils.types import ODVInput
 
@@ -126,6 +128,7 @@ class AiohttpRequest(BaseRequest):
             async with session.request(
                 method, url, data=body, timeout=timeout, allow_redirects=False
             ) as response:
+                observe_api_call(url.rpartition("/")[2], response.status)
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's timeouts subclass asyncio.TimeoutError
             raise TimedOut(f"Timed out: aiohttp.{type(exc).__name__}: {_redacted(exc)}") from None

@@ -190,15 +190,21 @@ class SandboxClient:
         title: str | None = None,
         is_forum: bool = False,
         members: list[dict[str, Any]] | None = None,
+        bot_status: str | None = None,
     ) -> dict[str, Any]:
-        """Create or update a group (members: `[{"user": {...}, "status": "administrator"}]`)."""
-        body = {
+        """Create or update a group (members: `[{"user": {...}, "status": "administrator"}]`).
+
+        `bot_status` sets the bot's own status there (it administers a group unless told otherwise).
+        """
+        body: dict[str, Any] = {
             "id": chat_id,
             "type": chat_type,
             "title": title,
             "is_forum": is_forum,
             "members": members or [],
         }
+        if bot_status is not None:
+            body["bot_status"] = bot_status
         result: dict[str, Any] = await self._call("POST", "/chats", json=body)
         return result
 

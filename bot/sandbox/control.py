@@ -210,6 +210,10 @@ class ControlRoutes:
             chat.username = str(body["username"]).removeprefix("@")
         for member in body.get("members") or []:
             self._set_member(chat, member)
+        if "bot_status" in body:
+            if body["bot_status"] not in MEMBER_STATUSES:
+                raise ControlError(400, f"bot_status must be one of {', '.join(sorted(MEMBER_STATUSES))}")
+            self.core.world.set_member(chat, self.core.world.bot, body["bot_status"])
         self.core.world.changed.notify()
         return web.json_response(self._chat_summary(chat))
 

@@ -204,6 +204,8 @@ class World:
         chat = self.find_chat(chat_id)
         if chat.type == "private" and chat.id in self.blocked:
             raise forbidden("bot was blocked by the user")
+        if self.member_status(chat, self.bot.id) in ("left", "kicked"):
+            raise forbidden(f"bot is not a member of the {chat.type} chat")
         return chat
 
     def set_member(self, chat: Chat, user: User, status: str) -> None:
@@ -213,9 +215,9 @@ class World:
         chat.members[user.id] = status
 
     def member_status(self, chat: Chat, user_id: int) -> str:
-        """Telegram's status of a user in a chat; the bot administers every group it knows."""
+        """Telegram's status of a user in a chat; the bot administers every group it knows unless told."""
         if user_id == self.bot.id:
-            return "member" if chat.type == "private" else "administrator"
+            return chat.members.get(user_id, "member" if chat.type == "private" else "administrator")
         return chat.members.get(user_id, "left")
 
     def add_message(

@@ -3,7 +3,8 @@
 -- Detection must open exactly one incident however many workers report at once, so counting a
 -- report, checking the threshold and opening the incident happen in this one script.
 --
--- KEYS: none; every key is derived from the prefix (one hash tag, one Cluster slot).
+-- KEYS[1]: the desk's route key (never touched): it sends the script to the desk's Cluster node.
+-- Every key is derived from the prefix (one hash tag, one Cluster slot).
 -- ARGV[1] op: "report", "open" or "resolve"
 -- ARGV[2] prefix
 -- ARGV[3] now (epoch seconds)

@@ -19,6 +19,7 @@
 -- release = 1; the caller releases it through the normal transition, and the entry is checked
 -- again `retry` seconds later in case that did not happen).
 --
+-- KEYS[1]: the desk's route key (never touched): it sends the script to the desk's Cluster node.
 -- ARGV: prefix, now, limit, renotify, loops, claim_timeout, breach_raises ("1"/"0"),
 --       audit maxlen, stats retention, retry seconds, most entries a ticket's log keeps (older
 --       ones trimmed and counted in `log_dropped`, as transition.lua does)

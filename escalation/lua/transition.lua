@@ -5,8 +5,8 @@
 -- computes policy-dependent values (priority, deadlines) and passes them as fields; the script
 -- only checks the guards and applies them.
 --
--- KEYS: none are passed; all keys are derived from the prefix, which carries the desk's hash tag
--- (so every key lives in one Cluster slot).
+-- KEYS[1]: the desk's route key (never touched): it sends the script to the desk's Cluster node.
+-- All keys are derived from the prefix, which carries the desk's hash tag (one Cluster slot).
 -- ARGV[1]  prefix                 e.g. "supportbot:{supportbot}:"
 -- ARGV[2]  ticket number          "" creates a new ticket
 -- ARGV[3]  customer id            used by create and the one-ticket-per-customer guard

@@ -211,3 +211,16 @@ async def test_an_unexpected_error_fails_the_job_and_the_sender_carries_on(
     await outbox.send(Outgoing(1, "after"))
     await outbox.stop()
     assert [text for _, _, text in telegram.sent] == ["after"]
+
+
+async def test_backlog_by_priority_counts_what_waits(telegram: RecordingMessenger) -> None:
+    outbox = await started(telegram, Limits(global_per_s=1, global_burst=1))
+    sends = [
+        asyncio.create_task(outbox.send(Outgoing(chat, f"p{priority}", priority=priority)))
+        for chat, priority in ((1, 1), (2, 3), (3, 3), (4, 4))
+    ]
+    await asyncio.sleep(0.05)
+    assert await outbox.backlog_by_priority() == {"P3": 2, "P4": 1}  # P1 went first, on the burst
+    await asyncio.gather(*sends)
+    assert await outbox.backlog_by_priority() == {}
+    await outbox.stop()

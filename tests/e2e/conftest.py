@@ -1,14 +1,16 @@
 """End-to-end harness: the real bot on a real runtime, polling the local Bot API sandbox over HTTP.
 
 Every scenario runs on both runtimes (aiogram and python-telegram-bot) through one parametrised
-fixture, against a real Redis, with a private namespace per test.
+fixture, against a real Redis, with a private namespace per test. The modules are marked `cluster`
+(tests/conftest.py): their scenarios run again on a real three-primary Redis Cluster, so a new
+module should carry `pytestmark = pytest.mark.cluster` and take `redis_config`, not `redis_url`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,7 +119,7 @@ def runtime_kind(request: pytest.FixtureRequest) -> str:
 
 
 async def open_harness(
-    redis_url: str,
+    redis_target: str | Mapping[str, Any],
     namespace: str,
     runtime_kind: str,
     tmp_path: Path,
@@ -131,12 +133,16 @@ async def open_harness(
     settings_overrides: dict[str, Any] | None = None,
     **sandbox_options: Any,
 ) -> AsyncIterator[Desk]:
-    """Start a sandbox and the bot against it; stop both afterwards (`settings_overrides`: more settings)."""
+    """Start a sandbox and the bot against it; stop both afterwards (`settings_overrides`: more settings).
+
+    `redis_target` is a Redis URL or the settings fields that name a Redis (`redis_config`).
+    """
+    redis_fields = {"redis_url": redis_target} if isinstance(redis_target, str) else dict(redis_target)
     sandbox = Sandbox(token=TOKEN, limits_enabled=sandbox_limits, **sandbox_options)
     await sandbox.start()
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
-        redis_url=redis_url,
+        **redis_fields,
         redis_namespace=namespace,
         data_dir=tmp_path,
         runtime=runtime_kind,
@@ -173,10 +179,10 @@ async def open_harness(
 
 @pytest.fixture
 async def desk(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    redis: Redis, redis_config: dict[str, Any], namespace: str, runtime_kind: str, tmp_path: Path
 ) -> AsyncIterator[Desk]:
     """The bot with English agent texts, limits off (the `redis` fixture cleans the namespace)."""
-    async for harness in open_harness(redis_url, namespace, runtime_kind, tmp_path):
+    async for harness in open_harness(redis_config, namespace, runtime_kind, tmp_path):
         yield harness
 
 
@@ -184,7 +190,7 @@ async def desk(
 async def desk_in(
     request: pytest.FixtureRequest,
     redis: Redis,
-    redis_url: str,
+    redis_config: dict[str, Any],
     namespace: str,
     runtime_kind: str,
     tmp_path: Path,
@@ -193,6 +199,6 @@ async def desk_in(
     """The desk with AGENTS_LANGUAGE set to each language in turn (on the module's `clock`)."""
     language = str(request.param)
     async for harness in open_harness(
-        redis_url, namespace, runtime_kind, tmp_path, clock=clock, agents_language=language
+        redis_config, namespace, runtime_kind, tmp_path, clock=clock, agents_language=language
     ):
         yield harness, language

@@ -33,6 +33,8 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_scenarios import ANA, BRUNO, CARLA, JOAO, open_ticket
 
+pytestmark = pytest.mark.cluster
+
 SP = ZoneInfo("America/Sao_Paulo")
 WEDNESDAY_NOON = datetime(2026, 1, 7, 12, 0, tzinfo=SP).timestamp()
 MINUTE = 60.0
@@ -46,11 +48,16 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def desk(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path, clock: ManualClock
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
+    clock: ManualClock,
 ) -> AsyncIterator[Desk]:
     """A Portuguese agents' group on a manual clock."""
     async for harness in open_harness(
-        redis_url, namespace, runtime_kind, tmp_path, clock=clock, agents_language="pt"
+        redis_config, namespace, runtime_kind, tmp_path, clock=clock, agents_language="pt"
     ):
         yield harness
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -16,6 +17,8 @@ from redis.asyncio import Redis
 from escalation.domain import Priority
 from tests.e2e.conftest import Desk, open_harness, user
 from tests.e2e.test_scenarios import open_ticket
+
+pytestmark = pytest.mark.cluster
 
 DIRECTORY = """subscriber_id,name,phone,telegram_id,plan,region,status
 SUB-1,Rita Souza,,4001,premium,São Paulo,suspended
@@ -31,11 +34,13 @@ LIA, BEA = user(4004, "Lia", "pt"), user(4006, "Bea", "pt")
 
 @pytest.fixture
 async def desk(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    redis: Redis, redis_config: dict[str, Any], namespace: str, runtime_kind: str, tmp_path: Path
 ) -> AsyncIterator[Desk]:
     customers = tmp_path / "customers.csv"
     customers.write_text(DIRECTORY, encoding="utf-8")
-    async for harness in open_harness(redis_url, namespace, runtime_kind, tmp_path, customers_file=customers):
+    async for harness in open_harness(
+        redis_config, namespace, runtime_kind, tmp_path, customers_file=customers
+    ):
         yield harness
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.e2e.conftest import MANAGER_CHAT, Desk, user
+
+pytestmark = pytest.mark.cluster
 
 SPAM = "visite http://promo.site/x tg://resolve?domain=scam ou @golpista_bot"
 MANAGER = user(MANAGER_CHAT, "Gerente")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from escalation.domain import State
 from escalation.phrasings import PhrasingStore
 from faq.matcher import Outcome
@@ -17,6 +19,8 @@ from tests.e2e.conftest import (
     buttons,
     user,
 )
+
+pytestmark = pytest.mark.cluster
 
 JOAO = user(JOAO_BASIC, "João")
 MARY = user(MARY_STANDARD, "Mary", "en")

@@ -19,6 +19,8 @@ from escalation.store import LOG_MAX_ENTRIES
 from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, JOAO_BASIC, Desk, buttons, open_harness, user
 from tests.e2e.test_scenarios import ANA, CARLA, JOAO, open_ticket
 
+pytestmark = pytest.mark.cluster
+
 MINUTE = 60.0
 
 FOLLOW_UPS = {
@@ -35,10 +37,15 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def timed_desk(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path, clock: ManualClock
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
+    clock: ManualClock,
 ) -> AsyncIterator[Desk]:
     """The bot on a clock the test moves (the `desk` fixture runs on the wall clock)."""
-    async for harness in open_harness(redis_url, namespace, runtime_kind, tmp_path, clock=clock):
+    async for harness in open_harness(redis_config, namespace, runtime_kind, tmp_path, clock=clock):
         yield harness
 
 

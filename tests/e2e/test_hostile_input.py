@@ -19,6 +19,8 @@ from tests.e2e.conftest import (
     user,
 )
 
+pytestmark = pytest.mark.cluster
+
 CARLA = user(CARLA_PREMIUM, "Carla")
 JOAO = user(JOAO_BASIC, "João")
 ANA = user(AGENT_ANA, "Ana")

@@ -7,8 +7,12 @@ bounded at input; `/incident list` and the managers' summary never fail on what 
 
 from __future__ import annotations
 
+import pytest
+
 from escalation.incidents import IncidentStore
 from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, MANAGER_CHAT, Desk, buttons, user
+
+pytestmark = pytest.mark.cluster
 
 ANA = user(AGENT_ANA, "Ana")
 

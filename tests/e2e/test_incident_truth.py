@@ -25,6 +25,8 @@ from escalation.domain import State
 from escalation.policy import DEFAULT_POLICY_FILE
 from tests.e2e.conftest import AGENT_ANA, AGENT_BRUNO, AGENTS_CHAT, Desk, buttons, open_harness, user
 
+pytestmark = pytest.mark.cluster
+
 ANA, BRUNO = user(AGENT_ANA, "Ana"), user(AGENT_BRUNO, "Bruno")
 PAULA_PREMIUM, RAFA_PREMIUM = 8001, 8010
 KNOWN = [8000 + i for i in range(2, 10)]
@@ -58,9 +60,14 @@ def directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
 
 @pytest.fixture
 async def desk_pt(
-    directory: None, redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    directory: None,
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
 ) -> AsyncIterator[Desk]:
-    async for desk in open_harness(redis_url, namespace, runtime_kind, tmp_path, agents_language="pt"):
+    async for desk in open_harness(redis_config, namespace, runtime_kind, tmp_path, agents_language="pt"):
         yield desk
 
 

@@ -24,6 +24,8 @@ from escalation.domain import Priority, State
 from escalation.policy import DEFAULT_POLICY_FILE
 from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, FAST, Desk, buttons, open_harness, user
 
+pytestmark = pytest.mark.cluster
+
 STORM = 30
 PREMIUM = 9001
 RECIFE = [9101 + i for i in range(5)]
@@ -72,10 +74,15 @@ def own_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
 
 @pytest.fixture
 async def stormy(
-    own_files: None, redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    own_files: None,
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
 ) -> AsyncIterator[Desk]:
     async for desk in open_harness(
-        redis_url,
+        redis_config,
         namespace,
         runtime_kind,
         tmp_path,
@@ -88,9 +95,14 @@ async def stormy(
 
 @pytest.fixture
 async def calm(
-    own_files: None, redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    own_files: None,
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
 ) -> AsyncIterator[Desk]:
-    async for desk in open_harness(redis_url, namespace, runtime_kind, tmp_path):
+    async for desk in open_harness(redis_config, namespace, runtime_kind, tmp_path):
         yield desk
 
 
@@ -176,10 +188,15 @@ async def test_detection_per_region(calm: Desk) -> None:
 
 @pytest.fixture
 async def slow_clock_desk(
-    own_files: None, redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    own_files: None,
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
 ) -> AsyncIterator[tuple[Desk, ManualClock]]:
     clock = ManualClock(1_767_798_000.0)
-    async for desk in open_harness(redis_url, namespace, runtime_kind, tmp_path, clock=clock):
+    async for desk in open_harness(redis_config, namespace, runtime_kind, tmp_path, clock=clock):
         yield desk, clock
 
 

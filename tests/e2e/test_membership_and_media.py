@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
@@ -13,13 +14,15 @@ from handlers.events import ButtonPress, Chat, ChatKind, User
 from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, JOAO_BASIC, STRANGER, Desk, buttons, open_harness, user
 from tests.e2e.test_scenarios import ANA, JOAO, open_ticket
 
+pytestmark = pytest.mark.cluster
+
 
 @pytest.fixture
 async def open_desk(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    redis: Redis, redis_config: dict[str, Any], namespace: str, runtime_kind: str, tmp_path: Path
 ) -> AsyncIterator[Desk]:
     """No AGENT_IDS: any member of the agents' group is an agent."""
-    async for harness in open_harness(redis_url, namespace, runtime_kind, tmp_path, agent_ids=()):
+    async for harness in open_harness(redis_config, namespace, runtime_kind, tmp_path, agent_ids=()):
         yield harness
 
 

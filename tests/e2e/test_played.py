@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis.asyncio import Redis
 
 from escalation.domain import Impact, Priority
 from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, JOAO_BASIC, MANAGER_CHAT, Desk, open_harness, user
+
+pytestmark = pytest.mark.cluster
 
 JOAO = user(JOAO_BASIC, "João", "pt")
 ANA = user(AGENT_ANA, "Ana")
@@ -21,9 +24,9 @@ MANAGER = user(MANAGER_CHAT, "Gerente")
 
 @pytest.fixture
 async def desk_pt(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    redis: Redis, redis_config: dict[str, Any], namespace: str, runtime_kind: str, tmp_path: Path
 ) -> AsyncIterator[Desk]:
-    async for desk in open_harness(redis_url, namespace, runtime_kind, tmp_path, agents_language="pt"):
+    async for desk in open_harness(redis_config, namespace, runtime_kind, tmp_path, agents_language="pt"):
         yield desk
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from escalation.domain import Impact, Intent, Tier
 from escalation.priority import assess
 from escalation.ticket import Customer
 from tests.e2e.conftest import AGENTS_CHAT, Desk
+
+pytestmark = pytest.mark.cluster
 
 
 async def test_two_refreshes_of_a_new_ticket_post_one_card(desk: Desk) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from escalation.domain import State
 from tests.e2e.conftest import (
     AGENTS_CHAT,
@@ -15,6 +17,8 @@ from tests.e2e.conftest import (
     user,
 )
 from tests.e2e.test_scenarios import ANA, open_ticket
+
+pytestmark = pytest.mark.cluster
 
 CARLA = user(CARLA_PREMIUM, "Carla", "pt")
 MARY = user(MARY_STANDARD, "Mary", "en")

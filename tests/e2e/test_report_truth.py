@@ -29,6 +29,8 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_scenarios import ANA, BRUNO, CARLA, JOAO, open_ticket
 
+pytestmark = pytest.mark.cluster
+
 SP = ZoneInfo("America/Sao_Paulo")
 WEDNESDAY_NOON = datetime(2026, 1, 7, 12, 0, tzinfo=SP).timestamp()
 MINUTE = 60.0
@@ -38,11 +40,11 @@ MARY = user(MARY_STANDARD, "Mary")
 
 @pytest.fixture
 async def desk_pt(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    redis: Redis, redis_config: dict[str, Any], namespace: str, runtime_kind: str, tmp_path: Path
 ) -> AsyncIterator[tuple[Desk, ManualClock]]:
     clock = ManualClock(WEDNESDAY_NOON)
     async for desk in open_harness(
-        redis_url, namespace, runtime_kind, tmp_path, agents_language="pt", clock=clock
+        redis_config, namespace, runtime_kind, tmp_path, agents_language="pt", clock=clock
     ):
         yield desk, clock
 

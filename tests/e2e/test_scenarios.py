@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 
+import pytest
+
 from escalation.desk_state import DeskState
 from escalation.domain import Priority, State
 from tests.e2e.conftest import (
@@ -19,6 +21,8 @@ from tests.e2e.conftest import (
     buttons,
     user,
 )
+
+pytestmark = pytest.mark.cluster
 
 CARLA = user(CARLA_PREMIUM, "Carla")
 JOAO = user(JOAO_BASIC, "João")

@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,6 +35,8 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_scenarios import ANA, CARLA, JOAO, open_ticket
 
+pytestmark = pytest.mark.cluster
+
 SP = ZoneInfo("America/Sao_Paulo")
 WEDNESDAY_NOON = datetime(2026, 1, 7, 12, 0, tzinfo=SP).timestamp()
 MINUTE = 60.0
@@ -46,9 +49,14 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def desk(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path, clock: ManualClock
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
+    clock: ManualClock,
 ) -> AsyncIterator[Desk]:
-    async for harness in open_harness(redis_url, namespace, runtime_kind, tmp_path, clock=clock):
+    async for harness in open_harness(redis_config, namespace, runtime_kind, tmp_path, clock=clock):
         yield harness
 
 

@@ -18,6 +18,8 @@ import tests.e2e.conftest as e2e_harness
 from bot.sandbox.ratelimit import RateLimits
 from tests.e2e.conftest import AGENTS_CHAT, FAST, Desk, open_harness, user
 
+pytestmark = pytest.mark.cluster
+
 SUBSCRIBERS = 20
 PEOPLE = [7000 + i for i in range(SUBSCRIBERS)]
 SANDBOX_LIMITS = RateLimits(
@@ -45,11 +47,16 @@ def storm_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def stormy_desk(
-    storm_directory: None, redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path
+    storm_directory: None,
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
 ) -> AsyncIterator[Desk]:
     """Sandbox limits on and tight; the outbox deliberately looser, so 429s happen."""
     async for harness in open_harness(
-        redis_url,
+        redis_config,
         namespace,
         runtime_kind,
         tmp_path,

@@ -11,6 +11,7 @@ import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,6 +30,8 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.test_scenarios import ANA, open_ticket
 
+pytestmark = pytest.mark.cluster
+
 SP = ZoneInfo("America/Sao_Paulo")
 FRIDAY_EVENING = datetime(2026, 1, 9, 20, 6, tzinfo=SP).timestamp()
 MINUTE = 60.0
@@ -46,9 +49,14 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def desk(
-    redis: Redis, redis_url: str, namespace: str, runtime_kind: str, tmp_path: Path, clock: ManualClock
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
+    clock: ManualClock,
 ) -> AsyncIterator[Desk]:
-    async for harness in open_harness(redis_url, namespace, runtime_kind, tmp_path, clock=clock):
+    async for harness in open_harness(redis_config, namespace, runtime_kind, tmp_path, clock=clock):
         yield harness
 
 

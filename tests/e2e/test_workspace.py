@@ -33,6 +33,8 @@ from tests.e2e.conftest import (
 from tests.e2e.test_agents import MINUTE, WEDNESDAY_NOON, answer, group, press, tick
 from tests.e2e.test_scenarios import ANA, BRUNO, CARLA, open_ticket
 
+pytestmark = pytest.mark.cluster
+
 SOFIA = user(SUPERVISOR, "Sofia")
 
 
@@ -54,7 +56,7 @@ def policy_file(tmp_path: Path) -> Path:
 @pytest.fixture
 async def desk(
     redis: Redis,
-    redis_url: str,
+    redis_config: dict[str, Any],
     namespace: str,
     runtime_kind: str,
     tmp_path: Path,
@@ -63,7 +65,7 @@ async def desk(
 ) -> AsyncIterator[Desk]:
     """A Portuguese agents' group on a manual clock, with Bruno's alias in the policy."""
     async for harness in open_harness(
-        redis_url,
+        redis_config,
         namespace,
         runtime_kind,
         tmp_path,

@@ -14,6 +14,8 @@ from escalation.policy import Policy
 from escalation.store import TicketStore
 from tests.escalation.factories import customer, report
 
+pytestmark = pytest.mark.cluster
+
 
 @pytest.mark.parametrize("chunk", [2, 3, 5000])
 async def test_slices_add_up_to_the_tickets(
@@ -43,3 +45,10 @@ async def test_slices_add_up_to_the_tickets(
     assert backlog.open_by_age["<1h"] == 0 and backlog.open_by_age[">24h"] == 0
     assert backlog.oldest is not None and backlog.oldest.number == 1
     assert backlog.oldest.wait_s == pytest.approx(now - (await store.get(1)).created_at)
+    waiting = [t for t in active if t.state is State.OPEN]
+    assert backlog.waiting_by_priority == {
+        p: Counter(t.priority.name for t in waiting)[p] for p in ("P1", "P2", "P3", "P4")
+    }
+    for priority in ("P1", "P2", "P3", "P4"):
+        ages = [now - t.created_at for t in waiting if t.priority.name == priority]
+        assert backlog.oldest_wait_by_priority[priority] == pytest.approx(max(ages, default=0.0))

@@ -17,6 +17,8 @@ from escalation.store import TicketStore
 from escalation.ticket import Customer
 from tests.escalation.factories import customer, report
 
+pytestmark = pytest.mark.cluster
+
 MINUTE = 60.0
 
 

@@ -11,6 +11,8 @@ from escalation import phrasings as phrasings_module
 from escalation.keys import Keys
 from escalation.phrasings import PhrasingStore
 
+pytestmark = pytest.mark.cluster
+
 
 @pytest.fixture
 def phrasings(redis: Redis, namespace: str) -> PhrasingStore:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from redis.asyncio import Redis
 
 from escalation.keys import Keys
 from escalation.relays import RELAY_SPAN_S, RELAY_TEXT_BYTES, RelayState
+
+pytestmark = pytest.mark.cluster
 
 NOW = 1_767_798_000.0
 

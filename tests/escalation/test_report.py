@@ -31,6 +31,8 @@ from escalation.store import TicketStore
 from faq.gaps import gap_key
 from tests.escalation.factories import customer, report
 
+pytestmark = pytest.mark.cluster
+
 ANA, BRUNO = 2001, 2002
 TIMEZONE = "America/Sao_Paulo"
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -10,6 +10,8 @@ from escalation.policy import Policy
 from escalation.store import IllegalTransition, NotAssignee, TicketNotFound, TicketStore
 from tests.escalation.factories import customer, dump_namespace, report
 
+pytestmark = pytest.mark.cluster
+
 AGENT = 9001
 
 

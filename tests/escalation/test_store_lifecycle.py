@@ -20,6 +20,8 @@ from escalation.store import (
 )
 from tests.escalation.factories import customer, report
 
+pytestmark = pytest.mark.cluster
+
 AGENT, OTHER_AGENT = 9001, 9002
 
 

@@ -11,6 +11,8 @@ from escalation.policy import Policy
 from escalation.store import Outcome, TicketStore
 from tests.escalation.factories import customer, report
 
+pytestmark = pytest.mark.cluster
+
 AGENT = 9001
 
 
