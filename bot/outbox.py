@@ -171,11 +171,13 @@ class Outbox:
         """Send what is queued (up to `drain_timeout`), then stop."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._drained.wait(), timeout=drain_timeout)
-        for worker in self._workers:
-            worker.cancel()
-        for worker in self._workers:
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+        # Python 3.11's wait_for can swallow a cancellation that lands as the wakeup fires (the
+        # worker then waits again, and awaiting it hung the shutdown): cancel until each has ended.
+        running = set(self._workers)
+        while running:
+            for worker in running:
+                worker.cancel()
+            _, running = await asyncio.wait(running, timeout=1.0)
         self._workers = []
         if self.pending:
             log.warning("outbox stopped with %d jobs unsent", self.pending)
