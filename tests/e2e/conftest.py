@@ -186,6 +186,20 @@ async def desk(
         yield harness
 
 
+@pytest.fixture
+async def timed_desk(
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
+    clock: ManualClock,
+) -> AsyncIterator[Desk]:
+    """The bot on a clock the test moves (a module's own `clock` fixture says when it starts)."""
+    async for harness in open_harness(redis_config, namespace, runtime_kind, tmp_path, clock=clock):
+        yield harness
+
+
 @pytest.fixture(params=LANGUAGES)
 async def desk_in(
     request: pytest.FixtureRequest,

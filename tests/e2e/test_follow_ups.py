@@ -6,17 +6,14 @@ in English (the harness's AGENTS_LANGUAGE), the customers' in their own language
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from redis.asyncio import Redis
 
 from escalation.clock import ManualClock
 from escalation.domain import Priority, ReasonCode, State
 from escalation.store import LOG_MAX_ENTRIES
-from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, JOAO_BASIC, Desk, buttons, open_harness, user
+from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, JOAO_BASIC, Desk, buttons, user
 from tests.e2e.test_scenarios import ANA, CARLA, JOAO, open_ticket
 
 pytestmark = pytest.mark.cluster
@@ -33,20 +30,6 @@ FOLLOW_UPS = {
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(1_767_798_000.0)  # a Wednesday at noon in São Paulo
-
-
-@pytest.fixture
-async def timed_desk(
-    redis: Redis,
-    redis_config: dict[str, Any],
-    namespace: str,
-    runtime_kind: str,
-    tmp_path: Path,
-    clock: ManualClock,
-) -> AsyncIterator[Desk]:
-    """The bot on a clock the test moves (the `desk` fixture runs on the wall clock)."""
-    async for harness in open_harness(redis_config, namespace, runtime_kind, tmp_path, clock=clock):
-        yield harness
 
 
 def mentions(message: dict[str, Any]) -> set[int]:

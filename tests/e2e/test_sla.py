@@ -7,14 +7,10 @@ scheduler's jobs by hand (exactly what the APScheduler jobs call), then reads th
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from redis.asyncio import Redis
 
 from bot.app import start_bot
 from escalation.clock import ManualClock
@@ -30,7 +26,6 @@ from tests.e2e.conftest import (
     TOKEN,
     Desk,
     buttons,
-    open_harness,
     user,
 )
 from tests.e2e.test_scenarios import ANA, CARLA, JOAO, open_ticket
@@ -48,16 +43,9 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def desk(
-    redis: Redis,
-    redis_config: dict[str, Any],
-    namespace: str,
-    runtime_kind: str,
-    tmp_path: Path,
-    clock: ManualClock,
-) -> AsyncIterator[Desk]:
-    async for harness in open_harness(redis_config, namespace, runtime_kind, tmp_path, clock=clock):
-        yield harness
+def desk(timed_desk: Desk) -> Desk:
+    """Every test here runs on the moved clock."""
+    return timed_desk
 
 
 async def tick(desk: Desk) -> list:

@@ -8,14 +8,10 @@ queue-only guess would say "about 1 min". Each customer reads their own language
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from redis.asyncio import Redis
 
 from escalation.clock import ManualClock
 from tests.e2e.conftest import (
@@ -25,7 +21,6 @@ from tests.e2e.conftest import (
     MARY_STANDARD,
     Desk,
     buttons,
-    open_harness,
     user,
 )
 from tests.e2e.test_scenarios import ANA, open_ticket
@@ -48,16 +43,9 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def desk(
-    redis: Redis,
-    redis_config: dict[str, Any],
-    namespace: str,
-    runtime_kind: str,
-    tmp_path: Path,
-    clock: ManualClock,
-) -> AsyncIterator[Desk]:
-    async for harness in open_harness(redis_config, namespace, runtime_kind, tmp_path, clock=clock):
-        yield harness
+def desk(timed_desk: Desk) -> Desk:
+    """Every test here runs on the moved clock."""
+    return timed_desk
 
 
 async def told(desk: Desk, who: dict, text: str) -> tuple[int, str]:
