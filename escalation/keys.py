@@ -256,6 +256,11 @@ class Keys:
         """Throttle markers of an incident card (`now`: edited lately, `later`: trailing edit planned)."""
         return f"{self.prefix}inc:{incident_id}:card:{kind}"
 
+    @property
+    def inbox_prefix(self) -> str:
+        """Start of the inbox's keys (`bot/durable/lua/inbox_*.lua` derive them: see `bot.durable.inbox`)."""
+        return f"{self.prefix}in:"
+
     def update_seen(self, update_id: int) -> str:
         """Marker that a Telegram update was handled (SET NX, 24 h)."""
         return f"{self.prefix}upd:{update_id}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from escalation.oncall import OnCallRoster
+from escalation.unavailable import REDIS_UNAVAILABLE
 from handlers.agents import AgentConversation
 from handlers.blocks import CustomerBlocks
 from handlers.callbacks import ButtonChat, InvalidCallback
@@ -51,7 +52,7 @@ class Dispatcher:
         self.managers = ManagerConversation(ctx, self.faq)
 
     async def handle(self, event: Event) -> None:
-        """Handle one update exactly once; errors are logged and answered, never raised.
+        """Handle one update; errors are logged and answered, never raised, but for Redis being away.
 
         The redelivery check is inside the guard too: if Redis is down even after the client's
         retries, the person is told something went wrong instead of hearing nothing. A
@@ -73,6 +74,8 @@ class Dispatcher:
                 await self._button(event)
             else:
                 await self._message(event)
+        except REDIS_UNAVAILABLE:
+            raise  # not a failure of this update: it is handled again once Redis answers
         except Exception:
             log.exception("update %s failed", event.update_id)
             await self._apologise(event)
