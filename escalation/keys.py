@@ -256,6 +256,9 @@ class Keys:
         """Throttle markers of an incident card (`now`: edited lately, `later`: trailing edit planned)."""
         return f"{self.prefix}inc:{incident_id}:card:{kind}"
 
-    def update_seen(self, update_id: int) -> str:
-        """Marker that a Telegram update was handled (SET NX, 24 h)."""
-        return f"{self.prefix}upd:{update_id}"
+    def effects(self, scope: str) -> str:
+        """HASH effect name -> what it did, for one update's handling (`escalation.effects`).
+
+        A handling that runs again after a crash finds here what the first run already applied.
+        """
+        return f"{self.prefix}fx:{scope}"
