@@ -16,6 +16,7 @@ because those jobs are claimed once by atomic Redis removals already.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -52,6 +53,16 @@ _current: ContextVar[EffectScope | None] = ContextVar("effect_scope", default=No
 def current_scope() -> EffectScope | None:
     """The scope of the update being handled, or None outside any update."""
     return _current.get()
+
+
+def effect_name(kind: str) -> str:
+    """Name the next effect of `kind` of the update being handled; outside any update, a new name.
+
+    For effects that record their name as their owner (a once-marker, a taken value): the replay
+    of a handling finds its own name there and goes on, anyone else finds another.
+    """
+    scope = _current.get()
+    return scope.take(kind) if scope is not None else f"x:{secrets.token_hex(8)}"
 
 
 @contextmanager

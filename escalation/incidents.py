@@ -28,6 +28,7 @@ from redis.asyncio import Redis
 
 from escalation.clock import Clock, SystemClock
 from escalation.domain import Impact, Tier
+from escalation.effects import EFFECTS_TTL_S, current_scope, effect_name
 from escalation.keys import Keys
 from escalation.policy import Incidents as IncidentRules
 from escalation.ticket import Ticket
@@ -225,6 +226,7 @@ class IncidentStore:
                 "1" if customer.subscriber_id else "0",
             )
         )
+        scope = current_scope()
         raw = await self._script(
             keys=[self.keys.route],
             args=[
@@ -237,6 +239,9 @@ class IncidentStore:
                 record,
                 json.dumps(scopes),
                 self.rules.min_known,
+                "" if scope is None else scope.take("i"),
+                self.keys.effects("" if scope is None else scope.name),
+                EFFECTS_TTL_S,
             ],
         )
         status = raw[0]
@@ -340,8 +345,18 @@ class IncidentStore:
         await self.redis.hset(self.keys.incident(incident_id), "card_message_id", str(message_id))
 
     async def claim_card_post(self, incident_id: int) -> bool:
-        """True for exactly one caller: the one who posts the card (HSETNX of a placeholder)."""
-        return bool(await self.redis.hsetnx(self.keys.incident(incident_id), "card_claimed", "1"))
+        """True for exactly one caller, the one who posts the card, and for the replay of its handling.
+
+        The placeholder holds the claimer's effect name: a handling that died before posting the
+        card finds its own name when it runs again, and posts it then.
+        """
+        owner = effect_name("m")
+        key = self.keys.incident(incident_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hsetnx(key, "card_claimed", owner)
+            pipe.hget(key, "card_claimed")
+            _, holder = await pipe.execute()
+        return bool(holder == owner)
 
     async def card_slot(self, incident_id: int, kind: str, seconds: float) -> bool:
         """Take a throttle slot (`now` or `later`) for `seconds`; False when someone holds it."""

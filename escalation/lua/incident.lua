@@ -14,6 +14,10 @@
 --         ARGV[8] JSON list of the report's scopes, most specific first (the caller keeps
 --         only the scopes of the report's kind)
 --         ARGV[9] min known: reporters the directory knows, needed besides `min reports`
+--         ARGV[10] the report's effect name (escalation/effects.py; "" outside an update)
+--         ARGV[11] the update's effects hash  ARGV[12] its TTL (s)
+--   The replay of a handling whose report was counted gets the reply its first run got (the
+--   incident it opened is "opened" again for it, so the card and the notices still happen).
 --   The report joins the open incident of any of its scopes.
 --   Otherwise it is counted in each scope's window (trimmed to the last `window` seconds), and
 --   a known subscriber also in the scope's window of known reporters (`inc:k:<scope>`). The
@@ -107,6 +111,18 @@ if op == "resolve" then
 end
 
 -- op == "report"
+local effect, effects_key = ARGV[10], ARGV[11]
+if effect ~= "" then
+  local replayed = redis.call("HGET", effects_key, effect)
+  if replayed then return cjson.decode(replayed) end
+end
+local function reply(result)
+  if effect ~= "" then
+    redis.call("HSET", effects_key, effect, cjson.encode(result))
+    redis.call("EXPIRE", effects_key, ARGV[12])
+  end
+  return result
+end
 local window, min_reports, reporter, record = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local scopes = cjson.decode(ARGV[8])
 local min_known = tonumber(ARGV[9])
@@ -121,7 +137,7 @@ for _, scope in ipairs(scopes) do
     local linked = {}
     local number = link(id, record)
     if number then linked[1] = number end
-    return {"joined", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)}
+    return reply({"joined", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)})
   end
 end
 
@@ -172,9 +188,9 @@ for _, scope in ipairs(scopes) do
           end
         end
       end
-      return {"opened", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)}
+      return reply({"opened", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)})
     end
   end
 end
 
-return {"none", ""}
+return reply({"none", ""})
