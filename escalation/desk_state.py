@@ -5,6 +5,7 @@ Kept in Redis like everything else, so any worker can answer any update after a 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import statistics
@@ -30,8 +31,18 @@ FIRST_RESPONSE_SAMPLES = 100
 # again (the first run may have died before using it). A script rather than MULTI: redis-py 7.4's
 # Cluster transactions fail on HGETALL's reply (its parser is handed a `keys` option it does not take).
 # KEYS[1] the value's key  KEYS[2] the update's effects hash  ARGV[1] "get" (its string, "" for
-# none), "hash" (its rows) or "del" (1 when it existed)  ARGV[2] the effect's name ("" outside an
+# none) or "hash" (its rows)  ARGV[2] the effect's name ("" outside an
 # update: nothing recorded)  ARGV[3] the effects hash's TTL (s)
+# Set a once-marker, or find that the same effect set it: its replay goes on as its first run.
+# KEYS[1] the marker  ARGV[1] the setter's effect name  ARGV[2] TTL (s), "" for none. Returns 1 or 0.
+# (A script: SET NX GET needs Redis 7, and the embedded Redis is 6.)
+_FIRST = """
+local previous = redis.call('GET', KEYS[1])
+if previous then return previous == ARGV[1] and 1 or 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 1
+"""
 _TAKE = """
 local effect = ARGV[2]
 if effect ~= '' then
@@ -40,8 +51,7 @@ if effect ~= '' then
 end
 local taken
 if ARGV[1] == 'hash' then taken = redis.call('HGETALL', KEYS[1])
-elseif ARGV[1] == 'get' then taken = {redis.call('GET', KEYS[1]) or ''}
-else taken = {redis.call('EXISTS', KEYS[1])} end
+else taken = {redis.call('GET', KEYS[1]) or ''} end
 redis.call('DEL', KEYS[1])
 if effect ~= '' then
   redis.call('HSET', KEYS[2], effect, cjson.encode(taken))
@@ -75,6 +85,7 @@ class DeskState:
         self.keys = keys
         self.aliases = dict(aliases or {})
         self._take_script = redis.register_script(_TAKE)
+        self._first_script = redis.register_script(_FIRST)
 
     async def link(self, telegram_id: int, subscriber_id: str) -> None:
         """Remember that this Telegram user proved to be this subscriber."""
@@ -110,29 +121,49 @@ class DeskState:
         return {int(message_id): text for message_id, text in zip(rows, rows, strict=True)}
 
     async def hold_reply(self, reply: dict[str, Any]) -> str:
-        """Keep an agent's answer that was not sent (another agent holds the ticket); return its token."""
-        token = secrets.token_hex(6)
+        """Keep an agent's answer that was not sent (another agent holds the ticket); return its token.
+
+        Within an update's handling the token follows from the effect's name, so a replay holds
+        the answer under the token its first run put on the "send anyway" button.
+        """
+        scope = current_scope()
+        if scope is None:
+            token = secrets.token_hex(6)
+        else:
+            token = hashlib.sha256(f"{self.keys.prefix}{scope.take('h')}".encode()).hexdigest()[:12]
         await self.redis.set(self.keys.held_reply(token), json.dumps(reply), ex=HELD_REPLY_TTL_S)
         return token
 
     async def held_reply(self, token: str) -> dict[str, Any] | None:
-        """A held answer, still there (None once sent or expired)."""
+        """A held answer, still there (None once expired; `release_held_reply` says if it was sent)."""
         raw = await self.redis.get(self.keys.held_reply(token))
         return json.loads(raw) if raw else None
 
     async def release_held_reply(self, token: str) -> bool:
-        """Take a held answer for sending: True for exactly one caller."""
-        (existed,) = await self._take(self.keys.held_reply(token), "del")
-        return bool(existed)
+        """Take a held answer for sending: True for exactly one caller (and the replay of its handling).
+
+        The answer itself stays until it expires, so the replay of a handling that died while
+        sending it can still read it.
+        """
+        return await self._first(self.keys.held_reply_sent(token), HELD_REPLY_TTL_S)
 
     async def first_unreachable_notice(self, number: int) -> bool:
         """True for the one caller that tells the group a ticket's customer blocked the bot."""
         return await self._first(self.keys.unreachable_notice(number), NOTICE_TTL_S)
 
     async def block_customer(self, telegram_id: int, record: dict[str, Any]) -> bool:
-        """Stop relaying a customer's messages; False if they were already blocked."""
-        added = await self.redis.hsetnx(self.keys.blocked, str(telegram_id), json.dumps(record))
-        return bool(added)
+        """Stop relaying a customer's messages; False if they were already blocked (by another handling).
+
+        The record keeps the effect's name of the block (`fx`): the replay of the handling that
+        blocked them is told True again, and goes on to log and show the block.
+        """
+        owner = effect_name("m")
+        field = str(telegram_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hsetnx(self.keys.blocked, field, json.dumps({**record, "fx": owner}))
+            pipe.hget(self.keys.blocked, field)
+            _, stored = await pipe.execute()
+        return bool(stored) and json.loads(stored).get("fx") == owner
 
     async def unblock_customer(self, telegram_id: int) -> bool:
         """Relay a customer's messages again; False if they were not blocked."""
@@ -189,9 +220,8 @@ class DeskState:
         The marker holds its setter's effect name: a handling that died after setting it and
         before doing what it guards finds its own name when it runs again, and does it then.
         """
-        owner = effect_name("m")
-        previous = await self.redis.set(key, owner, nx=True, ex=ttl, get=True)
-        return previous is None or previous == owner
+        ttl_arg = "" if ttl is None else ttl
+        return bool(await self._first_script(keys=[key], args=[effect_name("m"), ttl_arg]))
 
     async def _take(self, key: str, how: str) -> list[Any]:
         """Read `key` and delete it, once per effect of an update's handling (see `_TAKE`)."""

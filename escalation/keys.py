@@ -200,6 +200,10 @@ class Keys:
         """An agent's answer held back because another agent holds the ticket ("send anyway")."""
         return f"{self.prefix}held:{token}"
 
+    def held_reply_sent(self, token: str) -> str:
+        """Marker that a held answer was taken for sending (its sender's effect name)."""
+        return f"{self.prefix}held:{token}:sent"
+
     def message_ticket(self, chat_id: int, message_id: int) -> str:
         """Which ticket a message in the agents' group belongs to (cards, relayed messages)."""
         return f"{self.prefix}msg:{chat_id}:{message_id}"
