@@ -229,7 +229,7 @@ class DeskState:
         if scope is None:
             keys, effect = [key, key], ""
         else:
-            keys, effect = [key, self.keys.effects(scope.name)], scope.take("k")
+            keys, effect = [key, self.keys.effects(scope.update)], scope.take("k")
         taken: list[Any] = await self._take_script(keys=keys, args=[how, effect, EFFECTS_TTL_S])
         return taken
 

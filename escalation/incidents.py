@@ -240,7 +240,7 @@ class IncidentStore:
                 json.dumps(scopes),
                 self.rules.min_known,
                 "" if scope is None else scope.take("i"),
-                self.keys.effects("" if scope is None else scope.name),
+                self.keys.effects("" if scope is None else scope.update),
                 EFFECTS_TTL_S,
             ],
         )

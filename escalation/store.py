@@ -805,7 +805,7 @@ class TicketStore:
         keys = [self.keys.active, self.keys.last, self.keys.links]
         effect = ""
         if scope is not None:
-            keys.append(self.keys.effects(scope.name))
+            keys.append(self.keys.effects(scope.update))
             effect = scope.take("r")
         active, last, linked = await self._arrival(
             keys=keys, args=[customer_id, self.keys.ticket_prefix, effect, EFFECTS_TTL_S]
@@ -838,7 +838,7 @@ class TicketStore:
         scope = current_scope()
         if scope is None:
             return None
-        recorded = await self.redis.hget(self.keys.effects(scope.name), scope.peek("t"))
+        recorded = await self.redis.hget(self.keys.effects(scope.update), scope.peek("t"))
         if recorded is None:
             return None
         scope.advance("t")
@@ -958,7 +958,7 @@ class TicketStore:
                 last_resolved,
                 str(LOG_MAX_ENTRIES),
                 "" if scope is None else scope.peek("t"),
-                "" if scope is None else self.keys.effects(scope.name),
+                "" if scope is None else self.keys.effects(scope.update),
                 str(EFFECTS_TTL_S),
             ],
         )

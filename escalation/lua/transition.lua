@@ -50,7 +50,16 @@ local effect, effects_key = ARGV[19], ARGV[20]
 
 if effect ~= "" then
   local recorded = redis.call("HGET", effects_key, effect)
-  if recorded then return cjson.decode(recorded) end
+  if recorded then
+    local reply = cjson.decode(recorded)
+    -- A replay that reaches this name for another ticket took another path than its first run
+    -- (parts of a handling that share ranks while they interleave): fail loudly, never answer
+    -- with another ticket's transition.
+    if number ~= "" and reply[2] ~= number then
+      return redis.error_reply("effect " .. effect .. " was applied to ticket #" .. reply[2])
+    end
+    return reply
+  end
 end
 
 if ARGV[14] == "1" then

@@ -6,12 +6,14 @@ would, and runs it again from the start in a fresh scope of the same name.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from redis.asyncio import Redis
 
 from escalation.desk_state import DeskState
 from escalation.domain import State
-from escalation.effects import EFFECTS_TTL_S, effect_scope
+from escalation.effects import EFFECTS_TTL_S, as_part, effect_scope
 from escalation.incidents import IncidentStore
 from escalation.keys import Keys
 from escalation.policy import Incidents, Policy
@@ -162,3 +164,22 @@ async def test_a_replayed_report_opens_its_incident_again_and_counts_once(
     assert opened.opened and again == opened
     [incident] = await incidents.list_open()
     assert incident.affected == 3
+
+
+async def test_parts_that_run_side_by_side_replay_their_own_effects(
+    store: TicketStore, policy: Policy
+) -> None:
+    """A fan-out's transitions interleave differently in a replay: each part keeps its own ranks."""
+    numbers = [
+        (await report(store, policy, customer(telegram_id))).ticket.number for telegram_id in (1, 2, 3)
+    ]
+    with effect_scope("u50"):
+        await asyncio.gather(*(as_part(f"t{number}", store.claim(number, ANA)) for number in numbers))
+    with effect_scope("u50"):
+        again = await asyncio.gather(
+            *(as_part(f"t{number}", store.claim(number, ANA)) for number in reversed(numbers))
+        )
+
+    assert [ticket.number for ticket in again] == list(reversed(numbers))
+    for number in numbers:
+        assert await events(store, number) == ["created", "claimed"]
