@@ -226,7 +226,6 @@ class IncidentStore:
                 "1" if customer.subscriber_id else "0",
             )
         )
-        scope = current_scope()
         raw = await self._script(
             keys=[self.keys.route],
             args=[
@@ -239,9 +238,7 @@ class IncidentStore:
                 record,
                 json.dumps(scopes),
                 self.rules.min_known,
-                "" if scope is None else scope.take("i"),
-                self.keys.effects("" if scope is None else scope.update),
-                EFFECTS_TTL_S,
+                *self._effect(),
             ],
         )
         status = raw[0]
@@ -256,7 +253,8 @@ class IncidentStore:
         as when reports open it), or (the scope's open incident, False, ()) if there already is one.
         """
         status, incident_id, linked = await self._script(
-            keys=[self.keys.route], args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
+            keys=[self.keys.route],
+            args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title, *self._effect()],
         )
         return await self.get(int(incident_id)), status == "opened", tuple(int(n) for n in linked)
 
@@ -334,11 +332,18 @@ class IncidentStore:
         """Close the incident: its scope may open a new one afterwards, from an empty window."""
         status, detail = await self._script(
             keys=[self.keys.route],
-            args=["resolve", self.keys.prefix, _ts(self.clock.now()), incident_id, text],
+            args=["resolve", self.keys.prefix, _ts(self.clock.now()), incident_id, text, *self._effect()],
         )
         if status != "ok":
             raise IncidentError("missing" if detail == "missing" else "not_open", f"I{incident_id}")
         return await self.get(incident_id)
+
+    def _effect(self) -> tuple[str, str, int]:
+        """The script's effect arguments: the next incident effect of the update being handled."""
+        scope = current_scope()
+        if scope is None:
+            return "", self.keys.effects("-"), EFFECTS_TTL_S
+        return scope.take("i"), self.keys.effects(scope.update), EFFECTS_TTL_S
 
     async def set_card(self, incident_id: int, message_id: int) -> None:
         """Remember the incident's card in the agents' group, so it is edited, never re-posted."""

@@ -183,3 +183,17 @@ async def test_parts_that_run_side_by_side_replay_their_own_effects(
     assert [ticket.number for ticket in again] == list(reversed(numbers))
     for number in numbers:
         assert await events(store, number) == ["created", "claimed"]
+
+
+async def test_an_incident_opened_and_resolved_by_hand_replays_as_done(store: TicketStore) -> None:
+    """Not "already open" nor "not open": the replay goes on as its first run would have."""
+    incidents = IncidentStore(store.redis, store.keys, Incidents(), store.clock)
+    with effect_scope("u60"):
+        opened, created, _ = await incidents.open("Sem sinal")
+    with effect_scope("u60"):
+        assert await incidents.open("Sem sinal") == (opened, True, ())
+    with effect_scope("u61"):
+        resolved = await incidents.resolve(opened.id)
+    with effect_scope("u61"):
+        assert await incidents.resolve(opened.id) == resolved
+    assert created and not resolved.is_open
