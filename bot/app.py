@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings, SettingsError
 from bot.desk import Desk, open_desk
+from bot.durable.outbox import Limits, Outbox
 from bot.health import HealthServer, get_me_probe
 from bot.metrics import desk_registry, instrumented, observe_desk_event
-from bot.outbox import Limits, Outbox
 from bot.process import event_loop_factory, freeze_startup_heap
 from bot.redis_connection import describe
 from bot.runtime import build_runtime
@@ -122,7 +122,7 @@ async def start_bot(
         except BaseException:
             await runtime.close()
             raise
-        outbox = Outbox(runtime.messenger, limits)
+        outbox = Outbox(runtime.messenger, desk.redis, desk.store.keys, limits)
         outbox.start()
         ctx = HandlerContext(
             config=replace(desk_config(settings), bot_username=username),

@@ -256,6 +256,20 @@ class Keys:
         """Throttle markers of an incident card (`now`: edited lately, `later`: trailing edit planned)."""
         return f"{self.prefix}inc:{incident_id}:card:{kind}"
 
+    @property
+    def outbox_backlog(self) -> str:
+        """HASH "P<n>" -> jobs of that priority queued in the outbox (bot/durable/lua/outbox_common.lua
+        names the outbox's other keys, all under `<prefix>out:`)."""
+        return f"{self.prefix}out:backlog"
+
+    def outbox_job(self, job_id: str) -> str:
+        """HASH of one outbox job: its content, state and, once delivered, its result."""
+        return f"{self.prefix}out:j:{job_id}"
+
+    def outbox_done(self, worker: str) -> str:
+        """LIST of results pushed to one worker for its callers (jobs another worker delivered)."""
+        return f"{self.prefix}out:done:{worker}"
+
     def update_seen(self, update_id: int) -> str:
         """Marker that a Telegram update was handled (SET NX, 24 h)."""
         return f"{self.prefix}upd:{update_id}"
