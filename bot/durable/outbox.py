@@ -64,6 +64,7 @@ IDLE_POLL_S = 0.1  # jobs other workers enqueue are picked up within this
 RESULTS_POP_S = 1  # BLPOP timeout of the results listener (whole seconds)
 RESULTS_CHECK_S = 2.0  # how often awaited results are read back, should a push have been lost
 RESULTS_CHECK_BATCH = 500
+DRAIN_GRACE_S = 0.05
 STOPPED = "the outbox stopped before this was sent"
 
 _LUA = Path(__file__).with_name("lua")
@@ -227,7 +228,7 @@ class Outbox:
         deadline = time.monotonic() + drain_timeout
         if self._senders:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._no_waiters.wait(), timeout=drain_timeout)
+                await asyncio.wait_for(self._callers_served(), timeout=drain_timeout)
         self._stopping = True
         self._wakeup.set()
         if self._senders:
@@ -239,6 +240,15 @@ class Outbox:
             log.warning("outbox stopped with %d callers still waiting", len(self._waiters))
             for job_id in list(self._waiters):
                 self._settle(job_id, _error_json(TelegramError(STOPPED)))
+
+    async def _callers_served(self) -> None:
+        """Until no caller of this process waits, for a moment: a handler that just got its result
+        often sends its next message (a summary's chart) right after."""
+        while True:
+            await self._no_waiters.wait()
+            await asyncio.sleep(DRAIN_GRACE_S)
+            if not self._waiters:
+                return
 
     @property
     def pending(self) -> int:
@@ -391,6 +401,9 @@ class Outbox:
                 job, wait = await self._take()
             except RedisError as exc:
                 log.warning("outbox: taking a job failed (%s); trying again", exc)
+                job, wait = None, 1.0
+            except Exception:  # a sender that died would leave its share of the desk unsent
+                log.exception("outbox: taking a job failed unexpectedly; trying again")
                 job, wait = None, 1.0
             if job is not None:
                 await self._deliver(job)
