@@ -441,3 +441,17 @@ async def test_a_sent_chat_leaves_only_expiring_keys(
         if await redis.ttl(key) == -1
     ]
     assert {key.removeprefix(keys.prefix) for key in lasting} <= {"out:backlog", "out:seq"}
+
+
+async def test_a_lost_result_push_still_reaches_the_caller(
+    telegram: RecordingMessenger, workers: Callable[..., Outbox], redis: RedisClient, keys: Keys
+) -> None:
+    waiting, sender = workers(), workers()
+    task = asyncio.create_task(waiting.send(Outgoing(1, "lost")))
+    await until(backlog_is(sender, 1))
+    sender.start()
+    done = keys.outbox_done(waiting.worker)
+    await until(lambda: redis.exists(done))
+    await redis.delete(done)  # the push is lost (a Redis failover between push and pop, say)
+    waiting.start(senders=0)
+    assert await asyncio.wait_for(task, timeout=10) > 0
