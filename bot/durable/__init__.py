@@ -1,1 +1,0 @@
-"""Work in flight kept in Redis, so that any worker may finish what another one started."""

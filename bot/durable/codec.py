@@ -1,100 +1,108 @@
-"""JSON forms of what the durable queues hold: stored in Redis, read back by any worker.
+"""The neutral events and messages as JSON, so they can wait in Redis for whichever worker comes.
 
-A job outlives the process that made it, so its content is data, not a Python object: plain JSON,
-with file bytes (a chart) as base64. Every field round-trips, so the worker that sends a message
-sends exactly what the handler described.
+An update is stored in the inbox as the event the runtime made of it, and a message as the
+`Outgoing` a handler made: workers need no framework to read either, and what a worker takes
+over is exactly what the first one would have handled or sent. The types are small frozen
+dataclasses (`handlers.events`); this module walks their fields by their annotations, so a field
+added to one of them is stored without touching this file. Bytes (a chart's PNG) travel as
+base64; enums as their value.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
-from typing import Any
+import types
+import typing
+from enum import Enum
+from functools import cache
+from typing import Any, TypeVar, get_args, get_origin
 
-from handlers.events import Attachment, Button, Keyboard, Outgoing
+from handlers.events import ButtonPress, Event, IncomingMessage, Keyboard, Outgoing
 
+T = TypeVar("T")
 
-def keyboard_to_data(keyboard: Keyboard | None) -> dict[str, Any] | None:
-    """A keyboard as JSON-ready data (None stays None: "no keyboard")."""
-    if keyboard is None:
-        return None
-    return {
-        "rows": [[{"text": button.text, "data": button.data} for button in row] for row in keyboard.rows],
-        "contact_request": keyboard.contact_request,
-        "remove": keyboard.remove,
-    }
-
-
-def keyboard_from_data(data: dict[str, Any] | None) -> Keyboard | None:
-    """The keyboard `keyboard_to_data` described."""
-    if data is None:
-        return None
-    return Keyboard(
-        rows=tuple(tuple(Button(button["text"], button["data"]) for button in row) for row in data["rows"]),
-        contact_request=data["contact_request"],
-        remove=data["remove"],
-    )
+_EVENT_KINDS: dict[str, type[IncomingMessage] | type[ButtonPress]] = {
+    "message": IncomingMessage,
+    "button": ButtonPress,
+}
 
 
-def keyboard_to_json(keyboard: Keyboard | None) -> str:
-    """A keyboard (or None) as JSON text: an edit's new keyboard, stored beside its text."""
-    return json.dumps(keyboard_to_data(keyboard), ensure_ascii=False, separators=(",", ":"))
+def event_to_json(event: Event) -> str:
+    """The event as one JSON text, tagged with its kind."""
+    kind = "button" if isinstance(event, ButtonPress) else "message"
+    return json.dumps({"kind": kind, "event": _plain(event)}, ensure_ascii=False, separators=(",", ":"))
 
 
-def keyboard_from_json(text: str) -> Keyboard | None:
-    """The keyboard `keyboard_to_json` wrote."""
-    return keyboard_from_data(json.loads(text))
-
-
-def _attachment_to_data(attachment: Attachment | None) -> dict[str, Any] | None:
-    if attachment is None:
-        return None
-    return {
-        "kind": attachment.kind,
-        "file_id": attachment.file_id,
-        "file_name": attachment.file_name,
-        "data": None if attachment.data is None else base64.b64encode(attachment.data).decode("ascii"),
-    }
-
-
-def _attachment_from_data(data: dict[str, Any] | None) -> Attachment | None:
-    if data is None:
-        return None
-    raw = data["data"]
-    return Attachment(
-        kind=data["kind"],
-        file_id=data["file_id"],
-        file_name=data["file_name"],
-        data=None if raw is None else base64.b64decode(raw),
-    )
+def event_from_json(text: str | bytes) -> Event:
+    """The event `event_to_json` stored (ValueError for anything else)."""
+    data = json.loads(text)
+    kind = _EVENT_KINDS.get(data.get("kind"))
+    if kind is None:
+        raise ValueError(f"not a stored event: kind {data.get('kind')!r}")
+    return _build(kind, data["event"])
 
 
 def outgoing_to_json(message: Outgoing) -> str:
-    """A message to send as JSON text: what an outbox job carries until some worker sends it."""
-    return json.dumps(
-        {
-            "chat_id": message.chat_id,
-            "text": message.text,
-            "keyboard": keyboard_to_data(message.keyboard),
-            "thread_id": message.thread_id,
-            "reply_to": message.reply_to,
-            "attachment": _attachment_to_data(message.attachment),
-            "priority": message.priority,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """The message as one JSON text."""
+    return json.dumps(_plain(message), ensure_ascii=False, separators=(",", ":"))
 
 
-def outgoing_from_json(text: str) -> Outgoing:
-    """The message `outgoing_to_json` stored, equal to the original."""
+def outgoing_from_json(text: str | bytes) -> Outgoing:
+    """The message `outgoing_to_json` stored."""
+    return _build(Outgoing, json.loads(text))
+
+
+def keyboard_to_json(keyboard: Keyboard | None) -> str:
+    """An edit's new keyboard (or none) as JSON text, stored beside its text in the outbox job."""
+    return json.dumps(_plain(keyboard), ensure_ascii=False, separators=(",", ":"))
+
+
+def keyboard_from_json(text: str | bytes) -> Keyboard | None:
+    """The keyboard `keyboard_to_json` stored."""
     data = json.loads(text)
-    return Outgoing(
-        chat_id=data["chat_id"],
-        text=data["text"],
-        keyboard=keyboard_from_data(data["keyboard"]),
-        thread_id=data["thread_id"],
-        reply_to=data["reply_to"],
-        attachment=_attachment_from_data(data["attachment"]),
-        priority=data["priority"],
-    )
+    return None if data is None else _build(Keyboard, data)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _build(cls: type[T], data: dict[str, Any]) -> T:
+    hints = _hints(cls)
+    values = {name: _value(hints[name], raw) for name, raw in data.items() if name in hints}
+    return cls(**values)
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _value(hint: Any, raw: Any) -> Any:
+    """`raw` (from JSON) as the annotated type: dataclasses, enums, bytes, tuples, optionals."""
+    if raw is None:
+        return None
+    origin = get_origin(hint)
+    if origin is types.UnionType or origin is typing.Union:
+        inner = [arg for arg in get_args(hint) if arg is not type(None)]
+        return _value(inner[0], raw)
+    if origin is tuple:
+        item = get_args(hint)[0]
+        return tuple(_value(item, element) for element in raw)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, raw)  # type: ignore[arg-type]
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(raw)
+    if hint is bytes:
+        return base64.b64decode(raw)
+    return raw

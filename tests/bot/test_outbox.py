@@ -18,7 +18,7 @@ from bot.durable.outbox import Limits, Outbox
 from bot.redis_connection import RedisClient
 from escalation.effects import effect_scope
 from escalation.keys import Keys
-from handlers.events import Keyboard, Member, Outgoing, User
+from handlers.events import Attachment, Button, Keyboard, Member, Outgoing, User
 from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError, Unauthorized
 
 pytestmark = pytest.mark.cluster
@@ -40,6 +40,8 @@ class RecordingMessenger:
 
     def __init__(self) -> None:
         self.sent: list[tuple[float, int, str]] = []
+        self.messages: list[Outgoing] = []
+        self.keyboards: list[Keyboard | None] = []
         self.edits: list[tuple[int, int, str | None]] = []
         self.refused: list[tuple[float, int, str]] = []
         self.failures: dict[str, list[Exception]] = {}
@@ -51,6 +53,7 @@ class RecordingMessenger:
             self.refused.append((time.monotonic(), message.chat_id, message.text))
             raise queued.pop(0)
         self.sent.append((time.monotonic(), message.chat_id, message.text))
+        self.messages.append(message)
         self.next_id += 1
         return self.next_id
 
@@ -61,6 +64,7 @@ class RecordingMessenger:
         if queued:
             raise queued.pop(0)
         self.edits.append((chat_id, message_id, text))
+        self.keyboards.append(keyboard)
 
     async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
         return None
@@ -455,3 +459,25 @@ async def test_a_lost_result_push_still_reaches_the_caller(
     await redis.delete(done)  # the push is lost (a Redis failover between push and pop, say)
     waiting.start(senders=0)
     assert await asyncio.wait_for(task, timeout=10) > 0
+
+
+async def test_what_is_sent_is_exactly_what_the_handler_made(
+    telegram: RecordingMessenger, workers: Callable[..., Outbox]
+) -> None:
+    outbox = workers()
+    outbox.start()
+    keyboard = Keyboard.inline([Button("Claim", "1|claim|7|sig")], [Button("Já", "1|x|é")])
+    chart = Outgoing(
+        GROUP,
+        "<b>backlog</b> ✅",
+        keyboard=keyboard,
+        thread_id=5,
+        reply_to=9,
+        attachment=Attachment("photo", file_name="backlog.png", data=bytes(range(256))),
+        priority=2,
+    )
+    await outbox.send(chart)
+    await outbox.edit(GROUP, 9, None, Keyboard.share_contact("📞"))
+    assert telegram.messages == [chart]
+    assert telegram.edits == [(GROUP, 9, None)]
+    assert telegram.keyboards == [Keyboard.share_contact("📞")]
