@@ -252,7 +252,7 @@ class Outbox:
 
     @property
     def pending(self) -> int:
-        """Jobs queued in Redis for the desk, as last counted (this is asked after every send)."""
+        """Jobs queued in Redis for the desk, as last counted (on each take and each backlog read)."""
         return self._pending
 
     async def backlog_by_priority(self) -> dict[str, int]:
