@@ -68,6 +68,7 @@ class Inbox:
         self.worker = worker
         self.lease_ms = int(lease * 1000)
         self._route = keys.route
+        self._keys = keys
         self._prefix = keys.inbox_prefix
         self._put = redis.register_script((LUA / "inbox_put.lua").read_text())
         self._take = redis.register_script((LUA / "inbox_take.lua").read_text())
@@ -102,12 +103,13 @@ class Inbox:
 
     async def done(self, taken: Taken) -> bool:
         """The head event is handled: drop it. False if the chat was taken over meanwhile."""
-        args = [self._prefix, self.worker, taken.chat_id, taken.update_id]
+        effects = self._keys.effects(f"u{taken.update_id}")
+        args = [self._prefix, self.worker, taken.chat_id, taken.update_id, effects]
         return bool(await self._done(keys=[self._route], args=args))
 
     async def hand_back(self, chat_id: int) -> None:
         """Give a held chat back unhandled, first in its lane (shutting down)."""
-        await self._done(keys=[self._route], args=[self._prefix, self.worker, chat_id, ""])
+        await self._done(keys=[self._route], args=[self._prefix, self.worker, chat_id, "", ""])
 
     async def renew(self, chat_ids: Sequence[int]) -> list[int]:
         """Extend the leases of held chats; the ones no longer held."""

@@ -4,6 +4,8 @@
 --
 -- KEYS[1]: the desk's route key.
 -- ARGV[1] inbox prefix   ARGV[2] worker id   ARGV[3] chat id   ARGV[4] update id or ""
+-- ARGV[5] the update's effects record (escalation/effects.py), deleted with the event: nothing
+--         handles the update again, so nothing would replay from it
 -- Returns 1, or 0 when the worker no longer holds the chat (its lease ran out and the chat was
 -- given to another worker, who handles the event again: its effects are replayed, not repeated).
 local p, chat = ARGV[1], ARGV[3]
@@ -17,6 +19,7 @@ if ARGV[4] ~= "" then
   local mark = ARGV[4] .. "|"
   if head and string.sub(head, 2, #mark + 1) == mark then
     redis.call("LPOP", queue)
+    redis.call("DEL", ARGV[5])
   end
   score = redis.call("INCR", p .. "seq")
 end
