@@ -47,11 +47,15 @@ WEBHOOK_PATH = "/telegram/webhook"
 REPORT = "nenhum canal funciona, caiu tudo"
 # The one answer an outage report gets: its own ticket, or (once it is an incident) "we know".
 ACK_MARKS = ("Abri o chamado", "Já sabemos de um problema")
+# Sends a worker may have had between Telegram's answer and recording it when it was killed: the
+# only messages that may go out twice (the outbox's senders of one worker).
+SENDS_IN_FLIGHT = 4
 STARTED_MARK = "runtime="
 START_PATIENCE_S = 60.0
 STOP_PATIENCE_S = 30.0
 FORWARD_TIMEOUT_S = 30.0
 GROUP_WINDOW_S = 60.0
+RECHECK_S = 0.05
 
 
 def free_port() -> int:
@@ -123,6 +127,7 @@ class Tally:
 
     reported: dict[int, float] = field(default_factory=dict)
     from_bot: dict[int, list[tuple[float, str]]] = field(default_factory=dict)
+    acknowledged: dict[int, list[float]] = field(default_factory=dict)
     group_sends: list[float] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -149,17 +154,19 @@ class Tally:
             return
         if from_bot:
             self.from_bot.setdefault(chat_id, []).append((now, text))
-            self.changed.set()
+            if acknowledgement(text):
+                self.acknowledged.setdefault(chat_id, []).append(now)
         else:
             self.reported.setdefault(chat_id, now)
+        self.changed.set()
 
     def acks(self, chat_id: int) -> list[float]:
         """When each acknowledgement of an outage report reached this chat."""
-        return [at for at, text in self.from_bot.get(chat_id, []) if acknowledgement(text)]
+        return self.acknowledged.get(chat_id, [])
 
     def acked(self, ids: Iterable[int]) -> int:
         """How many of these subscribers have at least one acknowledgement."""
-        return sum(1 for chat_id in ids if self.acks(chat_id))
+        return sum(1 for chat_id in ids if chat_id in self.acknowledged)
 
     def replied(self, chat_id: int) -> bool:
         """Whether the bot wrote anything to this chat."""
@@ -185,7 +192,7 @@ class Tally:
         return best
 
     async def wait(self, done: Any, patience: float) -> bool:
-        """Until `done()` holds (checked whenever the bot writes to a subscriber), or `patience` s pass."""
+        """Until `done()` holds (checked at each message in a private chat), or `patience` s pass."""
         deadline = time.perf_counter() + patience
         while not done():
             remaining = deadline - time.perf_counter()
@@ -194,11 +201,13 @@ class Tally:
             self.changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), timeout=min(remaining, 1.0))
+            # Messages come by the hundred a second in a storm: check `done` at most RECHECK_S apart.
+            await asyncio.sleep(RECHECK_S)
         return True
 
     async def wait_acks(self, ids: list[int], patience: float) -> bool:
         """Until every subscriber has an acknowledgement, or `patience` seconds."""
-        return await self.wait(lambda: all(self.acks(chat_id) for chat_id in ids), patience)
+        return await self.wait(lambda: self.acked(ids) == len(ids), patience)
 
 
 async def storm(api: SandboxClient, ids: list[int], span: float, text: str = REPORT) -> float:
@@ -233,7 +242,8 @@ async def ticket_texts(redis: Redis, keys: Keys, customer_id: int) -> list[str]:
     newest = int(await redis.get(keys.seq) or 0)
     texts: list[str] = []
     for number in range(1, newest + 1):
-        if await redis.hget(keys.ticket(number), "customer_id") == str(customer_id).encode():
+        owner = await redis.hget(keys.ticket(number), "customer_id")
+        if owner is not None and int(owner) == customer_id:
             entries = await redis.lrange(keys.log(number), 0, -1)
             texts += [str(json.loads(entry).get("text", "")) for entry in entries]
     return texts
@@ -360,8 +370,10 @@ class Balancer:
         """Stop listening and close the upstream session."""
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
         if self._session is not None:
             await self._session.close()
+            self._session = None
 
     async def _forward(self, request: web.Request) -> web.Response:
         assert self._session is not None
