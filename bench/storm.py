@@ -155,7 +155,8 @@ async def bench(args: argparse.Namespace, redis_url: str, workdir: Path) -> dict
             f"30 msg/s makes {needed:.0f}s necessary (target {TARGET_FACTOR * needed:.0f}s)"
         )
         disruption = kill_one(fleet, tally, ids) if args.kill else no_kill()
-        started, killed = await asyncio.gather(storm(api, ids, span), disruption)
+        reports, killed = await asyncio.gather(storm(api, ids, span), disruption)
+        started = reports.start
         await tally.wait_acks(ids, TARGET_FACTOR * needed + args.patience)
         shown = await card_affected(api, count, CARD_PATIENCE_S)
         stats = sandbox.core.stats.as_json()

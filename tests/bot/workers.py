@@ -210,18 +210,28 @@ class Tally:
         return await self.wait(lambda: self.acked(ids) == len(ids), patience)
 
 
-async def storm(api: SandboxClient, ids: list[int], span: float, text: str = REPORT) -> float:
-    """Every subscriber sends one report, on an even schedule over `span` seconds; returns the start."""
+@dataclass(frozen=True)
+class Storm:
+    """When the storm began, and the update id of each subscriber's report (to find it in the logs)."""
+
+    start: float
+    update_ids: dict[int, int]
+
+
+async def storm(api: SandboxClient, ids: list[int], span: float, text: str = REPORT) -> Storm:
+    """Every subscriber sends one report, on an even schedule over `span` seconds."""
     interval = span / len(ids)
     start = time.perf_counter() + 0.05
-    tasks: list[asyncio.Task[Any]] = []
+    tasks: list[asyncio.Task[dict[str, Any]]] = []
     for index, user_id in enumerate(ids):
         delay = start + index * interval - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(api.send_message(subscriber(user_id), text)))
-    await asyncio.gather(*tasks)
-    return start
+    sent = await asyncio.gather(*tasks)
+    return Storm(
+        start, {user_id: int(answer["update_id"]) for user_id, answer in zip(ids, sent, strict=True)}
+    )
 
 
 # ------------------------------------------------------------------ what Redis holds

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,7 @@ class Run:
     redis: Redis
     keys: Keys
     ids: list[int]
+    update_ids: dict[int, int] = field(default_factory=dict)
 
     async def wait_acks(self, share: float = 1.0, patience: float | None = None) -> bool:
         """Until `share` of the subscribers have their acknowledgement (patience: a generous bound)."""
@@ -99,12 +100,14 @@ class Run:
         lines = [self.fleet.describe()]
         for chat_id in ids[:limit]:
             sent = [text[:80] for _, text in self.tally.from_bot.get(chat_id, [])]
-            lines.append(f"subscriber {chat_id}: the bot sent {sent}")
+            update = self.update_ids.get(chat_id)
+            lines.append(f"subscriber {chat_id} (update {update}): the bot sent {sent}")
+            marks = {str(chat_id), *([str(update)] if update else [])}
             for worker in self.fleet.workers:
                 lines += [
                     f"  {worker.name}: {line[:300]}"
                     for line in worker.text().splitlines()
-                    if str(chat_id) in line
+                    if any(mark in line for mark in marks)
                 ]
         problems = self.fleet.problems()
         lines.append(f"{len(problems)} warnings/errors in the logs; first ones:")
@@ -179,8 +182,9 @@ def desk_runs(redis_url: str, redis: Redis, namespace: str, tmp_path: Path) -> C
 
 async def storm_with(run: Run, span: float, during: Callable[[], Awaitable[None]]) -> float:
     """The storm over `span` s and `during` at once; returns when the storm started."""
-    started, _ = await asyncio.gather(storm(run.api, run.ids, span), during())
-    return started
+    reports, _ = await asyncio.gather(storm(run.api, run.ids, span), during())
+    run.update_ids.update(reports.update_ids)
+    return reports.start
 
 
 async def nothing() -> None:
