@@ -11,7 +11,10 @@ import contextlib
 import csv
 import io
 import logging
+import os
 import signal
+import socket
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -21,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings, SettingsError
 from bot.desk import Desk, open_desk
+from bot.durable.inbox import Inbox
+from bot.durable.intake import Intake
 from bot.health import HealthServer, get_me_probe
 from bot.metrics import desk_registry, instrumented, observe_desk_event
 from bot.outbox import Limits, Outbox
@@ -92,12 +97,18 @@ def desk_config(settings: Settings) -> DeskConfig:
 
 @dataclass(frozen=True, slots=True)
 class RunningBot:
-    """A started bot: its desk, outbox, runtime and dispatcher (and the sandbox, in demo mode)."""
+    """A started bot: its desk, outbox, runtime, dispatcher, and the intake that feeds the dispatcher."""
 
     desk: Desk
     outbox: Outbox
     runtime: Runtime
     dispatcher: Dispatcher
+    intake: Intake
+
+
+def worker_id() -> str:
+    """This process among the desk's workers: host, pid and a random part (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @asynccontextmanager
@@ -137,8 +148,9 @@ async def start_bot(
             canned=canned,
         )
         dispatcher = Dispatcher(ctx)
+        intake = Intake(runtime, Inbox(desk.redis, desk.store.keys, worker_id()))
         try:
-            yield RunningBot(desk, outbox, runtime, dispatcher)
+            yield RunningBot(desk, outbox, runtime, dispatcher, intake)
         finally:
             await dispatcher.sla_watch.drain()
             await dispatcher.customers.relay.drain()
@@ -203,7 +215,7 @@ async def serve(settings: Settings) -> None:
                 if settings.webhook_url and not settings.sandbox_mode:
                     await _run_webhook(bot, settings, handle)
                 else:
-                    await bot.runtime.run_polling(handle)
+                    await bot.intake.run_polling(handle)
             finally:
                 if health is not None:
                     health.serving = False
@@ -235,7 +247,7 @@ async def _run_webhook(bot: RunningBot, settings: Settings, handle: EventHandler
             "set WEBHOOK_SECRET to 1-256 characters of A-Z a-z 0-9 _ -"
         )
     try:
-        await bot.runtime.run_webhook(
+        await bot.intake.run_webhook(
             handle,
             settings.webhook_url,
             settings.webhook_secret.get_secret_value(),

@@ -5,6 +5,7 @@ Kept in Redis like everything else, so any worker can answer any update after a 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import statistics
@@ -14,6 +15,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from escalation.effects import EFFECTS_TTL_S, current_scope, effect_name
 from escalation.keys import Keys
 
 MESSAGE_MAP_TTL_S = 60 * 24 * 3600
@@ -24,9 +26,39 @@ PINGS_TTL_S = 7 * 24 * 3600
 HELD_REPLY_TTL_S = 3600
 NOTICE_TTL_S = 90 * 24 * 3600
 FIRST_RESPONSE_SAMPLES = 100
-# Read a hash and delete it, atomically. A script rather than MULTI/HGETALL/DEL: redis-py 7.4's
+# Take a value (read it and delete it) once per effect: the taken value is recorded under the
+# effect's name in the update's effects hash, so the replay of a handling that took it gets it
+# again (the first run may have died before using it). A script rather than MULTI: redis-py 7.4's
 # Cluster transactions fail on HGETALL's reply (its parser is handed a `keys` option it does not take).
-_TAKE_HASH = "local rows = redis.call('HGETALL', KEYS[1]) redis.call('DEL', KEYS[1]) return rows"
+# KEYS[1] the value's key  KEYS[2] the update's effects hash  ARGV[1] "get" (its string, "" for
+# none) or "hash" (its rows)  ARGV[2] the effect's name ("" outside an
+# update: nothing recorded)  ARGV[3] the effects hash's TTL (s)
+# Set a once-marker, or find that the same effect set it: its replay goes on as its first run.
+# KEYS[1] the marker  ARGV[1] the setter's effect name  ARGV[2] TTL (s), "" for none. Returns 1 or 0.
+# (A script: SET NX GET needs Redis 7, and the embedded Redis is 6.)
+_FIRST = """
+local previous = redis.call('GET', KEYS[1])
+if previous then return previous == ARGV[1] and 1 or 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 1
+"""
+_TAKE = """
+local effect = ARGV[2]
+if effect ~= '' then
+  local recorded = redis.call('HGET', KEYS[2], effect)
+  if recorded then return cjson.decode(recorded) end
+end
+local taken
+if ARGV[1] == 'hash' then taken = redis.call('HGETALL', KEYS[1])
+else taken = {redis.call('GET', KEYS[1]) or ''} end
+redis.call('DEL', KEYS[1])
+if effect ~= '' then
+  redis.call('HSET', KEYS[2], effect, cjson.encode(taken))
+  redis.call('EXPIRE', KEYS[2], ARGV[3])
+end
+return taken
+"""
 FAQ_GAP_LOG_CAP = 2000
 MAX_GAP_KEY = 120
 MAX_GAP_TEXT = 200
@@ -52,7 +84,8 @@ class DeskState:
         self.redis = redis
         self.keys = keys
         self.aliases = dict(aliases or {})
-        self._take_hash = redis.register_script(_TAKE_HASH)
+        self._take_script = redis.register_script(_TAKE)
+        self._first_script = redis.register_script(_FIRST)
 
     async def link(self, telegram_id: int, subscriber_id: str) -> None:
         """Remember that this Telegram user proved to be this subscriber."""
@@ -68,7 +101,7 @@ class DeskState:
 
     async def reserve_card_post(self, number: int) -> bool:
         """True for the one caller that may post the ticket's first card (others edit it later)."""
-        return bool(await self.redis.set(self.keys.card_post(number), "1", nx=True, ex=CARD_POST_TTL_S))
+        return await self._first(self.keys.card_post(number), CARD_POST_TTL_S)
 
     async def release_card_post(self, number: int) -> None:
         """A first post that failed: let the next change of the ticket try again."""
@@ -84,33 +117,53 @@ class DeskState:
 
     async def take_pings(self, number: int) -> dict[int, str]:
         """The ticket's live pings (message id -> text), forgotten as they are read: one retirer each."""
-        rows = iter(await self._take_hash(keys=[self.keys.pings(number)]))
+        rows = iter(await self._take(self.keys.pings(number), "hash"))
         return {int(message_id): text for message_id, text in zip(rows, rows, strict=True)}
 
     async def hold_reply(self, reply: dict[str, Any]) -> str:
-        """Keep an agent's answer that was not sent (another agent holds the ticket); return its token."""
-        token = secrets.token_hex(6)
+        """Keep an agent's answer that was not sent (another agent holds the ticket); return its token.
+
+        Within an update's handling the token follows from the effect's name, so a replay holds
+        the answer under the token its first run put on the "send anyway" button.
+        """
+        scope = current_scope()
+        if scope is None:
+            token = secrets.token_hex(6)
+        else:
+            token = hashlib.sha256(f"{self.keys.prefix}{scope.take('h')}".encode()).hexdigest()[:12]
         await self.redis.set(self.keys.held_reply(token), json.dumps(reply), ex=HELD_REPLY_TTL_S)
         return token
 
     async def held_reply(self, token: str) -> dict[str, Any] | None:
-        """A held answer, still there (None once sent or expired)."""
+        """A held answer, still there (None once expired; `release_held_reply` says if it was sent)."""
         raw = await self.redis.get(self.keys.held_reply(token))
         return json.loads(raw) if raw else None
 
     async def release_held_reply(self, token: str) -> bool:
-        """Take a held answer for sending: True for exactly one caller."""
-        return bool(await self.redis.delete(self.keys.held_reply(token)))
+        """Take a held answer for sending: True for exactly one caller (and the replay of its handling).
+
+        The answer itself stays until it expires, so the replay of a handling that died while
+        sending it can still read it.
+        """
+        return await self._first(self.keys.held_reply_sent(token), HELD_REPLY_TTL_S)
 
     async def first_unreachable_notice(self, number: int) -> bool:
         """True for the one caller that tells the group a ticket's customer blocked the bot."""
-        key = self.keys.unreachable_notice(number)
-        return bool(await self.redis.set(key, "1", nx=True, ex=NOTICE_TTL_S))
+        return await self._first(self.keys.unreachable_notice(number), NOTICE_TTL_S)
 
     async def block_customer(self, telegram_id: int, record: dict[str, Any]) -> bool:
-        """Stop relaying a customer's messages; False if they were already blocked."""
-        added = await self.redis.hsetnx(self.keys.blocked, str(telegram_id), json.dumps(record))
-        return bool(added)
+        """Stop relaying a customer's messages; False if they were already blocked (by another handling).
+
+        The record keeps the effect's name of the block (`fx`): the replay of the handling that
+        blocked them is told True again, and goes on to log and show the block.
+        """
+        owner = effect_name("m")
+        field = str(telegram_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hsetnx(self.keys.blocked, field, json.dumps({**record, "fx": owner}))
+            pipe.hget(self.keys.blocked, field)
+            _, stored = await pipe.execute()
+        return bool(stored) and json.loads(stored).get("fx") == owner
 
     async def unblock_customer(self, telegram_id: int) -> bool:
         """Relay a customer's messages again; False if they were not blocked."""
@@ -132,7 +185,7 @@ class DeskState:
 
     async def first_blocked_notice(self, telegram_id: int) -> bool:
         """True once per block: the blocked customer is told, then not again until a new block."""
-        return bool(await self.redis.set(self.keys.blocked_told(telegram_id), "1", nx=True))
+        return await self._first(self.keys.blocked_told(telegram_id), None)
 
     async def ticket_for_message(self, chat_id: int, message_id: int) -> int | None:
         """The ticket a group message belongs to, if known."""
@@ -149,7 +202,8 @@ class DeskState:
 
     async def take_question(self, user_id: int) -> str | None:
         """The pending question, removed (one ticket per "no")."""
-        return await self.redis.getdel(self.keys.pending_question(user_id))
+        (question,) = await self._take(self.keys.pending_question(user_id), "get")
+        return question or None
 
     async def ask_feedback(self, user_id: int, ticket: int) -> None:
         """The customer was asked what went wrong with this ticket: their next message answers it."""
@@ -157,8 +211,27 @@ class DeskState:
 
     async def take_feedback(self, user_id: int) -> int | None:
         """The ticket whose "what went wrong?" is pending, removed (one answer per question)."""
-        value = await self.redis.getdel(self.keys.pending_feedback(user_id))
+        (value,) = await self._take(self.keys.pending_feedback(user_id), "get")
         return int(value) if value else None
+
+    async def _first(self, key: str, ttl: int | None) -> bool:
+        """True for the one caller that sets the once-marker `key`, and for the replay of its handling.
+
+        The marker holds its setter's effect name: a handling that died after setting it and
+        before doing what it guards finds its own name when it runs again, and does it then.
+        """
+        ttl_arg = "" if ttl is None else ttl
+        return bool(await self._first_script(keys=[key], args=[effect_name("m"), ttl_arg]))
+
+    async def _take(self, key: str, how: str) -> list[Any]:
+        """Read `key` and delete it, once per effect of an update's handling (see `_TAKE`)."""
+        scope = current_scope()
+        if scope is None:
+            keys, effect = [key, key], ""
+        else:
+            keys, effect = [key, self.keys.effects(scope.update)], scope.take("k")
+        taken: list[Any] = await self._take_script(keys=keys, args=[how, effect, EFFECTS_TTL_S])
+        return taken
 
     async def record_faq_gap(self, text: str, key: str, now: float) -> None:
         """Log a question the FAQ could not answer, under its grouping key (`faq.gaps.gap_key`).
@@ -167,9 +240,14 @@ class DeskState:
         (`faq_gaps_trimmed`), so a flood of one spam line costs a bounded amount of Redis and the
         summary still says how much it could no longer show.
         """
-        member = f"{now:.3f}|{secrets.token_hex(3)}|{key[:MAX_GAP_KEY]}|{text.strip()[:MAX_GAP_TEXT]}"
+        scope = current_scope()
+        # The member's first two fields only make it unique: the time and a nonce, or within an
+        # update's handling the effect's name, so that its replay logs the question once (NX keeps
+        # the first run's time).
+        unique = f"{now:.3f}|{secrets.token_hex(3)}" if scope is None else f"{scope.take('g')}|fx"
+        member = f"{unique}|{key[:MAX_GAP_KEY]}|{text.strip()[:MAX_GAP_TEXT]}"
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zadd(self.keys.faq_gaps, {member: now})
+            pipe.zadd(self.keys.faq_gaps, {member: now}, nx=True)
             pipe.zremrangebyrank(self.keys.faq_gaps, 0, -FAQ_GAP_LOG_CAP - 1)
             _, trimmed = await pipe.execute()
         if trimmed:

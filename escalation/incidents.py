@@ -28,6 +28,7 @@ from redis.asyncio import Redis
 
 from escalation.clock import Clock, SystemClock
 from escalation.domain import Impact, Tier
+from escalation.effects import EFFECTS_TTL_S, current_scope, effect_name
 from escalation.keys import Keys
 from escalation.policy import Incidents as IncidentRules
 from escalation.ticket import Ticket
@@ -237,6 +238,7 @@ class IncidentStore:
                 record,
                 json.dumps(scopes),
                 self.rules.min_known,
+                *self._effect(),
             ],
         )
         status = raw[0]
@@ -251,7 +253,8 @@ class IncidentStore:
         as when reports open it), or (the scope's open incident, False, ()) if there already is one.
         """
         status, incident_id, linked = await self._script(
-            keys=[self.keys.route], args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title]
+            keys=[self.keys.route],
+            args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title, *self._effect()],
         )
         return await self.get(int(incident_id)), status == "opened", tuple(int(n) for n in linked)
 
@@ -329,19 +332,36 @@ class IncidentStore:
         """Close the incident: its scope may open a new one afterwards, from an empty window."""
         status, detail = await self._script(
             keys=[self.keys.route],
-            args=["resolve", self.keys.prefix, _ts(self.clock.now()), incident_id, text],
+            args=["resolve", self.keys.prefix, _ts(self.clock.now()), incident_id, text, *self._effect()],
         )
         if status != "ok":
             raise IncidentError("missing" if detail == "missing" else "not_open", f"I{incident_id}")
         return await self.get(incident_id)
+
+    def _effect(self) -> tuple[str, str, int]:
+        """The script's effect arguments: the next incident effect of the update being handled."""
+        scope = current_scope()
+        if scope is None:
+            return "", self.keys.effects("-"), EFFECTS_TTL_S
+        return scope.take("i"), self.keys.effects(scope.update), EFFECTS_TTL_S
 
     async def set_card(self, incident_id: int, message_id: int) -> None:
         """Remember the incident's card in the agents' group, so it is edited, never re-posted."""
         await self.redis.hset(self.keys.incident(incident_id), "card_message_id", str(message_id))
 
     async def claim_card_post(self, incident_id: int) -> bool:
-        """True for exactly one caller: the one who posts the card (HSETNX of a placeholder)."""
-        return bool(await self.redis.hsetnx(self.keys.incident(incident_id), "card_claimed", "1"))
+        """True for exactly one caller, the one who posts the card, and for the replay of its handling.
+
+        The placeholder holds the claimer's effect name: a handling that died before posting the
+        card finds its own name when it runs again, and posts it then.
+        """
+        owner = effect_name("m")
+        key = self.keys.incident(incident_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hsetnx(key, "card_claimed", owner)
+            pipe.hget(key, "card_claimed")
+            _, holder = await pipe.execute()
+        return bool(holder == owner)
 
     async def card_slot(self, incident_id: int, kind: str, seconds: float) -> bool:
         """Take a throttle slot (`now` or `later`) for `seconds`; False when someone holds it."""

@@ -200,6 +200,10 @@ class Keys:
         """An agent's answer held back because another agent holds the ticket ("send anyway")."""
         return f"{self.prefix}held:{token}"
 
+    def held_reply_sent(self, token: str) -> str:
+        """Marker that a held answer was taken for sending (its sender's effect name)."""
+        return f"{self.prefix}held:{token}:sent"
+
     def message_ticket(self, chat_id: int, message_id: int) -> str:
         """Which ticket a message in the agents' group belongs to (cards, relayed messages)."""
         return f"{self.prefix}msg:{chat_id}:{message_id}"
@@ -256,6 +260,14 @@ class Keys:
         """Throttle markers of an incident card (`now`: edited lately, `later`: trailing edit planned)."""
         return f"{self.prefix}inc:{incident_id}:card:{kind}"
 
-    def update_seen(self, update_id: int) -> str:
-        """Marker that a Telegram update was handled (SET NX, 24 h)."""
-        return f"{self.prefix}upd:{update_id}"
+    @property
+    def inbox_prefix(self) -> str:
+        """Start of the inbox's keys (`bot/durable/lua/inbox_*.lua` derive them: see `bot.durable.inbox`)."""
+        return f"{self.prefix}in:"
+
+    def effects(self, scope: str) -> str:
+        """HASH effect name -> what it did, for one update's handling (`escalation.effects`).
+
+        A handling that runs again after a crash finds here what the first run already applied.
+        """
+        return f"{self.prefix}fx:{scope}"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
+from escalation.effects import current_scope
 from escalation.keys import Keys
 
 RELAY_SPAN_S = 300.0
@@ -53,8 +54,20 @@ class RelayState:
         An answer after the burst started, a burst older than `span`, or `new` starts a new
         relay with `header`.
         """
+        scope = current_scope()
+        effect = scope.take("l") if scope is not None else ""
         return await self._run(
-            number, "add", now, self.span, agent_at, text, RELAY_TEXT_BYTES, header, RELAY_TTL_S, int(new)
+            number,
+            "add",
+            now,
+            self.span,
+            agent_at,
+            text,
+            RELAY_TEXT_BYTES,
+            header,
+            RELAY_TTL_S,
+            int(new),
+            effect,
         )
 
     async def posted(self, number: int, message_id: int) -> RelayStep:

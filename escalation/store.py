@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 
 from escalation.clock import Clock, SystemClock
 from escalation.domain import Assessment, Impact, Intent, Priority, Reason, ReasonCode, State
+from escalation.effects import EFFECTS_TTL_S, EffectScope, current_scope
 from escalation.keys import Keys
 from escalation.policy import Policy
 from escalation.sla import SlaClock, Target
@@ -34,7 +35,6 @@ _LUA_DIR = Path(__file__).with_name("lua")
 MAX_RETRIES = 64
 MAX_STORED_TEXT = 10_000
 LOG_MAX_ENTRIES = 200
-DEDUP_TTL_S = 24 * 3600
 CLAIM_RETRY_S = 60
 
 
@@ -103,15 +103,13 @@ class SlaEvent:
 class Arrival:
     """What the desk knows about a subscriber's message the moment it arrives, read in one round trip.
 
-    `first` is False for a redelivered update (nothing more is done with it); `active` is the
-    customer's open or claimed ticket, `last_number` their last resolved one (a message may
+    `active` is the customer's open or claimed ticket, `last_number` their last resolved one (a message may
     reopen it), `linked_subscriber` the directory entry they proved. `submit` takes it as its
     first reading, so a new ticket or a follow-up costs no read of its own (a reopen still reads
     the last ticket). A reading that went stale meanwhile is caught by the transition script
     (the active ticket's version, the last resolved ticket's number) and read afresh.
     """
 
-    first: bool
     active: Ticket | None
     last_number: int | None
     linked_subscriber: str | None
@@ -123,6 +121,14 @@ class Submission:
 
     ticket: Ticket
     outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """A transition that happened: its event name ("created", "message", ...) and the ticket after it."""
+
+    event: str
+    ticket: Ticket
 
 
 class _Conflict(Exception):
@@ -280,20 +286,21 @@ class TicketStore:
                 reading = None
                 active, last = snapshot.active, snapshot.last_number
                 if active is not None:
-                    appended = await self._append(
+                    appended = self._append(
                         active, text, assessment, intent, impact, kind, now, contact=contact
                     )
-                    return Submission(appended, Outcome.APPENDED)
+                    return _submission(await appended)
                 if last is not None:
                     previous = await self.get(last)
                     recent = now - (previous.resolved_at or 0.0) <= self.policy.reopen_window
                     if recent and (follow_up or intent is previous.intent):
-                        reopened = await self._reopen(previous, text, assessment, intent, impact, kind, now)
-                        return Submission(reopened, Outcome.REOPENED)
+                        return _submission(
+                            await self._reopen(previous, text, assessment, intent, impact, kind, now)
+                        )
             except TicketNotFound:
                 raise _Conflict("ticket vanished between read and write") from None
-            created = await self._create(customer, text, assessment, intent, impact, kind, now, last)
-            return Submission(created, Outcome.CREATED)
+            created = self._create(customer, text, assessment, intent, impact, kind, now, last)
+            return _submission(await created)
 
         return await self._retrying(attempt, f"customer {cid}")
 
@@ -307,7 +314,7 @@ class TicketStore:
         kind: str,
         now: float,
         last: int | None,
-    ) -> Ticket:
+    ) -> Applied:
         """A new ticket; refused when the customer has an active one or their last resolved one changed.
 
         `last` is the last resolved ticket this decision was made on (None for none).
@@ -330,7 +337,7 @@ class TicketStore:
             **_assessment_fields(assessment, intent, impact),
         }
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": assessment.priority.name}
-        return await self._apply(
+        return await self._transition_once(
             None,
             "created",
             f"customer:{customer.telegram_id}",
@@ -355,7 +362,7 @@ class TicketStore:
         now: float,
         *,
         contact: bool,
-    ) -> Ticket:
+    ) -> Applied:
         """A message on the active ticket; it is one more contact only when it starts a new burst.
 
         Messages closer together than `repeat_contact_gap` (a flood, a paste the app split in
@@ -391,7 +398,7 @@ class TicketStore:
             clock, sla_at = self._clock_fields(current.priority, "next_response", now)
             fields.update(clock)
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": current.priority.name}
-        return await self._apply(
+        return await self._transition_once(
             ticket,
             "message",
             f"customer:{ticket.customer.telegram_id}",
@@ -412,7 +419,7 @@ class TicketStore:
         impact: Impact | None,
         kind: str,
         now: float,
-    ) -> Ticket:
+    ) -> Applied:
         """The resolved ticket opens again, triaged afresh: priority, reasons and situation are the new ones.
 
         The old priority is not kept: a reopen is a new episode, and what the customer says now
@@ -435,7 +442,7 @@ class TicketStore:
             **_assessment_fields(assessment, intent, impact),
         }
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": assessment.priority.name}
-        return await self._apply(
+        return await self._transition_once(
             ticket,
             "reopened",
             f"customer:{ticket.customer.telegram_id}",
@@ -476,6 +483,9 @@ class TicketStore:
             if ticket.customer.telegram_id != customer_id:
                 raise TicketNotFound(number)
             if ticket.csat is not None:
+                replayed = await self._replayed()
+                if replayed is not None:
+                    return replayed
                 raise IllegalTransition(number, "rate", "already rated")
             now = self.clock.now()
             return await self._apply(
@@ -534,7 +544,7 @@ class TicketStore:
             ticket = await self.get(number)
             silent = ticket.claimed_at is not None and (ticket.last_agent_at or 0) < ticket.claimed_at
             if ticket.state is not State.CLAIMED or ticket.assignee != assignee or not silent:
-                return None
+                return await self._replayed()
             now = self.clock.now()
             fields = {"state": State.OPEN.value, "assignee": "", "claimed_at": ""}
             return await self._apply(
@@ -666,6 +676,9 @@ class TicketStore:
         async def attempt() -> Ticket:
             ticket = await self.get(number)
             if ticket.state is State.RESOLVED:
+                replayed = await self._replayed()
+                if replayed is not None:
+                    return replayed
                 raise IllegalTransition(number, "reprioritise", ticket.state.value)
             now = self.clock.now()
             reasons = tuple(r for r in ticket.reasons if r.code is not ReasonCode.AGENT_SET)
@@ -775,32 +788,31 @@ class TicketStore:
                 self.on_event("sla_breach", event.priority)
         return events
 
-    # --------------------------------------------------------------- dedup
+    # ------------------------------------------------------------- arrival
 
-    async def first_delivery(self, update_id: int) -> bool:
-        """True the first time an update id is seen within 24 h; redeliveries get False."""
-        return bool(await self.redis.set(self.keys.update_seen(update_id), "1", nx=True, ex=DEDUP_TTL_S))
-
-    async def arrival(self, update_id: int, customer_id: int) -> Arrival:
-        """`first_delivery` and what the customer's message needs to know, in one script (`Arrival`).
+    async def arrival(self, customer_id: int) -> Arrival:
+        """What the customer's message needs to know, in one script (`Arrival`).
 
         Every subscriber message needs all of it before anything else, so one round trip instead
-        of four: an FAQ answer then costs two round trips in all, and a new ticket no read of its
-        own. For a redelivery the reads are wasted but harmless.
+        of three: an FAQ answer then costs two round trips in all, and a new ticket no read of its
+        own. Inside an update's handling the reading is recorded, and a replay of that handling
+        gets it back (see `lua/arrival.lua`).
         """
-        return await self._read_customer(customer_id, update_id)
+        return await self._read_customer(customer_id, current_scope())
 
-    async def _read_customer(self, customer_id: int, update_id: int | None = None) -> Arrival:
-        """The customer's tickets and link, now; with `update_id`, its seen-mark set in the same script."""
+    async def _read_customer(self, customer_id: int, scope: EffectScope | None = None) -> Arrival:
+        """The customer's tickets and link: now, or with `scope`, as its first run read them."""
         keys = [self.keys.active, self.keys.last, self.keys.links]
-        if update_id is not None:
-            keys.append(self.keys.update_seen(update_id))
-        first, active, last, linked = await self._arrival(
-            keys=keys, args=[customer_id, DEDUP_TTL_S, self.keys.ticket_prefix]
+        effect = ""
+        if scope is not None:
+            keys.append(self.keys.effects(scope.update))
+            effect = scope.take("r")
+        active, last, linked = await self._arrival(
+            keys=keys, args=[customer_id, self.keys.ticket_prefix, effect, EFFECTS_TTL_S]
         )
         fields = iter(active)
         ticket = Ticket.from_hash(dict(zip(fields, fields, strict=True))) if active else None
-        return Arrival(bool(first), ticket, int(last) if last is not None else None, linked)
+        return Arrival(ticket, int(last) if last is not None else None, linked)
 
     # ------------------------------------------------------------- plumbing
 
@@ -815,6 +827,22 @@ class TicketStore:
             except _Conflict:
                 await asyncio.sleep(random.uniform(0, 0.002 * (round_number + 1)))
         raise Contended(f"{what}: too many concurrent changes, try again")
+
+    async def _replayed(self) -> Ticket | None:
+        """The transition the first run of this handling applied here, when this is its replay.
+
+        For refusals Python decides before calling the script (a rating when one is recorded):
+        in a replay the state read is the one the first run left, so before refusing, the
+        store asks whether this very effect was already applied (one read, on refusals only).
+        """
+        scope = current_scope()
+        if scope is None:
+            return None
+        recorded = await self.redis.hget(self.keys.effects(scope.update), scope.peek("t"))
+        if recorded is None:
+            return None
+        scope.advance("t")
+        return _applied(json.loads(recorded)).ticket
 
     def _keep_claim_check(self, ticket: Ticket, sla_at: str) -> str:
         """Re-scheduling a claimed ticket's SLA must not push its claim-timeout check later.
@@ -863,6 +891,46 @@ class TicketStore:
         sla_at: str = "",
         stats: list[StatOp] | None = None,
     ) -> Ticket:
+        """One transition through `lua/transition.lua` (see its header); the ticket as it left it."""
+        applied = await self._transition_once(
+            target,
+            event_name,
+            actor,
+            now,
+            fields,
+            event,
+            allowed=allowed,
+            check_version=check_version,
+            assignee=assignee,
+            customer_id=customer_id,
+            require_no_active=require_no_active,
+            last_resolved=last_resolved,
+            sla_at=sla_at,
+            stats=stats,
+        )
+        return applied.ticket
+
+    async def _transition_once(
+        self,
+        target: Ticket | int | None,
+        event_name: str,
+        actor: str,
+        now: float,
+        fields: dict[str, str],
+        event: dict[str, Any],
+        *,
+        allowed: Sequence[State] = (),
+        check_version: bool = False,
+        assignee: int | None = None,
+        customer_id: int | None = None,
+        require_no_active: bool = False,
+        last_resolved: str = "",
+        sla_at: str = "",
+        stats: list[StatOp] | None = None,
+    ) -> Applied:
+        """`_apply`, telling which transition happened: inside an update's handling a replay gets
+        the one its first run applied (`escalation.effects`), which may not be the one asked for."""
+        scope = current_scope()
         number = target.number if isinstance(target, Ticket) else target
         version = str(target.version) if isinstance(target, Ticket) and check_version else ""
         if customer_id is None and isinstance(target, Ticket):
@@ -889,14 +957,18 @@ class TicketStore:
                 str(RETENTION_S),
                 last_resolved,
                 str(LOG_MAX_ENTRIES),
+                "" if scope is None else scope.peek("t"),
+                "" if scope is None else self.keys.effects(scope.update),
+                str(EFFECTS_TTL_S),
             ],
         )
         status, ticket_number = result[0], int(result[1])
         if status == "ok":
-            raw = dict(zip(result[3::2], result[4::2], strict=True))
-            ticket = Ticket.from_hash(raw)
-            self.on_event(event_name, ticket.priority)
-            return ticket
+            applied = _applied(result)
+            if scope is not None:
+                scope.advance("t")
+            self.on_event(applied.event, applied.ticket.priority)
+            return applied
         if status == "not_found":
             raise TicketNotFound(ticket_number)
         if status == "state":
@@ -916,6 +988,25 @@ _VERBS = {
     "rated": "rate",
     "priority": "reprioritise",
 }
+
+
+_OUTCOMES = {"created": Outcome.CREATED, "message": Outcome.APPENDED, "reopened": Outcome.REOPENED}
+
+
+def _submission(applied: Applied) -> Submission:
+    """What a customer's message did, as the transition that happened says, not as the branch asked.
+
+    A replay after a crash reads the state its first run changed (the ticket it created is now
+    active) and asks to append; the store answers with the creation the first run recorded, and
+    the customer must hear "ticket created" as they would have.
+    """
+    return Submission(applied.ticket, _OUTCOMES.get(applied.event, Outcome.APPENDED))
+
+
+def _applied(reply: list[Any]) -> Applied:
+    """The "ok" reply of transition.lua (applied now, or recorded by the first run of a replay)."""
+    raw = dict(zip(reply[4::2], reply[5::2], strict=True))
+    return Applied(reply[3], Ticket.from_hash(raw))
 
 
 def _ignore_event(event: str, priority: Priority) -> None:

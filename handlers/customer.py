@@ -62,8 +62,8 @@ class CustomerConversation:
     async def on_message(self, message: IncomingMessage, arrival: Arrival) -> None:
         """Route one private message: contact, command, ticket follow-up or new question.
 
-        `arrival` is what Redis said about the sender as the message came in (the dispatcher read
-        it with the redelivery check).
+        `arrival` is what Redis said about the sender as the message came in (for a replay after
+        a crash: as it came in the first time).
         """
         language = self._language(message.user)
         if message.contact is not None:

@@ -1,8 +1,9 @@
 """The single entry point for every event a runtime delivers.
 
-It drops redelivered updates (Redis SET NX on the update id, 24 h), routes by chat (the
-customer's private chat, the agents' group, a manager's chat), checks button signatures, and
-turns any failure into a logged error plus a polite answer, never a crash of the bot.
+It routes by chat (the customer's private chat, the agents' group, a manager's chat), checks
+button signatures, and turns any failure into a logged error plus a polite answer, never a crash
+of the bot. It drops nothing it is given twice: an update handled again after a crash runs again
+from the start, inside its effect scope (`escalation.effects`), and replays what its first run did.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from escalation.oncall import OnCallRoster
+from escalation.unavailable import REDIS_UNAVAILABLE
 from handlers.agents import AgentConversation
 from handlers.blocks import CustomerBlocks
 from handlers.callbacks import ButtonChat, InvalidCallback
@@ -51,28 +53,24 @@ class Dispatcher:
         self.managers = ManagerConversation(ctx, self.faq)
 
     async def handle(self, event: Event) -> None:
-        """Handle one update exactly once; errors are logged and answered, never raised.
+        """Handle one update; errors are logged and answered, never raised, but for Redis being away.
 
-        The redelivery check is inside the guard too: if Redis is down even after the client's
-        retries, the person is told something went wrong instead of hearing nothing. A
-        subscriber's message reads what it needs along with that check (`TicketStore.arrival`).
+        Redis being away (even after the client's retries) is not this update's failure: it is
+        raised, and the worker handles the update again once Redis answers, replaying what the
+        first run did (`escalation.effects`). A subscriber's message reads all it needs about
+        them at once (`TicketStore.arrival`).
         """
         try:
             if isinstance(event, IncomingMessage) and self._from_customer(event):
-                arrival = await self.ctx.store.arrival(event.update_id, event.user.id)
-                if not arrival.first:
-                    log.info("update %s already handled; dropped", event.update_id)
-                    return
+                arrival = await self.ctx.store.arrival(event.user.id)
                 await self.faq.refresh()
                 await self.customers.on_message(event, arrival)
-                return
-            if not await self.ctx.store.first_delivery(event.update_id):
-                log.info("update %s already handled; dropped", event.update_id)
-                return
-            if isinstance(event, ButtonPress):
+            elif isinstance(event, ButtonPress):
                 await self._button(event)
             else:
                 await self._message(event)
+        except REDIS_UNAVAILABLE:
+            raise  # not a failure of this update: it is handled again once Redis answers
         except Exception:
             log.exception("update %s failed", event.update_id)
             await self._apologise(event)

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from escalation.domain import State
 from escalation.durations import duration_words
+from escalation.effects import as_part, next_part, sub_scope
 from escalation.incidents import GLOBAL, Incident, IncidentError, IncidentStore
 from escalation.store import StoreError
 from escalation.ticket import Customer, Ticket
@@ -104,7 +105,7 @@ class IncidentDesk:
                 priority=int(ticket.priority),
             )
         )
-        await asyncio.gather(acknowledge, self.refresh_card(incident))
+        await asyncio.gather(as_part("ack", acknowledge), as_part("card", self.refresh_card(incident)))
         return True
 
     async def _link_all(self, numbers: Sequence[int], incident_id: int) -> list[Ticket]:
@@ -112,11 +113,17 @@ class IncidentDesk:
         subscriber's report is named on the incident's card instead). Returns the tickets linked."""
         linked = [
             found
-            for found in await asyncio.gather(*(self._link(n, incident_id) for n in numbers))
+            for found in await asyncio.gather(
+                *(as_part(f"l{n}", self._link(n, incident_id)) for n in numbers)
+            )
             if found is not None
         ]
         await asyncio.gather(
-            *(self.actions.refresh_card(found) for found in linked if found.card_message_id is not None)
+            *(
+                as_part(f"c{found.number}", self.actions.refresh_card(found))
+                for found in linked
+                if found.card_message_id is not None
+            )
         )
         return linked
 
@@ -489,9 +496,12 @@ class IncidentDesk:
         return await mention(self.ctx, agent)
 
     def _spawn(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None]:
+        part = next_part()
+
         async def guarded() -> None:
             try:
-                await work()
+                with sub_scope(part):
+                    await work()
             except Exception:
                 log.exception("incident background work failed")
 
@@ -512,8 +522,11 @@ class IncidentDesk:
 
 
 async def _each(tickets: list[Ticket], work: Callable[[Ticket], Awaitable[None]]) -> None:
-    """`work` on every ticket at once; the outbox orders the sends by priority."""
-    await asyncio.gather(*(work(ticket) for ticket in tickets))
+    """`work` on every ticket at once; the outbox orders the sends by priority.
+
+    Each ticket's work counts its effects apart (`sub_scope`), as they interleave differently in a replay.
+    """
+    await asyncio.gather(*(as_part(f"t{ticket.number}", work(ticket)) for ticket in tickets))
 
 
 def _bounded(text: str, limit: int, language: str) -> None:

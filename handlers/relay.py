@@ -17,6 +17,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from escalation.effects import as_part, next_part
 from escalation.relays import RelayState, RelayStep
 from escalation.ticket import Ticket
 from handlers.context import HandlerContext
@@ -72,7 +73,7 @@ class AgentRelay:
 
     def in_background(self, work: Coroutine[Any, Any, None]) -> None:
         """Run another edit of the burst (the card's latest words) off the handler's path, like its own."""
-        task = asyncio.create_task(work)
+        task = asyncio.create_task(as_part(next_part(), work))
         self._edits.add(task)
         task.add_done_callback(self._edits.discard)
 

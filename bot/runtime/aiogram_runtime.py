@@ -1,18 +1,15 @@
-"""The aiogram 3 transport: long polling or an aiohttp webhook, feeding neutral events to the desk.
+"""The aiogram 3 transport: getUpdates, webhook registration and update parsing with aiogram.
 
-aiogram only parses updates and routes them: one router with a message and a callback_query
-observer (no filters, no FSM) converts each update and queues it on `ChatLanes`. The dispatcher
-runs with `handle_as_tasks=False`, so updates reach the lanes in Telegram's order; that is cheap
-because queueing never waits, while the lanes run different chats concurrently and each chat's
-events in order. (aiogram's own per-update tasks would not keep a chat's order.)
+aiogram's Dispatcher is not used: it would confirm an update to Telegram as soon as its handler
+returned, from one process's memory. The desk's intake (`bot.durable`) decides when an update is
+confirmed (once Redis holds it) and which worker handles it; aiogram fetches, parses and sends.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from typing import Any
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -29,30 +26,14 @@ from aiogram.methods import (
     SendPhoto,
     SetWebhook,
 )
-from aiogram.types import CallbackQuery, Message, Update
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
-from aiohttp import web
+from aiogram.types import Update
 
 from bot import redaction
-from bot.runtime import logs
 from bot.runtime.aiogram_messenger import AiogramMessenger, neutral_errors
 from bot.runtime.aiogram_session import JsonBodySession
-from bot.runtime.base import EventHandler
 from bot.runtime.convert import to_event
-from bot.runtime.lanes import ChatLanes
-from bot.runtime.transport import (
-    ALLOWED_UPDATES,
-    POLL_TIMEOUT_SECONDS,
-    SHUTDOWN_GRACE_SECONDS,
-    WEBHOOK_LISTEN,
-    api_base,
-    is_official,
-    webhook_path,
-)
-
-NAME = "aiogram"
-
-log = logging.getLogger("bot.runtime")
+from bot.runtime.transport import ALLOWED_UPDATES, REQUEST_MARGIN_S, api_base, is_official
+from handlers.events import Event
 
 # aiogram reads every Bot API answer as pydantic's `Response[T]` for the method's result type, and
 # pydantic caches those classes only weakly: without a lasting reference the collector drops the
@@ -85,32 +66,16 @@ def make_bot(token: str, api_base_url: str) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def make_dispatcher(lanes: ChatLanes) -> Dispatcher:
-    """A dispatcher whose only router converts messages and button presses and queues them."""
-
-    async def forward(_: Message | CallbackQuery, event_update: Update) -> None:
-        event = to_event(event_update)
-        if event is None:
-            log.debug("runtime=%s update %d ignored", NAME, event_update.update_id)
-            return
-        lanes.submit(event)
-
-    router = Router(name="desk")
-    router.message.register(forward)
-    router.callback_query.register(forward)
-    dispatcher = Dispatcher(disable_fsm=True)
-    dispatcher.include_router(router)
-    return dispatcher
-
-
 class AiogramRuntime:
-    """The Runtime port on aiogram: one Bot shared by polling/webhook and the Messenger."""
+    """The Runtime port on aiogram: one Bot for fetching updates and for the Messenger."""
+
+    name = "aiogram"
 
     def __init__(self, token: str, api_base_url: str) -> None:
-        self._api = api_base(api_base_url)
+        self.api = api_base(api_base_url)
         # aiogram logs a failed request's URL, which holds the token, at ERROR.
         redaction.protect_token(token)
-        self.bot = make_bot(token, self._api)
+        self.bot = make_bot(token, self.api)
         self.messenger = AiogramMessenger(self.bot)
 
     async def bot_username(self) -> str:
@@ -119,80 +84,34 @@ class AiogramRuntime:
             me = await self.bot.me()
         return me.username or ""
 
-    async def run_polling(self, handle: EventHandler) -> None:
-        """Delete any webhook (keeping pending updates), then long-poll until cancelled."""
+    async def fetch_updates(self, offset: int | None, poll_s: int) -> list[tuple[int, Event | None]]:
+        """One long poll; aiogram's own request timeout is widened to outlast it."""
+        with neutral_errors():
+            updates = await self.bot.get_updates(
+                offset=offset,
+                timeout=poll_s,
+                allowed_updates=list(ALLOWED_UPDATES),
+                request_timeout=poll_s + REQUEST_MARGIN_S,
+            )
+        return [(update.update_id, to_event(update)) for update in updates]
+
+    def parse_update(self, data: dict[str, Any]) -> tuple[int, Event | None]:
+        """aiogram's Update model, bound to this bot, then the neutral event."""
+        update = Update.model_validate(data, context={"bot": self.bot})
+        return update.update_id, to_event(update)
+
+    async def delete_webhook(self) -> None:
+        """deleteWebhook, keeping pending updates."""
         with neutral_errors():
             await self.bot.delete_webhook(drop_pending_updates=False)
-        username = await self.bot_username()
-        lanes = ChatLanes(handle, NAME)
-        dispatcher = make_dispatcher(lanes)
-        polling = asyncio.create_task(
-            dispatcher.start_polling(
-                self.bot,
-                polling_timeout=POLL_TIMEOUT_SECONDS,
-                handle_as_tasks=False,
-                allowed_updates=list(ALLOWED_UPDATES),
-                handle_signals=False,
-                close_bot_session=False,
-            ),
-            name=f"{NAME}-polling",
-        )
-        logs.started(NAME, "polling", username, self._api)
-        try:
-            await asyncio.shield(polling)
-        finally:
-            await _stop_polling(dispatcher, polling)
-            await lanes.close(SHUTDOWN_GRACE_SECONDS)
-            logs.stopped(NAME, "polling")
 
-    async def run_webhook(self, handle: EventHandler, url: str, secret: str, port: int) -> None:
-        """Serve `url`'s path on `port`, register the webhook with the secret, and run until cancelled.
-
-        Requests without the right X-Telegram-Bot-Api-Secret-Token header get 401 and are not
-        processed. The webhook stays registered on stop: other workers behind the same URL go on.
-        """
-        if not secret:
-            raise ValueError("webhook mode needs a secret token")
-        lanes = ChatLanes(handle, NAME)
-        dispatcher = make_dispatcher(lanes)
-        # handle_in_background=False: Telegram gets its 200 once the update is queued, in order.
-        receiver = SimpleRequestHandler(dispatcher, self.bot, handle_in_background=False, secret_token=secret)
-        app = web.Application()
-        # Routed by hand: `receiver.register` would also close the shared Bot session on shutdown.
-        app.router.add_post(webhook_path(url), receiver.handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        started = False
-        try:
-            await web.TCPSite(runner, WEBHOOK_LISTEN, port).start()
-            username = await self.bot_username()
-            with neutral_errors():
-                await self.bot.set_webhook(
-                    url,
-                    secret_token=secret,
-                    allowed_updates=list(ALLOWED_UPDATES),
-                    drop_pending_updates=False,
-                )
-            logs.started(NAME, "webhook", username, self._api, f"on port {port} for {url}")
-            started = True
-            await asyncio.Event().wait()
-        finally:
-            await runner.cleanup()
-            await lanes.close(SHUTDOWN_GRACE_SECONDS)
-            if started:
-                logs.stopped(NAME, "webhook")
+    async def set_webhook(self, url: str, secret: str) -> None:
+        """setWebhook with the secret token and the desk's update kinds, keeping pending updates."""
+        with neutral_errors():
+            await self.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False
+            )
 
     async def close(self) -> None:
         """Close the HTTP session (after run_* has returned)."""
         await self.bot.session.close()
-
-
-async def _stop_polling(dispatcher: Dispatcher, polling: asyncio.Task[None]) -> None:
-    """Stop aiogram's polling for good: cancelling `start_polling` alone would orphan its poll tasks."""
-    if polling.done():
-        return
-    try:
-        await dispatcher.stop_polling()
-    except RuntimeError:
-        polling.cancel()  # not started yet: nothing runs that a cancel could orphan
-    await asyncio.gather(polling, return_exceptions=True)

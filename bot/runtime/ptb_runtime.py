@@ -1,10 +1,9 @@
-"""The python-telegram-bot 22 transport: polling or PTB's webhook server, feeding neutral events to the desk.
+"""The python-telegram-bot 22 transport: getUpdates, webhook registration and update parsing with PTB.
 
-The Application is driven by hand inside the caller's event loop (initialize, start, updater.start_*,
-then updater.stop, stop on cancel) instead of `run_polling`, which owns the loop and the signals.
-One `TypeHandler(Update)` converts every update and queues it on `ChatLanes`; with
-`concurrent_updates(False)` that happens in Telegram's order, which is cheap because queueing never
-waits, while the lanes run different chats concurrently and each chat's events in order.
+PTB's Application is built (it wires the Bot and its HTTP clients) but its Updater and update
+processing are not run: the Updater confirms an update to Telegram as soon as it is fetched, from
+one process's memory. The desk's intake (`bot.durable`) decides when an update is confirmed (once
+Redis holds it) and which worker handles it; PTB fetches, parses and sends.
 
 Left out on purpose because they keep state in one process and break with several workers:
 arbitrary callback data, ConversationHandler, persistence and the JobQueue; PTB's rate limiter
@@ -15,33 +14,18 @@ stays off because the desk's outbound queue paces sends. PTB's HTTP goes through
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot import redaction
-from bot.runtime import logs
-from bot.runtime.base import EventHandler
 from bot.runtime.convert import to_event
-from bot.runtime.lanes import ChatLanes
 from bot.runtime.ptb_messenger import PtbMessenger, neutral_errors
 from bot.runtime.ptb_request import AiohttpRequest
-from bot.runtime.transport import (
-    ALLOWED_UPDATES,
-    POLL_TIMEOUT_SECONDS,
-    SHUTDOWN_GRACE_SECONDS,
-    WEBHOOK_LISTEN,
-    api_base,
-    is_official,
-    webhook_path,
-)
-
-NAME = "ptb"
-
-log = logging.getLogger("bot.runtime")
+from bot.runtime.transport import ALLOWED_UPDATES, REQUEST_MARGIN_S, api_base, is_official
+from handlers.events import Event
 
 PtbApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -64,28 +48,17 @@ def make_application(
     return builder.build()
 
 
-def forwarder(lanes: ChatLanes) -> TypeHandler[Update, Any]:
-    """The one handler: converts every update and queues it on the lanes."""
-
-    async def forward(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        event = to_event(update)
-        if event is None:
-            log.debug("runtime=%s update %d ignored", NAME, update.update_id)
-            return
-        lanes.submit(event)
-
-    return TypeHandler(Update, forward)
-
-
 class PtbRuntime:
-    """The Runtime port on python-telegram-bot: one Application whose Bot also backs the Messenger."""
+    """The Runtime port on python-telegram-bot: one Application whose Bot fetches and backs the Messenger."""
+
+    name = "ptb"
 
     def __init__(self, token: str, api_base_url: str) -> None:
-        self._api = api_base(api_base_url)
+        self.api = api_base(api_base_url)
         # PTB's bot logs its API URL, which holds the token, at DEBUG when it is built.
         redaction.protect_token(token)
         self._requests = (AiohttpRequest(), AiohttpRequest(connection_pool_size=1))
-        self.app = make_application(token, self._api, *self._requests)
+        self.app = make_application(token, self.api, *self._requests)
         self.messenger = PtbMessenger(self.app.bot)
         self._username: str | None = None
 
@@ -103,68 +76,36 @@ class PtbRuntime:
             await self.app.initialize()
         self._username = self.app.bot.username or ""
 
-    async def run_polling(self, handle: EventHandler) -> None:
-        """Long-poll until cancelled; PTB's bootstrap deletes any webhook and keeps pending updates."""
-        await self._run(handle, "polling", None)
-
-    async def run_webhook(self, handle: EventHandler, url: str, secret: str, port: int) -> None:
-        """Serve `url`'s path on `port` with PTB's webhook server and register the webhook with the secret.
-
-        Requests without the right X-Telegram-Bot-Api-Secret-Token header get 403 and are not
-        processed. The webhook stays registered on stop: other workers behind the same URL go on.
-        """
-        if not secret:
-            raise ValueError("webhook mode needs a secret token")
-        await self._run(handle, "webhook", (url, secret, port))
-
-    async def _run(self, handle: EventHandler, mode: str, webhook: tuple[str, str, int] | None) -> None:
-        lanes = ChatLanes(handle, NAME)
-        handler = forwarder(lanes)
-        self.app.add_handler(handler)
-        started = False
-        try:
-            await self._initialize()
-            await self.app.start()
-            with neutral_errors():
-                detail = await self._start_updater(webhook)
-            logs.started(NAME, mode, await self.bot_username(), self._api, detail)
-            started = True
-            await asyncio.Event().wait()
-        finally:
-            await self._stop()
-            await lanes.close(SHUTDOWN_GRACE_SECONDS)
-            self.app.remove_handler(handler)
-            if started:
-                logs.stopped(NAME, mode)
-
-    async def _start_updater(self, webhook: tuple[str, str, int] | None) -> str:
-        """Start fetching updates by polling, or by webhook when given (url, secret, port); the log detail."""
-        updater = self.app.updater
-        if webhook is None:
-            await updater.start_polling(
-                timeout=POLL_TIMEOUT_SECONDS,
+    async def fetch_updates(self, offset: int | None, poll_s: int) -> list[tuple[int, Event | None]]:
+        """One long poll on PTB's dedicated getUpdates connection."""
+        await self._initialize()
+        with neutral_errors():
+            updates = await self.app.bot.get_updates(
+                offset=offset,
+                timeout=poll_s,
                 allowed_updates=list(ALLOWED_UPDATES),
-                drop_pending_updates=False,
+                read_timeout=poll_s + REQUEST_MARGIN_S,
             )
-            return ""
-        url, secret, port = webhook
-        await updater.start_webhook(
-            listen=WEBHOOK_LISTEN,
-            port=port,
-            url_path=webhook_path(url),
-            webhook_url=url,
-            secret_token=secret,
-            allowed_updates=list(ALLOWED_UPDATES),
-            drop_pending_updates=False,
-        )
-        return f"on port {port} for {url}"
+        return [(update.update_id, to_event(update)) for update in updates]
 
-    async def _stop(self) -> None:
-        """Stop fetching (updater), then processing (application); either may not have started."""
-        if self.app.updater is not None and self.app.updater.running:
-            await self.app.updater.stop()
-        if self.app.running:
-            await self.app.stop()
+    def parse_update(self, data: dict[str, Any]) -> tuple[int, Event | None]:
+        """PTB's Update, bound to this bot, then the neutral event."""
+        update = Update.de_json(data, self.app.bot)
+        return update.update_id, to_event(update)
+
+    async def delete_webhook(self) -> None:
+        """deleteWebhook, keeping pending updates."""
+        await self._initialize()
+        with neutral_errors():
+            await self.app.bot.delete_webhook(drop_pending_updates=False)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        """setWebhook with the secret token and the desk's update kinds, keeping pending updates."""
+        await self._initialize()
+        with neutral_errors():
+            await self.app.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False
+            )
 
     async def close(self) -> None:
         """Shut the Application down and close both HTTP clients (after run_* has returned)."""

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from bot.config import TELEGRAM_API_URL_DEFAULT
 
 ALLOWED_UPDATES: tuple[str, ...] = ("message", "callback_query")
-POLL_TIMEOUT_SECONDS = 10
+REQUEST_MARGIN_S = 10  # a long poll's HTTP timeout is its own timeout plus this
 WEBHOOK_LISTEN = "0.0.0.0"
 SHUTDOWN_GRACE_SECONDS = 5.0
 

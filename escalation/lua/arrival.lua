@@ -1,21 +1,31 @@
--- A subscriber's tickets and link, read at once; on a message's arrival, its update marked as seen too.
+-- A subscriber's tickets and link, read at once as their message arrives.
 --
 -- Every subscriber message needs all of this before anything else; one script is one round trip
 -- and, unlike a pipeline, reads the active ticket's number and its hash atomically. `submit` reads
--- afresh through the same script (without a seen-mark) when its first reading went stale.
+-- afresh through the same script (with no effect name) when its first reading went stale.
 --
--- KEYS[1] active hash  KEYS[2] last hash  KEYS[3] links hash  KEYS[4] the update's seen-mark (optional)
--- ARGV[1] customer id  ARGV[2] seen-mark TTL (s)  ARGV[3] a ticket's key without its number
--- Returns {first (1 or 0; 1 without a seen-mark), the active ticket's hash as HGETALL gives it
---          ({} when none), the last resolved ticket's number or false, the linked subscriber id
---          or false}. A redelivered update (first = 0) gets the reads too; the caller drops it.
+-- Inside an update's handling the reading is an effect of its own (escalation/effects.py): the
+-- first run records it, and a replay after a crash gets that recorded reading, so it takes the
+-- branches the first run took (the ticket the first run created must not turn the replay into a
+-- follow-up of that ticket); the transitions it reaches then answer with what they recorded.
+--
+-- KEYS[1] active hash  KEYS[2] last hash  KEYS[3] links hash  KEYS[4] the update's effects hash
+-- ARGV[1] customer id  ARGV[2] a ticket's key without its number
+-- ARGV[3] the reading's effect name ("" reads afresh and records nothing)  ARGV[4] effects TTL (s)
+-- Returns {the active ticket's hash as HGETALL gives it ({} when none), the last resolved
+-- ticket's number or false, the linked subscriber id or false}.
 
-local customer = ARGV[1]
-local first = 1
-if KEYS[4] then
-  first = redis.call("SET", KEYS[4], "1", "NX", "EX", ARGV[2]) and 1 or 0
+local customer, effect = ARGV[1], ARGV[3]
+if effect ~= "" then
+  local recorded = redis.call("HGET", KEYS[4], effect)
+  if recorded then return cjson.decode(recorded) end
 end
 local active = redis.call("HGET", KEYS[1], customer)
 local ticket = {}
-if active then ticket = redis.call("HGETALL", ARGV[3] .. active) end
-return {first, ticket, redis.call("HGET", KEYS[2], customer), redis.call("HGET", KEYS[3], customer)}
+if active then ticket = redis.call("HGETALL", ARGV[2] .. active) end
+local reading = {ticket, redis.call("HGET", KEYS[2], customer), redis.call("HGET", KEYS[3], customer)}
+if effect ~= "" then
+  redis.call("HSET", KEYS[4], effect, cjson.encode(reading))
+  redis.call("EXPIRE", KEYS[4], ARGV[4])
+end
+return reading

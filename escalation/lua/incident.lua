@@ -14,6 +14,7 @@
 --         ARGV[8] JSON list of the report's scopes, most specific first (the caller keeps
 --         only the scopes of the report's kind)
 --         ARGV[9] min known: reporters the directory knows, needed besides `min reports`
+--         ARGV[10..12] the effect (below)
 --   The report joins the open incident of any of its scopes.
 --   Otherwise it is counted in each scope's window (trimmed to the last `window` seconds), and
 --   a known subscriber also in the scope's window of known reporters (`inc:k:<scope>`). The
@@ -25,15 +26,35 @@
 --   from elsewhere arrives.
 --   Returns {"joined"|"opened", id, {ticket numbers newly linked}, the incident's hash as HGETALL
 --   gives it after the report}, or {"none", ""}.
--- open    ARGV[4] scope  ARGV[5] title
+-- open    ARGV[4] scope  ARGV[5] title  ARGV[6..8] the effect (below)
 --   Opens by hand; the waiting tickets of the scope's window (reports not yet enough to open
 --   it) are linked, as when the threshold opens it.
 --   Returns {"opened", id, {ticket numbers linked}} or {"exists", id, {}} when the scope
 --   already has an open incident.
--- resolve ARGV[4] id  ARGV[5] status text ("" for none)
+-- resolve ARGV[4] id  ARGV[5] status text ("" for none)  ARGV[6..8] the effect (below)
 --   Returns {"ok", scope} or {"state", status}.
+-- The effect: its name (escalation/effects.py; "" outside an update), the update's effects hash,
+-- that hash's TTL (s). A reply that changed something is recorded under the name; a refusal
+-- ("exists", "state") is not.
 
 local op, prefix, now = ARGV[1], ARGV[2], ARGV[3]
+
+-- Effects once: the op's reply is recorded under its effect name, and the replay of the handling
+-- gets it back (the incident a report or an agent opened is "opened" for it again, a resolution
+-- is "ok" again, so what the first run had not done yet is done).
+local effect_at = (op == "report") and 10 or 6
+local effect, effects_key, effects_ttl = ARGV[effect_at], ARGV[effect_at + 1], ARGV[effect_at + 2]
+if effect ~= "" then
+  local replayed = redis.call("HGET", effects_key, effect)
+  if replayed then return cjson.decode(replayed) end
+end
+local function reply(result)
+  if effect ~= "" then
+    redis.call("HSET", effects_key, effect, cjson.encode(result))
+    redis.call("EXPIRE", effects_key, effects_ttl)
+  end
+  return result
+end
 -- The card names the first few premium subscribers linked (`inc:<id>:p`); the count says the rest.
 local PREMIUM_NAMED = 5
 local open_key = prefix .. "inc:open"
@@ -88,7 +109,7 @@ if op == "open" then
   local existing = redis.call("HGET", open_key, ARGV[4])
   if existing then return {"exists", existing, {}} end
   local id = create(ARGV[4], ARGV[5])
-  return {"opened", id, link_window(id, ARGV[4])}
+  return reply({"opened", id, link_window(id, ARGV[4])})
 end
 
 if op == "resolve" then
@@ -103,7 +124,7 @@ if op == "resolve" then
   end
   if redis.call("HGET", open_key, scope) == ARGV[4] then redis.call("HDEL", open_key, scope) end
   redis.call("DEL", prefix .. "inc:w:" .. scope, prefix .. "inc:k:" .. scope)
-  return {"ok", scope}
+  return reply({"ok", scope})
 end
 
 -- op == "report"
@@ -121,7 +142,7 @@ for _, scope in ipairs(scopes) do
     local linked = {}
     local number = link(id, record)
     if number then linked[1] = number end
-    return {"joined", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)}
+    return reply({"joined", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)})
   end
 end
 
@@ -172,9 +193,9 @@ for _, scope in ipairs(scopes) do
           end
         end
       end
-      return {"opened", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)}
+      return reply({"opened", id, linked, redis.call("HGETALL", prefix .. "inc:" .. id)})
     end
   end
 end
 
-return {"none", ""}
+return reply({"none", ""})

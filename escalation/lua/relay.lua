@@ -12,7 +12,10 @@
 -- ARGV[1] "add": ARGV[2] now, ARGV[3] span, ARGV[4] the ticket's last agent answer (0 for none),
 --         ARGV[5] the message's text, ARGV[6] most bytes of text kept, ARGV[7] the header of a new
 --         relay, ARGV[8] TTL of the state (s), ARGV[9] "1" to start a new relay whatever the state
---         (a reopened ticket: its news belongs at the bottom of the group, under its own header)
+--         (a reopened ticket: its news belongs at the bottom of the group, under its own header),
+--         ARGV[10] the message's effect name (escalation/effects.py; "" outside an update): the
+--         replay of a handling whose message was added gets the step the first run got (its
+--         words are not added twice, and a post the first run died before making is made now)
 -- ARGV[1] "posted": ARGV[2] the relay's message id (its post went out)
 -- ARGV[1] "abandon": the relay's post failed; the next message starts afresh
 -- Returns {verb, message id, n, head, text, cut}; verb is "post" (send it, then say "posted"),
@@ -47,6 +50,18 @@ if ARGV[1] == "abandon" then
   return {"abandon", "", 0, "", "", ""}
 end
 
+local effect = ARGV[10]
+if effect ~= "" and redis.call("HGET", key, "fx") == effect then
+  return cjson.decode(redis.call("HGET", key, "fxr"))
+end
+
+-- The step this message got, kept with the name of its effect (only the latest message's: a
+-- customer's messages are handled one at a time, so only the latest can be handled again).
+local function recorded(step)
+  if effect ~= "" then redis.call("HSET", key, "fx", effect, "fxr", cjson.encode(step)) end
+  return step
+end
+
 local now, span, agent_at = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local started = tonumber(redis.call("HGET", key, "started") or "")
 if ARGV[9] == "1" or started == nil or now - started >= span or agent_at >= started then
@@ -55,7 +70,7 @@ if ARGV[9] == "1" or started == nil or now - started >= span or agent_at >= star
   redis.call("HSET", key, "mid", "", "n", 1, "started", ARGV[2], "head", ARGV[7], "text", text,
     "cut", cut and "1" or "")
   redis.call("EXPIRE", key, ARGV[8])
-  return state("post")
+  return recorded(state("post"))
 end
 local old = redis.call("HMGET", key, "text", "cut")
 local text, cut = tail(old[1] .. "\n" .. ARGV[5], tonumber(ARGV[6]))
@@ -63,4 +78,4 @@ redis.call("HINCRBY", key, "n", 1)
 redis.call("HSET", key, "text", text, "cut", (cut or old[2] == "1") and "1" or "")
 local current = state("edit")
 if current[2] == "" then current[1] = "wait" end
-return current
+return recorded(current)

@@ -30,14 +30,37 @@
 --          resolved would miss the reopen that reading should have led to
 -- ARGV[18] the most entries the ticket's log keeps: older ones are trimmed, oldest first, and
 --          counted in the ticket's `log_dropped` field (a flood must not grow a log without bound)
--- Returns {status, number, version, fields...}; status is "ok", "not_found", "state",
--- "version", "assignee", "active" (then number is the customer's active ticket) or "last"
--- (then number is their last resolved ticket).
+-- ARGV[19] the effect's name (escalation/effects.py), "" outside an update's handling
+-- ARGV[20] the update's effects hash (effect name -> the JSON of its reply), under the prefix
+-- ARGV[21] that hash's TTL (seconds)
+-- Returns {"ok", number, version, event name, fields...} or {status, number, version, ...}
+-- where status is "not_found", "state", "version", "assignee", "active" (then number is the
+-- customer's active ticket) or "last" (then number is their last resolved ticket).
+--
+-- Effects once: a handling that runs again after a crash reaches the same effect name, and
+-- gets the reply the first run got, before any check (the state it would check is the one that
+-- first run made). An "ok" reply is recorded in the same script that applies it; a refusal
+-- changes nothing and is not recorded, so the retry of a refused transition decides afresh.
 
 local prefix = ARGV[1]
 local number = ARGV[2]
 local customer = ARGV[3]
 local active_key = prefix .. "active"
+local effect, effects_key = ARGV[19], ARGV[20]
+
+if effect ~= "" then
+  local recorded = redis.call("HGET", effects_key, effect)
+  if recorded then
+    local reply = cjson.decode(recorded)
+    -- A replay that reaches this name for another ticket took another path than its first run
+    -- (parts of a handling that share ranks while they interleave): fail loudly, never answer
+    -- with another ticket's transition.
+    if number ~= "" and reply[2] ~= number then
+      return redis.error_reply("effect " .. effect .. " was applied to ticket #" .. reply[2])
+    end
+    return reply
+  end
+end
 
 if ARGV[14] == "1" then
   local existing = redis.call("HGET", active_key, customer)
@@ -145,7 +168,11 @@ end
 redis.call("XADD", prefix .. "audit", "MAXLEN", "~", ARGV[12], "*",
   "ticket", number, "event", ARGV[9], "actor", ARGV[10], "at", ARGV[11])
 
-local result = {"ok", number, tostring(version)}
+local result = {"ok", number, tostring(version), ARGV[9]}
 local all = redis.call("HGETALL", ticket_key)
 for i = 1, #all do result[#result + 1] = all[i] end
+if effect ~= "" then
+  redis.call("HSET", effects_key, effect, cjson.encode(result))
+  redis.call("EXPIRE", effects_key, ARGV[21])
+end
 return result

@@ -165,7 +165,7 @@ async def open_harness(
     )
     try:
         async with start_bot(settings, TOKEN, sandbox.base_url, outbox_limits, clock) as bot:
-            polling = asyncio.create_task(bot.runtime.run_polling(bot.dispatcher.handle))
+            polling = asyncio.create_task(bot.intake.run_polling(bot.dispatcher.handle))
             try:
                 yield Desk(sandbox, api, bot, settings)
             finally:

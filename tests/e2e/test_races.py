@@ -35,13 +35,12 @@ async def test_two_refreshes_of_a_new_ticket_post_one_card(desk: Desk) -> None:
     assert (await store.get(ticket.number)).card_message_id == card["message_id"]
 
 
-async def test_redis_failing_at_the_redelivery_check_still_answers(desk: Desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_redis_failing_at_the_arrival_read_still_answers(desk: Desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    async def redis_down(*_: int) -> bool:
+    async def redis_down(*_: int) -> None:
         raise RedisConnectionError("Redis is down")
 
-    monkeypatch.setattr(desk.bot.desk.store, "first_delivery", redis_down)
     monkeypatch.setattr(desk.bot.desk.store, "arrival", redis_down)
     await desk.say({"id": 4444, "first_name": "Bia", "language_code": "pt"}, "como pago com pix?")
     await desk.expect(4444, "algo deu errado")

@@ -137,17 +137,6 @@ async def test_blocked_customer_is_marked_unreachable(desk: Desk) -> None:
     assert (await desk.bot.desk.store.get(number)).unreachable
 
 
-async def test_redelivered_update_does_nothing_the_second_time(desk: Desk) -> None:
-    sent = await desk.say(JOAO, "nenhum canal funciona")
-    await desk.expect(JOAO_BASIC, "#")
-    await desk.api.redeliver(sent["update_id"])
-    await desk.agent_says(ANA, "/queue")
-    await desk.expect(AGENTS_CHAT, "Queue (1)")
-    customer_messages = [e for e in await desk.bot.desk.store.history(1) if e["actor"].startswith("customer")]
-    assert len(customer_messages) == 1
-    assert len([m for m in await desk.bot_messages(JOAO_BASIC) if "#1" in m.get("text", "")]) == 1
-
-
 async def test_html_and_long_messages_are_escaped_and_split(desk: Desk) -> None:
     nasty = "<b>caiu</b> tudo & <script>alert(1)</script> nenhum canal funciona"
     number = await open_ticket(desk, JOAO, nasty)

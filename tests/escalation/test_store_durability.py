@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.embedded_redis import EmbeddedRedis
 from bot.redis_connection import make_client
 from escalation.clock import ManualClock
+from escalation.effects import effect_scope
 from escalation.policy import Policy
 from escalation.store import TicketStore
 from tests.conftest import TIMEZONE
@@ -24,7 +25,8 @@ async def test_restart_keeps_every_ticket_index_and_audit_event(tmp_path: Path, 
             await store.claim(number, 9001)
         if cid % 5 == 0:
             await store.resolve(number, 9001)
-    await store.first_delivery(123)
+    with effect_scope("u123"):
+        claimed = await store.claim(1, 9002)
     before = await dump_namespace(store.redis, store.keys.namespace)
     await client.aclose()
     server.stop()
@@ -36,7 +38,9 @@ async def test_restart_keeps_every_ticket_index_and_audit_event(tmp_path: Path, 
         store = TicketStore.build(client, "durable", policy, TIMEZONE, clock)
         assert await dump_namespace(store.redis, store.keys.namespace) == before
         assert len(before) > 60
-        assert await store.first_delivery(123) is False
+        with effect_scope("u123"):
+            assert await store.claim(1, 9002) == claimed  # the effect's record survived too
+        assert await dump_namespace(store.redis, store.keys.namespace) == before
         assert (await report(store, policy, customer(99))).ticket.number == 31
     finally:
         await client.aclose()

@@ -193,25 +193,17 @@ async def test_withdraw_only_by_owner(store: TicketStore, policy: Policy) -> Non
     assert (withdrawn.state, withdrawn.resolution) == (State.RESOLVED, "withdrawn")
 
 
-async def test_update_dedup(store: TicketStore) -> None:
-    assert await store.first_delivery(42) is True
-    assert await store.first_delivery(42) is False
-    assert await store.first_delivery(43) is True
-
-
-async def test_arrival_reads_dedup_active_ticket_last_ticket_and_link_at_once(
+async def test_arrival_reads_active_ticket_last_ticket_and_link_at_once(
     store: TicketStore, policy: Policy
 ) -> None:
     ticket = (await report(store, policy, customer(1))).ticket
     await store.redis.hset(store.keys.links, "1", "SUB-1")
 
-    assert await store.arrival(50, 1) == Arrival(True, ticket, None, "SUB-1")
-    assert await store.arrival(50, 1) == Arrival(False, ticket, None, "SUB-1")
-    assert await store.arrival(51, 2) == Arrival(True, None, None, None)
-    assert await store.first_delivery(50) is False
+    assert await store.arrival(1) == Arrival(ticket, None, "SUB-1")
+    assert await store.arrival(2) == Arrival(None, None, None)
 
     withdrawn = await store.withdraw(ticket.number, 1)
-    assert await store.arrival(52, 1) == Arrival(True, None, withdrawn.number, "SUB-1")
+    assert await store.arrival(1) == Arrival(None, withdrawn.number, "SUB-1")
     assert await store.find(ticket.number) is not None and await store.find(ticket.number + 1000) is None
 
 
@@ -220,7 +212,7 @@ async def test_submit_from_a_stale_arrival_reads_again(
 ) -> None:
     """The ticket changed after the arrival was read: the append is retried on a fresh read."""
     first = (await report(store, policy, customer(1))).ticket
-    arrival = await store.arrival(60, 1)
+    arrival = await store.arrival(1)
     clock.advance(600)
     await report(store, policy, customer(1), "ainda sem sinal")
     await store.claim(first.number, 2001)
@@ -242,7 +234,7 @@ async def test_submit_from_an_arrival_that_missed_a_newer_resolved_ticket_reopen
     old = (await report(store, policy, customer(1))).ticket
     await store.withdraw(old.number, 1)
     clock.advance(policy.reopen_window + 60)
-    arrival = await store.arrival(62, 1)
+    arrival = await store.arrival(1)
     newer = (await report(store, policy, customer(1), "quero falar com alguém")).ticket
     await store.claim(newer.number, 2001)
     await store.resolve(newer.number, 2001)
@@ -256,7 +248,7 @@ async def test_submit_from_an_arrival_that_missed_a_newer_resolved_ticket_reopen
 async def test_submit_from_an_arrival_before_resolution_reopens(store: TicketStore, policy: Policy) -> None:
     """Resolved between arrival and submit: the message reopens the ticket instead of failing."""
     first = (await report(store, policy, customer(1))).ticket
-    arrival = await store.arrival(61, 1)
+    arrival = await store.arrival(1)
     await store.claim(first.number, 2001)
     await store.resolve(first.number, 2001)
 

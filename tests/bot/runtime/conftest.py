@@ -10,9 +10,13 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.durable.inbox import Inbox as DurableInbox
+from bot.durable.intake import Intake
+from bot.redis_connection import RedisClient
 from bot.runtime import Runtime, RuntimeKind, build_runtime
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import Sandbox
+from escalation.keys import Keys
 from handlers.events import Event
 
 WAIT_S = 10.0
@@ -70,17 +74,23 @@ async def runtime(kind: RuntimeKind, sandbox: Sandbox) -> AsyncIterator[Runtime]
 
 
 async def stop(task: asyncio.Task[None]) -> None:
-    """Cancel a run_* task and check it ended by that cancel, not by an error of its own."""
+    """Cancel an intake's run_* task and check it ended by that cancel, not by an error of its own."""
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
 
 
 @pytest.fixture
-async def inbox(runtime: Runtime) -> AsyncIterator[Inbox]:
-    """Events received by the runtime polling the sandbox."""
+def intake(runtime: Runtime, redis: RedisClient, namespace: str) -> Intake:
+    """The desk's intake on the runtime under test, its inbox on the test's Redis namespace."""
+    return Intake(runtime, DurableInbox(redis, Keys(namespace), worker="test-worker"), grace=1.0)
+
+
+@pytest.fixture
+async def inbox(intake: Intake) -> AsyncIterator[Inbox]:
+    """Events received by the runtime polling the sandbox, through the desk's intake."""
     events = Inbox()
-    polling = asyncio.create_task(runtime.run_polling(events))
+    polling = asyncio.create_task(intake.run_polling(events))
     yield events
     await stop(polling)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.durable.intake import Intake
 from bot.runtime import Runtime
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import Sandbox
@@ -105,13 +106,13 @@ async def test_a_button_press(client: SandboxClient, runtime: Runtime, inbox: In
 
 
 async def test_updates_sent_while_the_bot_was_down_are_not_skipped(
-    client: SandboxClient, runtime: Runtime
+    client: SandboxClient, runtime: Runtime, intake: Intake
 ) -> None:
     await client.send_message(ANA, "alguém aí?")
     await client.send_message(ANA, "meu canal caiu")
 
     inbox = Inbox()
-    polling = asyncio.create_task(runtime.run_polling(inbox))
+    polling = asyncio.create_task(intake.run_polling(inbox))
     try:
         events = [await inbox.next(), await inbox.next()]
     finally:

@@ -10,9 +10,13 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.durable.inbox import Inbox as DurableInbox
+from bot.durable.intake import Intake
+from bot.redis_connection import RedisClient
 from bot.runtime import Runtime, RuntimeKind, build_runtime
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import Sandbox
+from escalation.keys import Keys
 from handlers.events import Event, IncomingMessage, Outgoing
 from handlers.messenger import TelegramError
 from tests.bot.runtime.conftest import WAIT_S, Inbox, bot_api, free_port, stop
@@ -28,10 +32,10 @@ def texts(events: list[Event]) -> list[str]:
 
 
 async def test_a_failing_handler_is_logged_and_polling_goes_on(
-    client: SandboxClient, runtime: Runtime, caplog: pytest.LogCaptureFixture
+    client: SandboxClient, runtime: Runtime, caplog: pytest.LogCaptureFixture, intake: Intake
 ) -> None:
     inbox = Inbox(fail=lambda e: isinstance(e, IncomingMessage) and e.text == "quebra")
-    polling = asyncio.create_task(runtime.run_polling(inbox))
+    polling = asyncio.create_task(intake.run_polling(inbox))
     try:
         with caplog.at_level(logging.ERROR, logger="bot.runtime"):
             failing = await client.send_message(ANA, "quebra")
@@ -47,7 +51,7 @@ async def test_a_failing_handler_is_logged_and_polling_goes_on(
 
 
 async def test_one_chat_in_order_while_another_chat_is_not_held_up(
-    client: SandboxClient, runtime: Runtime
+    client: SandboxClient, runtime: Runtime, intake: Intake
 ) -> None:
     ana_released = asyncio.Event()
     handled: list[tuple[int, str]] = []
@@ -65,7 +69,7 @@ async def test_one_chat_in_order_while_another_chat_is_not_held_up(
 
     for user, text in [(ANA, "a1"), (ANA, "a2"), (BRUNO, "b1")]:
         await client.send_message(user, text)
-    polling = asyncio.create_task(runtime.run_polling(handle))
+    polling = asyncio.create_task(intake.run_polling(handle))
     try:
         await asyncio.wait_for(all_done.wait(), WAIT_S)
     finally:
@@ -74,13 +78,13 @@ async def test_one_chat_in_order_while_another_chat_is_not_held_up(
 
 
 async def test_polling_removes_a_webhook_left_behind(
-    sandbox: Sandbox, client: SandboxClient, runtime: Runtime
+    sandbox: Sandbox, client: SandboxClient, runtime: Runtime, intake: Intake
 ) -> None:
     await bot_api(sandbox, "setWebhook", url="http://127.0.0.1:9/old-deploy")
     await client.send_message(ANA, "oi")
 
     inbox = Inbox()
-    polling = asyncio.create_task(runtime.run_polling(inbox))
+    polling = asyncio.create_task(intake.run_polling(inbox))
     try:
         assert texts([await inbox.next()]) == ["oi"]
     finally:
@@ -94,10 +98,11 @@ async def test_start_and_stop_are_logged_alike_and_the_token_never_is(
     client: SandboxClient,
     runtime: Runtime,
     caplog: pytest.LogCaptureFixture,
+    intake: Intake,
 ) -> None:
     inbox = Inbox(fail=lambda e: True)
     with caplog.at_level(logging.DEBUG):
-        polling = asyncio.create_task(runtime.run_polling(inbox))
+        polling = asyncio.create_task(intake.run_polling(inbox))
         await client.send_message(ANA, "oi")
         await inbox.next()
         await runtime.messenger.send(Outgoing(chat_id=801, text="olá"))
@@ -110,7 +115,7 @@ async def test_start_and_stop_are_logged_alike_and_the_token_never_is(
 
 
 async def test_a_rejected_token_fails_start_without_quoting_it(
-    kind: RuntimeKind, caplog: pytest.LogCaptureFixture
+    kind: RuntimeKind, caplog: pytest.LogCaptureFixture, redis: RedisClient, namespace: str
 ) -> None:
     async with Sandbox(token="4242:the-right-one") as sandbox:
         wrong = "4242:a-secret-that-must-not-leak"
@@ -120,7 +125,7 @@ async def test_a_rejected_token_fails_start_without_quoting_it(
                 caplog.at_level(logging.DEBUG),
                 pytest.raises(TelegramError, match="rejected the bot token") as caught,
             ):
-                await runtime.run_polling(Inbox())
+                await Intake(runtime, DurableInbox(redis, Keys(namespace), "w1")).run_polling(Inbox())
         finally:
             await runtime.close()
     assert wrong not in "".join(traceback.format_exception(caught.value))
@@ -150,12 +155,12 @@ def forged(update_id: int, text: str) -> dict[str, Any]:
 
 
 async def test_webhook_mode_takes_pushed_updates_and_refuses_a_wrong_secret(
-    client: SandboxClient, runtime: Runtime
+    client: SandboxClient, runtime: Runtime, intake: Intake
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg/hook"
     inbox = Inbox()
-    serving = asyncio.create_task(runtime.run_webhook(inbox, url, "s3cret-Token_1", port))
+    serving = asyncio.create_task(intake.run_webhook(inbox, url, "s3cret-Token_1", port))
     try:
         await client.send_message(ANA, "pelo webhook")
         assert texts([await inbox.next()]) == ["pelo webhook"]
@@ -173,9 +178,9 @@ async def test_webhook_mode_takes_pushed_updates_and_refuses_a_wrong_secret(
     assert (await client.bot_info())["webhook_url"] == url  # left for the other workers
 
 
-async def test_webhook_mode_needs_a_secret(runtime: Runtime) -> None:
+async def test_webhook_mode_needs_a_secret(runtime: Runtime, intake: Intake) -> None:
     with pytest.raises(ValueError, match="secret"):
-        await runtime.run_webhook(Inbox(), "https://desk.example/tg", "", free_port())
+        await intake.run_webhook(Inbox(), "https://desk.example/tg", "", free_port())
 
 
 def test_build_runtime_knows_only_the_two_frameworks() -> None:
