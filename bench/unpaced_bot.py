@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import bot.app
 from bot.cli import main as supportbot_main
 from bot.config import Settings
-from bot.outbox import Limits
+from bot.durable.outbox import Limits
 
 UNPACED = Limits(
     global_per_s=1e9,

@@ -26,13 +26,14 @@ from bot.config import Settings, SettingsError
 from bot.desk import Desk, open_desk
 from bot.durable.inbox import Inbox
 from bot.durable.intake import Intake
+from bot.durable.outbox import Limits, Outbox
 from bot.health import HealthServer, get_me_probe
 from bot.metrics import desk_registry, instrumented, observe_desk_event
-from bot.outbox import Limits, Outbox
 from bot.process import event_loop_factory, freeze_startup_heap
 from bot.redis_connection import describe
 from bot.runtime import build_runtime
 from bot.runtime.base import EventHandler, Runtime
+from bot.runtime.transport import SHUTDOWN_GRACE_SECONDS
 from bot.scheduler import DeskScheduler
 from escalation.clock import Clock
 from escalation.desk_state import DeskState
@@ -133,7 +134,8 @@ async def start_bot(
         except BaseException:
             await runtime.close()
             raise
-        outbox = Outbox(runtime.messenger, limits)
+        worker = worker_id()
+        outbox = Outbox(runtime.messenger, desk.redis, desk.store.keys, limits, worker=worker)
         outbox.start()
         ctx = HandlerContext(
             config=replace(desk_config(settings), bot_username=username),
@@ -148,13 +150,13 @@ async def start_bot(
             canned=canned,
         )
         dispatcher = Dispatcher(ctx)
-        intake = Intake(runtime, Inbox(desk.redis, desk.store.keys, worker_id()))
+        intake = Intake(runtime, Inbox(desk.redis, desk.store.keys, worker))
         try:
             yield RunningBot(desk, outbox, runtime, dispatcher, intake)
         finally:
             await dispatcher.sla_watch.drain()
             await dispatcher.customers.relay.drain()
-            await outbox.stop()
+            await outbox.stop(drain_timeout=SHUTDOWN_GRACE_SECONDS)
             await runtime.close()
 
 

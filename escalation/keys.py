@@ -271,3 +271,17 @@ class Keys:
         A handling that runs again after a crash finds here what the first run already applied.
         """
         return f"{self.prefix}fx:{scope}"
+
+    @property
+    def outbox_backlog(self) -> str:
+        """HASH "P<n>" -> jobs of that priority queued in the outbox (bot/durable/lua/outbox_common.lua
+        names the outbox's other keys, all under `<prefix>out:`)."""
+        return f"{self.prefix}out:backlog"
+
+    def outbox_job(self, job_id: str) -> str:
+        """HASH of one outbox job: its content, state and, once delivered, its result."""
+        return f"{self.prefix}out:j:{job_id}"
+
+    def outbox_done(self, worker: str) -> str:
+        """LIST of results pushed to one worker for its callers (jobs another worker delivered)."""
+        return f"{self.prefix}out:done:{worker}"

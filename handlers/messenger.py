@@ -1,6 +1,6 @@
 """The outbound port: what handlers may ask of Telegram, and the neutral errors it raises.
 
-Runtimes implement `Messenger` with their framework's Bot; the outbound queue (`bot.outbox`)
+Runtimes implement `Messenger` with their framework's Bot; the outbound queue (`bot.durable.outbox`)
 wraps that implementation with Telegram's rate limits and priorities, and handlers only ever
 see the wrapped one.
 """
@@ -67,7 +67,7 @@ class Messenger(Protocol):
 
 
 class Sender(Protocol):
-    """What handlers use: a Messenger behind the outbound queue (`bot.outbox.Outbox`)."""
+    """What handlers use: a Messenger behind the outbound queue (`bot.durable.outbox.Outbox`)."""
 
     async def send(self, message: Outgoing) -> int:
         """Queue a message (ordered by `message.priority`); return its id once sent."""

@@ -19,7 +19,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, get_args, get_origin
 
-from handlers.events import ButtonPress, Event, IncomingMessage, Outgoing
+from handlers.events import ButtonPress, Event, IncomingMessage, Keyboard, Outgoing
 
 T = TypeVar("T")
 
@@ -52,6 +52,17 @@ def outgoing_to_json(message: Outgoing) -> str:
 def outgoing_from_json(text: str | bytes) -> Outgoing:
     """The message `outgoing_to_json` stored."""
     return _build(Outgoing, json.loads(text))
+
+
+def keyboard_to_json(keyboard: Keyboard | None) -> str:
+    """An edit's new keyboard (or none) as JSON text, stored beside its text in the outbox job."""
+    return json.dumps(_plain(keyboard), ensure_ascii=False, separators=(",", ":"))
+
+
+def keyboard_from_json(text: str | bytes) -> Keyboard | None:
+    """The keyboard `keyboard_to_json` stored."""
+    data = json.loads(text)
+    return None if data is None else _build(Keyboard, data)
 
 
 def _plain(value: Any) -> Any:

@@ -15,7 +15,7 @@ from bot.config import TELEGRAM_API_URL_DEFAULT
 ALLOWED_UPDATES: tuple[str, ...] = ("message", "callback_query")
 REQUEST_MARGIN_S = 10  # a long poll's HTTP timeout is its own timeout plus this
 WEBHOOK_LISTEN = "0.0.0.0"
-SHUTDOWN_GRACE_SECONDS = 5.0
+SHUTDOWN_GRACE_SECONDS = 3.0
 
 
 def api_base(url: str) -> str:

@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 
 from bot.app import DEMO_DIR, RunningBot, start_bot
 from bot.config import Settings
-from bot.outbox import Limits
+from bot.durable.outbox import Limits
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import Sandbox
 from escalation.clock import Clock, ManualClock

@@ -1,0 +1,156 @@
+-- Shared part of the outbox scripts (bot/durable/outbox.py prepends it to each one).
+--
+-- KEYS[1]: the desk's route key (never touched): it sends the script to the desk's Cluster node.
+-- Every key is derived from the prefix (ARGV[1]), which carries the desk's hash tag:
+--   out:j:<id>       HASH job: state (q queued, f in flight, d done, m merged into `into`), chat,
+--                    prio, seq, kind (s send, e edit), body (send), mid/text/kb (edit), attempts,
+--                    resent, result (JSON, once done)
+--   out:w:<id>       SET of "<worker>|<awaited id>": who waits for the job's result
+--   out:q:<chat>     ZSET of a chat's queued job ids by priority, then arrival (prio * SCALE + seq)
+--   out:ready        ZSET of chats that may send now by head priority, then turn (prio * SCALE + turn)
+--   out:wait         ZSET of chats with jobs that may send later (paused or paced), by that time (ms)
+--   out:busy         ZSET of chats with a send in flight, by lease expiry (ms)
+--   out:inflight     HASH chat -> "<token>|<job id>" of the send in flight
+--   out:turn         HASH chat -> its turn among chats of one priority (renewed after each send)
+--   out:paused       HASH chat -> until when (ms) a 429 or a retry backoff holds it
+--   out:edits        HASH "<chat>:<message id>" -> the queued edit of that message (coalescing)
+--   out:rate:<chat>  GCRA theoretical arrival time (ms) of a chat; out:rate:all of the token
+--   out:backlog      HASH "P<n>" -> queued jobs of that priority
+--   out:seq          counter behind seq, turns and lease tokens
+--   out:done:<worker> LIST of results for a worker's callers (JSON {"id", "r"}), expiring
+-- ARGV[2..7]: the limits as GCRA emission interval and burst tolerance (ms): global, group, private.
+-- Time is redis.call('TIME'), the one clock every worker shares.
+
+local prefix = ARGV[1]
+local GLOBAL_T, GLOBAL_TAU = tonumber(ARGV[2]), tonumber(ARGV[3])
+local GROUP_T, GROUP_TAU = tonumber(ARGV[4]), tonumber(ARGV[5])
+local PRIVATE_T, PRIVATE_TAU = tonumber(ARGV[6]), tonumber(ARGV[7])
+local SCALE = 1e13
+
+local READY, WAIT, BUSY = prefix .. "out:ready", prefix .. "out:wait", prefix .. "out:busy"
+local INFLIGHT, TURN, PAUSED = prefix .. "out:inflight", prefix .. "out:turn", prefix .. "out:paused"
+local EDITS, BACKLOG, SEQ = prefix .. "out:edits", prefix .. "out:backlog", prefix .. "out:seq"
+
+local function job_key(id) return prefix .. "out:j:" .. id end
+local function waiters_key(id) return prefix .. "out:w:" .. id end
+local function queue_key(chat) return prefix .. "out:q:" .. chat end
+local function rate_key(chat) return prefix .. "out:rate:" .. chat end
+local GLOBAL_RATE = prefix .. "out:rate:all"
+
+local function clock_ms()
+  local t = redis.call("TIME")
+  return tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+end
+
+local function fmt(x) return string.format("%.17g", x) end
+
+-- GCRA (as redis-cell): the earliest instant one more request conforms.
+local function gcra_at(key, tau, now)
+  local tat = tonumber(redis.call("GET", key) or "0")
+  if tat < now then tat = now end
+  local at = tat - tau
+  if at < now then at = now end
+  return at
+end
+
+local function gcra_spend(key, t, tau, now)
+  local tat = tonumber(redis.call("GET", key) or "0")
+  if tat < now then tat = now end
+  local new = tat + t
+  redis.call("SET", key, fmt(new), "PX", math.ceil(new - now + tau) + 1000)
+end
+
+local function chat_limits(chat)
+  if tonumber(chat) < 0 then return GROUP_T, GROUP_TAU end
+  return PRIVATE_T, PRIVATE_TAU
+end
+
+-- When a chat may send next: after its pause and within its own rate.
+local function chat_at(chat, now)
+  local _, tau = chat_limits(chat)
+  local at = gcra_at(rate_key(chat), tau, now)
+  local paused = redis.call("HGET", PAUSED, chat)
+  if paused then
+    paused = tonumber(paused)
+    if paused <= now then
+      redis.call("HDEL", PAUSED, chat)
+    elseif paused > at then
+      at = paused
+    end
+  end
+  return at
+end
+
+-- Put a chat where its head job belongs: ready (by priority, then turn), waiting, or nowhere.
+local function announce(chat, now)
+  if redis.call("ZSCORE", BUSY, chat) then return end
+  local head = redis.call("ZRANGE", queue_key(chat), 0, 0, "WITHSCORES")
+  if #head == 0 then
+    redis.call("ZREM", READY, chat)
+    redis.call("ZREM", WAIT, chat)
+    redis.call("HDEL", TURN, chat)
+    return
+  end
+  local at = chat_at(chat, now)
+  if at > now then
+    redis.call("ZREM", READY, chat)
+    redis.call("ZADD", WAIT, fmt(at), chat)
+    return
+  end
+  redis.call("ZREM", WAIT, chat)
+  local turn = redis.call("HGET", TURN, chat)
+  if not turn then
+    turn = redis.call("INCR", SEQ)
+    redis.call("HSET", TURN, chat, turn)
+  end
+  local prio = math.floor(tonumber(head[2]) / SCALE)
+  redis.call("ZADD", READY, fmt(prio * SCALE + tonumber(turn)), chat)
+end
+
+local function add_waiter(target, entry, ttl)
+  local key = waiters_key(target)
+  redis.call("SADD", key, entry)
+  redis.call("EXPIRE", key, ttl)
+end
+
+-- Follow merged edits to the job that will carry their content.
+local function resolve(id)
+  for _ = 1, 32 do
+    local state, into = unpack(redis.call("HMGET", job_key(id), "state", "into"))
+    if state ~= "m" then return id, state end
+    id = into
+  end
+  return id, nil
+end
+
+-- A job taken for sending goes back to its place in its chat's queue; an edit whose message got
+-- a newer queued edit meanwhile is merged into that one instead (the newest content wins).
+local function requeue(id, chat, ttl)
+  local key = job_key(id)
+  local prio, seq, kind, mid = unpack(redis.call("HMGET", key, "prio", "seq", "kind", "mid"))
+  if kind == "e" then
+    local edit = chat .. ":" .. mid
+    local pending = redis.call("HGET", EDITS, edit)
+    if pending and pending ~= id and redis.call("EXISTS", job_key(pending)) == 1 then
+      if redis.call("HGET", job_key(pending), "text") == "null" then
+        redis.call("HSET", job_key(pending), "text", redis.call("HGET", key, "text"))
+      end
+      for _, entry in ipairs(redis.call("SMEMBERS", waiters_key(id))) do
+        add_waiter(pending, entry, ttl)
+      end
+      redis.call("DEL", waiters_key(id))
+      redis.call("HSET", key, "state", "m", "into", pending)
+      return
+    end
+    redis.call("HSET", EDITS, edit, id)
+  end
+  redis.call("HSET", key, "state", "q")
+  redis.call("ZADD", queue_key(chat), fmt(tonumber(prio) * SCALE + tonumber(seq)), id)
+  redis.call("HINCRBY", BACKLOG, "P" .. prio, 1)
+end
+
+local function backlog_total()
+  local total = 0
+  for _, count in ipairs(redis.call("HVALS", BACKLOG)) do total = total + tonumber(count) end
+  return total
+end

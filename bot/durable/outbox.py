@@ -1,0 +1,545 @@
+"""The outbound queue in Redis: every send and edit of every worker, within the token's limits.
+
+Telegram allows about 30 messages a second per bot token, 20 a minute in one group and about one
+a second in one private chat, and answers 429 with `retry_after` beyond that. Those limits belong
+to the token, not to a process, so the queue, the pacing and the pauses live in Redis (the Lua
+scripts in `lua/outbox_*.lua`) and every worker of the desk sends from the same queue:
+
+- each chat has its queue, ordered by priority then arrival; a ready set orders the chats that
+  may send now by their head job's priority, then by turn, so the most urgent message of any chat
+  goes first and, within a priority, chats take turns (a chat re-enters behind the others after
+  each send: one flooded chat never starves the rest);
+- a chat has at most one send in flight, under a lease the sending worker renews; a worker that
+  dies lets its lease expire and another worker sends the job again (the only way a message goes
+  out twice);
+- the pacing is GCRA in Redis, on Redis's clock; a 429 pauses the chat for every worker and the
+  job goes back to its place; network errors and 5xx are retried with backoff; a final refusal
+  (400, 403, 401) is the job's result;
+- a queued edit of a message is replaced by a newer one, so the latest card text wins.
+
+A job is named by the update being handled (`escalation.effects`): a handler that runs again after
+a crash finds its job (queued, in flight or done) instead of adding a second one, and gets the
+recorded message id. Callers await the result: this process's callers through local futures, the
+results of jobs another worker delivered through a list per worker that a background task pops
+(and, should a push be lost, a slow check of the recorded results).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from redis.exceptions import RedisError
+
+from bot.durable.codec import keyboard_from_json, keyboard_to_json, outgoing_from_json, outgoing_to_json
+from bot.redis_connection import RedisClient
+from escalation.effects import EFFECTS_TTL_S, current_scope
+from escalation.keys import Keys
+from handlers.events import Keyboard, Member, Outgoing
+from handlers.messenger import (
+    BadRequest,
+    Forbidden,
+    Messenger,
+    NotModified,
+    RetryAfter,
+    TelegramError,
+    Unauthorized,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PRIORITY = 3
+MAX_BACKOFF_S = 30.0
+SENDERS = 4
+LEASE_S = 5.0  # a dead worker's chat is sent again after this long
+IDLE_POLL_S = 0.1  # jobs other workers enqueue are picked up within this
+RESULTS_POP_S = 1  # BLPOP timeout of the results listener (whole seconds)
+RESULTS_CHECK_S = 2.0  # how often awaited results are read back, should a push have been lost
+RESULTS_CHECK_BATCH = 500
+DRAIN_GRACE_S = 0.05
+STOPPED = "the outbox stopped before this was sent"
+
+_LUA = Path(__file__).with_name("lua")
+_ERRORS: dict[str, type[TelegramError]] = {
+    cls.__name__: cls for cls in (TelegramError, Forbidden, Unauthorized, BadRequest, NotModified)
+}
+
+
+def _script(name: str) -> str:
+    return (_LUA / "outbox_common.lua").read_text() + (_LUA / f"outbox_{name}.lua").read_text()
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Rates as Telegram applies them; tests scale them up or down."""
+
+    global_per_s: float = 30.0
+    global_burst: float = 30.0
+    group_per_min: float = 20.0
+    group_burst: float = 20.0
+    private_per_s: float = 1.0
+    private_burst: float = 3.0
+
+    def gcra(self) -> list[str]:
+        """The scripts' form: emission interval and burst tolerance in ms, global, group, private."""
+        pairs = (
+            (1000.0 / self.global_per_s, self.global_burst),
+            (60_000.0 / self.group_per_min, self.group_burst),
+            (1000.0 / self.private_per_s, self.private_burst),
+        )
+        return [repr(x) for interval, burst in pairs for x in (interval, max(0.0, burst - 1) * interval)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A job one worker took: what to call, and the lease token that proves it holds the chat."""
+
+    id: str
+    chat_id: int
+    token: str
+    kind: str
+    body: str
+    message_id: int
+    text: str
+    keyboard: str
+    attempts: int
+
+
+def _result_json(message_id: int) -> str:
+    return json.dumps({"id": message_id})
+
+
+def _error_json(error: TelegramError) -> str:
+    name = type(error).__name__ if type(error).__name__ in _ERRORS else "TelegramError"
+    return json.dumps({"error": name, "message": str(error)})
+
+
+def _is_final(error: TelegramError) -> bool:
+    """403, 401 and 400 will fail the same way again; anything else (network, 5xx) is worth retrying."""
+    return type(error) is not TelegramError
+
+
+class Outbox:
+    """A `Sender` whose queue lives in Redis, shared by every worker of the desk.
+
+    `worker` names this process among the desk's workers (results for its callers are pushed to
+    a list of that name); two processes must not share one.
+    """
+
+    def __init__(
+        self,
+        messenger: Messenger,
+        redis: RedisClient,
+        keys: Keys,
+        limits: Limits | None = None,
+        worker: str | None = None,
+        *,
+        lease_s: float = LEASE_S,
+    ) -> None:
+        self.messenger = messenger
+        self.redis = redis
+        self.keys = keys
+        self.limits = limits or Limits()
+        self.worker = worker or uuid.uuid4().hex
+        self.lease_s = lease_s
+        self._gcra = self.limits.gcra()
+        self._enqueue_script = redis.register_script(_script("enqueue"))
+        self._take_script = redis.register_script(_script("take"))
+        self._ack_script = redis.register_script(_script("ack"))
+        self._renew_script = redis.register_script(_script("renew"))
+        self._results_script = redis.register_script(_script("results"))
+        self._waiters: dict[str, list[asyncio.Future[int]]] = {}
+        self._enqueuing: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._no_waiters = asyncio.Event()
+        self._no_waiters.set()
+        self._in_flight: dict[str, _Job] = {}
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+        self._senders: list[asyncio.Task[None]] = []
+        self._helpers: list[asyncio.Task[None]] = []
+        self._pending = 0
+        self.sent = 0
+        self.throttled = 0
+        self.resent = 0
+
+    def _args(self, *extra: object) -> list[str]:
+        return [self.keys.prefix, *self._gcra, *(str(value) for value in extra)]
+
+    # ------------------------------------------------------------ Sender
+
+    async def send(self, message: Outgoing) -> int:
+        """Queue a message by its priority; return its message id once Telegram accepted it.
+
+        Raises the neutral error Telegram refused it with for good (Forbidden, BadRequest, ...).
+        """
+        body = outgoing_to_json(message)
+        return await self._submit(message.chat_id, message.priority, "s", body, 0, "null", False, "null")
+
+    async def edit(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str | None,
+        keyboard: Keyboard | None = None,
+        priority: int = DEFAULT_PRIORITY,
+    ) -> None:
+        """Queue an edit; a queued edit of the same message (by any worker) takes this newer content.
+
+        `text=None` replaces only the keyboard (keeping a queued edit's new text, if any). An edit
+        that changes nothing (Telegram's "not modified") counts as done.
+        """
+        await self._submit(
+            chat_id, priority, "e", "", message_id, json.dumps(text), text is None, keyboard_to_json(keyboard)
+        )
+
+    async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
+        """Answered at once: button answers are not rate-limited like messages and must be quick."""
+        await self.messenger.answer_button(callback_id, text, alert)
+
+    async def chat_member(self, chat_id: int, user_id: int) -> Member:
+        """Passed straight through (a read, not a send)."""
+        return await self.messenger.chat_member(chat_id, user_id)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self, senders: int = SENDERS) -> None:
+        """Start the sending tasks (several requests in flight, never two for one chat) and the helpers."""
+        if self._senders or self._helpers:
+            return
+        self._stopping = False
+        self._senders = [asyncio.create_task(self._run(), name=f"outbox-{i}") for i in range(senders)]
+        self._helpers = [
+            asyncio.create_task(self._listen(), name="outbox-results"),
+            asyncio.create_task(self._renew(), name="outbox-leases"),
+        ]
+
+    async def stop(self, drain_timeout: float = 10.0) -> None:
+        """Stop within `drain_timeout`: what this process's callers await may still go out, then no
+        new job is taken, sends in flight finish, and the rest stays queued in Redis for the other
+        workers or the next start. Callers still waiting get a TelegramError."""
+        deadline = time.monotonic() + drain_timeout
+        if self._senders:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._callers_served(), timeout=drain_timeout)
+        self._stopping = True
+        self._wakeup.set()
+        if self._senders:
+            await asyncio.wait(self._senders, timeout=max(0.0, deadline - time.monotonic()))
+        await _cancel_until_ended([*self._senders, *self._helpers])
+        self._senders, self._helpers = [], []
+        await self._hand_back()
+        if self._waiters:
+            log.warning("outbox stopped with %d callers still waiting", len(self._waiters))
+            for job_id in list(self._waiters):
+                self._settle(job_id, _error_json(TelegramError(STOPPED)))
+
+    async def _callers_served(self) -> None:
+        """Until no caller of this process waits, for a moment: a handler that just got its result
+        often sends its next message (a summary's chart) right after."""
+        while True:
+            await self._no_waiters.wait()
+            await asyncio.sleep(DRAIN_GRACE_S)
+            if not self._waiters:
+                return
+
+    @property
+    def pending(self) -> int:
+        """Jobs queued in Redis for the desk, as last counted (on each take and each backlog read)."""
+        return self._pending
+
+    async def backlog_by_priority(self) -> dict[str, int]:
+        """Jobs queued for the desk by priority ("P1".."P4"), read from Redis: every worker reports
+        the same backlog to `/metrics`."""
+        counts = await self.redis.hgetall(self.keys.outbox_backlog)  # type: ignore[misc]
+        backlog = {priority: int(count) for priority, count in sorted(counts.items()) if int(count) > 0}
+        self._pending = sum(backlog.values())
+        return backlog
+
+    # ------------------------------------------------------------ enqueueing
+
+    def _job_id(self) -> str:
+        scope = current_scope()
+        return scope.take("o") if scope is not None else f"r{uuid.uuid4().hex}"
+
+    async def _submit(
+        self,
+        chat_id: int,
+        priority: int,
+        kind: str,
+        body: str,
+        message_id: int,
+        text: str,
+        keep_text: bool,
+        keyboard: str,
+    ) -> int:
+        job_id = self._job_id()
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(job_id, []).append(future)
+        self._no_waiters.clear()
+        try:
+            async with self._chat_order(chat_id):
+                reply = await self._enqueue(
+                    job_id, chat_id, priority, kind, body, message_id, text, keep_text, keyboard
+                )
+            if reply[0] == "done":
+                self._settle(job_id, reply[1])
+            else:
+                self._wakeup.set()
+            return await future
+        finally:
+            self._forget(job_id, future)
+
+    async def _enqueue(
+        self,
+        job_id: str,
+        chat_id: int,
+        priority: int,
+        kind: str,
+        body: str,
+        message_id: int,
+        text: str,
+        keep_text: bool,
+        keyboard: str,
+    ) -> list[str]:
+        """Put a job in Redis once (`["done", result]` when it already has a result, else `["queued"]`)."""
+        reply: list[str] = await self._enqueue_script(
+            keys=[self.keys.route],
+            args=self._args(
+                job_id,
+                chat_id,
+                priority,
+                kind,
+                f"{self.worker}|{job_id}",
+                EFFECTS_TTL_S,
+                body,
+                message_id,
+                text,
+                "1" if keep_text else "0",
+                keyboard,
+            ),
+        )
+        return reply
+
+    @contextlib.asynccontextmanager
+    async def _chat_order(self, chat_id: int) -> AsyncIterator[None]:
+        """One enqueue at a time per chat in this process: messages a handler fires at once (without
+        awaiting each) keep the order it asked for, as on separate connections they might not."""
+        lock, users = self._enqueuing.get(chat_id) or (asyncio.Lock(), 0)
+        self._enqueuing[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._enqueuing[chat_id]
+            if users == 1:
+                del self._enqueuing[chat_id]
+            else:
+                self._enqueuing[chat_id] = (lock, users - 1)
+
+    def _forget(self, job_id: str, future: asyncio.Future[int]) -> None:
+        futures = self._waiters.get(job_id)
+        if futures is not None and future in futures:
+            futures.remove(future)
+            if not futures:
+                del self._waiters[job_id]
+        if not self._waiters:
+            self._no_waiters.set()
+
+    def _settle(self, job_id: str, result: str) -> None:
+        """Hand a recorded result to this process's callers awaiting `job_id`."""
+        futures = self._waiters.pop(job_id, [])
+        if not self._waiters:
+            self._no_waiters.set()
+        data = json.loads(result)
+        for future in futures:
+            if future.done():
+                continue
+            if "id" in data:
+                future.set_result(int(data["id"]))
+            else:
+                future.set_exception(_ERRORS.get(data["error"], TelegramError)(data["message"]))
+
+    # ------------------------------------------------------------ sending
+
+    async def _take(self) -> tuple[_Job | None, float]:
+        """The best job this worker may send now, or None and how long to wait (seconds)."""
+        reply = await self._take_script(
+            keys=[self.keys.route], args=self._args(self.worker, int(self.lease_s * 1000), EFFECTS_TTL_S)
+        )
+        if reply[0] == "job":
+            _, job_id, chat, token, kind, body, mid, text, keyboard, attempts, _resent, reclaimed, backlog = (
+                reply
+            )
+            job: _Job | None = _Job(
+                job_id, int(chat), token, kind, body, int(mid), text, keyboard, int(attempts)
+            )
+            wait_ms = "0"
+        else:
+            job = None
+            _, wait_ms, reclaimed, backlog = reply
+        self._pending = int(backlog)
+        if int(reclaimed):
+            self.resent += int(reclaimed)
+            log.warning("outbox: %s jobs re-queued to be sent again: their worker's lease expired", reclaimed)
+        if job is not None:
+            return job, 0.0
+        wait = float(wait_ms)
+        return None, IDLE_POLL_S if wait < 0 else wait / 1000.0
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self._wakeup.clear()
+            try:
+                job, wait = await self._take()
+            except RedisError as exc:
+                log.warning("outbox: taking a job failed (%s); trying again", exc)
+                job, wait = None, 1.0
+            except Exception:  # a sender that died would leave its share of the desk unsent
+                log.exception("outbox: taking a job failed unexpectedly; trying again")
+                job, wait = None, 1.0
+            if job is not None:
+                await self._deliver(job)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=min(wait, IDLE_POLL_S))
+
+    async def _call(self, job: _Job) -> int:
+        """The one Bot API call of a job: send, or edit (an unchanged edit counts as done)."""
+        if job.kind == "e":
+            with contextlib.suppress(NotModified):
+                await self.messenger.edit(
+                    job.chat_id, job.message_id, json.loads(job.text), keyboard_from_json(job.keyboard)
+                )
+            return job.message_id
+        return await self.messenger.send(outgoing_from_json(job.body))
+
+    async def _deliver(self, job: _Job) -> None:
+        self._in_flight[job.token] = job
+        try:
+            result = await self._call(job)
+        except RetryAfter as exc:
+            self.throttled += 1
+            log.info("429 for chat %s: retry after %ss", job.chat_id, exc.seconds)
+            await self._ack(job, "requeue", str(int(exc.seconds * 1000)))
+        except TelegramError as exc:
+            if _is_final(exc):
+                await self._ack(job, "done", _error_json(exc))
+            else:
+                backoff = min(MAX_BACKOFF_S, 0.5 * 2 ** min(job.attempts, 6))
+                log.warning(
+                    "send to chat %s failed (%s); retry %d in %.1fs",
+                    job.chat_id,
+                    exc,
+                    job.attempts + 1,
+                    backoff,
+                )
+                await self._ack(job, "requeue", str(int(backoff * 1000)), attempt=True)
+        except Exception as exc:  # a bug in a runtime must fail this job, not stop a sender
+            log.exception("send to chat %s failed unexpectedly", job.chat_id)
+            await self._ack(job, "done", _error_json(TelegramError(str(exc))))
+        else:
+            self.sent += 1
+            await self._ack(job, "done", _result_json(result))
+
+    async def _ack(
+        self, job: _Job, outcome: str, value: str, *, attempt: bool = False, resent: bool = False
+    ) -> None:
+        """Record a job's outcome in Redis (retried through a Redis blip: an unrecorded send would
+        be sent again once its lease expires), then settle this process's callers."""
+        args = self._args(
+            job.id,
+            job.chat_id,
+            job.token,
+            self.worker,
+            outcome,
+            value,
+            EFFECTS_TTL_S,
+            "1" if attempt else "0",
+            "1" if resent else "0",
+        )
+        for delay in (0.1, 0.5, 1.0, 2.0, None):
+            try:
+                reply = await self._ack_script(keys=[self.keys.route], args=args)
+                break
+            except RedisError as exc:
+                if delay is None:
+                    log.error("outbox: could not record job %s (%s); it will be sent again", job.id, exc)
+                    self._in_flight.pop(job.token, None)
+                    return
+                await asyncio.sleep(delay)
+        self._in_flight.pop(job.token, None)
+        if reply:
+            result, *awaited = reply
+            for job_id in awaited:
+                self._settle(job_id, result)
+
+    async def _hand_back(self) -> None:
+        """Sends cut short by `stop` go back to their place now, not when their lease expires."""
+        for job in list(self._in_flight.values()):
+            self.resent += 1
+            log.warning("outbox: job %s to chat %s handed back unacknowledged", job.id, job.chat_id)
+            with contextlib.suppress(RedisError):
+                await self._ack(job, "requeue", "0", resent=True)
+        self._in_flight.clear()
+
+    # ------------------------------------------------------------ helpers
+
+    async def _renew(self) -> None:
+        """Keep the leases of this worker's sends alive while Telegram takes its time (an upload)."""
+        while True:
+            await asyncio.sleep(self.lease_s / 3)
+            held = list(self._in_flight.values())
+            if not held:
+                continue
+            args = self._args(
+                int(self.lease_s * 1000), *(x for job in held for x in (job.chat_id, job.token))
+            )
+            try:
+                await self._renew_script(keys=[self.keys.route], args=args)
+            except RedisError as exc:
+                log.warning("outbox: renewing leases failed (%s)", exc)
+
+    async def _listen(self) -> None:
+        """Results of jobs other workers delivered for this process's callers: popped from this
+        worker's list, and read back now and then in case a push was lost."""
+        key = self.keys.outbox_done(self.worker)
+        checked = time.monotonic()
+        while True:
+            try:
+                popped = await self.redis.blpop([key], timeout=RESULTS_POP_S)  # type: ignore[misc]
+                if popped is not None:
+                    data = json.loads(popped[1])
+                    self._settle(data["id"], data["r"])
+                if time.monotonic() - checked >= RESULTS_CHECK_S:
+                    checked = time.monotonic()
+                    await self._check_results()
+            except RedisError as exc:
+                log.warning("outbox: reading results failed (%s)", exc)
+                await asyncio.sleep(1.0)
+
+    async def _check_results(self) -> None:
+        awaited = list(self._waiters)[:RESULTS_CHECK_BATCH]
+        if not awaited:
+            return
+        results = await self._results_script(keys=[self.keys.route], args=self._args(*awaited))
+        for job_id, result in zip(awaited, results, strict=True):
+            if result:
+                self._settle(job_id, result)
+
+
+async def _cancel_until_ended(tasks: list[asyncio.Task[Any]]) -> None:
+    """Cancel until each task has ended: Python 3.11's wait_for can swallow a cancellation that lands
+    as its wakeup fires (the task then waits again, and awaiting it hung a shutdown)."""
+    running = {task for task in tasks if not task.done()}
+    while running:
+        for task in running:
+            task.cancel()
+        _, running = await asyncio.wait(running, timeout=1.0)
