@@ -34,6 +34,7 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.durable.outbox import SENDERS
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.state import Chat, User, World
 from escalation.keys import Keys
@@ -49,7 +50,7 @@ REPORT = "nenhum canal funciona, caiu tudo"
 ACK_MARKS = ("Abri o chamado", "Já sabemos de um problema")
 # Sends a worker may have had between Telegram's answer and recording it when it was killed: the
 # only messages that may go out twice (the outbox's senders of one worker).
-SENDS_IN_FLIGHT = 4
+SENDS_IN_FLIGHT = SENDERS
 STARTED_MARK = "runtime="
 START_PATIENCE_S = 60.0
 STOP_PATIENCE_S = 30.0
