@@ -130,11 +130,13 @@ class Tally:
     from_bot: dict[int, list[tuple[float, str]]] = field(default_factory=dict)
     acknowledged: dict[int, list[float]] = field(default_factory=dict)
     group_sends: list[float] = field(default_factory=list)
+    group_edits: list[float] = field(default_factory=list)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
     def watch(cls, world: World) -> Tally:
-        """Hook the world's `add_message` (every message, the subscribers' and the bot's, passes there)."""
+        """Hook the world's `add_message` (every message, the subscribers' and the bot's, passes there)
+        and `touch` (every edit)."""
         tally = cls()
         original = world.add_message
 
@@ -143,7 +145,15 @@ class Tally:
             tally.saw(chat.id, chat.type, sender.is_bot, str(content.get("text", "")))
             return message
 
+        touch = world.touch
+
+        def edited(chat: Chat, message_id: int) -> None:
+            touch(chat, message_id)
+            if chat.id == AGENTS_CHAT:
+                tally.group_edits.append(time.perf_counter())
+
         world.add_message = add_message  # type: ignore[method-assign]
+        world.touch = edited  # type: ignore[method-assign]
         return tally
 
     def saw(self, chat_id: int, kind: str, from_bot: bool, text: str) -> None:

@@ -325,10 +325,12 @@ async def test_order_per_chat_and_a_claim_during_the_storm_with_three_workers(de
         claim_s = answered_at - pressed
         acked_at_press = sum(1 for i in run.ids if run.tally.acks(i) and run.tally.acks(i)[0] < pressed)
         told = [at - pressed for at, _ in run.tally.from_bot.get(LONE_CUSTOMER, []) if at > pressed]
+        edits = [at - pressed for at in run.tally.group_edits if at > pressed]
         print(
             f"storm {storm_s:.1f}s; the claim was answered in {claim_s:.2f}s, pressed with "
-            f"{acked_at_press}/{len(run.ids)} acknowledged; its customer was told "
-            f"{f'{told[0]:.2f}s' if told else 'nothing'} after the press; {run.fleet.describe()}"
+            f"{acked_at_press}/{len(run.ids)} acknowledged; after the press its customer was told in "
+            f"{f'{told[0]:.2f}s' if told else '-'}, the group's first edit came in "
+            f"{f'{edits[0]:.2f}s' if edits else '-'}; {run.fleet.describe()}"
         )
         assert await run.tally.wait(lambda: run.tally.replied(ORDERED_CUSTOMER), 30)
         texts = [
