@@ -578,11 +578,14 @@ class AgentConversation:
             if callback.action == "canned":
                 await self._canned_list(press, number)
             elif callback.action in ("claim", "release", "resolve"):
-                ticket = await self._act(callback.action, number, press.user)
                 done = {"claim": "claimed_ok", "release": "released_ok", "resolve": "resolved_ok"}
-                await self.ctx.sender.answer_button(
-                    press.callback_id, a(lang, done[callback.action], ticket=ticket.label)
-                )
+
+                async def acknowledge(ticket: Ticket) -> None:
+                    await self.ctx.sender.answer_button(
+                        press.callback_id, a(lang, done[callback.action], ticket=ticket.label)
+                    )
+
+                await self._act(callback.action, number, press.user, acknowledge=acknowledge)
             else:
                 current = await self.ctx.store.get(number)
                 target = current.priority.raised() if callback.action == "up" else current.priority.lowered()
@@ -599,11 +602,25 @@ class AgentConversation:
 
     # -------------------------------------------------------------- actions
 
-    async def _act(self, action: str, number: int, agent: User, customer_message: str = "") -> Ticket:
-        """Claim, release or resolve, then update the card and tell whoever must know."""
+    async def _act(
+        self,
+        action: str,
+        number: int,
+        agent: User,
+        customer_message: str = "",
+        acknowledge: Callable[[Ticket], Awaitable[None]] | None = None,
+    ) -> Ticket:
+        """Claim, release or resolve, then update the card and tell whoever must know.
+
+        `acknowledge` answers the agent's button as soon as the change is made: the customer's
+        notice and the card edit wait for Telegram's pacing (the group's, in a storm), the agent
+        who pressed must not.
+        """
         store = self.ctx.store
         if action == "claim":
             ticket = await store.claim(number, agent.id)
+            if acknowledge is not None:
+                await acknowledge(ticket)
             await self.actions.tell_customer(
                 ticket,
                 t(
@@ -614,9 +631,11 @@ class AgentConversation:
                 ),
             )
         elif action == "release":
-            ticket, _ = await self._release(number, agent)
+            ticket, _ = await self._release(number, agent, acknowledge=acknowledge)
         else:
             ticket = await store.resolve(number, agent.id, customer_message)
+            if acknowledge is not None:
+                await acknowledge(ticket)
             extra = f"\n{html.escape(customer_message)}" if customer_message else ""
             await self.actions.tell_customer(
                 ticket,
@@ -627,11 +646,19 @@ class AgentConversation:
         await self.actions.refresh_card(await store.get(number))
         return ticket
 
-    async def _release(self, number: int, agent: User, reply_to: int | None = None) -> tuple[Ticket, bool]:
+    async def _release(
+        self,
+        number: int,
+        agent: User,
+        reply_to: int | None = None,
+        acknowledge: Callable[[Ticket], Awaitable[None]] | None = None,
+    ) -> tuple[Ticket, bool]:
         """Release (a supervisor may take anyone's ticket); (the ticket, whether its holder was told)."""
         store = self.ctx.store
         before = await store.get(number)
         ticket = await store.release(number, agent.id, force=agent.id in self.ctx.config.supervisor_ids)
+        if acknowledge is not None:
+            await acknowledge(ticket)
         if before.assignee is None or before.assignee == agent.id:
             return ticket, False
         await self._tell_holder(ticket, before.assignee, agent, reply_to)

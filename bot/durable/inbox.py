@@ -30,7 +30,7 @@ from escalation.keys import Keys
 from handlers.events import ButtonPress, ChatKind, Event
 
 LUA = Path(__file__).with_name("lua")
-LEASE_S = 5.0
+LEASE_S = 4.0
 
 
 class Lane(StrEnum):

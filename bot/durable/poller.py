@@ -21,8 +21,8 @@ from handlers.messenger import TelegramError, Unauthorized
 
 log = logging.getLogger("bot.runtime")
 
-POLL_TIMEOUT_S = 4
-POLL_LEASE_S = POLL_TIMEOUT_S + 6.0  # a poll, its store, and time to spare
+POLL_TIMEOUT_S = 2
+POLL_LEASE_S = POLL_TIMEOUT_S + 4.0  # a poll, its store, and time to spare: a take-over within seconds
 STANDBY_S = 1.0
 RETRY_S = (0.5, 10.0)
 
