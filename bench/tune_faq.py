@@ -14,7 +14,7 @@ misleads a customer, a suggestion does not); then by the mean share answered out
 the lowest share of out-of-scope questions that get not even a suggestion (allowed, but "did
 you mean: prices?" to "what is the capital of France" is noise). The rankings are computed once
 per build-time setting (evidence weights, answer-only precision, recall bias, unknown-word
-weight) and the decision thresholds replayed on them.
+weight, answer words' rarity) and the decision thresholds replayed on them.
 
     python bench/tune_faq.py [--quick]
 
@@ -47,6 +47,7 @@ BUILD_GRID = {
     "recall_bias": (1.0, 2.0, 3.0, 4.0),
     "unknown_weight": (0.25, 0.35, 0.5),
     "surface_weight": (0.2,),
+    "answer_rarity": (0.0, 0.25, 0.5, 1.0),
 }
 DECISION_GRID = {
     "answer_threshold": (0.35, 0.40, 0.45, 0.50),
@@ -55,6 +56,7 @@ DECISION_GRID = {
     "suggest_threshold": (0.2, 0.25, 0.3, 0.4),
     "suggest_recall": (0.2, 0.3, 0.4),
     "answer_support": (1, 2, 3),
+    "answer_word_support": (0.0, 0.5, 1.0),
 }
 
 

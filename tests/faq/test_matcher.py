@@ -106,8 +106,8 @@ def test_one_shared_word_beside_an_unknown_one_is_suggested_not_answered() -> No
     assert repair.outcome is not Outcome.ANSWER
     assert repair.suggestions[:1] == ("app",)
     assert explain(matcher, "vocês consertam celular?", "pt")["why"] == (
-        "suggested, not answered: app explains 1 of the message's terms (fewer than 2) "
-        "and leaves 1 unexplained"
+        "suggested, not answered: app is backed by 1 of the message's terms (1 of its terms, "
+        "1 unexplained), fewer than 2; a term only its answer holds counts 0.5"
     )
     assert matcher.match("da pra ver no celular?", "pt").entry_id == "app"
     assert matcher.match("tem app pro celular?", "pt").entry_id == "app"

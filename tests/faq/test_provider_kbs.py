@@ -108,6 +108,6 @@ async def test_approving_the_misses_agents_answered_lifts_top1_on_other_customer
         assert candidate is not None and await phrasings.approve(candidate.id) == candidate
     triage.learn((c.entry_id, c.lang, c.text) for c in await phrasings.approved())
     after = evaluate(triage.matcher, second)
-    assert len(misses) >= 10
+    assert len(misses) >= 5
     assert after.top1 >= before.top1 + 0.2, (before, after)
     assert evaluate(triage.matcher, rows("streamhub", "heldout")).abstain >= abstained_before
