@@ -44,17 +44,17 @@ BUILD_GRID = {
     "answer_evidence": (0.5, 0.7, 0.9),
     "tag_evidence": (0.0, 0.5),
     "answer_only": (0.5, 0.7, 0.9),
-    "recall_bias": (1.0, 2.0, 3.0, 4.0),
-    "unknown_weight": (0.25, 0.35, 0.5),
+    "recall_bias": (2.0, 3.0, 4.0),
+    "unknown_weight": (0.25, 0.35),
     "surface_weight": (0.2,),
     "answer_rarity": (0.0, 0.25, 0.5, 1.0),
 }
 DECISION_GRID = {
-    "answer_threshold": (0.35, 0.40, 0.45, 0.50),
+    "answer_threshold": (0.40, 0.45, 0.50),
     "answer_margin": (0.03, 0.05, 0.10),
-    "answer_recall": (0.4, 0.5, 0.6),
-    "suggest_threshold": (0.2, 0.25, 0.3, 0.4),
-    "suggest_recall": (0.2, 0.3, 0.4),
+    "answer_recall": (0.4, 0.5),
+    "suggest_threshold": (0.2, 0.25, 0.3),
+    "suggest_recall": (0.2, 0.3),
     "answer_support": (1, 2, 3),
     "answer_word_support": (0.0, 0.5, 1.0),
 }

@@ -37,14 +37,14 @@ STOPWORDS: frozenset[str] = _words(
     "can could will would should may might this that these those there here what which who whom ",
     "how where when why hi hello hey please thanks thank want wanted need know like get got ",
     "any some just also its it s i m im ve ll d see find look out something use send before after ",
-    "put even though itself keep keeps getting morning evening afternoon whats thats ok okay few whole ",
+    "put even though itself keep keeps getting morning evening afternoon whats thats ok okay few whole wanna gonna gotta ",
     # es
     "el la los las lo un una unos unas del al en con para por sin sobre y o pero que si no mi mis ",
     "tu tus su sus yo usted ustedes nosotros es son esta estan estoy fue era hay tiene tienen ",
     "tengo tenemos puedo puede pueden como cual cuales cuanto cuanta cuantos cuantas donde ",
     "cuando porque hola gracias buenos buenas quiero quisiera necesito saber me te se le les ",
     "nos este esto eso ese esa aqui ya muy mucho mas hacer hago veo encuentro algo usarlo enviar envio ",
-    "tener dar tardes noches dias pregunta preguntar consulta algun alguna alguno van voy vamos",
+    "tener dar tardes noches dias pregunta preguntar consulta algun alguna alguno van voy vamos porfa oye",
 )
 
 _REWRITES = (("coes", "cao"), ("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("eis", "el"), ("ies", "y"))
