@@ -90,25 +90,23 @@ class Tuning:
     much a word the knowledge base never uses counts against every entry, as a share of the
     rarest known word's weight; `answer_support`: how many of the message's content terms the top
     entry must explain to be answered outright when it leaves any unexplained, a term met only in
-    its answer counting `answer_word_support`; `answer_rarity`: how much an entry whose answer
-    alone uses a term counts towards how common the term is (its IDF).
+    its answer counting `answer_word_support`.
     """
 
-    answer_threshold: float = 0.50
+    answer_threshold: float = 0.40
     answer_margin: float = 0.03
     answer_recall: float = 0.4
     suggest_threshold: float = 0.20
     suggest_recall: float = 0.2
-    answer_evidence: float = 0.7
+    answer_evidence: float = 0.9
     tag_evidence: float = 0.0
-    answer_only: float = 0.7
+    answer_only: float = 0.5
     recall_bias: float = 3.0
     unknown_weight: float = 0.25
     other_language_factor: float = 0.92
     surface_weight: float = 0.2
-    answer_support: int = 2
-    answer_word_support: float = 0.5
-    answer_rarity: float = 0.25
+    answer_support: int = 3
+    answer_word_support: float = 0.0
 
 
 DEFAULT_TUNING = Tuning()
@@ -213,18 +211,9 @@ class FaqMatcher:
         return phrasings, evidence
 
     def _rarity(self, entries: dict[int, float]) -> float:
-        """IDF over the entries whose questions use the term, those whose answers alone do counting
-        `Tuning.answer_rarity` each (all of them, if no question does).
-
-        A word of everyday language that a small knowledge base asks about once ("funciona no
-        iPhone?" against "Funciona fora do Brasil?") is rare among its questions but not among
-        its answers ("funciona em qualquer TV Box"), and should not outweigh a product's name.
-        """
+        """IDF over the entries whose questions use the term (or whose answers do, if none)."""
         in_questions = sum(weight == 1.0 for weight in entries.values())
-        if not in_questions:
-            return math.log(1 + max(self._entry_count, 1) / len(entries))
-        spread = in_questions + self.tuning.answer_rarity * (len(entries) - in_questions)
-        return math.log(1 + max(self._entry_count, 1) / spread)
+        return math.log(1 + max(self._entry_count, 1) / (in_questions or len(entries)))
 
     def _index(self, phrasings: list[_Phrasing]) -> None:
         """Postings, per-question entry, language and weight for the ranking, and the lookup vocabulary."""

@@ -37,7 +37,8 @@ STOPWORDS: frozenset[str] = _words(
     "can could will would should may might this that these those there here what which who whom ",
     "how where when why hi hello hey please thanks thank want wanted need know like get got ",
     "any some just also its it s i m im ve ll d see find look out something use send before after ",
-    "put even though itself keep keeps getting morning evening afternoon whats thats ok okay few whole wanna gonna gotta ",
+    "put even though itself keep keeps getting morning evening afternoon whats thats ok okay few ",
+    "whole wanna gonna gotta ",
     # es
     "el la los las lo un una unos unas del al en con para por sin sobre y o pero que si no mi mis ",
     "tu tus su sus yo usted ustedes nosotros es son esta estan estoy fue era hay tiene tienen ",

@@ -76,6 +76,22 @@ def test_a_faq_file_extends_the_synonyms_with_its_own_trade_words() -> None:
     assert extended.match("quais bundles?", "pt").ranked[0][0] == "planos"
 
 
+def test_the_packaged_groups_cover_how_customers_word_money_matters_in_spanish() -> None:
+    kb = parse_knowledge_base(
+        {
+            "entries": [
+                {"id": "reembolso", "questions": {"es": ["¿Hacen reembolsos?"]}, "answer": {"es": "a"}},
+                {"id": "doble", "questions": {"es": ["Me cobraron dos veces"]}, "answer": {"es": "b"}},
+                {"id": "planes", "questions": {"es": ["¿Qué planes tienen?"]}, "answer": {"es": "c"}},
+            ]
+        }
+    )
+    matcher = FaqMatcher(kb)
+    assert matcher.match("quiero mi plata de vuelta", "es").ranked[0][0] == "reembolso"
+    assert matcher.match("me debitaron doble", "es").ranked[0][0] == "doble"
+    assert matcher.match("que paquetes hay", "es").ranked[0][0] == "planes"
+
+
 @pytest.mark.parametrize("synonyms", ["plano combo", [["plano"]], [["plano", ""]], [{"a": "b"}]])
 def test_malformed_synonyms_in_a_faq_file_are_one_error_naming_the_group(synonyms: object) -> None:
     raw = {"entries": [], "synonyms": synonyms}
