@@ -27,16 +27,24 @@ question (rapidfuzz `token_sort_ratio`), which breaks ties between entries shari
 
 Decision (`decide`): answer when the top entry's score, the share of the message it explains and
 its lead over the runner-up all pass their thresholds, and it explains every content term of the
-message or at least `Tuning.answer_support` of them; otherwise suggest the (up to three)
-entries that pass the lower suggestion thresholds; otherwise abstain. Every threshold and weight
-is a field of `Tuning`, chosen by `bench/tune_faq.py` on the tuning questions of four knowledge
-bases at once (the packaged one and three other providers' under tests/faq/kbs), worst figure
-first: a value tuned on one provider's FAQ abstains where another's should answer. Tags were
-measured there to add nothing (`tag_evidence` 0). The support rule is what keeps a colloquial
-out-of-scope question that shares one word with an entry ("vocês consertam celular?": "celular"
-known, "consertam" not) from being answered; it costs outright answers (a suggestion instead),
-not top 1. Scoring the reranking by character 3- and 4-grams or `token_set_ratio` instead of
-`token_sort_ratio` was measured there too and changed one tuning question either way.
+message or at least `Tuning.answer_support` of them, a term only its answer holds counting
+`Tuning.answer_word_support` (`support`); otherwise suggest the (up to three) entries that pass
+the lower suggestion thresholds; otherwise abstain. Every threshold and weight is a field of
+`Tuning`, chosen by `bench/tune_faq.py` on the tuning and held-out questions of four knowledge
+bases at once (the packaged one and three other providers' under tests/faq/kbs), each question
+also with a greeting and context words around it, worst figure first: a value tuned on one
+provider's FAQ abstains where another's should answer. Tags were measured there to add nothing
+(`tag_evidence` 0), and so was counting an entry whose answer alone uses a word towards how
+common the word is. The support rule is what keeps a colloquial out-of-scope question that
+shares one word with an entry ("vocês consertam celular?": "celular" known, "consertam" not)
+from being answered; it costs outright answers (a suggestion instead), not top 1. Scoring the
+reranking by character 3- and 4-grams or `token_set_ratio` instead of `token_sort_ratio` was
+measured there too and changed one tuning question either way; expanding a message with the
+words of the packaged knowledge base's entry it matches lost 2-5 points of held-out top 1 on
+the 105-entry one.
+
+Numbers of three digits or more are terms when the knowledge base names them ("error 401", the
+app code "48213"); any other number (a ticket, a phone) is neither evidence nor an unknown word.
 
 Ranking and lookups use plain dicts and lists, not numpy: importing numpy costs the bot process
 about 15 MB of its 150 MB budget. A message touches only the postings of its own terms, and on a

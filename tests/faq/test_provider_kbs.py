@@ -1,12 +1,12 @@
 """The matcher on other providers' knowledge bases (tests/faq/kbs, see its README).
 
-Neither the held-out nor the fresh questions were used to choose the matcher's values
-(`bench/tune_faq.py` reads only the tuning ones); the held-out ones were looked at while the
-matcher changed, the fresh ones were written blind to it and measured once, after its last
-change, so theirs are the figures that say how the matcher does on a provider's FAQ it has not
-seen. The floors below are the figures measured when they were set, rounded down: a change that
-lowers one fails here. The issue's target is 90% top 1 and 90% abstention on each; see README.md
-(FAQ) for where the figures stand.
+`bench/tune_faq.py` chooses the matcher's values on the tuning and held-out questions; the
+fresh ones were written blind to an earlier matcher and have since been looked at (their
+figures, not their rows); `fresh2.jsonl`, written blind before the last changes and measured
+once after them, gives the figures reported in README.md and is deliberately not guarded here.
+The floors below are the figures measured when they were set, rounded down: a change that
+lowers one fails here. The issue's target is 90% top 1 and 90% abstention on each knowledge
+base the team did not tune on.
 """
 
 from __future__ import annotations
@@ -27,15 +27,20 @@ from .conftest import DATA
 KBS = DATA.parent / "kbs"
 PROVIDERS = ("sinalmais", "cableflix", "streamhub")
 FLOORS = {
+    "tune": {
+        "sinalmais": {"top1": 0.96, "abstain": 1.0},
+        "cableflix": {"top1": 0.96, "abstain": 1.0},
+        "streamhub": {"top1": 0.90, "abstain": 1.0},
+    },
     "heldout": {
-        "sinalmais": {"top1": 0.96, "abstain": 0.80},
-        "cableflix": {"top1": 0.83, "abstain": 0.90},
-        "streamhub": {"top1": 0.86, "abstain": 0.93},
+        "sinalmais": {"top1": 0.96, "abstain": 0.90},
+        "cableflix": {"top1": 0.96, "abstain": 1.0},
+        "streamhub": {"top1": 0.94, "abstain": 1.0},
     },
     "fresh": {
-        "sinalmais": {"top1": 0.75, "abstain": 0.90},
-        "cableflix": {"top1": 0.86, "abstain": 0.94},
-        "streamhub": {"top1": 0.73, "abstain": 0.91},
+        "sinalmais": {"top1": 0.81, "abstain": 1.0},
+        "cableflix": {"top1": 0.88, "abstain": 1.0},
+        "streamhub": {"top1": 0.79, "abstain": 0.98},
     },
 }
 
@@ -77,7 +82,7 @@ def test_tuning_held_out_and_fresh_questions_are_apart_and_labelled_with_real_en
 
 @pytest.mark.parametrize("split", tuple(FLOORS))
 @pytest.mark.parametrize("name", PROVIDERS)
-def test_held_out_and_fresh_figures_do_not_fall_below_their_floors(name: str, split: str) -> None:
+def test_tuning_held_out_and_fresh_figures_do_not_fall_below_their_floors(name: str, split: str) -> None:
     scores = evaluate(FaqMatcher(load_knowledge_base(KBS / name / "faq.yaml")), rows(name, split))
     floors = FLOORS[split][name]
     assert scores.top1 >= floors["top1"], [r["text"] for r in scores.misses]
