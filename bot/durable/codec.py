@@ -1,0 +1,97 @@
+"""The neutral events and messages as JSON, so they can wait in Redis for whichever worker comes.
+
+An update is stored in the inbox as the event the runtime made of it, and a message as the
+`Outgoing` a handler made: workers need no framework to read either, and what a worker takes
+over is exactly what the first one would have handled or sent. The types are small frozen
+dataclasses (`handlers.events`); this module walks their fields by their annotations, so a field
+added to one of them is stored without touching this file. Bytes (a chart's PNG) travel as
+base64; enums as their value.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import types
+import typing
+from enum import Enum
+from functools import cache
+from typing import Any, TypeVar, get_args, get_origin
+
+from handlers.events import ButtonPress, Event, IncomingMessage, Outgoing
+
+T = TypeVar("T")
+
+_EVENT_KINDS: dict[str, type[IncomingMessage] | type[ButtonPress]] = {
+    "message": IncomingMessage,
+    "button": ButtonPress,
+}
+
+
+def event_to_json(event: Event) -> str:
+    """The event as one JSON text, tagged with its kind."""
+    kind = "button" if isinstance(event, ButtonPress) else "message"
+    return json.dumps({"kind": kind, "event": _plain(event)}, ensure_ascii=False, separators=(",", ":"))
+
+
+def event_from_json(text: str | bytes) -> Event:
+    """The event `event_to_json` stored (ValueError for anything else)."""
+    data = json.loads(text)
+    kind = _EVENT_KINDS.get(data.get("kind"))
+    if kind is None:
+        raise ValueError(f"not a stored event: kind {data.get('kind')!r}")
+    return _build(kind, data["event"])
+
+
+def outgoing_to_json(message: Outgoing) -> str:
+    """The message as one JSON text."""
+    return json.dumps(_plain(message), ensure_ascii=False, separators=(",", ":"))
+
+
+def outgoing_from_json(text: str | bytes) -> Outgoing:
+    """The message `outgoing_to_json` stored."""
+    return _build(Outgoing, json.loads(text))
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _build(cls: type[T], data: dict[str, Any]) -> T:
+    hints = _hints(cls)
+    values = {name: _value(hints[name], raw) for name, raw in data.items() if name in hints}
+    return cls(**values)
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _value(hint: Any, raw: Any) -> Any:
+    """`raw` (from JSON) as the annotated type: dataclasses, enums, bytes, tuples, optionals."""
+    if raw is None:
+        return None
+    origin = get_origin(hint)
+    if origin is types.UnionType or origin is typing.Union:
+        inner = [arg for arg in get_args(hint) if arg is not type(None)]
+        return _value(inner[0], raw)
+    if origin is tuple:
+        item = get_args(hint)[0]
+        return tuple(_value(item, element) for element in raw)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, raw)  # type: ignore[arg-type]
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(raw)
+    if hint is bytes:
+        return base64.b64decode(raw)
+    return raw
