@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from faq.matcher import FaqMatcher, Outcome, Ranked, Tuning, decide
+from faq.matcher import FaqMatcher, Outcome, Ranked, Tuning, decide, support
 from faq.normalize import tokens
 
 
@@ -41,9 +41,11 @@ def _title(matcher: FaqMatcher, entry_id: str, lang: str) -> str:
 
 
 def _support(top: Ranked) -> str:
+    answered_only = top.explained - top.asked
+    in_answer = f", {answered_only} only by its answer" if answered_only else ""
     if not top.unexplained:
-        return "all its terms"
-    return f"{top.explained} of its terms, {top.unexplained} unexplained"
+        return f"all its terms{in_answer}"
+    return f"{top.explained} of its terms{in_answer}, {top.unexplained} unexplained"
 
 
 def _why(ranking: list[Ranked], tuning: Tuning, outcome: Outcome) -> str:
@@ -63,10 +65,11 @@ def _why(ranking: list[Ranked], tuning: Tuning, outcome: Outcome) -> str:
         failed = f"top score {top.score:.2f} < {tuning.answer_threshold:.2f}"
     elif top.recall < tuning.answer_recall:
         failed = f"{top.entry_id} explains only {top.recall:.0%} < {tuning.answer_recall:.0%} of the message"
-    elif top.unexplained and top.explained < tuning.answer_support:
+    elif support(top, tuning) < (needed := 1 if not top.unexplained else tuning.answer_support):
         failed = (
-            f"{top.entry_id} explains {top.explained} of the message's terms (fewer than "
-            f"{tuning.answer_support}) and leaves {top.unexplained} unexplained"
+            f"{top.entry_id} is backed by {support(top, tuning):g} of the message's terms "
+            f"({_support(top)}), fewer than {needed}; a term only its answer holds counts "
+            f"{tuning.answer_word_support:g}"
         )
     else:
         failed = f"{top.entry_id} leads the next entry by only {lead:.3f} < {tuning.answer_margin:.3f}"

@@ -27,16 +27,24 @@ question (rapidfuzz `token_sort_ratio`), which breaks ties between entries shari
 
 Decision (`decide`): answer when the top entry's score, the share of the message it explains and
 its lead over the runner-up all pass their thresholds, and it explains every content term of the
-message or at least `Tuning.answer_support` of them; otherwise suggest the (up to three)
-entries that pass the lower suggestion thresholds; otherwise abstain. Every threshold and weight
-is a field of `Tuning`, chosen by `bench/tune_faq.py` on the tuning questions of four knowledge
-bases at once (the packaged one and three other providers' under tests/faq/kbs), worst figure
-first: a value tuned on one provider's FAQ abstains where another's should answer. Tags were
-measured there to add nothing (`tag_evidence` 0). The support rule is what keeps a colloquial
-out-of-scope question that shares one word with an entry ("vocês consertam celular?": "celular"
-known, "consertam" not) from being answered; it costs outright answers (a suggestion instead),
-not top 1. Scoring the reranking by character 3- and 4-grams or `token_set_ratio` instead of
-`token_sort_ratio` was measured there too and changed one tuning question either way.
+message or at least `Tuning.answer_support` of them, a term only its answer holds counting
+`Tuning.answer_word_support` (`support`); otherwise suggest the (up to three) entries that pass
+the lower suggestion thresholds; otherwise abstain. Every threshold and weight is a field of
+`Tuning`, chosen by `bench/tune_faq.py` on the tuning and held-out questions of four knowledge
+bases at once (the packaged one and three other providers' under tests/faq/kbs), each question
+also with a greeting and context words around it, worst figure first: a value tuned on one
+provider's FAQ abstains where another's should answer. Tags were measured there to add nothing
+(`tag_evidence` 0), and so was counting an entry whose answer alone uses a word towards how
+common the word is. The support rule is what keeps a colloquial out-of-scope question that
+shares one word with an entry ("vocês consertam celular?": "celular" known, "consertam" not)
+from being answered; it costs outright answers (a suggestion instead), not top 1. Scoring the
+reranking by character 3- and 4-grams or `token_set_ratio` instead of `token_sort_ratio` was
+measured there too and changed one tuning question either way; expanding a message with the
+words of the packaged knowledge base's entry it matches lost 2-5 points of held-out top 1 on
+the 105-entry one.
+
+Numbers of three digits or more are terms when the knowledge base names them ("error 401", the
+app code "48213"); any other number (a ticket, a phone) is neither evidence nor an unknown word.
 
 Ranking and lookups use plain dicts and lists, not numpy: importing numpy costs the bot process
 about 15 MB of its 150 MB budget. A message touches only the postings of its own terms, and on a
@@ -89,22 +97,24 @@ class Tuning:
     counts for more than the share of the entry's question it touches); `unknown_weight`: how
     much a word the knowledge base never uses counts against every entry, as a share of the
     rarest known word's weight; `answer_support`: how many of the message's content terms the top
-    entry must explain to be answered outright when it leaves any unexplained.
+    entry must explain to be answered outright when it leaves any unexplained, a term met only in
+    its answer counting `answer_word_support`.
     """
 
-    answer_threshold: float = 0.50
+    answer_threshold: float = 0.40
     answer_margin: float = 0.03
     answer_recall: float = 0.4
     suggest_threshold: float = 0.20
     suggest_recall: float = 0.2
-    answer_evidence: float = 0.7
+    answer_evidence: float = 0.9
     tag_evidence: float = 0.0
-    answer_only: float = 0.7
+    answer_only: float = 0.5
     recall_bias: float = 3.0
     unknown_weight: float = 0.25
     other_language_factor: float = 0.92
     surface_weight: float = 0.2
-    answer_support: int = 2
+    answer_support: int = 3
+    answer_word_support: float = 0.0
 
 
 DEFAULT_TUNING = Tuning()
@@ -147,14 +157,16 @@ class _Phrasing:
 @dataclass(frozen=True, slots=True)
 class Ranked:
     """One leading entry: its blended score, the share of the message's weight it explains (recall),
-    and how many of the message's content terms it explains and leaves unexplained (`decide` does
-    not answer outright on one word when others are unexplained: "vocês consertam celular?")."""
+    how many of the message's content terms it explains (`asked` of them by its questions, the
+    rest by its answer alone) and how many of the message's words it leaves unexplained (`decide`
+    does not answer outright on one word when others are unexplained: "vocês consertam celular?")."""
 
     entry_id: str
     score: float
     recall: float
     explained: int
     unexplained: int
+    asked: int
 
 
 class FaqMatcher:
@@ -173,6 +185,10 @@ class FaqMatcher:
         self._unknown_idf = tuning.unknown_weight * math.log(1 + 2 * max(self._entry_count, 1))
         self._entries_of = {term: tuple(entries.items()) for term, entries in evidence.items()}
         self._evidence_of = {term: frozenset(entries) for term, entries in evidence.items()}
+        self._asked_in = {
+            term: frozenset(entry for entry, weight in entries.items() if weight == 1.0)
+            for term, entries in evidence.items()
+        }
         self._index(phrasings)
 
     def _read(self, kb: KnowledgeBase) -> tuple[list[_Phrasing], dict[str, dict[int, float]]]:
@@ -252,7 +268,7 @@ class FaqMatcher:
 
         What `supportbot triage --explain` shows, and what tuning replays under other thresholds.
         """
-        terms = self._terms(words)[:MAX_QUERY_TERMS]
+        terms = self._query_terms(words)
         total = 0.0
         matched: dict[str, float] = {}
         slot_of: dict[str, int] = {}
@@ -270,9 +286,15 @@ class FaqMatcher:
 
     def known_terms(self, words: list[str]) -> list[tuple[str, bool]]:
         """The message's content terms, each with whether the knowledge base knows it (typos forgiven)."""
-        return [
-            (term, self._resolve([term])[0][0] is not None) for term in self._terms(words)[:MAX_QUERY_TERMS]
-        ]
+        return [(term, self._resolve([term])[0][0] is not None) for term in self._query_terms(words)]
+
+    def _query_terms(self, words: list[str]) -> list[str]:
+        """A message's terms; a number counts only when the knowledge base names it ("error 401").
+
+        Any other number (a ticket, a CPF, a phone) is neither evidence nor an unknown word.
+        """
+        terms = self._terms(words)
+        return [term for term in terms if not term.isdigit() or term in self._idf][:MAX_QUERY_TERMS]
 
     def _terms(self, words: list[str]) -> list[str]:
         """Content terms with synonyms mapped onto their group's representative, without repeats.
@@ -280,7 +302,7 @@ class FaqMatcher:
         Two adjacent terms that a synonym group holds as one word ("catch up" for "catchup", "split
         screen" for "splitscreen") become that word's representative, on both sides of a comparison.
         """
-        found = terms_of(words)
+        found = terms_of(words, codes=True)
         mapped: list[str] = []
         position = 0
         while position < len(found):
@@ -345,7 +367,9 @@ class FaqMatcher:
         `token_sort_ratio`, computed as its definition says, `ratio` of the word-sorted strings:
         the phrasings are kept word-sorted and the message is sorted once, where `token_sort_ratio`
         sorted both on every comparison (a fifth of the time of a whole triage). Each entry also
-        gets how many of the message's `slots` terms it explains (`slot_of`: each known term's slot).
+        gets how many of the message's terms it explains, by its questions or its answer, and how
+        many of its `slots` words it leaves unexplained (`slot_of`: each known term's slot; two
+        terms a question writes side by side, "cobraron veces", fill one slot and count two).
         """
         head = []
         weight = self.tuning.surface_weight
@@ -354,9 +378,17 @@ class FaqMatcher:
             closest = process.extractOne(query, self._surfaces[entry], scorer=fuzz.ratio)
             resemblance = closest[1] / 100 if closest else 0.0
             blended = score * (1 - weight + weight * resemblance)
-            explained = len({slot for term, slot in slot_of.items() if entry in self._evidence_of[term]})
+            found = [slot for term, slot in slot_of.items() if entry in self._evidence_of[term]]
+            asked = sum(entry in self._asked_in[term] for term in slot_of)
             head.append(
-                Ranked(self._ids[entry], min(1.0, blended), min(1.0, recall), explained, slots - explained)
+                Ranked(
+                    self._ids[entry],
+                    min(1.0, blended),
+                    min(1.0, recall),
+                    len(found),
+                    slots - len(set(found)),
+                    asked,
+                )
             )
         head.sort(key=lambda item: (-item.score, item.entry_id))
         return head
@@ -431,6 +463,17 @@ def _word_sorted(text: str) -> str:
     return " ".join(sorted(text.split()))
 
 
+def support(item: Ranked, tuning: Tuning) -> float:
+    """How many of the message's terms back `item`: a term of its questions counts 1, a term met
+    only in its answer `Tuning.answer_word_support`.
+
+    "vocês vendem chip de celular?" against "Vocês vendem TV Box?", whose answer names phones,
+    is one word and a half, not the two that would answer it outright; and "who is the president
+    of Brazil" is not answered by the payment methods because their answer says "in Brazil".
+    """
+    return item.asked + tuning.answer_word_support * (item.explained - item.asked)
+
+
 def decide(ranked: list[Ranked], tuning: Tuning) -> FaqMatch:
     """Answer, suggest or abstain on a ranking (`FaqMatcher.ranking`, not empty) under `tuning`."""
     top = ranked[0]
@@ -439,7 +482,7 @@ def decide(ranked: list[Ranked], tuning: Tuning) -> FaqMatch:
     confident = (
         top.score >= tuning.answer_threshold
         and top.recall >= tuning.answer_recall
-        and (top.unexplained == 0 or top.explained >= tuning.answer_support)
+        and support(top, tuning) >= (1 if top.unexplained == 0 else tuning.answer_support)
     )
     if confident and top.score - runner_up >= tuning.answer_margin:
         return FaqMatch(Outcome.ANSWER, top.entry_id, (), top.score, kept)

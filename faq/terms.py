@@ -30,30 +30,33 @@ STOPWORDS: frozenset[str] = _words(
     "estao estava tem tenho temos tinha ter ha vai vou faz fazer faco fiz algum alguma alguem ",
     "duvida pergunta ajuda ajudar agora entao tipo coisa existe existem la lo le ver vejo vi ",
     "encontrar encontro acho achar olhar algo tudo beleza pessoal galera mano amigo amiga valeu ",
-    "antes depois ",
+    "antes depois tardes noites dao direto ",
     # en
     "the a an of to in on at for with from by about and or but not no yes i you he she it we they ",
     "my your our their me us him her them is are was were be been am do does did have has had ",
     "can could will would should may might this that these those there here what which who whom ",
     "how where when why hi hello hey please thanks thank want wanted need know like get got ",
     "any some just also its it s i m im ve ll d see find look out something use send before after ",
-    "put even though itself keep keeps getting ",
+    "put even though itself keep keeps getting morning evening afternoon whats thats ok okay few ",
+    "whole wanna gonna gotta ",
     # es
     "el la los las lo un una unos unas del al en con para por sin sobre y o pero que si no mi mis ",
     "tu tus su sus yo usted ustedes nosotros es son esta estan estoy fue era hay tiene tienen ",
     "tengo tenemos puedo puede pueden como cual cuales cuanto cuanta cuantos cuantas donde ",
     "cuando porque hola gracias buenos buenas quiero quisiera necesito saber me te se le les ",
     "nos este esto eso ese esa aqui ya muy mucho mas hacer hago veo encuentro algo usarlo enviar envio ",
-    "tener dar",
+    "tener dar tardes noches dias pregunta preguntar consulta algun alguna alguno van voy vamos porfa oye",
 )
 
 _REWRITES = (("coes", "cao"), ("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("eis", "el"), ("ies", "y"))
 _SUFFIXES = _words(
     "amento imento acao icao acion ation mente ando endo indo ing ado ada ido ida ara ira aram eram iram",
+    "aron ieron amo emo imo aste iste aba aban ava avam",
     "am em ou eu iu ei ed ar ir o a e",
 )
 _SUFFIXES_LONGEST_FIRST = tuple(sorted(_SUFFIXES, key=lambda suffix: (-len(suffix), suffix)))
 _MIN_STEM = 4
+MIN_CODE_DIGITS = 3
 
 
 @functools.lru_cache(maxsize=65536)
@@ -82,11 +85,18 @@ def content_terms(text: str) -> list[str]:
     return terms_of(tokens(text))
 
 
-def terms_of(words: Iterable[str]) -> list[str]:
-    """`content_terms` for words that are already normalised (see `faq.normalize.tokens`)."""
+def terms_of(words: Iterable[str], codes: bool = False) -> list[str]:
+    """`content_terms` for words that are already normalised (see `faq.normalize.tokens`).
+
+    Numbers are dropped ("paguei 3 meses", a ticket number) unless `codes` keeps those of
+    `MIN_CODE_DIGITS` digits or more: the FAQ matcher reads "error 401" or the app code "48213"
+    as evidence for the entry that names it.
+    """
     seen: dict[str, None] = {}
     for word in words:
-        if word in STOPWORDS or len(word) < 2 or word.isdigit():
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        if word.isdigit() and not (codes and len(word) >= MIN_CODE_DIGITS):
             continue
         seen.setdefault(stem(word), None)
     return list(seen)

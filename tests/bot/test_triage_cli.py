@@ -248,7 +248,7 @@ def test_explain_with_jsonl_explains_every_line(
 def test_explain_says_when_the_matchers_answer_is_not_sent(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _ = triage(capsys, "nenhum canal funciona", "--lang", "pt", "--explain")
+    code, out, _ = triage(capsys, "canais não funcionam", "--lang", "pt", "--explain")
     result = one_json(out)
     assert code == 0 and result["intent"] == "outage" and result["faq_id"] is None
     explain = result["explain"]

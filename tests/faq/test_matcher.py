@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,8 +11,8 @@ from rapidfuzz import fuzz
 
 from faq.explain import explain
 from faq.knowledge import parse_knowledge_base
-from faq.matcher import MAX_SUGGESTIONS, FaqMatcher, Outcome, _word_sorted
-from faq.normalize import normalize
+from faq.matcher import DEFAULT_TUNING, MAX_SUGGESTIONS, FaqMatcher, Outcome, _word_sorted
+from faq.normalize import normalize, tokens
 
 from .conftest import DATA, read_jsonl
 
@@ -105,12 +107,66 @@ def test_one_shared_word_beside_an_unknown_one_is_suggested_not_answered() -> No
     repair = matcher.match("vocês consertam celular?", "pt")
     assert repair.outcome is not Outcome.ANSWER
     assert repair.suggestions[:1] == ("app",)
+    tuning = matcher.tuning
     assert explain(matcher, "vocês consertam celular?", "pt")["why"] == (
-        "suggested, not answered: app explains 1 of the message's terms (fewer than 2) "
-        "and leaves 1 unexplained"
+        "suggested, not answered: app is backed by 1 of the message's terms (1 of its terms, "
+        f"1 unexplained), fewer than {tuning.answer_support}; a term only its answer holds counts "
+        f"{tuning.answer_word_support:g}"
     )
     assert matcher.match("da pra ver no celular?", "pt").entry_id == "app"
     assert matcher.match("tem app pro celular?", "pt").entry_id == "app"
+
+
+def test_an_error_code_finds_the_entry_that_names_it_and_other_numbers_are_no_unknown_words() -> None:
+    kb = parse_knowledge_base(
+        {
+            "entries": [
+                {"id": "e401", "questions": {"en": ["What does error 401 mean?"]}, "answer": {"en": "a"}},
+                {"id": "e503", "questions": {"en": ["What does error 503 mean?"]}, "answer": {"en": "b"}},
+                {"id": "pw", "questions": {"en": ["I forgot my password"]}, "answer": {"en": "c"}},
+            ]
+        }
+    )
+    matcher = FaqMatcher(kb)
+    assert top(matcher, "got 503 on my tv", "en") == "e503"
+    plain = matcher.match("forgot my password", "en")
+    numbered = matcher.match("forgot my password 98765", "en")
+    assert (numbered.entry_id, numbered.ranked[0][2]) == (plain.entry_id, plain.ranked[0][2]) == ("pw", 1.0)
+
+
+def test_a_word_only_an_answer_holds_backs_an_outright_answer_less_than_a_question_word() -> None:
+    """A question "vocês vendem chip de celular?" shares "vendem" with a question and "celular" with its
+    answer: with an answer's word worth half, one and a half words are not enough to answer."""
+    kb = parse_knowledge_base(
+        {
+            "entries": [
+                {
+                    "id": "box",
+                    "questions": {"pt": ["Vocês vendem TV Box?"]},
+                    "answer": {"pt": "Não vendemos; funciona em qualquer celular."},
+                },
+                {"id": "senha", "questions": {"pt": ["Esqueci minha senha"]}, "answer": {"pt": "s"}},
+            ]
+        }
+    )
+    text = "vocês vendem chip de celular?"
+    lenient = replace(DEFAULT_TUNING, answer_support=2, answer_word_support=1.0)
+    assert FaqMatcher(kb, tuning=lenient).match(text, "pt").entry_id == "box"
+    strict = FaqMatcher(kb, tuning=replace(lenient, answer_word_support=0.5)).match(text, "pt")
+    assert strict.outcome is Outcome.SUGGEST and strict.suggestions[0] == "box"
+
+
+def test_two_terms_a_question_writes_side_by_side_count_as_two_explained() -> None:
+    kb = parse_knowledge_base(
+        {
+            "entries": [
+                {"id": "doble", "questions": {"es": ["Me cobraron dos veces"]}, "answer": {"es": "a"}},
+                {"id": "clave", "questions": {"es": ["Olvidé mi contraseña"]}, "answer": {"es": "b"}},
+            ]
+        }
+    )
+    leading = FaqMatcher(kb).ranking(tokens("me cobraron dos veces ayer"), "es")[0]
+    assert (leading.entry_id, leading.explained, leading.asked, leading.unexplained) == ("doble", 2, 2, 1)
 
 
 def test_two_words_a_synonym_group_writes_as_one_meet_their_synonyms() -> None:

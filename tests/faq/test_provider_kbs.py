@@ -1,12 +1,12 @@
 """The matcher on other providers' knowledge bases (tests/faq/kbs, see its README).
 
-Neither the held-out nor the fresh questions were used to choose the matcher's values
-(`bench/tune_faq.py` reads only the tuning ones); the held-out ones were looked at while the
-matcher changed, the fresh ones were written blind to it and measured once, after its last
-change, so theirs are the figures that say how the matcher does on a provider's FAQ it has not
-seen. The floors below are the figures measured when they were set, rounded down: a change that
-lowers one fails here. The issue's target is 90% top 1 and 90% abstention on each; see README.md
-(FAQ) for where the figures stand.
+`bench/tune_faq.py` chooses the matcher's values on the tuning and held-out questions; the
+fresh ones were written blind to an earlier matcher and have since been looked at (their
+figures, not their rows); `fresh2.jsonl`, written blind before the last changes and measured
+once after them, gives the figures reported in README.md and is deliberately not guarded here.
+The floors below are the figures measured when they were set, rounded down: a change that
+lowers one fails here. The issue's target is 90% top 1 and 90% abstention on each knowledge
+base the team did not tune on.
 """
 
 from __future__ import annotations
@@ -27,15 +27,20 @@ from .conftest import DATA
 KBS = DATA.parent / "kbs"
 PROVIDERS = ("sinalmais", "cableflix", "streamhub")
 FLOORS = {
+    "tune": {
+        "sinalmais": {"top1": 0.96, "abstain": 1.0},
+        "cableflix": {"top1": 0.96, "abstain": 1.0},
+        "streamhub": {"top1": 0.90, "abstain": 1.0},
+    },
     "heldout": {
-        "sinalmais": {"top1": 0.96, "abstain": 0.80},
-        "cableflix": {"top1": 0.83, "abstain": 0.90},
-        "streamhub": {"top1": 0.86, "abstain": 0.93},
+        "sinalmais": {"top1": 0.96, "abstain": 0.90},
+        "cableflix": {"top1": 0.96, "abstain": 1.0},
+        "streamhub": {"top1": 0.94, "abstain": 1.0},
     },
     "fresh": {
-        "sinalmais": {"top1": 0.75, "abstain": 0.90},
-        "cableflix": {"top1": 0.86, "abstain": 0.94},
-        "streamhub": {"top1": 0.73, "abstain": 0.91},
+        "sinalmais": {"top1": 0.81, "abstain": 1.0},
+        "cableflix": {"top1": 0.88, "abstain": 1.0},
+        "streamhub": {"top1": 0.79, "abstain": 0.98},
     },
 }
 
@@ -65,19 +70,19 @@ def test_three_providers_with_their_own_ids_languages_and_a_large_one() -> None:
 @pytest.mark.parametrize("name", PROVIDERS)
 def test_tuning_held_out_and_fresh_questions_are_apart_and_labelled_with_real_entries(name: str) -> None:
     kb = load_knowledge_base(KBS / name / "faq.yaml")
-    tune, held_out, fresh = rows(name, "tune"), rows(name, "heldout"), rows(name, "fresh")
-    texts = [{row["text"] for row in split} for split in (tune, held_out, fresh)]
-    assert not texts[0] & texts[1] and not texts[0] & texts[2] and not texts[1] & texts[2]
-    for row in tune + held_out + fresh + rows(name, "second"):
+    splits = [rows(name, split) for split in ("tune", "heldout", "fresh", "fresh2")]
+    texts = [{row["text"] for row in split} for split in splits]
+    assert all(not texts[i] & texts[j] for i in range(len(texts)) for j in range(i + 1, len(texts)))
+    for row in [row for split in splits for row in split] + rows(name, "second"):
         assert row["faq_id"] is None or kb.get(str(row["faq_id"])) is not None, row
-    for split in (tune, held_out, fresh):
+    for split, least in zip(splits, (30, 30, 30, 25), strict=True):
         assert sum(row["faq_id"] is None for row in split) >= 10
-        assert sum(row["faq_id"] is not None for row in split) >= 30
+        assert sum(row["faq_id"] is not None for row in split) >= least
 
 
 @pytest.mark.parametrize("split", tuple(FLOORS))
 @pytest.mark.parametrize("name", PROVIDERS)
-def test_held_out_and_fresh_figures_do_not_fall_below_their_floors(name: str, split: str) -> None:
+def test_tuning_held_out_and_fresh_figures_do_not_fall_below_their_floors(name: str, split: str) -> None:
     scores = evaluate(FaqMatcher(load_knowledge_base(KBS / name / "faq.yaml")), rows(name, split))
     floors = FLOORS[split][name]
     assert scores.top1 >= floors["top1"], [r["text"] for r in scores.misses]
@@ -108,6 +113,6 @@ async def test_approving_the_misses_agents_answered_lifts_top1_on_other_customer
         assert candidate is not None and await phrasings.approve(candidate.id) == candidate
     triage.learn((c.entry_id, c.lang, c.text) for c in await phrasings.approved())
     after = evaluate(triage.matcher, second)
-    assert len(misses) >= 10
+    assert len(misses) >= 5
     assert after.top1 >= before.top1 + 0.2, (before, after)
     assert evaluate(triage.matcher, rows("streamhub", "heldout")).abstain >= abstained_before

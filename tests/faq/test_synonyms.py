@@ -69,11 +69,27 @@ def test_a_faq_file_extends_the_synonyms_with_its_own_trade_words() -> None:
             {"id": "teste", "questions": {"pt": ["Vocês têm teste grátis?"]}, "answer": {"pt": "Sim."}},
         ]
     }
-    without = FaqMatcher(parse_knowledge_base(raw)).match("quais combos?", "pt")
-    extended = FaqMatcher(parse_knowledge_base({**raw, "synonyms": [["plano", "combo", "pacote"]]}))
+    without = FaqMatcher(parse_knowledge_base(raw)).match("tem kit?", "pt")
+    extended = FaqMatcher(parse_knowledge_base({**raw, "synonyms": [["plano", "kit", "bundle"]]}))
     assert without.entry_id is None
-    assert extended.match("quais combos?", "pt").entry_id == "planos"
-    assert extended.match("tem pacote?", "pt").ranked[0][0] == "planos"
+    assert extended.match("tem kit?", "pt").entry_id == "planos"
+    assert extended.match("quais bundles?", "pt").ranked[0][0] == "planos"
+
+
+def test_the_packaged_groups_cover_how_customers_word_money_matters_in_spanish() -> None:
+    kb = parse_knowledge_base(
+        {
+            "entries": [
+                {"id": "reembolso", "questions": {"es": ["¿Hacen reembolsos?"]}, "answer": {"es": "a"}},
+                {"id": "doble", "questions": {"es": ["Me cobraron dos veces"]}, "answer": {"es": "b"}},
+                {"id": "planes", "questions": {"es": ["¿Qué planes tienen?"]}, "answer": {"es": "c"}},
+            ]
+        }
+    )
+    matcher = FaqMatcher(kb)
+    assert matcher.match("quiero mi plata de vuelta", "es").ranked[0][0] == "reembolso"
+    assert matcher.match("me debitaron doble", "es").ranked[0][0] == "doble"
+    assert matcher.match("que paquetes hay", "es").ranked[0][0] == "planes"
 
 
 @pytest.mark.parametrize("synonyms", ["plano combo", [["plano"]], [["plano", ""]], [{"a": "b"}]])
