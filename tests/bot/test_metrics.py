@@ -159,8 +159,10 @@ async def test_a_conversation_shows_in_the_metrics(bot: Running) -> None:
     await bot.api.wait_for(AGENTS_CHAT, lambda m: "#1" in (m.get("text") or ""), 15)
     # Carla's two messages are handled one after the other: wait for the second to be done too.
     opened = await bot.until(
-        lambda now: value(now, "supportbot_open_tickets", priority="P1") == 1
-        and grew("supportbot_updates_handled_total", by=2, kind="private_message")(now)
+        lambda now: (
+            value(now, "supportbot_open_tickets", priority="P1") == 1
+            and grew("supportbot_updates_handled_total", by=2, kind="private_message")(now)
+        )
     )
     assert grew("supportbot_tickets_created_total", priority="P1")(opened)
     assert not grew("supportbot_tickets_created_total", by=2, priority="P1")(opened)
