@@ -50,7 +50,11 @@ class ResolveAsked:
 
 @dataclass(frozen=True, slots=True)
 class Incident:
-    """A snapshot of one incident's hash."""
+    """A snapshot of one incident's hash.
+
+    `card_shown` is the affected count the card showed at its last delivered post or edit
+    (None before any): the card is behind when it differs from `affected`.
+    """
 
     id: int
     title: str
@@ -66,6 +70,12 @@ class Incident:
     card_message_id: int | None
     status_text: str | None
     resolve_asked: ResolveAsked | None = None
+    card_shown: int | None = None
+
+    @property
+    def card_behind(self) -> bool:
+        """Posted, and its last delivered version counted fewer (or more) reports than there are."""
+        return self.card_message_id is not None and self.card_shown != self.affected
 
     @property
     def label(self) -> str:
@@ -93,6 +103,7 @@ class Incident:
             return float(value) if value else None
 
         card = raw.get("card_message_id")
+        shown = raw.get("card_shown")
         return cls(
             id=int(raw["id"]),
             title=raw.get("title", ""),
@@ -112,6 +123,7 @@ class Incident:
             )
             if raw.get("resolve_by")
             else None,
+            card_shown=int(shown) if shown else None,
         )
 
     def to_json(self, now: float) -> dict[str, Any]:
@@ -345,9 +357,16 @@ class IncidentStore:
             return "", self.keys.effects("-"), EFFECTS_TTL_S
         return scope.take("i"), self.keys.effects(scope.update), EFFECTS_TTL_S
 
-    async def set_card(self, incident_id: int, message_id: int) -> None:
-        """Remember the incident's card in the agents' group, so it is edited, never re-posted."""
-        await self.redis.hset(self.keys.incident(incident_id), "card_message_id", str(message_id))
+    async def set_card(self, incident_id: int, message_id: int, shown: int) -> None:
+        """Remember the incident's card in the agents' group, so it is edited, never re-posted,
+        and the affected count it was posted with."""
+        fields = {"card_message_id": str(message_id), "card_shown": str(shown)}
+        await self.redis.hset(self.keys.incident(incident_id), mapping=fields)
+
+    async def card_shown(self, incident_id: int, shown: int) -> None:
+        """Record the affected count an edit of the card delivered, so any worker's SLA tick can
+        tell a card left behind (its trailing edit lost with a killed worker) and catch it up."""
+        await self.redis.hset(self.keys.incident(incident_id), "card_shown", str(shown))
 
     async def claim_card_post(self, incident_id: int) -> bool:
         """True for exactly one caller, the one who posts the card, and for the replay of its handling.
@@ -367,6 +386,14 @@ class IncidentStore:
         """Take a throttle slot (`now` or `later`) for `seconds`; False when someone holds it."""
         key = self.keys.incident_card_lock(incident_id, kind)
         return bool(await self.redis.set(key, "1", nx=True, px=max(1, int(seconds * 1000))))
+
+    async def catch_up_slot(self, incident_id: int, seconds: float) -> bool:
+        """The `now` slot for a catch-up edit, only while no trailing edit is planned (a live
+        worker's trailing edit will show the card's state; one lost with its worker expires with
+        its slot). The SET NX makes one worker of many the one that edits."""
+        if await self.redis.exists(self.keys.incident_card_lock(incident_id, "later")):
+            return False
+        return await self.card_slot(incident_id, "now", seconds)
 
 
 def _ts(value: float) -> str:

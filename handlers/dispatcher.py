@@ -44,8 +44,8 @@ class Dispatcher:
             tuple(sorted(config.agent_ids)),
         )
         self.oncall = OnCallDesk(ctx, roster)
-        self.sla_watch = SlaWatch(ctx, actions, roster, config.sla_tick_seconds)
         self.incidents = IncidentDesk(ctx, actions)
+        self.sla_watch = SlaWatch(ctx, actions, roster, config.sla_tick_seconds, self.incidents)
         blocks = CustomerBlocks(ctx, actions)
         self.customers = CustomerConversation(ctx, actions, blocks, self.incidents)
         self.faq = FaqTeaching(ctx, actions)

@@ -164,7 +164,7 @@ class IncidentDesk:
                 message_id = await self.ctx.sender.send(
                     Outgoing(chat, await self.render(incident), self.keyboard(incident), priority=1)
                 )
-                await self.store.set_card(incident_id, message_id)
+                await self.store.set_card(incident_id, message_id, incident.affected)
                 await self.store.card_slot(incident_id, "now", interval)
                 await self._later(incident_id, interval)
             return
@@ -201,6 +201,27 @@ class IncidentDesk:
             self.keyboard(incident),
             priority=1,
         )
+        await self.store.card_shown(incident_id, incident.affected)
+
+    async def catch_up_cards(self) -> None:
+        """Edit the cards of open incidents left behind; every worker's SLA tick calls it.
+
+        The trailing edit of the live path lives in one worker's memory: a worker killed while
+        it waits takes it along, and once reports stop nothing else would edit the card. What
+        each card last showed is in Redis, so whichever worker ticks next finds it behind and,
+        when its throttle slots are free (no trailing edit planned, none made lately), edits it;
+        taking the slot makes that one worker of many.
+        """
+        if self.ctx.config.agents_chat_id is None:
+            return
+        interval = self.ctx.policy.incidents.card_interval
+        for incident in await self.store.list_open():
+            if not incident.card_behind or not await self.store.catch_up_slot(incident.id, interval):
+                continue
+            try:
+                await self._edit(incident.id)
+            except (TelegramError, IncidentError) as exc:
+                log.error("card of incident I%s could not be caught up: %s", incident.id, exc)
 
     async def render(self, incident: Incident) -> str:
         """The card's HTML: title, scope, affected and premium counts, what was named, status,

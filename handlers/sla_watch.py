@@ -4,7 +4,8 @@ The store's tick decides which step each due ticket reached (atomically, whichev
 it); this module only says it: a warning mentions the assignee or the on-call agents with a Claim
 button, a breach mentions the supervisors, updates the card and tells the customer (once, in
 their language, with the new wait), renotifications repeat until someone reacts, then the
-managers hear of it. A claimer silent for too long loses the claim.
+managers hear of it. A claimer silent for too long loses the claim. Each tick also catches up
+incident cards whose trailing edit was lost with a killed worker (`IncidentDesk.catch_up_cards`).
 Every message names the customer and the problem in one line; a Claim button on a ping is
 remembered so it goes once the ticket is claimed or closed (`DeskActions.refresh_card`).
 When a tick has more pings than the agents' group may receive in one tick (20 a minute), they
@@ -26,6 +27,7 @@ from handlers.cards import ticket_context, time_left
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, Keyboard, Outgoing
+from handlers.incidents import IncidentDesk
 from handlers.names import agent_name
 from handlers.split import fit_lines
 from handlers.texts import a
@@ -39,15 +41,29 @@ ICONS = {"warn": "⏰", "breach": "🚨", "renotify": "🔁", "managers": "📣"
 class SlaWatch:
     """Acts on SLA ticks for one desk."""
 
-    def __init__(self, ctx: HandlerContext, actions: DeskActions, roster: OnCallRoster, tick_seconds: float):
+    def __init__(
+        self,
+        ctx: HandlerContext,
+        actions: DeskActions,
+        roster: OnCallRoster,
+        tick_seconds: float,
+        incidents: IncidentDesk,
+    ):
         self.ctx = ctx
         self.actions = actions
         self.roster = roster
+        self.incidents = incidents
         self.digest_threshold = max(1, math.floor(GROUP_MESSAGES_PER_MINUTE * tick_seconds / 60))
         self._card_updates: set[asyncio.Task[None]] = set()
 
     async def tick(self) -> list[SlaEvent]:
-        """One tick: advance every due ladder and tell the people concerned."""
+        """One tick: advance every due ladder and tell the people concerned, then bring up to date
+        the incident cards left behind (the tick runs in every worker, whichever survives)."""
+        events = await self._ladder()
+        await self.incidents.catch_up_cards()
+        return events
+
+    async def _ladder(self) -> list[SlaEvent]:
         now = self.ctx.clock.now()
         events = await self.ctx.store.sla_tick(now)
         if not events:

@@ -1,5 +1,6 @@
 """The incident card in a flood: one trailing edit shows every report, and while this worker has
-that edit planned, reports take no throttle slot in Redis."""
+that edit planned, reports take no throttle slot in Redis; a trailing edit lost with its worker
+is made up by the next SLA tick of any worker."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
 from handlers.context import DeskConfig, HandlerContext
 from handlers.desk_actions import DeskActions
+from handlers.dispatcher import Dispatcher
 from handlers.events import Chat, ChatKind, IncomingMessage, Keyboard, Member, Outgoing, User
 from handlers.incidents import IncidentDesk
 from handlers.texts import a
@@ -101,6 +103,36 @@ async def test_a_flood_is_shown_by_one_trailing_edit_without_throttle_round_trip
     await desk.on_outage(ticket.customer, ticket, "caiu tudo", "pt")
     assert len(slots) > 2  # the trailing edit is done: the next report goes through the slots again
     await desk.drain()
+
+
+async def test_a_card_whose_trailing_edit_died_with_its_worker_is_caught_up_by_the_next_sla_tick(
+    redis: Redis, namespace: str, policy: Policy, clock: ManualClock
+) -> None:
+    sender = RecordingSender()
+    desk = incident_desk(redis, namespace, policy, clock, sender)
+    incident, _, _ = await desk.store.open("Globo fora do ar")
+    await desk.refresh_card(incident)
+    for telegram_id in range(1, 7):
+        ticket = (await report(desk.ctx.store, desk.ctx.policy, customer(telegram_id))).ticket
+        assert await desk.on_outage(ticket.customer, ticket, "nenhum canal funciona", "pt")
+    for task in list(desk._background):  # the worker holding the trailing edit is killed
+        task.cancel()
+    assert sender.edits == []
+
+    survivor = Dispatcher(desk.ctx)  # another worker, which never saw these reports
+    await survivor.sla_watch.tick()
+    assert sender.edits == []  # the dead worker's trailing slot still holds: no edit yet
+
+    keys = desk.ctx.store.keys
+    await redis.delete(*(keys.incident_card_lock(incident.id, kind) for kind in ("now", "later")))
+    await survivor.sla_watch.tick()  # the slots expired (deleted here rather than waited for)
+    final = await desk.render(await desk.store.get(incident.id))
+    assert "<b>6</b>" in final
+    assert sender.edits == [(AGENTS_CHAT, 1, final)]
+
+    await redis.delete(*(keys.incident_card_lock(incident.id, kind) for kind in ("now", "later")))
+    await Dispatcher(desk.ctx).sla_watch.tick()
+    assert len(sender.edits) == 1  # up to date: no worker edits it again
 
 
 async def test_an_incident_id_in_non_ascii_digits_is_refused_not_acted_on(
