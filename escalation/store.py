@@ -873,42 +873,12 @@ class TicketStore:
         }
         return fields, _ts(plan[min(stage, len(plan) - 1)])
 
-    async def _apply(
-        self,
-        target: Ticket | int | None,
-        event_name: str,
-        actor: str,
-        now: float,
-        fields: dict[str, str],
-        event: dict[str, Any],
-        *,
-        allowed: Sequence[State] = (),
-        check_version: bool = False,
-        assignee: int | None = None,
-        customer_id: int | None = None,
-        require_no_active: bool = False,
-        last_resolved: str = "",
-        sla_at: str = "",
-        stats: list[StatOp] | None = None,
-    ) -> Ticket:
-        """One transition through `lua/transition.lua` (see its header); the ticket as it left it."""
-        applied = await self._transition_once(
-            target,
-            event_name,
-            actor,
-            now,
-            fields,
-            event,
-            allowed=allowed,
-            check_version=check_version,
-            assignee=assignee,
-            customer_id=customer_id,
-            require_no_active=require_no_active,
-            last_resolved=last_resolved,
-            sla_at=sla_at,
-            stats=stats,
-        )
-        return applied.ticket
+    async def _apply(self, *args: Any, **options: Any) -> Ticket:
+        """One transition through `lua/transition.lua` (see its header); the ticket as it left it.
+
+        Takes `_transition_once`'s arguments; for callers that need only the ticket.
+        """
+        return (await self._transition_once(*args, **options)).ticket
 
     async def _transition_once(
         self,

@@ -35,12 +35,21 @@ async def test_two_refreshes_of_a_new_ticket_post_one_card(desk: Desk) -> None:
     assert (await store.get(ticket.number)).card_message_id == card["message_id"]
 
 
-async def test_redis_failing_at_the_arrival_read_still_answers(desk: Desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_redis_failing_at_the_arrival_read_is_answered_once_it_is_back(desk: Desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    async def redis_down(*_: int) -> None:
-        raise RedisConnectionError("Redis is down")
+    store = desk.bot.desk.store
+    arrival = store.arrival
+    failures = []
 
-    monkeypatch.setattr(desk.bot.desk.store, "arrival", redis_down)
+    async def redis_down_twice(customer_id: int) -> object:
+        if len(failures) < 2:
+            failures.append(customer_id)
+            raise RedisConnectionError("Redis is down")
+        return await arrival(customer_id)
+
+    monkeypatch.setattr(store, "arrival", redis_down_twice)
     await desk.say({"id": 4444, "first_name": "Bia", "language_code": "pt"}, "como pago com pix?")
-    await desk.expect(4444, "algo deu errado")
+    answer = await desk.expect(4444, "Pix")
+    assert failures == [4444, 4444]  # not answered "something went wrong": handled again, then answered
+    assert [m["text"] for m in await desk.bot_messages(4444)] == [answer["text"]]

@@ -137,6 +137,18 @@ async def test_blocked_customer_is_marked_unreachable(desk: Desk) -> None:
     assert (await desk.bot.desk.store.get(number)).unreachable
 
 
+async def test_an_update_telegram_delivers_again_is_handled_once(desk: Desk) -> None:
+    sent = await desk.say(JOAO, "nenhum canal funciona")
+    await desk.expect(JOAO_BASIC, "#")
+    acks = len(await desk.bot_messages(JOAO_BASIC))
+    await desk.api.redeliver(sent["update_id"])  # the inbox already holds (or held) that update id
+    asked = await desk.say(JOAO, "alguma novidade?")  # handled after the redelivery: one chat, in order
+    await desk.expect(JOAO_BASIC, "#1", after=asked["message_id"])
+    customer_messages = [e for e in await desk.bot.desk.store.history(1) if e["actor"].startswith("customer")]
+    assert [e["text"] for e in customer_messages] == ["nenhum canal funciona", "alguma novidade?"]
+    assert len(await desk.bot_messages(JOAO_BASIC)) == acks + 1
+
+
 async def test_html_and_long_messages_are_escaped_and_split(desk: Desk) -> None:
     nasty = "<b>caiu</b> tudo & <script>alert(1)</script> nenhum canal funciona"
     number = await open_ticket(desk, JOAO, nasty)
