@@ -5,16 +5,12 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from escalation.clock import ManualClock
-from escalation.desk_state import DeskState
 from escalation.policy import Policy
-from escalation.store import TicketStore
-from faq.triage import Triage
-from handlers.callbacks import CallbackCodec
-from handlers.context import DeskConfig, HandlerContext
+from handlers.context import DeskConfig
 from handlers.dispatcher import Dispatcher
 from handlers.events import Chat, ChatKind, IncomingMessage, Outgoing, User
 from handlers.texts import t
-from tests.conftest import TIMEZONE
+from tests.handlers.desk_context import handler_context
 from tests.handlers.test_incidents import AGENTS_CHAT, RecordingSender
 
 MANAGER_CHAT = 500
@@ -35,21 +31,11 @@ class FirstSendFails(RecordingSender):
 async def test_a_managers_failed_report_is_apologised_for_in_the_agents_language(
     redis: Redis, namespace: str, policy: Policy, clock: ManualClock
 ) -> None:
-    store = TicketStore.build(redis, namespace, policy, TIMEZONE, clock)
     sender = FirstSendFails()
-    ctx = HandlerContext(
-        config=DeskConfig(
-            AGENTS_CHAT, frozenset({1}), frozenset(), frozenset({MANAGER_CHAT}), agents_language="pt"
-        ),
-        policy=policy,
-        store=store,
-        state=DeskState(redis, store.keys),
-        triage=Triage.from_files(),
-        directory=None,
-        sender=sender,
-        codec=CallbackCodec(b"test-secret"),
-        clock=clock,
+    config = DeskConfig(
+        AGENTS_CHAT, frozenset({1}), frozenset(), frozenset({MANAGER_CHAT}), agents_language="pt"
     )
+    ctx = handler_context(redis, namespace, policy, clock, sender, config)
     manager = User(MANAGER_CHAT, "Marta", language_code="en")  # her Telegram app is in English
     report = IncomingMessage(1, 10, manager, Chat(MANAGER_CHAT, ChatKind.PRIVATE), text="/report")
 

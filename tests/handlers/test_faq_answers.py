@@ -6,17 +6,13 @@ import pytest
 from redis.asyncio import Redis
 
 from escalation.clock import ManualClock
-from escalation.desk_state import DeskState
 from escalation.policy import Policy
-from escalation.store import TicketStore
 from faq.matcher import Outcome
-from faq.triage import Triage
 from handlers import faq_answers
-from handlers.callbacks import CallbackCodec
-from handlers.context import DeskConfig, HandlerContext
+from handlers.context import DeskConfig
 from handlers.desk_actions import DeskActions
 from handlers.faq_answers import FaqTeaching
-from tests.conftest import TIMEZONE
+from tests.handlers.desk_context import handler_context
 from tests.handlers.test_incidents import AGENTS_CHAT, RecordingSender
 
 QUESTION = "instalar na tv?"
@@ -24,18 +20,8 @@ QUESTION = "instalar na tv?"
 
 def worker(redis: Redis, namespace: str, policy: Policy, clock: ManualClock) -> FaqTeaching:
     """One bot worker's FAQ side: its own triage (matcher) over the shared Redis."""
-    store = TicketStore.build(redis, namespace, policy, TIMEZONE, clock)
-    ctx = HandlerContext(
-        config=DeskConfig(AGENTS_CHAT, frozenset({1}), frozenset(), frozenset()),
-        policy=policy,
-        store=store,
-        state=DeskState(redis, store.keys),
-        triage=Triage.from_files(),
-        directory=None,
-        sender=RecordingSender(),
-        codec=CallbackCodec(b"test-secret"),
-        clock=clock,
-    )
+    config = DeskConfig(AGENTS_CHAT, frozenset({1}), frozenset(), frozenset())
+    ctx = handler_context(redis, namespace, policy, clock, RecordingSender(), config)
     return FaqTeaching(ctx, DeskActions(ctx))
 
 

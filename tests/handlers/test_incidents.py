@@ -9,19 +9,15 @@ from typing import Any
 from redis.asyncio import Redis
 
 from escalation.clock import ManualClock
-from escalation.desk_state import DeskState
 from escalation.policy import Policy
-from escalation.store import TicketStore
-from faq.triage import Triage
-from handlers.callbacks import CallbackCodec
-from handlers.context import DeskConfig, HandlerContext
+from handlers.context import DeskConfig
 from handlers.desk_actions import DeskActions
 from handlers.dispatcher import Dispatcher
 from handlers.events import Chat, ChatKind, IncomingMessage, Keyboard, Member, Outgoing, User
 from handlers.incidents import IncidentDesk
 from handlers.texts import a
-from tests.conftest import TIMEZONE
 from tests.escalation.factories import customer, report
+from tests.handlers.desk_context import handler_context
 
 AGENTS_CHAT = -100777
 CARD_INTERVAL_S = 0.5
@@ -56,18 +52,8 @@ def incident_desk(
     """An IncidentDesk on the test's namespace whose card may change every CARD_INTERVAL_S."""
     rules = policy.incidents.model_copy(update={"card_interval": CARD_INTERVAL_S})
     fast = policy.model_copy(update={"incidents": rules})
-    store = TicketStore.build(redis, namespace, fast, TIMEZONE, clock)
-    ctx = HandlerContext(
-        config=DeskConfig(AGENTS_CHAT, frozenset({1}), frozenset(), frozenset()),
-        policy=fast,
-        store=store,
-        state=DeskState(redis, store.keys),
-        triage=Triage.from_files(),
-        directory=None,
-        sender=sender,
-        codec=CallbackCodec(b"test-secret"),
-        clock=clock,
-    )
+    config = DeskConfig(AGENTS_CHAT, frozenset({1}), frozenset(), frozenset())
+    ctx = handler_context(redis, namespace, fast, clock, sender, config)
     return IncidentDesk(ctx, DeskActions(ctx))
 
 

@@ -7,16 +7,14 @@ from redis.asyncio import Redis
 
 import escalation.store as store_module
 from escalation.clock import ManualClock
-from escalation.desk_state import DeskState
 from escalation.domain import Priority
 from escalation.policy import Policy
-from escalation.store import IllegalTransition, StoreError, TicketStore
-from faq.triage import Triage
-from handlers.callbacks import CallbackCodec
-from handlers.context import DeskConfig, HandlerContext
+from escalation.store import IllegalTransition, StoreError
+from handlers.context import DeskConfig
 from handlers.refusals import REFUSAL_KEYS, refusal
 from handlers.texts import LANGUAGES, a
 from tests.escalation.factories import customer, report
+from tests.handlers.desk_context import handler_context
 from tests.handlers.test_incidents import RecordingSender
 
 HOLDER = 2001
@@ -41,18 +39,9 @@ def test_every_store_refusal_type_has_a_text() -> None:
 async def test_refusals_are_translated_and_name_the_holder(
     redis: Redis, namespace: str, policy: Policy, clock: ManualClock, language: str
 ) -> None:
-    store = TicketStore.build(redis, namespace, policy, "America/Sao_Paulo", clock)
-    ctx = HandlerContext(
-        config=DeskConfig(-100, frozenset({HOLDER}), frozenset(), frozenset(), agents_language=language),
-        policy=policy,
-        store=store,
-        state=DeskState(redis, store.keys),
-        triage=Triage.from_files(),
-        directory=None,
-        sender=RecordingSender(),
-        codec=CallbackCodec(b"test-secret"),
-        clock=clock,
-    )
+    config = DeskConfig(-100, frozenset({HOLDER}), frozenset(), frozenset(), agents_language=language)
+    ctx = handler_context(redis, namespace, policy, clock, RecordingSender(), config)
+    store = ctx.store
     await ctx.state.set_agent_name(HOLDER, "Ana")
     ticket = (await report(store, policy, customer(1001))).ticket
     await store.claim(ticket.number, HOLDER)

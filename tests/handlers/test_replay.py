@@ -12,18 +12,14 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from escalation.clock import ManualClock
-from escalation.desk_state import DeskState
 from escalation.effects import effect_scope
 from escalation.policy import Policy
-from escalation.store import TicketStore
-from faq.triage import Triage
-from handlers.callbacks import CallbackCodec
-from handlers.context import DeskConfig, HandlerContext
+from handlers.context import DeskConfig
 from handlers.dispatcher import Dispatcher
 from handlers.events import Chat, ChatKind, Event, IncomingMessage, Outgoing, User
 from handlers.texts import a
-from tests.conftest import TIMEZONE
 from tests.escalation.factories import customer, report
+from tests.handlers.desk_context import handler_context
 from tests.handlers.test_incidents import AGENTS_CHAT, RecordingSender
 
 AGENT = 2001
@@ -52,19 +48,8 @@ class DyingSender(RecordingSender):
 def dispatcher(
     redis: Redis, namespace: str, policy: Policy, clock: ManualClock, sender: DyingSender
 ) -> Dispatcher:
-    store = TicketStore.build(redis, namespace, policy, TIMEZONE, clock)
-    ctx = HandlerContext(
-        config=DeskConfig(AGENTS_CHAT, frozenset({AGENT}), frozenset(), frozenset()),
-        policy=policy,
-        store=store,
-        state=DeskState(redis, store.keys),
-        triage=Triage.from_files(),
-        directory=None,
-        sender=sender,
-        codec=CallbackCodec(b"test-secret"),
-        clock=clock,
-    )
-    return Dispatcher(ctx)
+    config = DeskConfig(AGENTS_CHAT, frozenset({AGENT}), frozenset(), frozenset())
+    return Dispatcher(handler_context(redis, namespace, policy, clock, sender, config))
 
 
 async def handle_dying(desk: Dispatcher, event: Event) -> None:
