@@ -191,6 +191,17 @@ async def nothing() -> None:
     """No disruption: the storm alone."""
 
 
+def kill_first_worker(run: Run) -> Callable[[], Awaitable[None]]:
+    """The disruption: once KILL_AT of the subscribers are acknowledged, SIGKILL worker 0 and restart it."""
+
+    async def kill_and_restart() -> None:
+        await run.wait_acks(KILL_AT)
+        run.fleet.workers[0].kill()
+        await run.restart()
+
+    return kill_and_restart
+
+
 def assert_nothing_lost(run: Run, figures: Figures) -> None:
     """Every subscriber has a ticket and their acknowledgement."""
     assert not figures.without_ticket, (
@@ -204,24 +215,23 @@ def assert_nothing_lost(run: Run, figures: Figures) -> None:
     )
 
 
+def assert_twice_only_in_flight(run: Run, figures: Figures) -> None:
+    """A kill sends again at most what was in flight when it struck."""
+    assert figures.duplicates <= SENDS_IN_FLIGHT, (
+        f"{figures.duplicates} messages went out twice, more than the {SENDS_IN_FLIGHT} sends that "
+        f"can be in flight at a kill: {figures.repeated}\n{run.evidence(list(figures.repeated))}"
+    )
+
+
 @pytest.mark.parametrize("runtime", ["aiogram", "ptb"])
 async def test_kill_9_mid_storm_then_restart_loses_nothing(desk_runs: Any, runtime: str) -> None:
     async with desk_runs(200, 1, "polling", runtime) as run:
-
-        async def kill_and_restart() -> None:
-            await run.wait_acks(KILL_AT)
-            run.fleet.workers[0].kill()
-            await run.restart()
-
-        await storm_with(run, 2.0, kill_and_restart)
+        await storm_with(run, 2.0, kill_first_worker(run))
         await run.wait_acks()
         figures = await run.figures()
         print(figures.line(f"kill -9 and restart ({runtime})"))
         assert_nothing_lost(run, figures)
-        assert figures.duplicates <= SENDS_IN_FLIGHT, (
-            f"{figures.duplicates} messages went out twice, more than the {SENDS_IN_FLIGHT} sends that "
-            f"can be in flight at a kill: {figures.repeated}\n{run.evidence(list(figures.repeated))}"
-        )
+        assert_twice_only_in_flight(run, figures)
 
 
 async def test_sigterm_with_a_backlog_exits_in_seconds_and_a_restart_finishes_the_work(
@@ -265,21 +275,12 @@ async def test_several_workers_one_killed_lose_nothing_and_keep_the_tokens_limit
     print(baseline.line("one worker"))
     for workers in (2, 3):
         async with desk_runs(count, workers, mode) as run:
-
-            async def kill_one(run: Run = run) -> None:
-                await run.wait_acks(KILL_AT)
-                run.fleet.workers[0].kill()
-                await run.restart()
-
-            await storm_with(run, 2.0, kill_one)
+            await storm_with(run, 2.0, kill_first_worker(run))
             await run.wait_acks()
             figures = await run.figures()
             print(figures.line(f"{workers} workers, one killed"))
             assert_nothing_lost(run, figures)
-            assert figures.duplicates <= SENDS_IN_FLIGHT, (
-                f"{figures.duplicates} messages went out twice: {figures.repeated}\n"
-                f"{run.evidence(list(figures.repeated))}"
-            )
+            assert_twice_only_in_flight(run, figures)
             assert figures.throttled_429 <= baseline.throttled_429 + EXTRA_429, (
                 f"{workers} workers met {figures.throttled_429} 429s where one worker met "
                 f"{baseline.throttled_429}: the token's limits are not shared\n{run.evidence([])}"
