@@ -136,11 +136,3 @@ class Inbox:
         """The next getUpdates offset: one past the last update stored by a poller (None at first)."""
         value = await self.redis.get(f"{self._prefix}poll:offset")
         return int(value) if value is not None else None
-
-    async def backlog(self) -> int:
-        """Chats with events waiting or being handled (for `/metrics` and shutdown logs)."""
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for name in ("ready:f", "ready:n", "lease"):
-                pipe.zcard(f"{self._prefix}{name}")
-            counts = await pipe.execute()
-        return int(sum(counts))

@@ -26,17 +26,16 @@ class Intake:
         self.runtime = runtime
         self.inbox = inbox
         self.grace = grace
-        self.poller: Poller | None = None
 
     async def run_polling(self, handle: EventHandler) -> None:
         """Remove any webhook (keeping pending updates), then poll when this worker holds the lease."""
         await self.runtime.delete_webhook()
         username = await self.runtime.bot_username()
         workers = InboxWorkers(self.inbox, handle)
-        self.poller = Poller(self.inbox, self.runtime.fetch_updates, workers.wake)
+        poller = Poller(self.inbox, self.runtime.fetch_updates, workers.wake)
         logs.started(self.runtime.name, "polling", username, self.runtime.api)
         try:
-            await _together(self.poller.run(), workers.run(self.grace))
+            await _together(poller.run(), workers.run(self.grace))
         finally:
             logs.stopped(self.runtime.name, "polling")
 

@@ -31,6 +31,7 @@ from bot.durable.inbox import Inbox, Lane, Taken
 from bot.runtime.base import EventHandler
 from escalation.effects import effect_scope
 from escalation.unavailable import REDIS_UNAVAILABLE
+from handlers.events import Event
 
 log = logging.getLogger("bot.runtime")
 
@@ -68,11 +69,6 @@ class InboxWorkers:
         """New events were stored by this process: look at once instead of at the next idle poll."""
         for event in self._wake.values():
             event.set()
-
-    @property
-    def running(self) -> int:
-        """Events being handled by this worker now."""
-        return len(self._tasks)
 
     async def run(self, grace: float) -> None:
         """Take and handle until cancelled; then stop as described in the module docstring."""
@@ -156,12 +152,12 @@ class InboxWorkers:
         await self._mark_done(taken)
         del self._held[taken.chat_id]  # a cancelled handler's chat stays held, to be handed back
 
-    async def _handle_while_redis_answers(self, event: object, taken: Taken) -> None:
+    async def _handle_while_redis_answers(self, event: Event, taken: Taken) -> None:
         retry = REDIS_RETRY_S[0]
         while True:
             try:
                 with effect_scope(f"u{taken.update_id}"):
-                    await self._handle(event)  # type: ignore[arg-type]
+                    await self._handle(event)
                 return
             except REDIS_UNAVAILABLE as exc:
                 log.warning(
