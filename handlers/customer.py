@@ -381,7 +381,7 @@ class CustomerConversation:
             await self._relay_reopen(ticket, text)
 
     async def _relay_reopen(self, ticket: Ticket, text: str) -> None:
-        language = self.ctx.config.agents_language
+        language = self.ctx.for_ticket(ticket).config.agents_language
         header = a(
             language,
             "relay_reopened",
@@ -392,7 +392,7 @@ class CustomerConversation:
         history = await self.ctx.store.log(ticket.number)
         resolver = next((e["actor"] for e in reversed(history) if e["event"] == "resolved"), "")
         if resolver.startswith("agent:"):
-            header += " · 👤 " + await self.actions.mentions({int(resolver.split(":", 1)[1])})
+            header += " · 👤 " + await self.actions.mentions({int(resolver.split(":", 1)[1])}, language)
         await self.relay.relay(ticket, text, header, new=True)
 
     async def _follow_up(
@@ -493,17 +493,18 @@ class CustomerConversation:
         Text joins the burst's relay (`AgentRelay`); a photo or document is posted as itself.
         With no agents' group configured every message counts as new (nothing was relayed).
         """
-        chat = self.ctx.config.agents_chat_id
+        team = self.ctx.for_ticket(ticket).config
+        chat = team.agents_chat_id
         if chat is None:
             return True
         header = a(
-            self.ctx.config.agents_language,
+            team.agents_language,
             "customer_says",
             ticket=f"<b>{ticket.label}</b>",
             name=html.escape(ticket.customer.name),
         )
         if ticket.assignee is not None:
-            header += " · 👤 " + await self.actions.mentions({ticket.assignee})
+            header += " · 👤 " + await self.actions.mentions({ticket.assignee}, team.agents_language)
         if message is not None and message.attachment is not None:
             caption = header + (f"\n{html.escape(text)}" if text else "")
             message_id = await self.ctx.sender.send(
@@ -632,7 +633,7 @@ class CustomerConversation:
             await self.actions.tell_supervisors(
                 ticket,
                 a(
-                    self.ctx.config.agents_language,
+                    self.ctx.for_ticket(ticket).config.agents_language,
                     "low_rating",
                     ticket=ticket.label,
                     stars=stars,
@@ -647,7 +648,7 @@ class CustomerConversation:
         """The answer to "what went wrong?": kept on the ticket and shown to the supervisors."""
         ticket = await self.ctx.store.feedback(number, message.user.id, text)
         header = a(
-            self.ctx.config.agents_language,
+            self.ctx.for_ticket(ticket).config.agents_language,
             "rating_feedback",
             ticket=ticket.label,
             name=html.escape(ticket.customer.name),

@@ -29,7 +29,7 @@ from handlers.callbacks import Callback
 from handlers.context import HandlerContext
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
 from handlers.names import name_for_customers
-from handlers.refusals import refusal
+from handlers.refusals import other_team, refusal
 from handlers.split import split_text
 from handlers.texts import a, t
 
@@ -125,6 +125,8 @@ class FaqTeaching:
             return a(lang, "faq_unknown_entry", entry=html.escape(entry_id[:_TITLE_CHARS]))
         store = self.ctx.store
         before = await store.get(number)
+        if (elsewhere := other_team(self.ctx, before)) is not None:
+            return f"⚠️ {elsewhere}"
         if before.state is State.RESOLVED:
             raise IllegalTransition(number, "answer", before.state.value)
         if before.state is State.CLAIMED and before.assignee != agent.id:
