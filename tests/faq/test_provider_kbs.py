@@ -34,13 +34,18 @@ FLOORS = {
     },
     "heldout": {
         "sinalmais": {"top1": 0.96, "abstain": 0.90},
-        "cableflix": {"top1": 0.96, "abstain": 1.0},
+        "cableflix": {"top1": 0.93, "abstain": 1.0},
         "streamhub": {"top1": 0.94, "abstain": 1.0},
     },
     "fresh": {
-        "sinalmais": {"top1": 0.81, "abstain": 1.0},
+        "sinalmais": {"top1": 0.85, "abstain": 1.0},
         "cableflix": {"top1": 0.88, "abstain": 1.0},
-        "streamhub": {"top1": 0.79, "abstain": 0.98},
+        "streamhub": {"top1": 0.85, "abstain": 0.98},
+    },
+    "fresh2": {
+        "sinalmais": {"top1": 0.86, "abstain": 1.0},
+        "cableflix": {"top1": 0.93, "abstain": 1.0},
+        "streamhub": {"top1": 0.83, "abstain": 1.0},
     },
 }
 
