@@ -4,8 +4,8 @@
 error texts, size and flood limits); `SandboxClient` drives it from tests, demos and benches.
 """
 
-from bot.sandbox.client import SandboxClient, SandboxError
-from bot.sandbox.ratelimit import RateLimits
-from bot.sandbox.server import Sandbox
+from sandbox.client import SandboxClient, SandboxError
+from sandbox.ratelimit import RateLimits
+from sandbox.server import Sandbox
 
 __all__ = ["RateLimits", "Sandbox", "SandboxClient", "SandboxError"]

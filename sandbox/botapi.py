@@ -14,10 +14,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.core import Core, Described
-from bot.sandbox.errors import BotApiError
-from bot.sandbox.methods import find_method
-from bot.sandbox.params import Params, read_params
+from sandbox.core import Core, Described
+from sandbox.errors import BotApiError
+from sandbox.methods import find_method
+from sandbox.params import Params, read_params
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The control API under `/sandbox/api`: play users, press buttons, read chats, steer the sandbox.
 
 This is a contract: end-to-end tests, demos, benches and the web chat page depend on these routes
-and shapes exactly (see `bot/sandbox/client.py` for the Python side). Users' messages and button
+and shapes exactly (see `sandbox/client.py` for the Python side). Users' messages and button
 presses become Updates for the bot; chats are read back as Telegram Message objects in their
 current state. Reads can long-poll (`wait=S`) on any change in the chat, edits included, so callers
 never sleep-poll. Failures answer `{"error": "..."}` with 400 (bad input) or 404 (unknown thing).
@@ -20,11 +20,11 @@ from typing import Any
 from aiohttp import web
 from PIL import Image
 
-from bot.sandbox import types
-from bot.sandbox.core import Core
-from bot.sandbox.errors import BotApiError
-from bot.sandbox.formatting import format_text, split_long_text
-from bot.sandbox.state import MEMBER_STATUSES, PRESENT_STATUSES, Chat, User
+from sandbox import types
+from sandbox.core import Core
+from sandbox.errors import BotApiError
+from sandbox.formatting import format_text, split_long_text
+from sandbox.state import MEMBER_STATUSES, PRESENT_STATUSES, Chat, User
 
 PREFIX = "/sandbox/api"
 MAX_WAIT_S = 60.0

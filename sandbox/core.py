@@ -11,14 +11,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox import types
-from bot.sandbox.errors import too_many_requests
-from bot.sandbox.files import FileStore
-from bot.sandbox.params import Params
-from bot.sandbox.ratelimit import RateLimiter
-from bot.sandbox.state import Chat, World
-from bot.sandbox.updates import UpdateQueue
-from bot.sandbox.webhook import WebhookDelivery
+from sandbox import types
+from sandbox.errors import too_many_requests
+from sandbox.files import FileStore
+from sandbox.params import Params
+from sandbox.ratelimit import RateLimiter
+from sandbox.state import Chat, World
+from sandbox.updates import UpdateQueue
+from sandbox.webhook import WebhookDelivery
 
 
 @dataclass

@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 from PIL import Image, UnidentifiedImageError
 
-from bot.sandbox.errors import bad_request
-from bot.sandbox.params import Upload
+from sandbox.errors import bad_request
+from sandbox.params import Upload
 
 PHOTO_BOXES = (90, 320, 800, 1280, 2560)
 MAX_PHOTO_SIDES_SUM = 10_000

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.sandbox.errors import bad_request
-from bot.sandbox.html_entities import EntityParseError, UserLookup, parse_html, utf16_len
+from sandbox.errors import bad_request
+from sandbox.html_entities import EntityParseError, UserLookup, parse_html, utf16_len
 
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.sandbox.errors import bad_request
+from sandbox.errors import bad_request
 
 MAX_BUTTONS = 100
 MAX_CALLBACK_DATA_BYTES = 64

@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-from bot.sandbox.errors import bad_request
+from sandbox.errors import bad_request
 
 ATTACH_PREFIX = "attach://"
 

@@ -19,14 +19,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.botapi import BotApiRoutes
-from bot.sandbox.control import ControlRoutes
-from bot.sandbox.core import Core
-from bot.sandbox.files import FileStore
-from bot.sandbox.ratelimit import RateLimiter, RateLimits
-from bot.sandbox.state import User, World
-from bot.sandbox.updates import UpdateQueue
-from bot.sandbox.webhook import WebhookDelivery
+from sandbox.botapi import BotApiRoutes
+from sandbox.control import ControlRoutes
+from sandbox.core import Core
+from sandbox.files import FileStore
+from sandbox.ratelimit import RateLimiter, RateLimits
+from sandbox.state import User, World
+from sandbox.updates import UpdateQueue
+from sandbox.webhook import WebhookDelivery
 
 DEFAULT_BOT_ID = 7_000_000_001
 DEFAULT_BOT_USERNAME = "iptv_support_sandbox_bot"

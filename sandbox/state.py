@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.sandbox import types
-from bot.sandbox.errors import bad_request, forbidden
+from sandbox import types
+from sandbox.errors import bad_request, forbidden
 
 ChatType = Literal["private", "group", "supergroup"]
 CHAT_TYPES: frozenset[str] = frozenset({"private", "group", "supergroup"})

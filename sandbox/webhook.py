@@ -19,7 +19,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox.updates import UpdateQueue
+from sandbox.updates import UpdateQueue
 
 log = logging.getLogger(__name__)
 

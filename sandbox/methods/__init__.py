@@ -6,8 +6,8 @@ Telegram matches method names case-insensitively (`sendmessage` works), so looku
 
 from __future__ import annotations
 
-from bot.sandbox.core import MethodHandler
-from bot.sandbox.methods import bot, chats, messages
+from sandbox.core import MethodHandler
+from sandbox.methods import bot, chats, messages
 
 METHODS: dict[str, MethodHandler] = {**bot.METHODS, **chats.METHODS, **messages.METHODS}
 _BY_LOWER = {name.lower(): name for name in METHODS}

@@ -12,11 +12,11 @@ import json
 import re
 from typing import Any
 
-from bot.sandbox import types
-from bot.sandbox.core import Core, Described, MethodHandler
-from bot.sandbox.errors import bad_request, conflict
-from bot.sandbox.params import Params
-from bot.sandbox.webhook import WebhookConfig
+from sandbox import types
+from sandbox.core import Core, Described, MethodHandler
+from sandbox.errors import bad_request, conflict
+from sandbox.params import Params
+from sandbox.webhook import WebhookConfig
 
 MAX_UPDATES_PER_CALL = 100
 SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")

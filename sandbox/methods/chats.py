@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.sandbox import types
-from bot.sandbox.core import Core, MethodHandler
-from bot.sandbox.errors import bad_request
-from bot.sandbox.params import Params
-from bot.sandbox.state import Chat, Topic
+from sandbox import types
+from sandbox.core import Core, MethodHandler
+from sandbox.errors import bad_request
+from sandbox.params import Params
+from sandbox.state import Chat, Topic
 
 CHAT_ACTIONS = frozenset(
     {

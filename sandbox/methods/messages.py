@@ -12,14 +12,14 @@ import copy
 import time
 from typing import Any
 
-from bot.sandbox import types
-from bot.sandbox.core import Core, MethodHandler
-from bot.sandbox.errors import bad_request
-from bot.sandbox.files import FileKind
-from bot.sandbox.formatting import format_text
-from bot.sandbox.keyboards import ReplyMarkup, inline_markup, parse_reply_markup
-from bot.sandbox.params import Params
-from bot.sandbox.state import Chat
+from sandbox import types
+from sandbox.core import Core, MethodHandler
+from sandbox.errors import bad_request
+from sandbox.files import FileKind
+from sandbox.formatting import format_text
+from sandbox.keyboards import ReplyMarkup, inline_markup, parse_reply_markup
+from sandbox.params import Params
+from sandbox.state import Chat
 
 GENERAL_TOPIC_ID = 1
 CONTENT_KEYS = ("text", "entities", "photo", "document", "caption", "caption_entities", "contact")

@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox import Sandbox, SandboxClient
+from sandbox import Sandbox, SandboxClient
 
 TOKEN = "123456:TEST-sandbox-token"
 BOT_ID = 123456

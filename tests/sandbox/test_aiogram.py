@@ -23,8 +23,8 @@ from aiogram.types import (
 )
 from PIL import Image
 
-from bot.sandbox import RateLimits, Sandbox, SandboxClient
-from tests.bot.sandbox.conftest import ANA, BOT_ID, BRUNO, GROUP, TOKEN
+from sandbox import RateLimits, Sandbox, SandboxClient
+from tests.sandbox.conftest import ANA, BOT_ID, BRUNO, GROUP, TOKEN
 
 CARD = InlineKeyboardMarkup(
     inline_keyboard=[

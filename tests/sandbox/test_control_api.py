@@ -7,8 +7,8 @@ import asyncio
 import aiohttp
 import pytest
 
-from bot.sandbox import Sandbox, SandboxClient, SandboxError
-from tests.bot.sandbox.conftest import ANA, BOT_ID, BRUNO, GROUP, BotApi
+from sandbox import Sandbox, SandboxClient, SandboxError
+from tests.sandbox.conftest import ANA, BOT_ID, BRUNO, GROUP, BotApi
 
 
 async def test_user_message_in_private_chat_becomes_an_update(client: SandboxClient, api: BotApi) -> None:

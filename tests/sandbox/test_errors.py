@@ -7,8 +7,8 @@ import json
 import aiohttp
 import pytest
 
-from bot.sandbox import SandboxClient
-from tests.bot.sandbox.conftest import ANA, GROUP, BotApi
+from sandbox import SandboxClient
+from tests.sandbox.conftest import ANA, GROUP, BotApi
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are exactly the "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.errors import BotApiError
-from bot.sandbox.formatting import format_text, split_long_text
-from bot.sandbox.html_entities import utf16_len
+from sandbox.errors import BotApiError
+from sandbox.formatting import format_text, split_long_text
+from sandbox.html_entities import utf16_len
 
 
 def test_auto_detected_entities_like_telegram_adds_them() -> None:

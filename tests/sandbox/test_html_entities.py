@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.sandbox.html_entities import EntityParseError, parse_html, utf16_len
+from sandbox.html_entities import EntityParseError, parse_html, utf16_len
 
 
 def test_nested_tags_give_outer_entities_first() -> None:

@@ -18,9 +18,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.sandbox import RateLimits, Sandbox, SandboxClient
-from tests.bot.sandbox.conftest import ANA, BOT_ID, BRUNO, GROUP, TOKEN
-from tests.bot.sandbox.test_aiogram import png
+from sandbox import RateLimits, Sandbox, SandboxClient
+from tests.sandbox.conftest import ANA, BOT_ID, BRUNO, GROUP, TOKEN
+from tests.sandbox.test_aiogram import png
 
 CARD = InlineKeyboardMarkup([[InlineKeyboardButton("Assumir", callback_data="claim:9")]])
 

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from bot.sandbox import RateLimits, Sandbox, SandboxClient
-from bot.sandbox.ratelimit import RateLimiter
-from tests.bot.sandbox.conftest import ANA, BRUNO, GROUP, TOKEN, BotApi
+from sandbox import RateLimits, Sandbox, SandboxClient
+from sandbox.ratelimit import RateLimiter
+from tests.sandbox.conftest import ANA, BRUNO, GROUP, TOKEN, BotApi
 
 
 class FakeClock:

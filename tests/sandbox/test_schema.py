@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from bot.sandbox import SandboxClient
-from tests.bot.sandbox.conftest import ANA, BOT_ID, BRUNO, GROUP, BotApi
-from tests.bot.sandbox.schema import assert_valid, problems
-from tests.bot.sandbox.test_aiogram import png
+from sandbox import SandboxClient
+from tests.sandbox.conftest import ANA, BOT_ID, BRUNO, GROUP, BotApi
+from tests.sandbox.schema import assert_valid, problems
+from tests.sandbox.test_aiogram import png
 
 RETURNS = {
     "getMe": "User",

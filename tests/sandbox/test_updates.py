@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.sandbox import Sandbox, SandboxClient
-from tests.bot.sandbox.conftest import ANA, TOKEN, BotApi
+from sandbox import Sandbox, SandboxClient
+from tests.sandbox.conftest import ANA, TOKEN, BotApi
 
 
 async def test_offset_confirms_limit_and_negative_offset(client: SandboxClient, api: BotApi) -> None:
@@ -128,7 +128,7 @@ async def test_invalid_webhook_settings(api: BotApi) -> None:
 
 
 def test_a_fresh_queue_starts_at_an_unpredictable_id_and_counts_up() -> None:
-    from bot.sandbox.updates import UpdateQueue
+    from sandbox.updates import UpdateQueue
 
     first, second = UpdateQueue(), UpdateQueue()
     ids = [first.push("message", {"n": i}) for i in range(3)]

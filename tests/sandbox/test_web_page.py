@@ -26,11 +26,11 @@ from redis.asyncio import Redis
 
 from bot.app import register_demo, sandbox_defaults
 from bot.config import Settings
-from bot.sandbox import Sandbox, SandboxClient
 from escalation.directory import CsvDirectory
 from escalation.policy import Policy
-from tests.bot.sandbox.conftest import TOKEN, BotApi
+from sandbox import Sandbox, SandboxClient
 from tests.e2e.conftest import MANAGER_CHAT, Desk, open_harness
+from tests.sandbox.conftest import TOKEN, BotApi
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_INSTALLED = os.access(CHROMIUM, os.X_OK)
