@@ -22,9 +22,10 @@ from PIL import Image
 
 from sandbox import types
 from sandbox.core import Core
+from sandbox.entities import Chat, User
 from sandbox.errors import BotApiError
 from sandbox.formatting import format_text, split_long_text
-from sandbox.state import MEMBER_STATUSES, PRESENT_STATUSES, Chat, User
+from sandbox.state import MEMBER_STATUSES, PRESENT_STATUSES
 
 PREFIX = "/sandbox/api"
 MAX_WAIT_S = 60.0

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox import types
+from sandbox.entities import Chat
 from sandbox.errors import too_many_requests
 from sandbox.files import FileStore
 from sandbox.params import Params
 from sandbox.ratelimit import RateLimiter
-from sandbox.state import Chat, World
+from sandbox.state import World
 from sandbox.updates import UpdateQueue
 from sandbox.webhook import WebhookDelivery
 

@@ -22,9 +22,10 @@ from aiohttp import web
 from sandbox.botapi import BotApiRoutes
 from sandbox.control import ControlRoutes
 from sandbox.core import Core
+from sandbox.entities import User
 from sandbox.files import FileStore
 from sandbox.ratelimit import RateLimiter, RateLimits
-from sandbox.state import User, World
+from sandbox.state import World
 from sandbox.updates import UpdateQueue
 from sandbox.webhook import WebhookDelivery
 

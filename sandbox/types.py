@@ -13,7 +13,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sandbox.state import Chat, Topic, User
+    from sandbox.entities import Chat, Topic, User
 
 ADMIN_RIGHTS = (
     "can_be_edited",

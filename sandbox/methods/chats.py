@@ -12,9 +12,9 @@ from typing import Any
 
 from sandbox import types
 from sandbox.core import Core, MethodHandler
+from sandbox.entities import Chat, Topic
 from sandbox.errors import bad_request
 from sandbox.params import Params
-from sandbox.state import Chat, Topic
 
 CHAT_ACTIONS = frozenset(
     {

@@ -14,12 +14,12 @@ from typing import Any
 
 from sandbox import types
 from sandbox.core import Core, MethodHandler
+from sandbox.entities import Chat
 from sandbox.errors import bad_request
 from sandbox.files import FileKind
 from sandbox.formatting import format_text
 from sandbox.keyboards import ReplyMarkup, inline_markup, parse_reply_markup
 from sandbox.params import Params
-from sandbox.state import Chat
 
 GENERAL_TOPIC_ID = 1
 CONTENT_KEYS = ("text", "entities", "photo", "document", "caption", "caption_entities", "contact")

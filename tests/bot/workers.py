@@ -37,7 +37,8 @@ from redis.asyncio import Redis
 from bot.durable.outbox import SENDERS
 from escalation.keys import Keys
 from sandbox.client import SandboxClient
-from sandbox.state import Chat, User, World
+from sandbox.entities import Chat, User
+from sandbox.state import World
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "100000001:WORKERS-token"
