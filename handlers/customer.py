@@ -25,6 +25,7 @@ from handlers.desk_actions import DeskActions
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
 from handlers.faq_gaps import record_gap
 from handlers.messenger import TelegramError
+from handlers.ratings import RATE_ACTION
 from handlers.relay import GROWTH_PRIORITY, AgentRelay
 from handlers.texts import a, pick_language, t
 
@@ -110,7 +111,7 @@ class CustomerConversation:
             await self._send_faq_answer(press.chat.id, args[0], language)
         elif action == "helped" and len(args) in (2, 3):
             await self._helped(press, args[0], args[1] == "1", language, args[2] if len(args) == 3 else "")
-        elif action == "rate" and len(args) == 2:
+        elif action == RATE_ACTION and len(args) == 2:
             await self._rate(press, int(args[0]), int(args[1]), language)
         else:
             raise ValueError(f"unknown customer action {action!r}")
@@ -729,10 +730,3 @@ def _answered_by_faq(result: TriageResult) -> bool:
     possible to pay by Pix?") is still the FAQ's.
     """
     return result.faq_id is not None and not (result.follow_up and not result.asks)
-
-
-def rating_keyboard(ticket: Ticket, ctx: HandlerContext) -> Keyboard:
-    """1-5 stars for a resolved ticket."""
-    return Keyboard.inline(
-        [Button(f"{score}⭐", ctx.codec.encode("rate", ticket.number, score)) for score in range(1, 6)]
-    )
