@@ -11,14 +11,12 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sandbox import types
 from sandbox.entities import Chat, StoredMessage, User
 from sandbox.errors import bad_request, forbidden
 
-ChatType = Literal["private", "group", "supergroup"]
-CHAT_TYPES: frozenset[str] = frozenset({"private", "group", "supergroup"})
 MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
 PRESENT_STATUSES = frozenset({"creator", "administrator", "member", "restricted"})
 
