@@ -33,7 +33,7 @@ its lead over the runner-up all pass their thresholds, and it explains every con
 message or at least `Tuning.answer_support` of them, a term only its answer holds counting
 `Tuning.answer_word_support` (`support`); otherwise suggest the (up to three) entries that pass
 the lower suggestion thresholds; otherwise abstain. Every threshold and weight is a field of
-`Tuning`, chosen by `bench/tune_faq.py` on the tuning and held-out questions of four knowledge
+`Tuning`, weighed by `bench/tune_faq.py` on the labelled questions of four knowledge
 bases at once (the packaged one and three other providers' under tests/faq/kbs), each question
 also with a greeting and context words around it, worst figure first: a value tuned on one
 provider's FAQ abstains where another's should answer. Tags were measured there to add nothing
