@@ -49,7 +49,7 @@ from handlers.fitting import FittingSender
 from handlers.messenger import TelegramError, Unauthorized
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ async def serve(settings: Settings) -> None:
     sandbox: Sandbox | None = None
     if settings.sandbox_mode:
         # Imported only for the demo: a bot against Telegram need not carry the sandbox in memory.
-        from bot.sandbox.server import Sandbox
+        from sandbox.server import Sandbox
 
         settings = sandbox_defaults(settings)
         sandbox = Sandbox(token=DEMO_TOKEN)
@@ -291,7 +291,7 @@ async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
         {"user": {"id": uid, "first_name": DEMO_NAMES.get(uid, f"{role} {uid}")}, "status": "member"}
         for uid, role in names.items()
     ]
-    from bot.sandbox.client import SandboxClient
+    from sandbox.client import SandboxClient
 
     async with SandboxClient(sandbox.base_url) as api:
         await api.create_chat(settings.agents_chat_id, title="Agents on call", members=members)

@@ -14,10 +14,9 @@ from escalation.domain import State
 from escalation.ticket import Ticket
 from escalation.waits import estimate_wait
 from handlers.board import QueueBoard
-from handlers.cards import NOTES_SHOWN, card_keyboard, render_card
+from handlers.cards import NOTES_SHOWN, card_keyboard, closest_entries, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
-from handlers.faq_answers import closest_entries
 from handlers.messenger import Forbidden, TelegramError
 from handlers.moments import moment_words
 from handlers.names import agent_name, mention

@@ -8,7 +8,6 @@ import json
 import pytest
 from redis.asyncio import Redis
 
-from bot.sandbox.formatting import format_text
 from escalation import desk_state
 from escalation.backlog import backlog_now
 from escalation.clock import ManualClock
@@ -29,6 +28,7 @@ from escalation.report_chart import render_backlog_chart
 from escalation.stats import RETENTION_S, bucket_of
 from escalation.store import TicketStore
 from faq.gaps import gap_key
+from sandbox.formatting import format_text
 from tests.escalation.factories import customer, report
 
 pytestmark = pytest.mark.cluster
