@@ -93,6 +93,7 @@ def desk_config(settings: Settings) -> DeskConfig:
         agents_language=settings.agents_language,
         timezone=settings.timezone,
         sla_tick_seconds=settings.sla_tick_seconds,
+        agents_topics=settings.agents_topics,
     )
 
 
@@ -155,6 +156,7 @@ async def start_bot(
             yield RunningBot(desk, outbox, runtime, dispatcher, intake)
         finally:
             await dispatcher.sla_watch.drain()
+            await dispatcher.board.close()
             await dispatcher.customers.relay.drain()
             await outbox.stop(drain_timeout=SHUTDOWN_GRACE_SECONDS)
             await runtime.close()

@@ -135,18 +135,42 @@ class SandboxClient:
         return result
 
     async def changes(
-        self, chat_id: int, *, after: int | None = None, since: int | None = None, wait: float | None = None
+        self,
+        chat_id: int,
+        *,
+        after: int | None = None,
+        since: int | None = None,
+        wait: float | None = None,
+        thread: int | None = None,
     ) -> ChatPage:
-        """Messages with id > after and/or changed since a version, waiting up to `wait` s for one."""
-        params = {"after": after, "since": since, "wait": wait}
+        """Messages with id > after and/or changed since a version (and in forum topic `thread`, 1
+        for the General topic), waiting up to `wait` s for one."""
+        params = {"after": after, "since": since, "wait": wait, "thread": thread}
         body = await self._call("GET", f"/chats/{chat_id}/messages", params=params)
         return ChatPage(body["messages"], body["version"], body.get("deleted", []))
 
     async def messages(
-        self, chat_id: int, *, after: int | None = None, since: int | None = None, wait: float | None = None
+        self,
+        chat_id: int,
+        *,
+        after: int | None = None,
+        since: int | None = None,
+        wait: float | None = None,
+        thread: int | None = None,
     ) -> list[dict[str, Any]]:
-        """The chat's messages (after a message id, if given), as Telegram Message objects."""
-        return (await self.changes(chat_id, after=after, since=since, wait=wait)).messages
+        """The chat's messages (after a message id, in one forum topic, if given), as Telegram Messages."""
+        return (await self.changes(chat_id, after=after, since=since, wait=wait, thread=thread)).messages
+
+    async def topics(self, chat_id: int) -> list[dict[str, Any]]:
+        """A forum's topics as the apps list them: General first, with latest message and unread count."""
+        result: list[dict[str, Any]] = (await self._call("GET", f"/chats/{chat_id}/topics"))["topics"]
+        return result
+
+    async def read_topic(self, chat_id: int, thread_id: int, message_id: int | None = None) -> int:
+        """Mark a forum topic read (up to `message_id`, by default its latest); its unread count after."""
+        body = {} if message_id is None else {"message_id": message_id}
+        result = await self._call("POST", f"/chats/{chat_id}/topics/{thread_id}/read", json=body)
+        return int(result["unread_count"])
 
     async def wait_for(
         self,

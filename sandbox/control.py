@@ -25,6 +25,7 @@ from sandbox.core import Core
 from sandbox.entities import Chat, User
 from sandbox.errors import BotApiError
 from sandbox.formatting import format_text, split_long_text
+from sandbox.methods.messages import GENERAL_TOPIC_ID
 from sandbox.state import MEMBER_STATUSES, PRESENT_STATUSES
 
 PREFIX = "/sandbox/api"
@@ -92,6 +93,36 @@ def _wait_seconds(request: web.Request) -> float:
         raise ControlError(400, "wait must be a number of seconds") from None
 
 
+def _thread_of(message: dict[str, Any]) -> int:
+    """The forum topic a message is in: the General topic's id for messages outside any topic."""
+    return int(message.get("message_thread_id") or GENERAL_TOPIC_ID)
+
+
+def _topic_list(chat: Chat) -> list[dict[str, Any]]:
+    """The forum's topics for the page: General first, then by latest message, newest first."""
+    latest: dict[int, dict[str, Any]] = {}
+    unread: dict[int, int] = {}
+    for message_id, stored in sorted(chat.messages.items()):
+        thread = _thread_of(stored.data)
+        latest[thread] = stored.data
+        if message_id > chat.read_up_to.get(thread, 0):
+            unread[thread] = unread.get(thread, 0) + 1
+
+    def entry(thread: int, fields: dict[str, Any]) -> dict[str, Any]:
+        return {**fields, "last_message": latest.get(thread), "unread_count": unread.get(thread, 0)}
+
+    general = entry(
+        GENERAL_TOPIC_ID,
+        {"message_thread_id": GENERAL_TOPIC_ID, "name": "General", "is_general": True, "is_closed": False},
+    )
+    topics = [
+        entry(t.message_thread_id, {**types.forum_topic_json(t), "is_general": False, "is_closed": t.closed})
+        for t in chat.topics.values()
+    ]
+    topics.sort(key=lambda t: -(t["last_message"] or {"message_id": t["message_thread_id"]})["message_id"])
+    return [general, *topics]
+
+
 class ControlRoutes:
     """The `/sandbox/api` routes over one sandbox's Core.
 
@@ -115,6 +146,8 @@ class ControlRoutes:
             ("GET", "/chats", self.list_chats),
             ("POST", "/chats", self.post_chat),
             ("GET", "/chats/{chat_id}/messages", self.chat_messages),
+            ("GET", "/chats/{chat_id}/topics", self.chat_topics),
+            ("POST", "/chats/{chat_id}/topics/{thread_id}/read", self.read_topic),
             ("POST", "/chats/{chat_id}/members", self.post_member),
             ("POST", "/chats/{chat_id}/topics/{thread_id}/{action}", self.post_topic_action),
             ("POST", "/users/{user_id}/block", self.block),
@@ -419,21 +452,25 @@ class ControlRoutes:
     # -- reading chats --------------------------------------------------------------------------------
 
     async def chat_messages(self, request: web.Request) -> web.Response:
-        """GET /chats/{id}/messages?after=&since=&wait=: messages in chat order, current state.
+        """GET /chats/{id}/messages?after=&since=&thread=&wait=: messages in chat order, current state.
 
         `after` keeps messages with a greater id; `since` keeps messages created or edited after that
-        chat version (and lists ids deleted since, under `deleted`); both together must both hold.
-        With `wait`, an empty answer waits up to that many seconds for a matching change.
+        chat version (and lists ids deleted since, under `deleted`); `thread` keeps one forum topic's
+        (1: the General topic's, those outside any topic); together they must all hold. With
+        `wait`, an empty answer waits up to that many seconds for a matching change.
         """
         chat = self._known_chat(request)
         after = _optional_int(request.query.get("after"), "after")
         since = _optional_int(request.query.get("since"), "since")
+        thread = _optional_int(request.query.get("thread"), "thread")
         deadline = time.monotonic() + _wait_seconds(request)
         while True:
             messages = [
                 stored.data
                 for message_id, stored in chat.messages.items()
-                if (after is None or message_id > after) and (since is None or stored.version > since)
+                if (after is None or message_id > after)
+                and (since is None or stored.version > since)
+                and (thread is None or _thread_of(stored.data) == thread)
             ]
             deleted = [
                 message_id
@@ -444,6 +481,45 @@ class ControlRoutes:
             if messages or deleted or remaining <= 0 or self.core.closing:
                 return web.json_response({"messages": messages, "version": chat.version, "deleted": deleted})
             await self.core.world.changed.wait(remaining)
+
+    async def chat_topics(self, request: web.Request) -> web.Response:
+        """GET /chats/{id}/topics?since=&wait=: a forum's topics as the apps list them.
+
+        The General topic first, then the others by their latest message, newest first; each with
+        its icon colour, name, closed state, latest message and unread count (messages after the
+        last one marked read). With `since` (a chat version) and `wait`, the answer waits for a
+        change in the chat.
+        """
+        chat = self._known_chat(request)
+        if not chat.is_forum:
+            raise ControlError(400, "the chat is not a forum")
+        since = _optional_int(request.query.get("since"), "since")
+        deadline = time.monotonic() + _wait_seconds(request)
+        while since is not None and chat.version <= since and not self.core.closing:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            await self.core.world.changed.wait(remaining)
+        return web.json_response({"topics": _topic_list(chat), "version": chat.version})
+
+    async def read_topic(self, request: web.Request) -> web.Response:
+        """POST /chats/{id}/topics/{thread}/read: the page's person read a topic (up to `message_id`,
+        by default its latest message); its unread count drops to what came after."""
+        chat = self._known_chat(request)
+        thread = _path_int(request, "thread_id")
+        if thread != GENERAL_TOPIC_ID and thread not in chat.topics:
+            raise ControlError(404, "no such forum topic in the chat")
+        body = await _body(request)
+        in_thread = [
+            message_id for message_id, stored in chat.messages.items() if _thread_of(stored.data) == thread
+        ]
+        up_to = _optional_int(body.get("message_id"), "message_id") or max(in_thread, default=0)
+        if up_to > chat.read_up_to.get(thread, 0):
+            chat.read_up_to[thread] = up_to
+            chat.version += 1
+            self.core.world.changed.notify()
+        unread = sum(1 for message_id in in_thread if message_id > chat.read_up_to.get(thread, 0))
+        return web.json_response({"message_thread_id": thread, "unread_count": unread})
 
     # -- steering -------------------------------------------------------------------------------------
 

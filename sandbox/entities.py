@@ -43,7 +43,11 @@ class StoredMessage:
 
 @dataclass
 class Chat:
-    """A private chat, group or supergroup with its history. A private chat's id is the user's id."""
+    """A private chat, group or supergroup with its history. A private chat's id is the user's id.
+
+    `read_up_to`: per forum topic (1 is the General topic), the last message the web page's person
+    has read there, behind the topic list's unread counts.
+    """
 
     id: int
     type: str
@@ -57,6 +61,7 @@ class Chat:
     deleted: dict[int, int] = field(default_factory=dict)
     topics: dict[int, Topic] = field(default_factory=dict)
     deleted_topics: set[int] = field(default_factory=set)
+    read_up_to: dict[int, int] = field(default_factory=dict)
     next_message_id: int = 1
     version: int = 0
     pinned_message_id: int | None = None

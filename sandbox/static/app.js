@@ -1,7 +1,9 @@
 // The sandbox demo page: a subscriber's phone, the agents' group and a manager's chat, all played
 // through the sandbox's control API (/sandbox/api). Chats update live by long polling each chat on
-// its version, so edits (cards changing in place) arrive like new messages. Everything users or the
-// bot wrote is put in the page as text nodes or attributes, never parsed as HTML.
+// its version, so edits (cards changing in place) arrive like new messages. An agents' group that is
+// a forum shows its topics as Telegram apps do (General first, then by latest message); opening one
+// shows its messages, the General topic those outside any topic. Everything users or the bot wrote
+// is put in the page as text nodes or attributes, never parsed as HTML.
 "use strict";
 
 const API = "/sandbox/api";
@@ -19,6 +21,8 @@ const SAMPLES = {
   es: ["/start", "ningún canal funciona", "¿cómo pago con pix?", "/status"],
 };
 const SAFE_LINK = /^(https?:|tg:|mailto:)/i;
+const GENERAL_TOPIC_ID = 1;
+const DEFAULT_TOPIC_COLOR = 0x6fb9f0; // Telegram's first topic icon colour
 
 // ---------------------------------------------------------------------------------- helpers
 
@@ -216,7 +220,8 @@ function renderMessage(message, view) {
     node.append(el("div", { class: "forwarded", text: `Forwarded from ${name}` }));
   }
   const quoted = message.reply_to_message;
-  if (quoted) {
+  // In a topic, Telegram makes every message a reply to the topic's creation; apps do not show it.
+  if (quoted && quoted.message_id !== message.message_thread_id) {
     node.append(el("div", { class: "quote" },
       el("div", { class: "quote-from", text: quoted.from ? fullName(quoted.from) : "" }),
       el("div", { class: "quote-text", text: firstLine(quoted) })));
@@ -259,12 +264,19 @@ class ChatView {
     this.wake = null;
   }
 
-  open(chatId) {
-    this.generation += 1;
-    this.abort?.abort();
+  /** Show a chat, or one forum topic of it (`thread`; the General topic is GENERAL_TOPIC_ID). */
+  open(chatId, thread = null) {
+    this.stop();
     this.chatId = chatId;
+    this.thread = thread;
     this.clear();
     this.loop(this.generation);
+  }
+
+  /** Stop following the chat (a forum's topic list is shown instead). */
+  stop() {
+    this.generation += 1;
+    this.abort?.abort();
   }
 
   /** Something was sent here: stop waiting for a chat that did not exist yet. */
@@ -277,8 +289,14 @@ class ChatView {
     while (generation === this.generation) {
       this.abort = new AbortController();
       try {
-        const query = since === null ? "" : `?since=${since}&wait=${POLL_WAIT_S}`;
-        const page = await api("GET", `/chats/${this.chatId}/messages${query}`, undefined, this.abort.signal);
+        const query = new URLSearchParams();
+        if (since !== null) {
+          query.set("since", since);
+          query.set("wait", POLL_WAIT_S);
+        }
+        if (this.thread !== null) query.set("thread", this.thread);
+        const path = `/chats/${this.chatId}/messages${String(query) ? `?${query}` : ""}`;
+        const page = await api("GET", path, undefined, this.abort.signal);
         if (generation !== this.generation) return;
         if (since !== null && page.version < since) {
           since = null; // the sandbox restarted: read the chat afresh
@@ -362,6 +380,104 @@ class ChatView {
   }
 }
 
+// ------------------------------------------------------------------------------ forum topics
+
+function topicColor(topic) {
+  return `#${(topic.icon_color ?? DEFAULT_TOPIC_COLOR).toString(16).padStart(6, "0")}`;
+}
+
+/** A topic's icon as Telegram draws it: a bubble in the topic's colour with the name's first letter
+ * (a digit when it has none); the General topic's is a "#". */
+function fillTopicIcon(node, topic) {
+  node.className = `topic-icon${topic.is_general ? " general" : ""}`;
+  node.style.setProperty("--topic-color", topic.is_general ? "" : topicColor(topic));
+  const initial = (topic.name.match(/\p{L}/u) || topic.name.match(/\p{N}/u) || [topic.name.trim()[0] || "?"])[0];
+  node.textContent = topic.is_general ? "#" : initial.toUpperCase();
+  return node;
+}
+
+/** A closed topic's padlock, drawn (not an emoji: it must show whatever fonts the machine has). */
+function lockIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("class", "topic-lock");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", "Closed topic");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M4 7V5a4 4 0 0 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 "
+    + "2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4zm2 0h4V5a2 2 0 1 0-4 0v2z");
+  svg.append(path);
+  return svg;
+}
+
+function lastMessageLine(message) {
+  if (!message) return [el("span", { class: "topic-none", text: "No messages yet" })];
+  const service = serviceText(message);
+  if (service) return [service];
+  const who = message.from?.is_bot ? "Bot" : fullName(message.from || { first_name: "?" });
+  return [el("span", { class: "topic-sender", text: `${who}: ` }), firstLine(message)];
+}
+
+/** One row of the topic list: icon, name (🔒 when closed), time, latest message, unread count. */
+function topicRow(topic, onOpen) {
+  const last = topic.last_message;
+  return el("button", {
+    type: "button", role: "listitem", class: `topic-row${topic.is_closed ? " closed" : ""}`,
+    "data-thread": topic.message_thread_id, onclick: () => onOpen(topic),
+  },
+  fillTopicIcon(el("span", { "aria-hidden": "true" }), topic),
+  el("span", { class: "topic-main" },
+    el("span", { class: "topic-line" },
+      el("span", { class: "topic-name", text: topic.name }),
+      topic.is_closed ? lockIcon() : null,
+      el("span", { class: "topic-time", text: last ? clock(last.edit_date || last.date) : "" })),
+    el("span", { class: "topic-line" },
+      el("span", { class: "topic-last" }, ...lastMessageLine(last)),
+      topic.unread_count ? el("span", { class: "unread", title: "Unread", text: String(topic.unread_count) }) : null)));
+}
+
+/** A forum's topic list, long-polled on the chat's version; `onUpdate(topics)` after each read. */
+class TopicList {
+  constructor(container, options) {
+    this.container = container;
+    Object.assign(this, options);
+    this.generation = 0;
+    this.topics = [];
+  }
+
+  open(chatId) {
+    this.stop();
+    this.chatId = chatId;
+    this.loop(this.generation);
+  }
+
+  stop() {
+    this.generation += 1;
+    this.abort?.abort();
+  }
+
+  async loop(generation) {
+    let since = null;
+    while (generation === this.generation) {
+      this.abort = new AbortController();
+      try {
+        const query = since === null ? "" : `?since=${since}&wait=${POLL_WAIT_S}`;
+        const page = await api("GET", `/chats/${this.chatId}/topics${query}`, undefined, this.abort.signal);
+        if (generation !== this.generation) return;
+        since = page.version < (since ?? 0) ? null : page.version;
+        this.topics = page.topics;
+        this.container.replaceChildren(...page.topics.map((topic) => topicRow(topic, this.onOpen)));
+        this.onUpdate?.(page.topics);
+      } catch {
+        if (generation !== this.generation) return;
+        since = null;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  }
+}
+
 // -------------------------------------------------------------------------------- the page
 
 const state = {
@@ -375,6 +491,8 @@ const state = {
   manager: null,
   replyTo: null,
   demoMissing: "",
+  forum: false,
+  topic: null,
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -516,6 +634,7 @@ function agentUser() {
 
 function sendFromGroup(content) {
   const body = { user: agentUser(), chat: agentsChat(), ...content };
+  if (state.topic && !state.topic.is_general) body.message_thread_id = state.topic.message_thread_id;
   if (state.replyTo) body.reply_to_message_id = state.replyTo.message_id;
   setReplyTo(null);
   return send(views.group, body);
@@ -543,6 +662,64 @@ function setReplyTo(message) {
     bar.querySelector(".replying-text").textContent = quoted;
     $("#group-composer input[name=text]").focus();
   }
+}
+
+/** The group pane's parts: a forum shows its topic list until a topic is opened. */
+function showGroupParts() {
+  const listing = state.forum && !state.topic;
+  $("#group-topics").hidden = !listing;
+  $("#topic-bar").hidden = !state.topic;
+  for (const part of ["#group-chat", "#group-chips", "#group-composer"]) $(part).hidden = listing;
+  if (listing) setReplyTo(null);
+}
+
+/** Switch the group pane between a plain chat and a forum's topics as the group is or becomes a forum. */
+function syncGroupMode() {
+  const chatId = state.profile.agents_chat_id;
+  const forum = Boolean(state.chats.get(chatId)?.is_forum);
+  if (forum === state.forum && (forum || views.group.chatId === chatId)) return;
+  state.forum = forum;
+  state.topic = null;
+  if (forum) {
+    views.group.stop();
+    views.topics.open(chatId);
+  } else {
+    views.topics.stop();
+    views.group.open(chatId);
+  }
+  showGroupParts();
+}
+
+function renderTopicBar() {
+  const topic = state.topic;
+  if (!topic) return;
+  const bar = $("#topic-bar");
+  fillTopicIcon(bar.querySelector(".topic-icon"), topic);
+  bar.querySelector(".topic-title").textContent = topic.name;
+  bar.querySelector(".topic-sub").replaceChildren(...(topic.is_general ? ["Messages outside any topic"]
+    : topic.is_closed ? [lockIcon(), "Closed topic"] : ["Topic"]));
+  bar.classList.toggle("closed", Boolean(topic.is_closed));
+}
+
+function openTopic(topic) {
+  state.topic = topic;
+  setReplyTo(null);
+  renderTopicBar();
+  showGroupParts();
+  views.group.open(state.profile.agents_chat_id, topic.message_thread_id);
+}
+
+function closeTopic() {
+  state.topic = null;
+  views.group.stop();
+  showGroupParts();
+}
+
+/** The open topic was read up to its latest message: its unread count goes. */
+function markTopicRead() {
+  if (!state.topic) return;
+  api("POST", `/chats/${state.profile.agents_chat_id}/topics/${state.topic.message_thread_id}/read`, {})
+    .catch(() => {});
 }
 
 function agentLabel(agent) {
@@ -622,6 +799,19 @@ async function start() {
     onPress: (message, button) => views.group.press(message, button),
     onReply: setReplyTo,
     onCommand: (command) => sendFromGroup({ text: command }),
+    onChange: () => {
+      markTopicRead();
+      refreshChats().then(syncGroupMode).catch(() => {});
+    },
+  });
+  views.topics = new TopicList($("#group-topics"), {
+    onOpen: openTopic,
+    onUpdate: (topics) => {
+      const open = state.topic && topics.find((topic) => topic.message_thread_id === state.topic.message_thread_id);
+      if (state.topic && !open) closeTopic(); // deleted while open
+      else if (open) { state.topic = open; renderTopicBar(); }
+      refreshChats().then(syncGroupMode).catch(() => {});
+    },
   });
   views.manager = new ChatView($("#manager-pane"), {
     me: () => state.manager && managerUser(), emptyHint: "Send /report for the backlog now.",
@@ -679,7 +869,9 @@ async function start() {
     $("#group-replying button").addEventListener("click", () => setReplyTo(null));
     renderChips("#group-chips", ["/queue", "/next", "/mine"], sendFromGroup);
     wireComposer("#group-composer", sendFromGroup);
+    $("#topic-back").addEventListener("click", closeTopic);
     views.group.open(state.profile.agents_chat_id);
+    syncGroupMode();
   } else {
     views.group.clear();
   }

@@ -253,3 +253,35 @@ async def test_limits_stats_and_bot_info(client: SandboxClient, api: BotApi) -> 
     info = await client.bot_info()
     assert info["user"]["id"] == BOT_ID and info["webhook_url"] is None and info["pending_update_count"] == 0
     assert list(info["commands"].values()) == [[{"command": "status", "description": "Ver chamado"}]]
+
+
+async def test_a_forums_topics_are_listed_as_the_apps_list_them_and_each_reads_apart(
+    client: SandboxClient, api: BotApi
+) -> None:
+    await client.create_chat(GROUP, title="Agentes", is_forum=True)
+    await client.create_chat(-1009, title="Plain group")
+    with pytest.raises(SandboxError, match="not a forum"):
+        await client.topics(-1009)
+    billing = await api.ok("createForumTopic", chat_id=GROUP, name="Billing", icon_color=16766590)
+    outage = await api.ok("createForumTopic", chat_id=GROUP, name="Outage")
+    board = await api.ok("sendMessage", chat_id=GROUP, text="Queue: 2 waiting")
+    await client.send_message(BRUNO, "pix falhou", chat=GROUP, message_thread_id=billing["message_thread_id"])
+    await api.ok("closeForumTopic", chat_id=GROUP, message_thread_id=outage["message_thread_id"])
+
+    general, first, second = await client.topics(GROUP)
+    assert (general["name"], general["is_general"], general["message_thread_id"]) == ("General", True, 1)
+    assert general["last_message"]["text"] == "Queue: 2 waiting" and general["unread_count"] == 1
+    # Newest activity first: the outage topic's closing came after Bruno's message in billing.
+    assert (first["name"], first["is_closed"], first["icon_color"]) == ("Outage", True, 7322096)
+    assert "forum_topic_closed" in first["last_message"] and first["unread_count"] == 2
+    assert (second["name"], second["is_closed"], second["icon_color"]) == ("Billing", False, 16766590)
+    assert second["last_message"]["text"] == "pix falhou" and second["unread_count"] == 2
+
+    assert await client.read_topic(GROUP, billing["message_thread_id"]) == 0
+    assert await client.read_topic(GROUP, 1, message_id=board["message_id"] - 1) == 1
+    assert [t["unread_count"] for t in await client.topics(GROUP)] == [1, 2, 0]
+
+    in_general = await client.messages(GROUP, thread=1)
+    assert [m["text"] for m in in_general] == ["Queue: 2 waiting"]
+    in_billing = await client.messages(GROUP, thread=billing["message_thread_id"])
+    assert [m.get("text") for m in in_billing] == [None, "pix falhou"]  # the topic's creation, then Bruno

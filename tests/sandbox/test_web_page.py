@@ -284,3 +284,89 @@ async def test_page_renders_formatting_photos_documents_and_shares_the_subscribe
     await expect(phone.locator(".msg.out .contact")).to_contain_text("+5531900001005")
     await expect(bot_message(phone, "SUB-1005")).to_contain_text("vinculada (plano padrão)")
     await expect(share).to_be_hidden()
+
+
+@pytest.mark.browser
+async def test_a_forum_group_lists_its_topics_as_telegram_does_and_opens_each(
+    page: Page, demo: Desk, tmp_path: Path
+) -> None:
+    group, api = page.locator("#group-pane"), demo.api
+    chat = demo.settings.agents_chat_id
+    assert chat is not None
+    await api.create_chat(chat, title="Agents", is_forum=True)
+    await api.send_message({"id": 1001, "first_name": "Carla"}, "nenhum canal funciona, urgente!")
+    bot = f"{demo.sandbox.base_url}/bot{demo.sandbox.token}"
+    async with aiohttp.ClientSession() as http:
+
+        async def call(method: str, **params: Any) -> Any:
+            async with http.post(f"{bot}/{method}", json=params) as response:
+                body = await response.json()
+            assert body["ok"], body
+            return body["result"]
+
+        carla = await call("createForumTopic", chat_id=chat, name="#1 Carla Souza · P1", icon_color=0xFB6F5F)
+        joao = await call("createForumTopic", chat_id=chat, name="#2 João Lima · P3", icon_color=0x8EEE98)
+        await call(
+            "sendMessage", chat_id=chat, message_thread_id=joao["message_thread_id"], text="Fatura em dobro"
+        )
+        await call("closeForumTopic", chat_id=chat, message_thread_id=joao["message_thread_id"])
+        await call(
+            "sendMessage", chat_id=chat, message_thread_id=carla["message_thread_id"], text="Canais fora"
+        )
+        await call(
+            "sendMessage", chat_id=chat, message_thread_id=carla["message_thread_id"], text="Ainda fora"
+        )
+
+    topics = group.locator("#group-topics .topic-row")
+    await expect(topics).to_have_count(3)
+    await expect(group.locator("#group-chat")).to_be_hidden()
+    await expect(group.locator("#group-composer")).to_be_hidden()
+    general, first, second = topics.nth(0), topics.nth(1), topics.nth(2)
+    await expect(general.locator(".topic-name")).to_have_text("General")
+    await expect(general.locator(".topic-icon")).to_have_text("#")
+    await expect(general.locator(".topic-last")).to_contain_text("Bot: ")  # the ticket's card
+    await expect(first.locator(".topic-name")).to_have_text("#1 Carla Souza · P1")
+    await expect(first.locator(".topic-last")).to_have_text("Bot: Ainda fora")
+    await expect(first.locator(".unread")).to_have_text("3")  # its creation and two messages
+    await expect(first.locator(".topic-icon")).to_have_css("background-color", "rgb(251, 111, 95)")
+    await expect(first.locator(".topic-icon")).to_have_text("C")
+    await expect(first.locator(".topic-lock")).to_have_count(0)
+    await expect(second.locator(".topic-name")).to_have_text("#2 João Lima · P3")
+    await expect(second.locator(".topic-lock")).to_be_visible()
+    await expect(second.locator(".topic-last")).to_have_text("Topic closed")
+    await expect(second.locator(".topic-icon")).to_have_css("background-color", "rgb(142, 238, 152)")
+    listing = tmp_path / "forum-topics.png"
+    await page.screenshot(path=listing)
+
+    await first.click()
+    bar = group.locator("#topic-bar")
+    await expect(bar.locator(".topic-title")).to_have_text("#1 Carla Souza · P1")
+    await expect(bot_message(group, "Canais fora")).to_be_visible()
+    await expect(bot_message(group, "Ainda fora")).to_be_visible()
+    await expect(bot_message(group, "Ainda fora").locator(".quote")).to_have_count(0)  # the topic's root
+    await expect(group.locator(".service")).to_have_text(["Topic “#1 Carla Souza · P1” created"])
+    await expect(bot_message(group, "Customer: Carla")).to_have_count(0)  # the card is in General
+    await group.get_by_label("Acting as", exact=True).select_option(label="Ana (agent)")
+    await write(group, "Estou vendo, Carla")
+    await expect(group.locator(".msg.out", has_text="Estou vendo, Carla")).to_be_visible()
+    in_topic = await api.messages(chat, thread=carla["message_thread_id"])
+    assert in_topic[-1]["text"] == "Estou vendo, Carla" and in_topic[-1]["from"]["id"] == 2001
+    opened = tmp_path / "forum-topic-open.png"
+    await page.screenshot(path=opened)
+
+    await bar.get_by_role("button", name="All topics").click()
+    await expect(topics.nth(1).locator(".topic-name")).to_have_text("#1 Carla Souza · P1")
+    await expect(topics.nth(1).locator(".unread")).to_have_count(0)
+    await expect(topics.nth(1).locator(".topic-last")).to_have_text("Ana (agent): Estou vendo, Carla")
+
+    await general.click()
+    await expect(bar.locator(".topic-title")).to_have_text("General")
+    await expect(bar.locator(".topic-sub")).to_have_text("Messages outside any topic")
+    await expect(bot_message(group, "Customer: Carla")).to_be_visible()
+    await expect(bot_message(group, "Canais fora")).to_have_count(0)
+    await bar.get_by_role("button", name="All topics").click()
+    await topics.nth(2).click()
+    await expect(bar.locator(".topic-sub")).to_have_text("Closed topic")
+    await expect(bar.get_by_role("img", name="Closed topic")).to_be_visible()
+    await expect(bot_message(group, "Fatura em dobro")).to_be_visible()
+    assert listing.stat().st_size > 10_000 and opened.stat().st_size > 10_000
