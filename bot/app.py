@@ -51,7 +51,7 @@ from handlers.fitting import FittingSender
 from handlers.messenger import TelegramError, Unauthorized
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,7 @@ def desk_config(settings: Settings, policy: Policy) -> DeskConfig:
         agents_language=default.language,
         timezone=settings.timezone,
         sla_tick_seconds=settings.sla_tick_seconds,
+        agents_topics=settings.agents_topics,
         team_setup=teams if policy.teams is not None else None,
     )
 
@@ -180,6 +181,7 @@ async def start_bot(
             yield RunningBot(desk, outbox, runtime, dispatcher, intake)
         finally:
             await dispatcher.sla_watch.drain()
+            await dispatcher.board.close()
             await dispatcher.customers.relay.drain()
             await outbox.stop(drain_timeout=SHUTDOWN_GRACE_SECONDS)
             await runtime.close()
@@ -207,7 +209,7 @@ async def serve(settings: Settings) -> None:
     sandbox: Sandbox | None = None
     if settings.sandbox_mode:
         # Imported only for the demo: a bot against Telegram need not carry the sandbox in memory.
-        from bot.sandbox.server import Sandbox
+        from sandbox.server import Sandbox
 
         settings = sandbox_defaults(settings)
         sandbox = Sandbox(token=DEMO_TOKEN)
@@ -306,7 +308,7 @@ async def _bot_username(runtime: Runtime, api_url: str) -> str:
 async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
     """The demo's agents' group (one per team when the policy has teams), with their people as members."""
     assert settings.agents_chat_id is not None
-    from bot.sandbox.client import SandboxClient
+    from sandbox.client import SandboxClient
 
     teams = desk_teams(settings, load_policy(settings.policy_file))
     async with SandboxClient(sandbox.base_url) as api:

@@ -26,16 +26,16 @@ from escalation.store import IllegalTransition, StoreError
 from escalation.ticket import Ticket
 from handlers.blocks import CustomerBlocks
 from handlers.callbacks import Callback
-from handlers.cards import queue_line, render_compact
+from handlers.cards import ANSWER_ACTION, queue_line, render_compact
 from handlers.context import HandlerContext
-from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import Attachment, Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
-from handlers.faq_answers import ANSWER_ACTION, FaqTeaching
+from handlers.faq_answers import FaqTeaching
 from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
 from handlers.messenger import Forbidden, TelegramError
 from handlers.names import agent_name, learn_name, mention, name_for_customers
 from handlers.oncall import OnCallDesk
+from handlers.ratings import rating_keyboard
 from handlers.refusals import holder_name, other_team, outsider, refusal
 from handlers.split import TELEGRAM_TEXT_LIMIT, fit_lines, split_text
 from handlers.texts import a, t

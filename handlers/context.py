@@ -22,6 +22,7 @@ class DeskConfig:
     """The settings handlers act on (built from `bot.config.Settings`, which handlers never import).
 
     `bot_username` comes from getMe at start-up: commands addressed to another bot are ignored.
+    `agents_topics`: the agents' group is a forum worked a topic per customer (AGENTS_TOPICS).
     `team_setup` holds the desk's teams (None: one implicit team made of the agents' fields);
     `team` names the team this configuration acts for ("" for the desk as a whole, whose agents'
     fields are the default team's).
@@ -36,6 +37,7 @@ class DeskConfig:
     timezone: str = "America/Sao_Paulo"
     sla_tick_seconds: float = 15.0
     bot_username: str = ""
+    agents_topics: bool = False
     team_setup: DeskTeams | None = None
     team: str = ""
 

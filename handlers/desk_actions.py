@@ -13,10 +13,10 @@ import logging
 from escalation.domain import State
 from escalation.ticket import Ticket
 from escalation.waits import estimate_wait
-from handlers.cards import NOTES_SHOWN, card_keyboard, render_card
+from handlers.board import QueueBoard
+from handlers.cards import NOTES_SHOWN, card_keyboard, closest_entries, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
-from handlers.faq_answers import closest_entries
 from handlers.messenger import Forbidden, TelegramError
 from handlers.moments import moment_words
 from handlers.names import agent_name, mention
@@ -33,6 +33,7 @@ class DeskActions:
 
     def __init__(self, ctx: HandlerContext) -> None:
         self.ctx = ctx
+        self.board = QueueBoard(ctx)
 
     async def refresh_card(self, ticket: Ticket, edit_priority: int | None = None) -> None:
         """Post the ticket's card to the agents' group, or edit the one already there.
@@ -47,8 +48,10 @@ class DeskActions:
         for thousands of them, and names its first premium subscribers); one posted before the
         incident was detected is still kept up. Only reports of the incident's own kind and
         scope are linked, so a premium subscriber's different problem keeps its card. Once
-        someone holds the ticket (or it is closed), its pings lose their Claim buttons.
+        someone holds the ticket (or it is closed), its pings lose their Claim buttons. In topic
+        mode the General topic's queue board follows (`QueueBoard.changed`).
         """
+        self.board.changed()
         if ticket.state is not State.OPEN:
             await self._retire_pings(ticket)
         if ticket.incident is not None and ticket.card_message_id is None:

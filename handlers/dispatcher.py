@@ -35,6 +35,7 @@ class Dispatcher:
     def __init__(self, ctx: HandlerContext) -> None:
         self.ctx = ctx
         actions = DeskActions(ctx)
+        self.board = actions.board
         config = ctx.config
         roster = OnCallRoster(
             ctx.store.redis,

@@ -58,7 +58,9 @@ class SlaWatch:
 
     async def tick(self) -> list[SlaEvent]:
         """One tick: advance every due ladder and tell the people concerned, then bring up to date
-        the incident cards left behind (the tick runs in every worker, whichever survives)."""
+        the incident cards left behind (the tick runs in every worker, whichever survives). In
+        topic mode the queue board's times are brought up to date too."""
+        self.actions.board.changed()
         events = await self._ladder()
         await self.incidents.catch_up_cards()
         return events

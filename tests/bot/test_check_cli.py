@@ -19,9 +19,9 @@ import yaml
 from bot.app import DEMO_DIR
 from bot.config import Settings
 from bot.preflight import Finding, run_checks
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
 from escalation.policy import DEFAULT_POLICY_FILE
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
 
 TOKEN = "100000001:SANDBOX-check-token"
 AGENTS_CHAT = -1001000000001

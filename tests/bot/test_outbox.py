@@ -496,3 +496,26 @@ async def test_what_is_sent_is_exactly_what_the_handler_made(
     assert telegram.messages == [chart]
     assert telegram.edits == [(GROUP, 9, None)]
     assert telegram.keyboards == [Keyboard.share_contact("📞")]
+
+
+async def test_messages_posted_in_each_group_are_counted_once_by_whichever_worker_delivers_them(
+    telegram: RecordingMessenger, workers: Callable[..., Outbox], redis: RedisClient, keys: Keys
+) -> None:
+    one, other = workers(), workers()
+    one.start()
+    other.start()
+    telegram.failures["refused"] = [BadRequest("Bad Request: chat not found")]
+    await asyncio.gather(
+        *(worker.send(Outgoing(GROUP, f"g{i}")) for i, worker in enumerate((one, other, one)))
+    )
+    await other.send(Outgoing(-200, "other group"))
+    await one.send(Outgoing(7, "a private chat is no forum"))
+    await other.edit(GROUP, 2, "an edit posts nothing new")
+    with pytest.raises(BadRequest):
+        await one.send(Outgoing(GROUP, "refused"))
+    with effect_scope("u9"):
+        first = await one.send(Outgoing(GROUP, "handled twice"))
+    with effect_scope("u9"):
+        assert await other.send(Outgoing(GROUP, "handled twice")) == first
+
+    assert await redis.hgetall(keys.posted) == {str(GROUP): "4", "-200": "1"}
