@@ -65,6 +65,14 @@ class Taken:
         return event_from_json(self.entry.partition("|")[2])
 
 
+@dataclass(frozen=True, slots=True)
+class PollTurn:
+    """The poll lease is this worker's: the next getUpdates offset, one past the last update a
+    poller stored (None before the first)."""
+
+    offset: int | None
+
+
 def _taken(flat: Sequence[str | bytes]) -> list[Taken]:
     """The chats a script leased, from its flat reply {chat, head entry, ...}."""
     taken = []
@@ -141,19 +149,16 @@ class Inbox:
         )
         return [int(chat) for chat in lost]
 
-    async def hold_poll(self, lease: float) -> bool:
-        """Take or renew the poll lease for `lease` seconds; False while another worker holds it."""
-        return bool(
-            await self._poll_lease(
-                keys=[self._route], args=[self._prefix, self.worker, max(1, int(lease * 1000))]
-            )
+    async def hold_poll(self, lease: float) -> PollTurn | None:
+        """Take or renew the poll lease for `lease` seconds, with the offset to poll from; None
+        while another worker holds it."""
+        held, offset = await self._poll_lease(
+            keys=[self._route], args=[self._prefix, self.worker, max(1, int(lease * 1000))]
         )
+        if not int(held):
+            return None
+        return PollTurn(int(offset) if offset else None)
 
     async def leave_poll(self) -> None:
         """Give up the poll lease (if held), so a standby worker polls at once."""
         await self._poll_lease(keys=[self._route], args=[self._prefix, self.worker, 0])
-
-    async def offset(self) -> int | None:
-        """The next getUpdates offset: one past the last update stored by a poller (None at first)."""
-        value = await self.redis.get(f"{self._prefix}poll:offset")
-        return int(value) if value is not None else None
