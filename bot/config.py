@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     )
     default_language: Language = Field(default="pt", description="one of pt, en, es")
     agents_language: Language = Field(default="pt", description="one of pt, en, es")
+    agents_topics: bool = False
     runtime: Literal["aiogram", "ptb"] = Field(default="aiogram", description="aiogram or ptb")
     sandbox_port: int = Field(default=8081, ge=0, le=65535, description="a TCP port (0-65535)")
     sla_tick_seconds: float = Field(

@@ -175,6 +175,14 @@ class Keys:
         """Reservation of a ticket's first card post, so two refreshes never post two cards."""
         return f"{self.prefix}cardpost:{number}"
 
+    def board(self, chat_id: int) -> str:
+        """HASH of a forum's queue board in its General topic: `mid` (its message), `sha` (what it shows)."""
+        return f"{self.prefix}board:{chat_id}"
+
+    def board_post(self, chat_id: int) -> str:
+        """Reservation of a queue board's post, so two workers never post two boards."""
+        return f"{self.prefix}board:{chat_id}:post"
+
     def relay(self, number: int) -> str:
         """HASH of a ticket's current relay message to the agents (escalation/relays.py)."""
         return f"{self.prefix}relay:{number}"
@@ -277,6 +285,12 @@ class Keys:
         """HASH "P<n>" -> jobs of that priority queued in the outbox (bot/durable/lua/outbox_common.lua
         names the outbox's other keys, all under `<prefix>out:`)."""
         return f"{self.prefix}out:backlog"
+
+    @property
+    def posted(self) -> str:
+        """HASH group chat id -> messages the bot posted there, counted by the outbox on delivery
+        (Telegram archives a forum's oldest messages near a million: the summary warns before)."""
+        return f"{self.prefix}out:posted"
 
     def outbox_job(self, job_id: str) -> str:
         """HASH of one outbox job: its content, state and, once delivered, its result."""
