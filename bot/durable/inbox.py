@@ -52,6 +52,11 @@ def lane_of(event: Event) -> Lane:
     return Lane.NORMAL
 
 
+def lanes_of(updates: Sequence[tuple[int, Event | None]]) -> set[Lane]:
+    """The lanes stored updates wait in: only those lanes' take loops have new work to look at."""
+    return {lane_of(event) for _, event in updates if event is not None}
+
+
 @dataclass(frozen=True, slots=True)
 class Taken:
     """A chat leased to this worker, with the event at its head."""

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from bot.durable.inbox import Inbox
+from bot.durable.inbox import Inbox, Lane, lanes_of
 from escalation.unavailable import REDIS_UNAVAILABLE
 from handlers.events import Event
 from handlers.messenger import TelegramError, Unauthorized
@@ -32,7 +32,7 @@ FetchUpdates = Callable[[int | None, int], Awaitable[Sequence[tuple[int, Event |
 class Poller:
     """Holds the poll lease when it can and moves updates from getUpdates into the inbox."""
 
-    def __init__(self, inbox: Inbox, fetch: FetchUpdates, stored: Callable[[], None]) -> None:
+    def __init__(self, inbox: Inbox, fetch: FetchUpdates, stored: Callable[[set[Lane]], None]) -> None:
         self.inbox = inbox
         self._fetch = fetch
         self._stored = stored
@@ -79,4 +79,4 @@ class Poller:
                 "polling: lost the poll lease during a poll; the next poller fetches that batch again"
             )
             return
-        self._stored()
+        self._stored(lanes_of(updates))

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.durable.inbox import Inbox
+from bot.durable.inbox import Inbox, Lane, lanes_of
 from escalation.unavailable import REDIS_UNAVAILABLE
 from handlers.events import Event
 
@@ -30,7 +30,9 @@ ParseUpdate = Callable[[dict[str, Any]], tuple[int, Event | None]]
 class WebhookReceiver:
     """An aiohttp server with one route: the webhook URL's path."""
 
-    def __init__(self, inbox: Inbox, parse: ParseUpdate, secret: str, stored: Callable[[], None]) -> None:
+    def __init__(
+        self, inbox: Inbox, parse: ParseUpdate, secret: str, stored: Callable[[set[Lane]], None]
+    ) -> None:
         self.inbox = inbox
         self._parse = parse
         self._secret = secret.encode()
@@ -75,5 +77,5 @@ class WebhookReceiver:
                 exc,
             )
             return web.Response(status=503, text="try again later")
-        self._stored()
+        self._stored(lanes_of([(update_id, event)]))
         return web.Response(status=200)

@@ -68,10 +68,11 @@ class InboxWorkers:
         for event in self._has_room.values():
             event.set()
 
-    def wake(self) -> None:
-        """New events were stored by this process: look at once instead of at the next idle poll."""
-        for event in self._wake.values():
-            event.set()
+    def wake(self, lanes: set[Lane]) -> None:
+        """This process stored events in `lanes`: those lanes look at once instead of at their next
+        idle poll (waking a lane with nothing new would cost it an empty take)."""
+        for lane in lanes:
+            self._wake[lane].set()
 
     async def run(self, grace: float) -> None:
         """Take and handle until cancelled; then stop as described in the module docstring."""
@@ -94,8 +95,9 @@ class InboxWorkers:
         while True:
             await self._has_room[lane].wait()
             self._wake[lane].clear()
+            room = self._room[lane]
             try:
-                expired, taken = await self.inbox.take(lane, self._room[lane])
+                expired, taken = await self.inbox.take(lane, room)
             except REDIS_UNAVAILABLE as exc:
                 log.warning("inbox: Redis unavailable (%s); trying again in %.1fs", exc, retry)
                 await asyncio.sleep(retry)
@@ -108,7 +110,9 @@ class InboxWorkers:
                 self._start(lane, item)
             if taken:
                 idle = IDLE_POLL_S[0]
-                continue
+                if len(taken) == room:
+                    continue
+                # fewer than asked: the lane has nothing more ready until a wake or the idle poll
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(idle):
                     await self._wake[lane].wait()
