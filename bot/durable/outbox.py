@@ -113,6 +113,22 @@ class _Job:
     attempts: int
 
 
+class _Idle:
+    """An idle sender: its bell, and what an enqueue took for it in the same step.
+
+    An enqueue that finds an idle sender leases it the next job in its own script (`promised`),
+    so the sender starts sending without a take of its own; it waits for that enqueue's answer
+    even past its idle timeout, since the job is leased to this worker.
+    """
+
+    __slots__ = ("bell", "promised", "taken")
+
+    def __init__(self) -> None:
+        self.bell = asyncio.Event()
+        self.promised = False
+        self.taken: tuple[_Job | None, float] | None = None
+
+
 def _result_json(message_id: int) -> str:
     return json.dumps({"id": message_id})
 
@@ -161,7 +177,7 @@ class Outbox:
         self._no_waiters = asyncio.Event()
         self._no_waiters.set()
         self._in_flight: dict[str, _Job] = {}
-        self._idle: list[asyncio.Event] = []
+        self._idle: list[_Idle] = []
         self._stopping = False
         self._senders: list[asyncio.Task[None]] = []
         self._helpers: list[asyncio.Task[None]] = []
@@ -231,7 +247,7 @@ class Outbox:
                 await asyncio.wait_for(self._callers_served(), timeout=drain_timeout)
         self._stopping = True
         while self._idle:
-            self._ring()
+            self._idle.pop().bell.set()
         if self._senders:
             await asyncio.wait(self._senders, timeout=max(0.0, deadline - time.monotonic()))
         await _cancel_until_ended([*self._senders, *self._helpers])
@@ -287,13 +303,28 @@ class Outbox:
         self._no_waiters.clear()
         try:
             async with self._chat_order(chat_id):
-                reply = await self._enqueue(
-                    job_id, chat_id, priority, kind, body, message_id, text, keep_text, keyboard
-                )
+                idle = self._promise_idle()
+                taken: tuple[_Job | None, float] | None = None
+                try:
+                    reply = await self._enqueue(
+                        job_id,
+                        chat_id,
+                        priority,
+                        kind,
+                        body,
+                        message_id,
+                        text,
+                        keep_text,
+                        keyboard,
+                        take=idle is not None,
+                    )
+                    if idle is not None:
+                        taken = self._taken(reply[2])
+                finally:
+                    if idle is not None:
+                        self._hand(idle, taken)
             if reply[0] == "done":
                 self._settle(job_id, reply[1])
-            else:
-                self._ring()
             return await future
         finally:
             self._forget(job_id, future)
@@ -309,9 +340,13 @@ class Outbox:
         text: str,
         keep_text: bool,
         keyboard: str,
-    ) -> list[str]:
-        """Put a job in Redis once (`["done", result]` when it already has a result, else `["queued"]`)."""
-        reply: list[str] = await self._enqueue_script(
+        *,
+        take: bool = False,
+    ) -> list[Any]:
+        """Put a job in Redis once (`["done", result]` when it already has a result, else
+        `["queued", ""]`); with `take`, the same step takes this worker's next job for an idle
+        sender, as a third element (`_take`'s reply)."""
+        reply: list[Any] = await self._enqueue_script(
             keys=[self.keys.route],
             args=self._args(
                 job_id,
@@ -325,6 +360,8 @@ class Outbox:
                 text,
                 "1" if keep_text else "0",
                 keyboard,
+                self.worker if take else "",
+                int(self.lease_s * 1000),
             ),
         )
         return reply
@@ -401,11 +438,10 @@ class Outbox:
 
     async def _run(self) -> None:
         """One sender: take a job, send it, record the outcome and take the next one in the same
-        step; idle, it waits for its bell (one job queued by this process) or the next due send."""
-        bell = asyncio.Event()
+        step; idle, it waits for the job an enqueue of this process takes for it, or the next due
+        send."""
         taken: tuple[_Job | None, float] | None = None
         while not self._stopping:
-            bell.clear()
             if taken is None:
                 try:
                     taken = await self._take()
@@ -420,20 +456,40 @@ class Outbox:
             if job is not None:
                 taken = await self._deliver(job)
                 continue
-            self._idle.append(bell)
-            try:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(bell.wait(), timeout=min(wait, IDLE_POLL_S))
-            finally:
-                with contextlib.suppress(ValueError):
-                    self._idle.remove(bell)
-        if taken is not None and taken[0] is not None:  # taken with the last ack as the outbox stopped
+            taken = await self._wait_idle(wait)
+        if taken is not None and taken[0] is not None:  # taken as the outbox stopped
             await self._ack(taken[0], "requeue", "0")
 
-    def _ring(self) -> None:
-        """A job was queued: wake one idle sender (waking them all cost each an empty take)."""
-        if self._idle:
-            self._idle.pop().set()
+    async def _wait_idle(self, wait: float) -> tuple[_Job | None, float] | None:
+        """Idle until an enqueue hands this sender a job (or a wait), or until `wait` (at most the
+        idle poll) is over; None when the sender should take for itself."""
+        idle = _Idle()
+        self._idle.append(idle)
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(idle.bell.wait(), timeout=min(wait, IDLE_POLL_S))
+        finally:
+            with contextlib.suppress(ValueError):
+                self._idle.remove(idle)
+        if idle.promised:  # its enqueue is under way: the job it takes is leased to this worker
+            await idle.bell.wait()
+        return idle.taken
+
+    def _promise_idle(self) -> _Idle | None:
+        """The idle sender an enqueue about to run takes a job for, if any (and not stopping)."""
+        if self._stopping or not self._idle:
+            return None
+        idle = self._idle.pop()
+        idle.promised = True
+        return idle
+
+    def _hand(self, idle: _Idle, taken: tuple[_Job | None, float] | None) -> None:
+        """Give an idle sender what its enqueue took (None when the enqueue failed: it takes for
+        itself); the job counts as in flight from now, for lease renewal and a stop's hand-back."""
+        if taken is not None and taken[0] is not None:
+            self._in_flight[taken[0].token] = taken[0]
+        idle.taken = taken
+        idle.bell.set()
 
     async def _call(self, job: _Job) -> int:
         """The one Bot API call of a job: send, or edit (an unchanged edit counts as done)."""

@@ -11,9 +11,11 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
 
+from bot.durable import outbox as outbox_module
 from bot.durable.outbox import Limits, Outbox
 from bot.redis_connection import RedisClient
 from escalation.effects import effect_scope
@@ -519,3 +521,30 @@ async def test_messages_posted_in_each_group_are_counted_once_by_whichever_worke
         assert await other.send(Outgoing(GROUP, "handled twice")) == first
 
     assert await redis.hgetall(keys.posted) == {str(GROUP): "4", "-200": "1"}
+
+
+async def test_an_idle_sender_is_handed_the_job_its_enqueue_took_without_a_take_of_its_own(
+    telegram: RecordingMessenger, workers: Callable[..., Outbox], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox_module, "IDLE_POLL_S", 60.0)  # no idle poll during the test
+    outbox = workers()
+    takes = 0
+    take_script = outbox._take_script
+
+    async def counted_take(*args: Any, **kwargs: Any) -> Any:
+        nonlocal takes
+        takes += 1
+        return await take_script(*args, **kwargs)
+
+    outbox._take_script = counted_take  # type: ignore[assignment]
+    outbox.start(senders=1)
+
+    async def sender_idle() -> bool:
+        return bool(outbox._idle)
+
+    for n in range(3):
+        await until(sender_idle)
+        takes = 0
+        assert await outbox.send(Outgoing(7, f"m{n}")) > 0
+        assert takes == 0, "the idle sender took for itself what its enqueue could have handed it"
+    assert telegram.texts(7) == ["m0", "m1", "m2"]

@@ -49,7 +49,7 @@ class Desk:
         reply = await self.workers[worker]._enqueue(
             job_id, message.chat_id, message.priority, "s", body, 0, "null", False, "null"
         )
-        assert reply == ["queued"]
+        assert reply[0] == "queued"
         return job_id
 
     async def put_edit(

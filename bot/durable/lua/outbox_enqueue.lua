@@ -4,22 +4,31 @@
 -- ARGV[12] waiter "<worker>|<job id>", ARGV[13] TTL of the job and its result (s),
 -- ARGV[14] body (send: the message's JSON), ARGV[15] message id (edit), ARGV[16] text JSON (edit),
 -- ARGV[17] "1" when the edit keeps a queued edit's text, ARGV[18] keyboard JSON (edit).
+-- ARGV[19] an idle sender's worker ("" for none) and ARGV[20] its lease (ms): the same step then
+-- takes that worker's next job as `take` would (most urgent chat first, turns, limits, lease), so
+-- an idle sender is handed its job without a take of its own.
 -- Returns {"done", result} when the job (or the edit it was merged into) already has its
--- result, else {"queued"}: the waiter is told when the result is recorded.
+-- result, else {"queued", ""}: the waiter is told when the result is recorded. With ARGV[19], a
+-- third element is the take's reply.
 
 local id, chat, prio, kind = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
 local waiter, ttl = ARGV[12], tonumber(ARGV[13])
 local key = job_key(id)
+local now = clock_ms()
+
+local function answer(status, result)
+  if ARGV[19] == "" then return {status, result} end
+  return {status, result, take(ARGV[19], tonumber(ARGV[20]), ttl, now)}
+end
 
 if redis.call("EXISTS", key) == 1 then
   local target, state = resolve(id)
-  if state == "d" then return {"done", redis.call("HGET", job_key(target), "result")} end
-  if state == nil then return {"done", '{"error":"TelegramError","message":"the job expired"}'} end
+  if state == "d" then return answer("done", redis.call("HGET", job_key(target), "result")) end
+  if state == nil then return answer("done", '{"error":"TelegramError","message":"the job expired"}') end
   add_waiter(target, waiter, ttl)
-  return {"queued"}
+  return answer("queued", "")
 end
 
-local now = clock_ms()
 if kind == "e" then
   local edit = chat .. ":" .. ARGV[15]
   local pending = redis.call("HGET", EDITS, edit)
@@ -29,7 +38,7 @@ if kind == "e" then
     redis.call("HSET", key, "state", "m", "into", pending)
     redis.call("EXPIRE", key, ttl)
     add_waiter(pending, waiter, ttl)
-    return {"queued"}
+    return answer("queued", "")
   end
   redis.call("HSET", EDITS, edit, id)
 end
@@ -42,4 +51,4 @@ redis.call("ZADD", queue_key(chat), fmt(tonumber(prio) * SCALE + seq), id)
 redis.call("HINCRBY", BACKLOG, "P" .. prio, 1)
 add_waiter(id, waiter, ttl)
 announce(chat, now)
-return {"queued"}
+return answer("queued", "")
