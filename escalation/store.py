@@ -108,11 +108,16 @@ class Arrival:
     first reading, so a new ticket or a follow-up costs no read of its own (a reopen still reads
     the last ticket). A reading that went stale meanwhile is caught by the transition script
     (the active ticket's version, the last resolved ticket's number) and read afresh.
+
+    `blocked` is the customer's block record (ticket, by, at) when a supervisor blocked them: read
+    here, a customer's message costs no read of its own for it, and a replay takes the branch its
+    first run took.
     """
 
     active: Ticket | None
     last_number: int | None
     linked_subscriber: str | None
+    blocked: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +208,15 @@ class TicketStore:
     async def log(self, number: int) -> list[dict[str, Any]]:
         """The events and messages of a ticket the caller already holds (no existence check)."""
         return [json.loads(item) for item in await self.redis.lrange(self.keys.log(number), 0, -1)]
+
+    async def card_reading(self, number: int, customer_id: int) -> tuple[list[dict[str, Any]], bool]:
+        """What a ticket's card shows beyond the ticket: its log, and whether a supervisor blocked
+        its customer, in one round trip (cards are redrawn on every change of a ticket)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.lrange(self.keys.log(number), 0, -1)
+            pipe.hexists(self.keys.blocked, str(customer_id))
+            items, blocked = await pipe.execute()
+        return [json.loads(item) for item in items], bool(blocked)
 
     async def opening_texts(self, numbers: Sequence[int]) -> dict[int, str]:
         """Each ticket's first logged text (what the customer opened it with), in one round trip.
@@ -868,17 +882,19 @@ class TicketStore:
 
     async def _read_customer(self, customer_id: int, scope: EffectScope | None = None) -> Arrival:
         """The customer's tickets and link: now, or with `scope`, as its first run read them."""
-        keys = [self.keys.active, self.keys.last, self.keys.links]
+        keys = [self.keys.active, self.keys.last, self.keys.links, self.keys.blocked]
         effect = ""
         if scope is not None:
             keys.append(self.keys.effects(scope.update))
             effect = scope.take("r")
-        active, last, linked = await self._arrival(
+        # a reading recorded by a version that did not read blocks has three parts
+        active, last, linked, *block = await self._arrival(
             keys=keys, args=[customer_id, self.keys.ticket_prefix, effect, EFFECTS_TTL_S]
         )
         fields = iter(active)
         ticket = Ticket.from_hash(dict(zip(fields, fields, strict=True))) if active else None
-        return Arrival(ticket, int(last) if last is not None else None, linked)
+        blocked = json.loads(block[0]) if block and block[0] else None
+        return Arrival(ticket, int(last) if last is not None else None, linked, blocked)
 
     # ------------------------------------------------------------- plumbing
 

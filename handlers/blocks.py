@@ -17,8 +17,7 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from escalation.store import TicketNotFound
-from escalation.ticket import Ticket
+from escalation.store import Arrival, TicketNotFound
 from handlers.cards import customer_tag
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
@@ -99,15 +98,17 @@ class CustomerBlocks:
             )
         return fit_lines(lines, lambda count: a(self.language, "and_more", count=count))
 
-    async def withhold(self, message: IncomingMessage, active: Ticket | None, language: str) -> bool:
+    async def withhold(self, message: IncomingMessage, arrival: Arrival, language: str) -> bool:
         """A blocked customer's message: kept in their ticket, not relayed; True if they are blocked.
 
-        Their active ticket takes it, or else the ticket they were blocked through. They hear
-        once per block that their messages are not passed on.
+        Whether they are comes with the message's arrival reading (no read of its own). Their
+        active ticket takes it, or else the ticket they were blocked through. They hear once per
+        block that their messages are not passed on.
         """
-        record = await self.ctx.state.block_record(message.user.id)
+        record = arrival.blocked
         if record is None:
             return False
+        active = arrival.active
         number = active.number if active is not None else int(record["ticket"])
         kind = message.attachment.kind if message.attachment else "text"
         text = message.text or message.caption or f"[{kind}]"

@@ -74,7 +74,7 @@ class CustomerConversation:
         if command is not None:
             await self._command(message, command, language)
             return
-        if await self.blocks.withhold(message, arrival.active, language):
+        if await self.blocks.withhold(message, arrival, language):
             return
         text = message.text or message.caption
         if arrival.active is None and arrival.last_number is not None and text.strip():

@@ -106,7 +106,7 @@ class DeskActions:
     async def card(self, ticket: Ticket) -> tuple[str, Keyboard]:
         """The ticket's card as its team reads it: the text and the buttons (none once resolved)."""
         language = self.ctx.for_ticket(ticket).config.agents_language
-        history = await self.ctx.store.log(ticket.number)
+        history, blocked = await self.ctx.store.card_reading(ticket.number, ticket.customer.telegram_id)
         excerpt = next(
             (e["text"] for e in reversed(history) if e["event"] in _CUSTOMER_WORDS and e.get("text")), ""
         )
@@ -127,7 +127,7 @@ class DeskActions:
             now=self.ctx.clock.now(),
             assignee_name=name,
             notes=notes,
-            blocked=await self.ctx.state.block_record(ticket.customer.telegram_id) is not None,
+            blocked=blocked,
         )
         closest = (
             closest_entries(self.ctx.triage, excerpt, ticket.customer.language, language)

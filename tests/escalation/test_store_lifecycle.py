@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from escalation.clock import ManualClock
 from escalation.domain import Impact, Intent, Priority, ReasonCode, State, Tier
+from escalation.effects import effect_scope
 from escalation.policy import Policy
 from escalation.priority import assess
 from escalation.store import (
@@ -205,6 +208,21 @@ async def test_arrival_reads_active_ticket_last_ticket_and_link_at_once(
     withdrawn = await store.withdraw(ticket.number, 1)
     assert await store.arrival(1) == Arrival(None, withdrawn.number, "SUB-1")
     assert await store.find(ticket.number) is not None and await store.find(ticket.number + 1000) is None
+
+
+async def test_arrival_reads_the_block_record_and_a_replay_reads_it_as_its_first_run_did(
+    store: TicketStore, policy: Policy
+) -> None:
+    ticket = (await report(store, policy, customer(1))).ticket
+    record = {"ticket": ticket.number, "by": 9, "at": 1.0}
+    with effect_scope("u1"):
+        assert (await store.arrival(1)).blocked is None
+    await store.redis.hset(store.keys.blocked, "1", json.dumps(record))
+
+    assert (await store.arrival(1)).blocked == record
+    assert (await store.arrival(2)).blocked is None
+    with effect_scope("u1"):  # the replay of update 1 takes the branch its first run took
+        assert (await store.arrival(1)).blocked is None
 
 
 async def test_submit_from_a_stale_arrival_reads_again(
