@@ -93,6 +93,7 @@ def desk_config(settings: Settings) -> DeskConfig:
         agents_language=settings.agents_language,
         timezone=settings.timezone,
         sla_tick_seconds=settings.sla_tick_seconds,
+        agents_topics=settings.agents_topics,
     )
 
 
@@ -292,7 +293,9 @@ async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
     from bot.sandbox.client import SandboxClient
 
     async with SandboxClient(sandbox.base_url) as api:
-        await api.create_chat(settings.agents_chat_id, title="Agents on call", members=members)
+        await api.create_chat(
+            settings.agents_chat_id, title="Agents on call", members=members, is_forum=settings.agents_topics
+        )
 
 
 async def register_demo(sandbox: Sandbox, settings: Settings, directory: CustomerDirectory | None) -> None:

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
         lt=0,
         description="the agents' group chat id, negative as Telegram gives group ids (e.g. -1001234567890)",
     )
+    agents_topics: bool = Field(
+        default=False,
+        description="true or false (true: the agents' group is a forum with one topic per customer)",
+    )
     agent_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="comma-separated Telegram user ids"
     )

@@ -175,6 +175,22 @@ class Keys:
         """Reservation of a ticket's first card post, so two refreshes never post two cards."""
         return f"{self.prefix}cardpost:{number}"
 
+    def topic(self, customer_id: int) -> str:
+        """HASH of a customer's forum topic (topic mode): thread, name, closed, ticket, c:<n> cards."""
+        return f"{self.prefix}topic:{customer_id}"
+
+    def topic_owner(self, thread_id: int) -> str:
+        """Whose forum topic a thread is (a customer id): agents' messages in it go to their ticket."""
+        return f"{self.prefix}topic:thread:{thread_id}"
+
+    def topic_lock(self, customer_id: int) -> str:
+        """Lock held while a customer's topic is created or recreated, so one topic is made, not two."""
+        return f"{self.prefix}topic:lock:{customer_id}"
+
+    def topic_card_post(self, thread_id: int, number: int) -> str:
+        """Reservation of a ticket's card post in one topic, so two refreshes never post two cards."""
+        return f"{self.prefix}topic:cardpost:{thread_id}:{number}"
+
     def relay(self, number: int) -> str:
         """HASH of a ticket's current relay message to the agents (escalation/relays.py)."""
         return f"{self.prefix}relay:{number}"

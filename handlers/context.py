@@ -20,6 +20,7 @@ class DeskConfig:
     """The settings handlers act on (built from `bot.config.Settings`, which handlers never import).
 
     `bot_username` comes from getMe at start-up: commands addressed to another bot are ignored.
+    `agents_topics`: the agents' group is a forum with one topic per customer (`handlers.topics`).
     """
 
     agents_chat_id: int | None
@@ -31,6 +32,7 @@ class DeskConfig:
     timezone: str = "America/Sao_Paulo"
     sla_tick_seconds: float = 15.0
     bot_username: str = ""
+    agents_topics: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,11 +39,18 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from bot.durable.codec import keyboard_from_json, keyboard_to_json, outgoing_from_json, outgoing_to_json
+from bot.durable.codec import (
+    keyboard_from_json,
+    keyboard_to_json,
+    outgoing_from_json,
+    outgoing_to_json,
+    topic_op_from_json,
+    topic_op_to_json,
+)
 from bot.redis_connection import RedisClient
 from escalation.effects import EFFECTS_TTL_S, current_scope
 from escalation.keys import Keys
-from handlers.events import Keyboard, Member, Outgoing
+from handlers.events import Keyboard, Member, Outgoing, TopicOp
 from handlers.messenger import (
     BadRequest,
     Forbidden,
@@ -51,6 +58,8 @@ from handlers.messenger import (
     NotModified,
     RetryAfter,
     TelegramError,
+    TopicClosed,
+    TopicGone,
     Unauthorized,
 )
 
@@ -69,7 +78,8 @@ STOPPED = "the outbox stopped before this was sent"
 
 _LUA = Path(__file__).with_name("lua")
 _ERRORS: dict[str, type[TelegramError]] = {
-    cls.__name__: cls for cls in (TelegramError, Forbidden, Unauthorized, BadRequest, NotModified)
+    cls.__name__: cls
+    for cls in (TelegramError, Forbidden, Unauthorized, BadRequest, NotModified, TopicGone, TopicClosed)
 }
 
 
@@ -199,6 +209,12 @@ class Outbox:
         await self._submit(
             chat_id, priority, "e", "", message_id, json.dumps(text), text is None, keyboard_to_json(keyboard)
         )
+
+    async def topic(self, op: TopicOp) -> int:
+        """Queue a forum topic operation in the group's budget (its service message counts as a
+        send); return the topic's thread id once Telegram did it."""
+        body = topic_op_to_json(op)
+        return await self._submit(op.chat_id, op.priority, "t", body, 0, "null", False, "null")
 
     async def answer_button(self, callback_id: str, text: str = "", alert: bool = False) -> None:
         """Answered at once: button answers are not rate-limited like messages and must be quick."""
@@ -412,7 +428,12 @@ class Outbox:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=min(wait, IDLE_POLL_S))
 
     async def _call(self, job: _Job) -> int:
-        """The one Bot API call of a job: send, or edit (an unchanged edit counts as done)."""
+        """The one Bot API call of a job: send, edit (an unchanged edit counts as done) or topic op."""
+        if job.kind == "t":
+            op = topic_op_from_json(job.body)
+            with contextlib.suppress(NotModified):
+                return await self.messenger.topic(op)
+            return op.thread_id or 0
         if job.kind == "e":
             with contextlib.suppress(NotModified):
                 await self.messenger.edit(
