@@ -89,7 +89,7 @@ class DayPlayer:
     ) -> dict:
         return await self.api.wait_for(chat, match, self.wait_s, after=after)
 
-    async def _card(self, number: int, where: Callable[[str], bool] = lambda text: True) -> dict[str, Any]:
+    async def card(self, number: int, where: Callable[[str], bool] = lambda text: True) -> dict[str, Any]:
         return await self._wait(
             AGENTS_CHAT,
             lambda m: (
@@ -107,7 +107,7 @@ class DayPlayer:
 
     async def _agent(self, agent: dict[str, Any], number: int, text: str, command: str = "") -> None:
         """An agent answers (or runs `command`) about ticket `number` the way the mode has it."""
-        card = await self._card(number)
+        card = await self.card(number)
         chat = {"id": AGENTS_CHAT, "type": "supergroup", "title": "Agents"}
         if self.topics:
             body = f"/{command} {text}".strip() if command else text
@@ -124,9 +124,9 @@ class DayPlayer:
         await self._wait(customer["id"], lambda m: answer in m.get("text", ""))
         if index % 5 == 0:
             await self._agent(agent, number, f"cliente {index} já trocou o roteador", "note")
-            await self._card(number, lambda text: f"cliente {index} já trocou" in text)
+            await self.card(number, lambda text: f"cliente {index} já trocou" in text)
         await self._agent(agent, number, "", "resolve")
-        await self._card(number, lambda text: "✅" in text)
+        await self.card(number, lambda text: "✅" in text)
 
     async def play(self) -> None:
         """The day: the storm of 30 openings, follow-ups, then the agents at work."""
@@ -146,11 +146,12 @@ class DayPlayer:
             if index == len(customers) // 2:
                 await self.sla_tick(SLA_LATER_S)  # the afternoon: the tickets still waiting are late
             await self._work(customer, number, index)
-        again = await self._open(customers[0], "agora o controle remoto não funciona no app")
+        again = await self._open(customers[0], "a fatura deste mês veio com valor errado")
         self.tickets.append(again)
         await self._work(customers[0], again, 0)
         reopened = await self._open(customers[3], "ainda não voltou, continua sem sinal")
-        assert reopened == self.tickets[3], "the reopen opened another ticket"
+        if reopened != self.tickets[3]:
+            raise AssertionError(f"the reopen opened #{reopened}, not #{self.tickets[3]}")
         await self._work(customers[3], reopened, 3)
 
 

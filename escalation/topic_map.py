@@ -20,9 +20,24 @@ TOPIC_TTL_S = 400 * 24 * 3600
 CARD_POST_TTL_S = 7 * 24 * 3600
 
 # Set a field of the customer's record only while it is about this thread, and only if it changes.
-# KEYS[1] the record  ARGV[1] thread  ARGV[2] field  ARGV[3] value. Returns 1 when it changed.
+# KEYS[1] the record  ARGV[1] thread  ARGV[2] field  ARGV[3] value  ARGV[4] "<ticket>:<version>" the
+# value follows from ("" for none): an older ticket, or an older version of the same ticket, than
+# the one recorded changes nothing, so refreshes that read tickets at different moments leave the
+# topic as the latest says.
+# Returns 1 when the value changed.
 _SET_IF_THREAD = """
 if redis.call('HGET', KEYS[1], 'thread') ~= ARGV[1] then return 0 end
+if ARGV[4] ~= '' then
+  local number, version = string.match(ARGV[4], '^(%d+):(%d+)$')
+  local seen = redis.call('HGET', KEYS[1], 'v:' .. ARGV[2])
+  if seen then
+    local seen_number, seen_version = string.match(seen, '^(%d+):(%d+)$')
+    number, version = tonumber(number), tonumber(version)
+    seen_number, seen_version = tonumber(seen_number), tonumber(seen_version)
+    if number < seen_number or (number == seen_number and version < seen_version) then return 0 end
+  end
+  redis.call('HSET', KEYS[1], 'v:' .. ARGV[2], ARGV[4])
+end
 if redis.call('HGET', KEYS[1], ARGV[2]) == ARGV[3] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 return 1
@@ -102,13 +117,16 @@ class TopicMap:
         """Let go of the lock, if it is still `owner`'s."""
         await self._unlock(keys=[self.keys.topic_lock(customer_id)], args=[owner])
 
-    async def set_closed(self, customer_id: int, thread_id: int, closed: bool) -> bool:
-        """Record the topic closed or open; True when that changed (the caller then closes or reopens it)."""
-        return await self._set(customer_id, thread_id, "closed", "1" if closed else "0")
+    async def set_closed(
+        self, customer_id: int, thread_id: int, closed: bool, version: int | None = None
+    ) -> bool:
+        """Record the topic closed or open as ticket `version` has it; True when that changed (the
+        caller then closes or reopens it). Without a version (a person's doing) it always applies."""
+        return await self._set(customer_id, thread_id, "closed", "1" if closed else "0", version)
 
-    async def set_name(self, customer_id: int, thread_id: int, name: str) -> bool:
-        """Record the topic's new name; True when it changed (the caller then renames it)."""
-        return await self._set(customer_id, thread_id, "name", name)
+    async def set_name(self, customer_id: int, thread_id: int, name: str, version: tuple[int, int]) -> bool:
+        """Record the topic's name as (ticket, version) has it; True when it changed (then renamed)."""
+        return await self._set(customer_id, thread_id, "name", name, version)
 
     async def show_ticket(self, customer_id: int, thread_id: int, number: int) -> None:
         """The topic now shows this ticket: agents' messages in it go there."""
@@ -128,8 +146,11 @@ class TopicMap:
         """A card post that failed: the next refresh tries again."""
         await self.redis.delete(self.keys.topic_card_post(thread_id, number))
 
-    async def _set(self, customer_id: int, thread_id: int, name: str, value: str) -> bool:
+    async def _set(
+        self, customer_id: int, thread_id: int, name: str, value: str, version: tuple[int, int] | None = None
+    ) -> bool:
+        stamp = "" if version is None else f"{version[0]}:{version[1]}"
         changed = await self._set_if_thread(
-            keys=[self.keys.topic(customer_id)], args=[thread_id, name, value]
+            keys=[self.keys.topic(customer_id)], args=[thread_id, name, value, stamp]
         )
         return bool(changed)

@@ -116,17 +116,18 @@ class TopicDesk:
 
     async def sync(self, ticket: Ticket) -> None:
         """Keep the topic in step with the ticket it shows: closed once resolved, open and named
-        after its priority while active. An older ticket's change leaves the topic alone."""
+        after its priority while active. An older ticket's change leaves the topic alone, and so
+        does a snapshot older than one already applied (refreshes run side by side)."""
         customer = ticket.customer.telegram_id
         record = await self.map.get(customer)
         if record is None or record.ticket != ticket.number:
             return
         active = ticket.state is not State.RESOLVED
-        thread, priority = record.thread_id, int(ticket.priority)
-        if await self.map.set_closed(customer, thread, not active):
+        thread, priority, version = record.thread_id, int(ticket.priority), (ticket.number, ticket.version)
+        if await self.map.set_closed(customer, thread, not active, version):
             await self._op(TopicOp(self._chat, "reopen" if active else "close", thread, priority=priority))
         name = topic_name(ticket)
-        if active and await self.map.set_name(customer, thread, name):
+        if active and await self.map.set_name(customer, thread, name, version):
             await self._op(TopicOp(self._chat, "edit", thread, name=name, priority=priority))
 
     async def _op(self, op: TopicOp) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from bench.workspace import DAY_START, TICKETS, DayPlayer
+from escalation.clock import ManualClock
 from tests.e2e.conftest import (
     AGENT_ANA,
     AGENT_BRUNO,
@@ -182,3 +184,56 @@ async def test_a_topic_closed_by_a_person_is_reopened_and_the_message_is_not_los
     await desk.say(CARLA, "ainda aguardo retorno sobre a queda")
     await in_topic(desk, thread, "ainda aguardo retorno")
     assert not (await topics(desk))[thread]["is_closed"]
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(DAY_START)
+
+
+@pytest.fixture
+async def day_desk(
+    redis: Redis,
+    redis_config: dict[str, Any],
+    namespace: str,
+    runtime_kind: str,
+    tmp_path: Path,
+    clock: ManualClock,
+) -> AsyncIterator[Desk]:
+    """Topic mode on the day's manual clock, Portuguese agent texts."""
+    async for harness in open_harness(
+        redis_config,
+        namespace,
+        runtime_kind,
+        tmp_path,
+        clock=clock,
+        agents_language="pt",
+        settings_overrides={"agents_topics": True},
+    ):
+        await make_forum(harness)
+        yield harness
+
+
+async def test_a_day_of_30_tickets_with_two_agents_in_topics(day_desk: Desk, clock: ManualClock) -> None:
+    desk = day_desk
+    watch = desk.bot.dispatcher.sla_watch
+
+    async def sla_tick(seconds: float) -> None:
+        clock.advance(seconds)
+        await watch.tick()
+        await watch.drain()
+
+    player = DayPlayer(desk.api, topics=True, sla_tick=sla_tick, wait_s=20.0)
+    await player.play()
+    await settle(desk)
+
+    assert len(set(player.tickets)) == TICKETS
+    forum = await topics(desk)
+    assert len(forum) == TICKETS - 1  # one per customer: the second ticket went to the first topic
+    assert all(topic["is_closed"] for topic in forum.values())
+    cards = {number: await player.card(number, lambda text: "✅" in text) for number in set(player.tickets)}
+    assert cards[player.tickets[0]]["message_thread_id"] == cards[player.tickets[-1]]["message_thread_id"]
+    general = [m for m in await desk.bot_messages(AGENTS_CHAT) if "message_thread_id" not in m]
+    assert general and all("#" in m.get("text", "") for m in general)  # only the SLA watch's pings
+    notes = [m for m in await desk.bot_messages(5000) if "trocou o roteador" in m.get("text", "")]
+    assert notes == []
