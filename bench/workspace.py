@@ -194,7 +194,7 @@ async def play_mode(args: argparse.Namespace, redis_url: str, workdir: Path, top
     limits = Limits(
         global_per_s=30 * args.speed,
         global_burst=30,
-        group_per_min=GROUP_PER_MIN * args.speed,
+        group_per_min=Limits().group_per_min * args.speed,
         group_burst=Limits().group_burst,
         private_per_s=1 * args.speed,
         private_burst=3,
