@@ -63,10 +63,11 @@ from redis.exceptions import RedisError  # noqa: E402
 from bench.support import delete_namespace, run_in_workdir  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.redis_connection import make_client  # noqa: E402
-from bot.sandbox.client import SandboxClient  # noqa: E402
-from bot.sandbox.server import Sandbox  # noqa: E402
-from bot.sandbox.state import Chat, User, World  # noqa: E402
 from handlers.texts import t  # noqa: E402
+from sandbox.client import SandboxClient  # noqa: E402
+from sandbox.entities import Chat, User  # noqa: E402
+from sandbox.server import Sandbox  # noqa: E402
+from sandbox.state import World  # noqa: E402
 
 if TYPE_CHECKING:
     import psutil

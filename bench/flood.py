@@ -50,10 +50,11 @@ from redis.exceptions import RedisError  # noqa: E402
 from bench.e2e import AGENT_IDS, AGENTS_CHAT, TOKEN, BotProcess, bot_environment, start_bot_process  # noqa: E402
 from bench.support import delete_namespace, run_in_workdir  # noqa: E402
 from bot.redis_connection import make_client  # noqa: E402
-from bot.sandbox.client import SandboxClient  # noqa: E402
-from bot.sandbox.server import Sandbox  # noqa: E402
-from bot.sandbox.state import Chat, User, World  # noqa: E402
 from escalation.keys import Keys  # noqa: E402
+from sandbox.client import SandboxClient  # noqa: E402
+from sandbox.entities import Chat, User  # noqa: E402
+from sandbox.server import Sandbox  # noqa: E402
+from sandbox.state import World  # noqa: E402
 
 FLOODER, OTHER, READY = 1002, 1001, 69_999_999
 AGENT = AGENT_IDS[0]

@@ -55,9 +55,9 @@ from redis.exceptions import RedisError  # noqa: E402
 from bench.e2e import percentile  # noqa: E402
 from bench.support import delete_namespace, run_in_workdir  # noqa: E402
 from bot.redis_connection import make_client  # noqa: E402
-from bot.sandbox.client import SandboxClient  # noqa: E402
-from bot.sandbox.server import Sandbox  # noqa: E402
 from escalation.keys import Keys  # noqa: E402
+from sandbox.client import SandboxClient  # noqa: E402
+from sandbox.server import Sandbox  # noqa: E402
 from tests.bot.workers import (  # noqa: E402
     AGENTS_CHAT,
     SENDS_IN_FLIGHT,

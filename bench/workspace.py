@@ -48,10 +48,10 @@ from bot.app import DEMO_DIR, start_bot  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.durable.outbox import Limits  # noqa: E402
 from bot.redis_connection import make_client  # noqa: E402
-from bot.sandbox.client import SandboxClient  # noqa: E402
-from bot.sandbox.server import Sandbox  # noqa: E402
-from bot.sandbox.state import Chat, User, World  # noqa: E402
 from escalation.clock import ManualClock  # noqa: E402
+from sandbox.client import SandboxClient  # noqa: E402
+from sandbox.server import Sandbox  # noqa: E402
+from sandbox.state import Chat, User, World  # noqa: E402
 
 TOKEN = "100000001:BENCH"
 AGENTS_CHAT = -1001000000001

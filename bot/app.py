@@ -38,6 +38,8 @@ from bot.scheduler import DeskScheduler
 from escalation.clock import Clock
 from escalation.desk_state import DeskState
 from escalation.directory import CsvDirectory, CustomerDirectory
+from escalation.policy import Policy, load_policy
+from escalation.teams import DeskTeams, TeamsError
 from faq.knowledge import KnowledgeBase, default_faq_path
 from faq.placeholders import unfilled_placeholders
 from faq.triage import Triage
@@ -49,7 +51,7 @@ from handlers.fitting import FittingSender
 from handlers.messenger import TelegramError, Unauthorized
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -82,18 +84,40 @@ def sandbox_defaults(settings: Settings) -> Settings:
     return settings.model_copy(update=updates)
 
 
-def desk_config(settings: Settings) -> DeskConfig:
-    """The part of the settings the handlers act on."""
+def desk_teams(settings: Settings, policy: Policy) -> DeskTeams:
+    """The policy's teams with the settings' agents' group as the default team's; SettingsError
+    (one line) when they clash."""
+    try:
+        return DeskTeams.resolve(
+            policy.teams,
+            settings.agents_chat_id,
+            settings.agent_ids,
+            settings.supervisor_ids,
+            settings.agents_language,
+        )
+    except TeamsError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def desk_config(settings: Settings, policy: Policy) -> DeskConfig:
+    """The part of the settings (and of the policy's teams) the handlers act on.
+
+    The agents' fields are the default team's: the desk's own messages (incidents, handovers)
+    go to its group.
+    """
+    teams = desk_teams(settings, policy)
+    default = teams.default
     return DeskConfig(
-        agents_chat_id=settings.agents_chat_id,
-        agent_ids=frozenset(settings.agent_ids),
-        supervisor_ids=frozenset(settings.supervisor_ids),
+        agents_chat_id=default.chat_id,
+        agent_ids=default.agents,
+        supervisor_ids=default.supervisors,
         manager_chat_ids=frozenset(settings.manager_chat_ids),
         default_language=settings.default_language,
-        agents_language=settings.agents_language,
+        agents_language=default.language,
         timezone=settings.timezone,
         sla_tick_seconds=settings.sla_tick_seconds,
         agents_topics=settings.agents_topics,
+        team_setup=teams if policy.teams is not None else None,
     )
 
 
@@ -119,6 +143,7 @@ async def start_bot(
 ) -> AsyncIterator[RunningBot]:
     """Everything but the update loop and the scheduler: tests and `run` share it."""
     async with open_desk(settings, clock) as desk:
+        config = desk_config(settings, desk.policy)  # teams that clash fail before any connection
         directory: CustomerDirectory | None = None
         if settings.customers_file is not None:
             directory = CsvDirectory(settings.customers_file, desk.policy)
@@ -139,7 +164,7 @@ async def start_bot(
         outbox = Outbox(runtime.messenger, desk.redis, desk.store.keys, limits, worker=worker)
         outbox.start()
         ctx = HandlerContext(
-            config=replace(desk_config(settings), bot_username=username),
+            config=replace(config, bot_username=username),
             policy=desk.policy,
             store=desk.store,
             state=DeskState(desk.redis, desk.store.keys, desk.policy.agents.aliases),
@@ -156,6 +181,7 @@ async def start_bot(
             yield RunningBot(desk, outbox, runtime, dispatcher, intake)
         finally:
             await dispatcher.sla_watch.drain()
+            await dispatcher.board.close()
             await dispatcher.customers.relay.drain()
             await outbox.stop(drain_timeout=SHUTDOWN_GRACE_SECONDS)
             await runtime.close()
@@ -183,7 +209,7 @@ async def serve(settings: Settings) -> None:
     sandbox: Sandbox | None = None
     if settings.sandbox_mode:
         # Imported only for the demo: a bot against Telegram need not carry the sandbox in memory.
-        from bot.sandbox.server import Sandbox
+        from sandbox.server import Sandbox
 
         settings = sandbox_defaults(settings)
         sandbox = Sandbox(token=DEMO_TOKEN)
@@ -280,22 +306,22 @@ async def _bot_username(runtime: Runtime, api_url: str) -> str:
 
 
 async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
-    """The demo's agents' group, with the demo agents and supervisor as members."""
+    """The demo's agents' group (one per team when the policy has teams), with their people as members."""
     assert settings.agents_chat_id is not None
-    names = {
-        **dict.fromkeys(settings.agent_ids, "Agent"),
-        **dict.fromkeys(settings.supervisor_ids, "Supervisor"),
-    }
-    members = [
-        {"user": {"id": uid, "first_name": DEMO_NAMES.get(uid, f"{role} {uid}")}, "status": "member"}
-        for uid, role in names.items()
-    ]
-    from bot.sandbox.client import SandboxClient
+    from sandbox.client import SandboxClient
 
+    teams = desk_teams(settings, load_policy(settings.policy_file))
     async with SandboxClient(sandbox.base_url) as api:
-        await api.create_chat(
-            settings.agents_chat_id, title="Agents on call", members=members, is_forum=settings.agents_topics
-        )
+        for team in teams:
+            if team.chat_id is None:
+                continue
+            names = {**dict.fromkeys(team.agents, "Agent"), **dict.fromkeys(team.supervisors, "Supervisor")}
+            members = [
+                {"user": {"id": uid, "first_name": DEMO_NAMES.get(uid, f"{role} {uid}")}, "status": "member"}
+                for uid, role in names.items()
+            ]
+            title = "Agents on call" if len(teams) == 1 else f"Agents: {team.title}"
+            await api.create_chat(team.chat_id, title=title, members=members, is_forum=settings.agents_topics)
 
 
 async def register_demo(sandbox: Sandbox, settings: Settings, directory: CustomerDirectory | None) -> None:

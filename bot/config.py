@@ -172,10 +172,6 @@ class Settings(BaseSettings):
         """With no token the bot runs against the local sandbox instead of Telegram."""
         return self.bot_token is None
 
-    def is_staff(self, user_id: int) -> bool:
-        """Agents and supervisors may act on tickets."""
-        return user_id in self.agent_ids or user_id in self.supervisor_ids
-
 
 _SECRET_FIELDS = frozenset(
     {"bot_token", "webhook_secret", "redis_url", "redis_password", "redis_sentinel_password"}

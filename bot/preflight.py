@@ -24,6 +24,7 @@ from bot.config import Settings, SettingsError
 from bot.redis_connection import RedisClient, describe, open_redis
 from escalation.directory import CsvDirectory, DirectoryError
 from escalation.policy import Policy, PolicyError, load_policy
+from escalation.teams import DeskTeams, Team, TeamsError
 from faq.knowledge import KnowledgeBaseError, load_knowledge_base
 
 Level = Literal["ok", "warning", "error"]
@@ -73,6 +74,12 @@ def check_files(settings: Settings) -> list[Finding]:
         findings.append(
             Finding("error", "policy", str(exc), "correct POLICY_FILE, or empty it for the packaged default")
         )
+    if policy is not None and policy.teams is not None:
+        try:
+            teams = _resolve_teams(settings, policy)
+            findings.append(ok("teams", f"{len(teams)} teams: {', '.join(team.name for team in teams)}"))
+        except TeamsError as exc:
+            findings.append(Finding("error", "teams", str(exc), "give each team its own group in the policy"))
     try:
         entries = len(load_knowledge_base(settings.faq_file).entries)
         findings.append(ok("faq", f"{settings.faq_file or 'the packaged FAQ'} loads ({entries} entries)"))
@@ -283,23 +290,55 @@ async def check_telegram(settings: Settings) -> list[Finding]:
                 )
             ]
         findings = [ok("token", f"getMe answers: @{me.get('username', '?')}")]
-        findings += await _agents_group(api, settings, int(me["id"]))
+        for team, named in _teams_to_check(settings):
+            findings += await _agents_group(api, team, named, int(me["id"]))
         findings += await _managers(api, settings)
     return findings
 
 
-async def _agents_group(api: BotApi, settings: Settings, bot_id: int) -> list[Finding]:
-    chat = settings.agents_chat_id
+def _resolve_teams(settings: Settings, policy: Policy) -> DeskTeams:
+    return DeskTeams.resolve(
+        policy.teams,
+        settings.agents_chat_id,
+        settings.agent_ids,
+        settings.supervisor_ids,
+        settings.agents_language,
+    )
+
+
+def _teams_to_check(settings: Settings) -> list[tuple[Team, bool]]:
+    """Each team whose group to check, and whether the policy names it (its fixes are the policy's).
+
+    With no teams in the policy (or a policy or teams that do not load, reported by `check_files`)
+    the one group of the settings is checked.
+    """
+    try:
+        policy = load_policy(settings.policy_file)
+        if policy.teams is not None:
+            return [(team, True) for team in _resolve_teams(settings, policy)]
+    except (PolicyError, TeamsError):
+        pass
+    single = DeskTeams.single(
+        settings.agents_chat_id, settings.agent_ids, settings.supervisor_ids, settings.agents_language
+    )
+    return [(single.default, False)]
+
+
+async def _agents_group(api: BotApi, team: Team, named: bool, bot_id: int) -> list[Finding]:
+    """The team's group: the bot is an administrator there, and its agents and supervisors are members."""
+    chat = team.chat_id
+    where = f"teams.groups.{team.name}" if named else ""
+    chat_setting = f"AGENTS_CHAT_ID (or {where}.chat_id in the policy)" if named else "AGENTS_CHAT_ID"
     if chat is None:
         return [
             Finding(
                 "error",
-                "agents' group",
+                f"team {team.name}" if named else "agents' group",
                 "AGENTS_CHAT_ID is empty: tickets would have nowhere to go",
-                "add the bot to the agents' supergroup and put its id (-100...) in AGENTS_CHAT_ID",
+                f"add the bot to the agents' supergroup and put its id (-100...) in {chat_setting}",
             )
         ]
-    subject = f"agents' group {chat}"
+    subject = f"team {team.name}'s group {chat}" if named else f"agents' group {chat}"
     try:
         await api.call("getChat", chat_id=chat)
         status = (await api.call("getChatMember", chat_id=chat, user_id=bot_id))["status"]
@@ -309,7 +348,7 @@ async def _agents_group(api: BotApi, settings: Settings, bot_id: int) -> list[Fi
                 "error",
                 subject,
                 f"the bot cannot reach it ({exc})",
-                "add the bot to the group, or correct AGENTS_CHAT_ID",
+                f"add the bot to the group, or correct {chat_setting}",
             )
         ]
     findings = []
@@ -321,7 +360,7 @@ async def _agents_group(api: BotApi, settings: Settings, bot_id: int) -> list[Fi
                 "error",
                 subject,
                 f"the bot is {status}: it is not in the group",
-                "add the bot to the group and make it an administrator, or correct AGENTS_CHAT_ID",
+                f"add the bot to the group and make it an administrator, or correct {chat_setting}",
             )
         )
     else:
@@ -333,9 +372,9 @@ async def _agents_group(api: BotApi, settings: Settings, bot_id: int) -> list[Fi
                 "promote the bot to administrator in the group's settings",
             )
         )
-    staff = [(uid, "agent") for uid in settings.agent_ids]
-    staff += [(uid, "supervisor") for uid in settings.supervisor_ids if uid not in settings.agent_ids]
-    if not settings.agent_ids:
+    staff = [(uid, "agent") for uid in sorted(team.agents)]
+    staff += [(uid, "supervisor") for uid in sorted(team.supervisors) if uid not in team.agents]
+    if not team.agents:
         findings.append(
             Finding(
                 "warning",
@@ -358,7 +397,8 @@ async def _agents_group(api: BotApi, settings: Settings, bot_id: int) -> list[Fi
                     subject,
                     f"{role} {user_id} is not a member ({member})",
                     f"add {user_id} to the group, or remove them from "
-                    f"{'AGENT_IDS' if role == 'agent' else 'SUPERVISOR_IDS'}",
+                    f"{'AGENT_IDS' if role == 'agent' else 'SUPERVISOR_IDS'}"
+                    + (f" (or {where}.{role}s in the policy)" if named else ""),
                 )
             )
     return findings

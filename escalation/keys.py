@@ -175,21 +175,29 @@ class Keys:
         """Reservation of a ticket's first card post, so two refreshes never post two cards."""
         return f"{self.prefix}cardpost:{number}"
 
-    def topic(self, customer_id: int) -> str:
-        """HASH of a customer's forum topic (topic mode): thread, name, closed, ticket, c:<n> cards."""
-        return f"{self.prefix}topic:{customer_id}"
+    def topic(self, chat_id: int, customer_id: int) -> str:
+        """HASH of a customer's forum topic in a group (topic mode): thread, name, closed, ticket, cards."""
+        return f"{self.prefix}topic:{chat_id}:{customer_id}"
 
-    def topic_owner(self, thread_id: int) -> str:
+    def topic_owner(self, chat_id: int, thread_id: int) -> str:
         """Whose forum topic a thread is (a customer id): agents' messages in it go to their ticket."""
-        return f"{self.prefix}topic:thread:{thread_id}"
+        return f"{self.prefix}topic:thread:{chat_id}:{thread_id}"
 
-    def topic_lock(self, customer_id: int) -> str:
+    def topic_lock(self, chat_id: int, customer_id: int) -> str:
         """Lock held while a customer's topic is created or recreated, so one topic is made, not two."""
-        return f"{self.prefix}topic:lock:{customer_id}"
+        return f"{self.prefix}topic:lock:{chat_id}:{customer_id}"
 
-    def topic_card_post(self, thread_id: int, number: int) -> str:
+    def topic_card_post(self, chat_id: int, thread_id: int, number: int) -> str:
         """Reservation of a ticket's card post in one topic, so two refreshes never post two cards."""
-        return f"{self.prefix}topic:cardpost:{thread_id}:{number}"
+        return f"{self.prefix}topic:cardpost:{chat_id}:{thread_id}:{number}"
+
+    def board(self, chat_id: int) -> str:
+        """HASH of a forum's queue board in its General topic: `mid` (its message), `sha` (what it shows)."""
+        return f"{self.prefix}board:{chat_id}"
+
+    def board_post(self, chat_id: int) -> str:
+        """Reservation of a queue board's post, so two workers never post two boards."""
+        return f"{self.prefix}board:{chat_id}:post"
 
     def relay(self, number: int) -> str:
         """HASH of a ticket's current relay message to the agents (escalation/relays.py)."""
@@ -293,6 +301,12 @@ class Keys:
         """HASH "P<n>" -> jobs of that priority queued in the outbox (bot/durable/lua/outbox_common.lua
         names the outbox's other keys, all under `<prefix>out:`)."""
         return f"{self.prefix}out:backlog"
+
+    @property
+    def posted(self) -> str:
+        """HASH group chat id -> messages the bot posted there, counted by the outbox on delivery
+        (Telegram archives a forum's oldest messages near a million: the summary warns before)."""
+        return f"{self.prefix}out:posted"
 
     def outbox_job(self, job_id: str) -> str:
         """HASH of one outbox job: its content, state and, once delivered, its result."""

@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from escalation.calendar import BusinessCalendar
-from escalation.domain import Priority, Tier
+from escalation.domain import Impact, Intent, Priority, Tier
 
 DEFAULT_POLICY_FILE = Path(__file__).with_name("policy.yaml")
 LANGUAGES = ("pt", "en", "es")
@@ -175,6 +175,79 @@ class Incidents(_Strict):
     channels: list[str] = Field(default_factory=list)
 
 
+TEAM_NAME = r"^[a-z0-9_-]{1,20}$"
+
+
+class TeamGroup(_Strict):
+    """One team: its agents' group, its people and the language of what they read.
+
+    The default team may leave any field out: it then takes AGENTS_CHAT_ID, AGENT_IDS,
+    SUPERVISOR_IDS and AGENTS_LANGUAGE, so a desk that adds a team keeps its first group as it is.
+    Every other team names its group and its agents (only configured agents act as agents).
+    """
+
+    title: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    chat_id: Annotated[int, Field(lt=0)] | None = None
+    language: Literal["pt", "en", "es"] | None = None
+    agents: list[int] | None = None
+    supervisors: list[int] | None = None
+
+
+class Route(_Strict):
+    """A routing rule: every condition it names must hold (a list matches any of its values).
+
+    The plan tier and the region come from the customer directory, never from the customer's
+    words; an unknown customer is basic and has no region.
+    """
+
+    team: str
+    intent: list[Intent] = Field(default_factory=list)
+    impact: list[Impact] = Field(default_factory=list)
+    plan: list[Tier] = Field(default_factory=list)
+    region: list[str] = Field(default_factory=list)
+
+    def matches(self, intent: Intent, impact: Impact | None, tier: Tier, region: str | None) -> bool:
+        """Whether a ticket of this situation and customer falls under the rule."""
+        regions = {plan_key(name) for name in self.region}
+        return (
+            (not self.intent or intent in self.intent)
+            and (not self.impact or impact in self.impact)
+            and (not self.plan or tier in self.plan)
+            and (not regions or (region is not None and plan_key(region) in regions))
+        )
+
+
+class Teams(_Strict):
+    """Several agents' groups, each a team, and which tickets go to which (first matching route)."""
+
+    default: str
+    groups: dict[Annotated[str, Field(pattern=TEAM_NAME)], TeamGroup] = Field(min_length=1)
+    routes: list[Route] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Teams:
+        if self.default not in self.groups:
+            raise ValueError(f"default: {self.default!r} is not one of groups ({', '.join(self.groups)})")
+        for index, route in enumerate(self.routes):
+            if route.team not in self.groups:
+                raise ValueError(f"routes.{index}.team: unknown team {route.team!r}")
+        seen: dict[int, str] = {}
+        for name, group in self.groups.items():
+            if name != self.default and (group.chat_id is None or not group.agents):
+                raise ValueError(f"groups.{name}: a team other than the default needs its chat_id and agents")
+            if group.chat_id is not None and seen.setdefault(group.chat_id, name) != name:
+                raise ValueError(
+                    f"groups.{name}.chat_id: {group.chat_id} is also team {seen[group.chat_id]}'s group"
+                )
+        return self
+
+    def route(self, intent: Intent, impact: Impact | None, tier: Tier, region: str | None) -> str:
+        """The team a new ticket goes to: the first route that matches, else the default team."""
+        return next(
+            (route.team for route in self.routes if route.matches(intent, impact, tier, region)), self.default
+        )
+
+
 class Policy(_Strict):
     """The whole policy file, validated."""
 
@@ -184,6 +257,7 @@ class Policy(_Strict):
     reopen_window: Duration = 86400.0
     oncall: OnCall = Field(default_factory=OnCall)
     agents: Agents = Field(default_factory=Agents)
+    teams: Teams | None = None
     summaries: Summaries = Field(default_factory=Summaries)
     plans: dict[str, Tier]
     priority: PriorityRules
@@ -203,6 +277,10 @@ class Policy(_Strict):
             if self._plan_index.setdefault(key, tier) is not tier:
                 raise ValueError(f"plans: {name!r} is another spelling of a plan mapped to another tier")
         return self
+
+    def route_team(self, intent: Intent, impact: Impact | None, tier: Tier, region: str | None) -> str:
+        """The team a new ticket goes to ("" on a desk of one team, the agents' group)."""
+        return self.teams.route(intent, impact, tier, region) if self.teams is not None else ""
 
     def target(self, priority: Priority) -> SlaTarget:
         """The SLA promises for a priority (keys stay `P1`..`P4` as written, for clear error paths)."""

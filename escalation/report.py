@@ -17,7 +17,10 @@ in the text, with who holds them and how old they are: an average never hides th
 snapshots taken every 10 minutes (`record_snapshot`) give the chart of the backlog over the
 period. The FAQ gaps are the unanswered questions asked in the period, grouped
 (`escalation.gap_groups`), from a log bounded to its newest entries: a period older than that
-log says how many questions it no longer holds.
+log says how many questions it no longer holds. A group where the bot has posted
+`FORUM_WARN_MESSAGES` messages (counted by the outbox on delivery, `Keys.posted`) is named first:
+Telegram archives a forum's oldest messages near `FORUM_ARCHIVE_MESSAGES`, and moving the agents
+to a new group takes planning.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ SNAPSHOT_SLOT_S = 600
 SNAPSHOT_MAXLEN = 20_000
 ONCE_TTL_S = 86_400
 PRIORITIES = tuple(p.name for p in Priority)
+FORUM_ARCHIVE_MESSAGES = 1_000_000  # about where Telegram starts archiving a forum's oldest messages
+FORUM_WARN_MESSAGES = 800_000
 
 Snapshot = tuple[float, dict[str, int]]
 
@@ -123,6 +128,7 @@ class Report:
     csat_scores: dict[int, int] = field(default_factory=dict)
     incidents: tuple[dict[str, Any], ...] = ()
     changes: dict[str, float] = field(default_factory=dict)
+    group_messages: dict[int, int] = field(default_factory=dict)
 
     @property
     def open_total(self) -> int:
@@ -190,6 +196,7 @@ class Report:
             "claimed_by": [{"agent": agent, "name": name, "count": n} for agent, name, n in self.claimed_by],
             "incidents": list(self.incidents),
             "changes": dict(self.changes),
+            "group_messages": {str(chat): count for chat, count in self.group_messages.items()},
         }
 
 
@@ -209,12 +216,13 @@ async def build_report(
     if since > now:
         raise ValueError("a summary period cannot start after it ends")
     incident_store = IncidentStore(store.redis, store.keys, store.policy.incidents, store.clock)
-    rollup, backlog, gaps, incidents, pressing = await asyncio.gather(
+    rollup, backlog, gaps, incidents, pressing, posted = await asyncio.gather(
         _read_rollups(store, since, now),
         backlog_now(store, now),
         state.faq_gaps(since, now),
         incident_store.between(since, now),
         pressing_now(store, now),
+        store.redis.hgetall(store.keys.posted),
     )
     counters = rollup.counters
     agents = _agent_counts(counters)
@@ -265,6 +273,7 @@ async def build_report(
         faq_gaps=tuple(group_gaps(gaps.questions, TOP_FAQ_GAPS)),
         faq_gaps_not_kept=gaps.trimmed if gaps.oldest_kept is None or since < gaps.oldest_kept else 0,
         incidents=tuple(incident.to_json(now) for incident in incidents),
+        group_messages={int(chat): int(count) for chat, count in sorted(posted.items())},
     )
     return replace(report, changes=changes_between(report.to_json(), previous))
 
@@ -338,7 +347,7 @@ def render_text(report: Report, language: str, timezone: str | None = None) -> s
         tz = ZoneInfo(timezone)
         title += f" ({_stamp(report.since, tz)} → {_stamp(report.until, tz)})"
     per_priority = " · ".join(f"{p}: {n}" for p, n in report.open_by_priority.items())
-    lines = [title, *_pressing(report.pressing, w)]
+    lines = [title, *_forums_filling(report.group_messages, w, lang), *_pressing(report.pressing, w)]
     lines += [
         f"<b>{w['backlog']}</b>: {report.open_total} — {per_priority}",
         f"{w['age']}: " + " · ".join(f"{html.escape(k)}: {n}" for k, n in report.open_by_age.items()),
@@ -527,6 +536,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "inc_first_status": "1º status",
         "more": "… e mais {count}",
         "changes": "Desde o último resumo",
+        "forum_filling": (
+            "⚠️ <b>O grupo {chat} já tem {count} mensagens do bot</b>: o Telegram arquiva as mais "
+            "antigas de um fórum perto de {limit}. Prepare um novo grupo de atendentes."
+        ),
         "open_total": "abertos",
         "sla_met_pct": "SLA",
         "first_response_p50_s": "1ª resposta",
@@ -580,6 +593,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "inc_first_status": "first status",
         "more": "… and {count} more",
         "changes": "Since the last summary",
+        "forum_filling": (
+            "⚠️ <b>The group {chat} holds {count} messages from the bot</b>: Telegram archives a "
+            "forum's oldest messages near {limit}. Prepare a new agents' group."
+        ),
         "open_total": "open",
         "sla_met_pct": "SLA",
         "first_response_p50_s": "first response",
@@ -633,6 +650,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "inc_first_status": "1er estado",
         "more": "… y {count} más",
         "changes": "Desde el último resumen",
+        "forum_filling": (
+            "⚠️ <b>El grupo {chat} ya tiene {count} mensajes del bot</b>: Telegram archiva los más "
+            "antiguos de un foro cerca de {limit}. Prepare un nuevo grupo de agentes."
+        ),
         "open_total": "abiertos",
         "sla_met_pct": "SLA",
         "first_response_p50_s": "1.ª respuesta",
@@ -718,6 +739,23 @@ def _scope(scope: str, w: Mapping[str, str]) -> str:
     if kind not in ("channel", "region") or not name:
         return w["inc_scope_global"]
     return w[f"inc_scope_{kind}"].format(name=html.escape(_cut(name, 60)))
+
+
+def _forums_filling(group_messages: Mapping[int, int], w: Mapping[str, str], lang: str) -> list[str]:
+    """A warning for each group near the count where Telegram archives a forum's oldest messages."""
+    return [
+        w["forum_filling"].format(
+            chat=chat, count=_whole(count, lang), limit=_whole(FORUM_ARCHIVE_MESSAGES, lang)
+        )
+        for chat, count in group_messages.items()
+        if count >= FORUM_WARN_MESSAGES
+    ]
+
+
+def _whole(count: int, lang: str) -> str:
+    """A large count with thousands grouped as the language writes them: 812,345 or 812.345."""
+    grouped = f"{count:,}"
+    return grouped if lang == "en" else grouped.replace(",", ".")
 
 
 def _pressing(pressing: Sequence[Late], w: Mapping[str, str]) -> list[str]:

@@ -14,7 +14,7 @@ import asyncio
 import json
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -129,6 +129,14 @@ class Applied:
 
     event: str
     ticket: Ticket
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """A ticket before and after it moved to another team (the old card is the `before`'s)."""
+
+    before: Ticket
+    after: Ticket
 
 
 class _Conflict(Exception):
@@ -329,6 +337,7 @@ class TicketStore:
             "tier": customer.tier.value if customer.tier else "",
             "region": customer.region or "",
             "account_status": "" if customer.account_status == "active" else customer.account_status,
+            "team": self.policy.route_team(intent, impact, customer.effective_tier, customer.region),
             "created_at": _ts(now),
             "last_customer_at": _ts(now),
             "contacts": json.dumps([now]),
@@ -706,6 +715,63 @@ class TicketStore:
 
         return await self._retrying(attempt, f"ticket #{number}")
 
+    async def transfer(self, number: int, agent_id: int, team: str) -> Transfer:
+        """Move a waiting or held ticket to another team: back in the queue, with no holder and no card.
+
+        The new team's group gets a card of its own (the old one stays in the old group, marked
+        transferred). The queue place, priority and deadlines are kept: the customer's wait does not
+        start again. Refused (IllegalTransition) for a resolved ticket or one already in `team`.
+        """
+
+        async def attempt() -> Transfer:
+            ticket = await self.get(number)
+            if ticket.team == team:
+                replayed = await self._replayed()
+                if replayed is not None:
+                    return await self._transfer_replayed(replayed)
+                raise IllegalTransition(number, "transfer", "same_team")
+            now = self.clock.now()
+            fields = {"team": team, "state": State.OPEN.value, "assignee": "", "claimed_at": ""}
+            fields["card_message_id"] = ""
+            event = {
+                "from": ticket.team,
+                "to": team,
+                "card": ticket.card_message_id or 0,
+                "holder": ticket.assignee or 0,
+            }
+            moved = await self._transition_once(
+                ticket,
+                "transferred",
+                f"agent:{agent_id}",
+                now,
+                fields,
+                event,
+                allowed=(State.OPEN, State.CLAIMED),
+                check_version=True,
+                sla_at=_ts(now) if ticket.state is State.CLAIMED else "",
+            )
+            if moved.event != "transferred":  # a replay whose first run applied it
+                return await self._transfer_replayed(moved.ticket)
+            return Transfer(ticket, moved.ticket)
+
+        return await self._retrying(attempt, f"ticket #{number}")
+
+    async def _transfer_replayed(self, after: Ticket) -> Transfer:
+        """The transfer a replay's first run applied, its `before` rebuilt from the logged event."""
+        logged = [e for e in await self.log(after.number) if e["event"] == "transferred"]
+        if not logged:
+            raise IllegalTransition(after.number, "transfer", "same_team")
+        event = logged[-1]
+        holder = int(event.get("holder") or 0) or None
+        before = replace(
+            after,
+            team=str(event.get("from", "")),
+            card_message_id=int(event.get("card") or 0) or None,
+            assignee=holder,
+            state=State.CLAIMED if holder else State.OPEN,
+        )
+        return Transfer(before, after)
+
     async def set_card(self, number: int, message_id: int) -> Ticket:
         """Remember the agents' card of this ticket so it is edited in place, never re-posted."""
         now = self.clock.now()
@@ -957,6 +1023,7 @@ _VERBS = {
     "withdrawn": "withdraw",
     "rated": "rate",
     "priority": "reprioritise",
+    "transferred": "transfer",
 }
 
 

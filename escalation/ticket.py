@@ -80,6 +80,7 @@ class Ticket:
     sla_stage: int = 0
     breached_at: float | None = None
     log_dropped: int = 0
+    team: str = ""
 
     @property
     def label(self) -> str:
@@ -131,6 +132,7 @@ class Ticket:
             sla_stage=int(raw.get("sla_stage") or 0),
             breached_at=_float(raw, "breached_at"),
             log_dropped=int(raw.get("log_dropped") or 0),
+            team=raw.get("team", ""),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -173,4 +175,5 @@ class Ticket:
             "unreachable": self.unreachable,
             "breached_at": self.breached_at,
             "log_dropped": self.log_dropped,
+            "team": self.team or None,
         }

@@ -68,18 +68,19 @@ class TopicRecord:
 
 
 class TopicMap:
-    """The customer <-> topic records of one desk."""
+    """The customer <-> topic records of one agents' group (each team's group has its own)."""
 
-    def __init__(self, redis: Redis, keys: Keys) -> None:
+    def __init__(self, redis: Redis, keys: Keys, chat_id: int) -> None:
         self.redis = redis
         self.keys = keys
+        self.chat_id = chat_id
         self._set_if_thread = redis.register_script(_SET_IF_THREAD)
         self._lock = redis.register_script(_LOCK)
         self._unlock = redis.register_script(_UNLOCK)
 
     async def get(self, customer_id: int) -> TopicRecord | None:
         """The customer's topic, or None before their first ticket."""
-        raw: dict[str, str] = await self.redis.hgetall(self.keys.topic(customer_id))  # type: ignore[misc]
+        raw: dict[str, str] = await self.redis.hgetall(self.keys.topic(self.chat_id, customer_id))  # type: ignore[misc]
         if not raw.get("thread"):
             return None
         cards = {int(k[2:]): int(v) for k, v in raw.items() if k.startswith("c:")}
@@ -94,28 +95,30 @@ class TopicMap:
 
     async def owner(self, thread_id: int) -> int | None:
         """The customer whose topic this thread is, if it is one."""
-        value = await self.redis.get(self.keys.topic_owner(thread_id))
+        value = await self.redis.get(self.keys.topic_owner(self.chat_id, thread_id))
         return int(value) if value else None
 
     async def bind(self, customer_id: int, thread_id: int, name: str) -> None:
         """A topic was made for the customer: a new record (an old topic's cards are forgotten)."""
-        key = self.keys.topic(customer_id)
+        key = self.keys.topic(self.chat_id, customer_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(key)
             pipe.hset(key, mapping={"thread": thread_id, "name": name, "closed": "0"})
             pipe.expire(key, TOPIC_TTL_S)
-            pipe.set(self.keys.topic_owner(thread_id), customer_id, ex=TOPIC_TTL_S)
+            pipe.set(self.keys.topic_owner(self.chat_id, thread_id), customer_id, ex=TOPIC_TTL_S)
             await pipe.execute()
 
     async def lock(self, customer_id: int, owner: str, ttl_s: float) -> bool:
         """Take the customer's topic lock (or find it is this effect's own)."""
         return bool(
-            await self._lock(keys=[self.keys.topic_lock(customer_id)], args=[owner, int(ttl_s * 1000)])
+            await self._lock(
+                keys=[self.keys.topic_lock(self.chat_id, customer_id)], args=[owner, int(ttl_s * 1000)]
+            )
         )
 
     async def unlock(self, customer_id: int, owner: str) -> None:
         """Let go of the lock, if it is still `owner`'s."""
-        await self._unlock(keys=[self.keys.topic_lock(customer_id)], args=[owner])
+        await self._unlock(keys=[self.keys.topic_lock(self.chat_id, customer_id)], args=[owner])
 
     async def set_closed(
         self, customer_id: int, thread_id: int, closed: bool, version: int | None = None
@@ -139,18 +142,18 @@ class TopicMap:
     async def reserve_card_post(self, thread_id: int, number: int) -> bool:
         """True for the one caller that may post this ticket's card in this topic (and its replay)."""
         owner = effect_name("m")
-        key = self.keys.topic_card_post(thread_id, number)
+        key = self.keys.topic_card_post(self.chat_id, thread_id, number)
         return bool(await self._lock(keys=[key], args=[owner, CARD_POST_TTL_S * 1000]))
 
     async def release_card_post(self, thread_id: int, number: int) -> None:
         """A card post that failed: the next refresh tries again."""
-        await self.redis.delete(self.keys.topic_card_post(thread_id, number))
+        await self.redis.delete(self.keys.topic_card_post(self.chat_id, thread_id, number))
 
     async def _set(
         self, customer_id: int, thread_id: int, name: str, value: str, version: tuple[int, int] | None = None
     ) -> bool:
         stamp = "" if version is None else f"{version[0]}:{version[1]}"
         changed = await self._set_if_thread(
-            keys=[self.keys.topic(customer_id)], args=[thread_id, name, value, stamp]
+            keys=[self.keys.topic(self.chat_id, customer_id)], args=[thread_id, name, value, stamp]
         )
         return bool(changed)

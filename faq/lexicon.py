@@ -34,6 +34,7 @@ CATEGORIES = (
     "question",
     "topic",
     "followup",
+    "status_question",
 )
 MAX_GAP = 2
 LONG_GAP = 6

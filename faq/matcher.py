@@ -4,9 +4,12 @@ At construction every question of the knowledge base is reduced to its content t
 (`faq.terms`: normalised, stop words dropped, lightly stemmed, synonyms of pt/en/es mapped onto
 one representative by `faq.synonyms`), and every term is weighted by how rare it is across
 entries (IDF). A message is reduced the same way; each of its terms is then mapped onto the
-vocabulary exactly, by prefix ("config" -> "configur") or by edit distance (rapidfuzz
+vocabulary exactly, by its generic word when the knowledge base never uses it (a brand, an
+app, a club: "firestick" -> device, `broader:` in `faq/data/synonyms.yaml`, at
+`Tuning.broader_evidence`), by prefix ("config" -> "configur") or by edit distance (rapidfuzz
 `process.extract` of an unknown term against the vocabulary terms sharing its first letter: one
-typo in 6+ letters, two in 9+).
+typo in 6+ letters, two in 9+). A word the packaged vocabulary knows is never read as a typo of
+another ("suporte" is not "sport").
 
 An entry is scored by an F-score of
 
@@ -30,7 +33,7 @@ its lead over the runner-up all pass their thresholds, and it explains every con
 message or at least `Tuning.answer_support` of them, a term only its answer holds counting
 `Tuning.answer_word_support` (`support`); otherwise suggest the (up to three) entries that pass
 the lower suggestion thresholds; otherwise abstain. Every threshold and weight is a field of
-`Tuning`, chosen by `bench/tune_faq.py` on the tuning and held-out questions of four knowledge
+`Tuning`, weighed by `bench/tune_faq.py` on the labelled questions of four knowledge
 bases at once (the packaged one and three other providers' under tests/faq/kbs), each question
 also with a greeting and context words around it, worst figure first: a value tuned on one
 provider's FAQ abstains where another's should answer. Tags were measured there to add nothing
@@ -71,7 +74,7 @@ from rapidfuzz.distance import OSA
 
 from faq.knowledge import KnowledgeBase
 from faq.normalize import normalize, tokens
-from faq.synonyms import extended, load_synonyms
+from faq.synonyms import extended, load_broader, load_synonyms
 from faq.terms import terms_of
 
 MAX_SUGGESTIONS = 3
@@ -83,6 +86,7 @@ _MIN_PREFIX = 5
 _MIN_TYPO_ONE = 6
 _MIN_TYPO_TWO = 9
 SYNONYMS = load_synonyms()
+BROADER = load_broader(synonyms=SYNONYMS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +100,10 @@ class Tuning:
     F-score of recall and precision (above 1, a short question that an entry fully explains
     counts for more than the share of the entry's question it touches); `unknown_weight`: how
     much a word the knowledge base never uses counts against every entry, as a share of the
-    rarest known word's weight; `answer_support`: how many of the message's content terms the top
-    entry must explain to be answered outright when it leaves any unexplained, a term met only in
-    its answer counting `answer_word_support`.
+    rarest known word's weight; `broader_evidence`: what a brand or app word the knowledge base
+    never uses is worth as its generic word ("roku" as "device"); `answer_support`: how many of
+    the message's content terms the top entry must explain to be answered outright when it leaves
+    any unexplained, a term met only in its answer counting `answer_word_support`.
     """
 
     answer_threshold: float = 0.40
@@ -106,7 +111,7 @@ class Tuning:
     answer_recall: float = 0.4
     suggest_threshold: float = 0.20
     suggest_recall: float = 0.2
-    answer_evidence: float = 0.9
+    answer_evidence: float = 0.7
     tag_evidence: float = 0.0
     answer_only: float = 0.5
     recall_bias: float = 3.0
@@ -115,6 +120,7 @@ class Tuning:
     surface_weight: float = 0.2
     answer_support: int = 3
     answer_word_support: float = 0.0
+    broader_evidence: float = 0.8
 
 
 DEFAULT_TUNING = Tuning()
@@ -178,6 +184,10 @@ class FaqMatcher:
         self.kb = kb
         self.tuning = tuning
         self._synonyms = extended(SYNONYMS if synonyms is None else synonyms, kb.synonyms)
+        self._broader = {term: self._synonyms.get(generic, generic) for term, generic in BROADER.items()}
+        self._words_known = (
+            frozenset(self._synonyms) | frozenset(self._synonyms.values()) | frozenset(self._broader)
+        )
         self._ids = [entry.id for entry in kb]
         self._entry_count = len(kb)
         phrasings, evidence = self._read(kb)
@@ -420,11 +430,16 @@ class FaqMatcher:
         return resolved
 
     def _fuzzy(self, unknown: list[tuple[int, str]], resolved: list[tuple[str | None, float]]) -> None:
-        """Unknown terms resolved by prefix or by edit distance (same first letter), in place."""
+        """Unknown terms resolved by their generic word, by prefix or by edit distance (same first
+        letter), in place; a word the synonyms know is a word, not a typo of another."""
         for slot, query in unknown:
+            generic = self._broader.get(query)
+            if generic in self._aliases and self.tuning.broader_evidence > 0:
+                resolved[slot] = (generic, self.tuning.broader_evidence)
+                continue
             found = self._by_prefix(query)
             allowed = 2 if len(query) >= _MIN_TYPO_TWO else 1 if len(query) >= _MIN_TYPO_ONE else 0
-            if allowed:
+            if allowed and query not in self._words_known:
                 typo = self._by_typo(query, allowed)
                 if typo[1] > found[1]:
                     found = typo

@@ -26,6 +26,30 @@ def load_synonyms(path: Path = DEFAULT_SYNONYMS_FILE) -> dict[str, str]:
     return extended({}, raw.get("groups", []))
 
 
+def load_broader(
+    path: Path = DEFAULT_SYNONYMS_FILE, synonyms: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Each specific word's term (a brand, an app, a club) mapped onto its generic word's term.
+
+    The generic word goes through `synonyms` (the packaged groups unless given), so "roku" falls
+    back on what "aparelho" means to the matcher ("tela"); a specific word that a group already
+    holds keeps that meaning and is left out.
+    """
+    groups = load_synonyms(path) if synonyms is None else synonyms
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    mapping: dict[str, str] = {}
+    for generic, words in (raw.get("broader") or {}).items():
+        heads = terms_of(tokens(str(generic)))
+        if not heads:
+            continue
+        head = groups.get(heads[0], heads[0])
+        for word in words:
+            for term in terms_of(tokens(str(word)), codes=True):
+                if term not in groups and term != head:
+                    mapping.setdefault(term, head)
+    return mapping
+
+
 def extended(base: Mapping[str, str], groups: Iterable[Iterable[object]]) -> dict[str, str]:
     """`base` with more groups: each group's words mapped onto its first word's representative.
 

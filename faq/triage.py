@@ -45,6 +45,7 @@ class TriageResult:
     follow_up: bool = False
     courtesy: bool = False
     asks: bool = False
+    asks_status: bool = False
 
     @property
     def assessment(self) -> Assessment:
@@ -135,7 +136,8 @@ class Triage:
         language = parse_language(lang) or detect_language(text, words=words)
         matcher = self.matcher
         faq = matcher.match_words(words, language)
-        reading = interpret(self._lexicon.scan(words), faq, "?" in text, words)
+        hits = self._lexicon.scan(words)
+        reading = interpret(hits, faq, "?" in text, words)
         assessment = assess(self.policy, reading.intent, reading.impact, tier, urgent=reading.urgent)
         answered = faq.outcome is Outcome.ANSWER and reading.intent is Intent.FAQ
         result = TriageResult(
@@ -152,6 +154,7 @@ class Triage:
             follow_up=reading.follow_up,
             courtesy=reading.courtesy,
             asks=reading.asks,
+            asks_status=any(hit.category == "status_question" for hit in hits),
         )
         return result
 

@@ -30,19 +30,20 @@ from escalation.store import IllegalTransition, StoreError
 from escalation.ticket import Ticket
 from handlers.blocks import CustomerBlocks
 from handlers.callbacks import Callback
-from handlers.cards import queue_line, render_compact
+from handlers.cards import ANSWER_ACTION, queue_line, render_compact
 from handlers.context import HandlerContext
-from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import Attachment, Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
-from handlers.faq_answers import ANSWER_ACTION, FaqTeaching
+from handlers.faq_answers import FaqTeaching
 from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
 from handlers.messenger import Forbidden, TelegramError, TopicClosed, TopicGone
 from handlers.names import agent_name, learn_name, mention, name_for_customers
 from handlers.oncall import OnCallDesk
-from handlers.refusals import holder_name, refusal
+from handlers.ratings import rating_keyboard
+from handlers.refusals import holder_name, other_team, outsider, refusal
 from handlers.split import TELEGRAM_TEXT_LIMIT, fit_lines, split_text
 from handlers.texts import a, t
+from handlers.transfer import TicketTransfers
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class AgentConversation:
         self.oncall = oncall
         self.incidents = incidents
         self.blocks = blocks
+        self.transfers = TicketTransfers(ctx, actions)
         self._membership: dict[int, tuple[bool, float]] = {}
         self.commands: dict[str, Callable[[IncomingMessage], Awaitable[None]]] = {
             "queue": self._queue,
@@ -105,8 +107,9 @@ class AgentConversation:
             "block": self._block_command,
             "unblock": lambda message: self._block_command(message, block=False),
             "blocked": self._blocked_list,
+            "transfer": self._transfer_command,
             "oncall": self.oncall.command,
-            "incident": lambda message: self.incidents.command(message, message.user.id),
+            "incident": self._incident_command,
             "faq": self.faq.command,
         }
 
@@ -171,13 +174,13 @@ class AgentConversation:
         """In topic mode, the ticket of the customer's topic the message was written in (else None)."""
         if message.thread_id is None or not self.actions.topics.enabled:
             return None
-        return await self.actions.topics.ticket_in(message.thread_id)
+        return await self.actions.topics.ticket_in(message.chat.id, message.thread_id)
 
     async def _act_on(self, message: IncomingMessage, number: int | None) -> None:
         """An agent's answer to ticket `number`, or their command (`number` None)."""
         command = message.command
         if not await self.is_agent(message.user):
-            await self._say(a(self.language, "not_agent"), reply_to=message.message_id)
+            await self._say(outsider(self.ctx, message.user.id), reply_to=message.message_id)
             return
         try:
             if number is not None:
@@ -193,6 +196,73 @@ class AgentConversation:
             await self._say(f"⚠️ {await refusal(self.ctx, exc, shown)}", reply_to=message.message_id)
 
     # ------------------------------------------------------------- commands
+
+    def _is_ours(self, ticket: Ticket) -> bool:
+        """Whether the ticket is this group's team's (each team works its own tickets)."""
+        return self.ctx.config.teams.of_ticket(ticket.team).name == self.ctx.config.own_team.name
+
+    def _ours(self, ticket: Ticket) -> Ticket:
+        """The ticket, if it is this group's team's; Refused, naming the team it is with, otherwise."""
+        refused = other_team(self.ctx, ticket)
+        if refused is not None:
+            raise Refused(refused)
+        return ticket
+
+    async def _our_ticket(self, number: int) -> Ticket:
+        """Ticket `number`, read and checked to be this group's team's (`_ours`)."""
+        return self._ours(await self.ctx.store.get(number))
+
+    def _incidents_elsewhere(self) -> str | None:
+        """Incidents are the default team's business, in its group; elsewhere, the refusal that says so."""
+        teams = self.ctx.config.teams
+        if self.ctx.config.own_team.name == teams.default.name:
+            return None
+        return a(self.language, "incidents_elsewhere", team=html.escape(teams.default.title))
+
+    async def _incident_command(self, message: IncomingMessage) -> None:
+        if (elsewhere := self._incidents_elsewhere()) is not None:
+            raise Refused(elsewhere)
+        await self.incidents.command(message, message.user.id)
+
+    async def _transfer_command(self, message: IncomingMessage) -> None:
+        """`/transfer N team`: the ticket moves to another team's group, with its card and history."""
+        teams = self.ctx.config.teams
+        names = ", ".join(team.name for team in teams)
+        number, rest = self._ticket_args(message)
+        if not rest:
+            raise Refused(a(self.language, "transfer_usage", teams=names))
+        team = teams.named(rest)
+        if team is None:
+            raise Refused(a(self.language, "transfer_unknown", team=html.escape(rest[:40]), teams=names))
+        ticket = await self._our_ticket(number)
+        if ticket.state is State.RESOLVED:
+            raise IllegalTransition(number, "transfer", ticket.state.value)
+        if teams.of_ticket(ticket.team).name == team.name:
+            raise IllegalTransition(number, "transfer", "same_team")
+        moved = await self.transfers.transfer(number, team, message.user)
+        await self._say(
+            a(self.language, "transfer_ok", ticket=moved.label, team=html.escape(team.title)),
+            reply_to=message.message_id,
+        )
+
+    async def _hold_resolve(
+        self, agent: User, number: int, customer_message: str, reply_to: int
+    ) -> str | None:
+        """A resolve of a ticket another agent holds waits for "resolve anyway"; the warning, or None
+        when the ticket is the agent's own or nobody's (resolved at once)."""
+        ticket = await self._our_ticket(number)
+        if ticket.state is not State.CLAIMED or ticket.assignee in (None, agent.id):
+            return None
+        return await self._hold(
+            agent,
+            ticket,
+            customer_message,
+            None,
+            True,
+            reply_to,
+            warning_key="resolve_held",
+            button_key="resolve_anyway",
+        )
 
     def _ticket_args(self, message: IncomingMessage) -> tuple[int, str]:
         """`/cmd N rest`: the ticket number (ASCII digits only) and the rest, or Refused."""
@@ -228,9 +298,10 @@ class AgentConversation:
         word, text = [*rest.split(maxsplit=1), "", ""][:2]
         if rest and (word.lower() != "msg" or not text.strip()):
             raise Refused(a(self.language, "resolve_usage"))
-        ticket = await self._act(
-            "resolve", number, message.user, customer_message=self._bounded(text.strip(), RESOLUTION_MAX)
-        )
+        customer_message = self._bounded(text.strip(), RESOLUTION_MAX)
+        if await self._hold_resolve(message.user, number, customer_message, message.message_id):
+            return
+        ticket = await self._act("resolve", number, message.user, customer_message=customer_message)
         if answer_thread.get() is None:  # in its topic, the closed topic and the card say it
             await self._say(a(self.language, "resolved_ok", ticket=ticket.label), reply_to=message.message_id)
 
@@ -257,6 +328,7 @@ class AgentConversation:
         number, rest = self._ticket_args(message)
         if not rest:
             raise Refused(a(self.language, "usage"))
+        await self._our_ticket(number)
         ticket = await self.ctx.store.note(number, message.user.id, self._bounded(rest, NOTE_MAX))
         await self.actions.refresh_card(ticket)
         await self._say(a(self.language, "noted", ticket=ticket.label), reply_to=message.message_id)
@@ -304,7 +376,7 @@ class AgentConversation:
                     keys=", ".join(self.ctx.canned.keys),
                 )
             )
-        ticket = await self.ctx.store.get(number)
+        ticket = await self._our_ticket(number)
         customer = ticket.customer
         language = customer.language
         plan = t(language, f"plan_{customer.tier.value}" if customer.tier else "plan_unknown")
@@ -318,7 +390,7 @@ class AgentConversation:
 
     async def _canned_list(self, press: ButtonPress, number: int) -> None:
         """The card's "Replies" button: the canned replies as buttons, under the card."""
-        ticket = await self.ctx.store.get(number)
+        ticket = await self._our_ticket(number)
         language = ticket.customer.language
         buttons = [
             Button(reply.titles[self.language], self.ctx.codec.encode("cr", number, reply.key))
@@ -374,6 +446,9 @@ class AgentConversation:
         number, words = await self._target(message, a(self.language, "block_usage"))
         if words:
             raise Refused(a(self.language, "block_usage"))
+        ticket = await self.ctx.store.find(number)  # a block outlives its ticket: unblock by number
+        if ticket is not None:
+            self._ours(ticket)
         if block:
             answer = await self.blocks.block(number, message.user)
         else:
@@ -388,11 +463,16 @@ class AgentConversation:
         page = ticket_number(message.args) if message.args else 1
         if page is None:
             raise Refused(a(self.language, "usage"))
-        total = await self.ctx.store.queue_length()
         waiting = sorted(
-            await self.ctx.store.list(State.OPEN, limit=QUEUE_SCAN),
+            [
+                ticket
+                for ticket in await self.ctx.store.list(State.OPEN, limit=QUEUE_SCAN)
+                if self._is_ours(ticket)
+            ],
             key=lambda ticket: (ticket.priority, ticket.due_at),
         )
+        # One team: the whole queue, counted past the scan; several: the team's share of the scan.
+        total = await self.ctx.store.queue_length() if self.ctx.config.team_setup is None else len(waiting)
         if not waiting:
             await self._say(a(self.language, "queue_empty"), reply_to=message.message_id)
             return
@@ -411,7 +491,9 @@ class AgentConversation:
         await self._say(text, reply_to=message.message_id)
 
     async def _mine(self, message: IncomingMessage) -> None:
-        mine = await self.ctx.store.claimed_by(message.user.id)
+        mine = [
+            ticket for ticket in await self.ctx.store.claimed_by(message.user.id) if self._is_ours(ticket)
+        ]
         if not mine:
             await self._say(a(self.language, "mine_empty"), reply_to=message.message_id)
             return
@@ -421,7 +503,7 @@ class AgentConversation:
 
     async def _next(self, message: IncomingMessage) -> None:
         """Claim the most urgent waiting ticket (skipping any another agent grabs first)."""
-        waiting = await self.ctx.store.list(State.OPEN, limit=NEXT_SCAN)
+        waiting = [t for t in await self.ctx.store.list(State.OPEN, limit=NEXT_SCAN) if self._is_ours(t)]
         for ticket in sorted(waiting, key=lambda item: (item.priority, item.due_at)):
             try:
                 claimed = await self._act("claim", ticket.number, message.user)
@@ -473,7 +555,7 @@ class AgentConversation:
         Returns what the agent is told and whether the answer was held (the warning is then
         already in the group, as a reply to `reply_to`).
         """
-        ticket = await self.ctx.store.get(number)
+        ticket = await self._our_ticket(number)
         if ticket.state is State.RESOLVED:
             raise IllegalTransition(number, "reply to", ticket.state.value)
         if ticket.state is State.CLAIMED and ticket.assignee not in (None, agent.id):
@@ -497,10 +579,12 @@ class AgentConversation:
         attachment: Attachment | None,
         resolve: bool,
         reply_to: int | None,
+        warning_key: str = "reply_held",
+        button_key: str = "send_anyway",
     ) -> str:
         """Warn the replier that another agent holds the ticket; send only on their explicit press."""
         holder = await holder_name(self.ctx, ticket.assignee)
-        warning = a(self.language, "reply_held", ticket=ticket.label, holder=holder)
+        warning = a(self.language, warning_key, ticket=ticket.label, holder=holder)
         token = await self.ctx.state.hold_reply(
             {
                 "number": ticket.number,
@@ -513,7 +597,7 @@ class AgentConversation:
                 "file_name": attachment.file_name if attachment else None,
             }
         )
-        button = Button(a(self.language, "send_anyway"), self.ctx.codec.encode("force", token))
+        button = Button(a(self.language, button_key), self.ctx.codec.encode("force", token))
         await self._say(warning, reply_to=reply_to, keyboard=Keyboard.inline([button]))
         return warning
 
@@ -536,12 +620,14 @@ class AgentConversation:
             Attachment(held["kind"], held["file_id"], held.get("file_name")) if held.get("kind") else None
         )
         try:
-            ticket = await self.ctx.store.get(number)
+            ticket = await self._our_ticket(number)
             if ticket.state is State.RESOLVED:
                 raise IllegalTransition(number, "reply to", ticket.state.value)
             notice = await self._send_answer(
                 ticket, press.user, held["text"], attachment, bool(held.get("resolve"))
             )
+        except Refused as exc:
+            notice = str(exc)
         except StoreError as exc:
             notice = await refusal(self.ctx, exc, number)
         await self.ctx.sender.answer_button(press.callback_id, notice)
@@ -605,10 +691,15 @@ class AgentConversation:
 
     async def _on_button(self, press: ButtonPress, callback: Callback) -> None:
         if not await self.is_agent(press.user):
-            await self.ctx.sender.answer_button(press.callback_id, a(self.language, "not_agent"), alert=True)
+            await self.ctx.sender.answer_button(
+                press.callback_id, outsider(self.ctx, press.user.id), alert=True
+            )
             return
         await learn_name(self.ctx, press.user)
         if callback.action in INCIDENT_ACTIONS:
+            if (elsewhere := self._incidents_elsewhere()) is not None:
+                await self.ctx.sender.answer_button(press.callback_id, elsewhere, alert=True)
+                return
             await self.incidents.on_button(press, callback)
             return
         if callback.action == "force" and len(callback.args) == 1:
@@ -627,6 +718,10 @@ class AgentConversation:
         try:
             if callback.action == "canned":
                 await self._canned_list(press, number)
+            elif callback.action == "resolve" and (
+                warning := await self._hold_resolve(press.user, number, "", press.message_id)
+            ):
+                await self.ctx.sender.answer_button(press.callback_id, warning, alert=True)
             elif callback.action in ("claim", "release", "resolve"):
                 done = {"claim": "claimed_ok", "release": "released_ok", "resolve": "resolved_ok"}
 
@@ -644,6 +739,8 @@ class AgentConversation:
                     press.callback_id,
                     a(lang, "priority_ok", ticket=ticket.label, priority=ticket.priority.name),
                 )
+        except Refused as exc:
+            await self.ctx.sender.answer_button(press.callback_id, str(exc), alert=True)
         except StoreError as exc:
             await self.ctx.sender.answer_button(
                 press.callback_id, await refusal(self.ctx, exc, number), alert=True
@@ -667,6 +764,8 @@ class AgentConversation:
         who pressed must not.
         """
         store = self.ctx.store
+        if action != "release":  # a release reads the ticket, and checks it, itself
+            await self._our_ticket(number)
         if action == "claim":
             ticket = await store.claim(number, agent.id)
             if acknowledge is not None:
@@ -705,7 +804,7 @@ class AgentConversation:
     ) -> tuple[Ticket, bool]:
         """Release (a supervisor may take anyone's ticket); (the ticket, whether its holder was told)."""
         store = self.ctx.store
-        before = await store.get(number)
+        before = await self._our_ticket(number)
         ticket = await store.release(number, agent.id, force=agent.id in self.ctx.config.supervisor_ids)
         if acknowledge is not None:
             await acknowledge(ticket)
@@ -730,7 +829,7 @@ class AgentConversation:
 
     async def _set_priority(self, number: int, agent: int, priority: Priority) -> Ticket:
         """Set the priority, update the card, and tell the customer when it really changed."""
-        before = await self.ctx.store.get(number)
+        before = await self._our_ticket(number)
         ticket = await self.ctx.store.set_priority(number, agent, priority)
         await self.actions.refresh_card(ticket)
         if ticket.priority is not before.priority:

@@ -50,7 +50,7 @@ ACTION_CHATS: dict[str, ButtonChat] = {
     "force": ButtonChat.AGENTS,
     "canned": ButtonChat.AGENTS,  # handlers.canned: open a card's canned replies, send one
     "cr": ButtonChat.AGENTS,
-    "faqa": ButtonChat.AGENTS,  # handlers.faq_answers.ANSWER_ACTION, on a card
+    "faqa": ButtonChat.AGENTS,  # handlers.cards.ANSWER_ACTION, on a card
     "iupd": ButtonChat.AGENTS,  # handlers.incidents.INCIDENT_ACTIONS, on an incident card
     "ires": ButtonChat.AGENTS,
     "iok": ButtonChat.AGENTS,

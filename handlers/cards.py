@@ -15,15 +15,20 @@ from escalation.domain import Priority, State
 from escalation.durations import duration_words
 from escalation.reasons import describe
 from escalation.ticket import Customer, Ticket
+from faq.normalize import tokens
+from faq.triage import Triage
 from handlers.callbacks import CallbackCodec
 from handlers.events import Button, Keyboard
-from handlers.faq_answers import ANSWER_ACTION
 from handlers.texts import a
 
 EXCERPT_CHARS = 400
 LINE_EXCERPT_CHARS = 80
 NOTES_SHOWN = 3
 NOTE_CHARS = 200
+ANSWER_ACTION = "faqa"
+CARD_ENTRIES = 2
+CARD_RECALL = 0.5
+FAQ_TITLE_CHARS = 40
 _DUE_LABELS = {
     "first_response": "card_due",
     "next_response": "card_due_next",
@@ -200,3 +205,21 @@ def card_keyboard(
         except ValueError:
             continue
     return Keyboard.inline(first, second, *answers)
+
+
+def closest_entries(triage: Triage, text: str, lang: str, title_lang: str) -> list[tuple[str, str]]:
+    """The (id, title) of the entries closest to a customer's words, for the card's buttons.
+
+    Up to `CARD_ENTRIES` of the matcher's leading entries that explain at least `CARD_RECALL` of
+    the message, with at least one of its words in the entry's questions: a button whose entry
+    shares only a word of its answer ("baja" and an app update) or a word or two of a longer
+    report (a live game and recording) sends the agent to an answer that has nothing to do with
+    the ticket, which is worse than no button.
+    """
+    matcher = triage.matcher
+    closest = []
+    for item in matcher.ranking(tokens(text), lang)[:CARD_ENTRIES]:
+        entry = matcher.kb.get(item.entry_id)
+        if entry is not None and item.recall >= CARD_RECALL and item.asked >= 1:
+            closest.append((entry.id, entry.title(title_lang)[:FAQ_TITLE_CHARS]))
+    return closest

@@ -25,6 +25,7 @@ from handlers.desk_actions import DeskActions
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
 from handlers.faq_gaps import record_gap
 from handlers.messenger import TelegramError
+from handlers.ratings import RATE_ACTION
 from handlers.relay import GROWTH_PRIORITY, AgentRelay
 from handlers.texts import a, pick_language, t
 
@@ -110,7 +111,7 @@ class CustomerConversation:
             await self._send_faq_answer(press.chat.id, args[0], language)
         elif action == "helped" and len(args) in (2, 3):
             await self._helped(press, args[0], args[1] == "1", language, args[2] if len(args) == 3 else "")
-        elif action == "rate" and len(args) == 2:
+        elif action == RATE_ACTION and len(args) == 2:
             await self._rate(press, int(args[0]), int(args[1]), language)
         else:
             raise ValueError(f"unknown customer action {action!r}")
@@ -145,16 +146,17 @@ class CustomerConversation:
         if ticket is None:
             await self._say(chat, t(language, "status_none"), self._menu_keyboard(language))
             return
-        await self._say(
-            chat,
-            t(
-                language,
-                "status",
-                ticket=ticket.label,
-                state=t(language, f"state_{ticket.state.value}"),
-                priority=t(language, f"priority_{ticket.priority.name}"),
-                queue=await self.actions.queue_words(ticket, language),
-            ),
+        await self._say(chat, await self._status_text(ticket, language))
+
+    async def _status_text(self, ticket: Ticket, language: str) -> str:
+        """Where the ticket stands: its state, priority, place in the queue and the wait, as of now."""
+        return t(
+            language,
+            "status",
+            ticket=ticket.label,
+            state=t(language, f"state_{ticket.state.value}"),
+            priority=t(language, f"priority_{ticket.priority.name}"),
+            queue=await self.actions.queue_words(ticket, language),
         )
 
     async def _withdraw(self, chat: int, user_id: int, language: str) -> None:
@@ -384,7 +386,7 @@ class CustomerConversation:
         if self.actions.topics.enabled:  # the topic was reopened with the card: the words follow it
             await self.actions.topics.copy(ticket, text)
             return
-        language = self.ctx.config.agents_language
+        language = self.ctx.for_ticket(ticket).config.agents_language
         header = a(
             language,
             "relay_reopened",
@@ -395,7 +397,7 @@ class CustomerConversation:
         history = await self.ctx.store.log(ticket.number)
         resolver = next((e["actor"] for e in reversed(history) if e["event"] == "resolved"), "")
         if resolver.startswith("agent:"):
-            header += " · 👤 " + await self.actions.mentions({int(resolver.split(":", 1)[1])})
+            header += " · 👤 " + await self.actions.mentions({int(resolver.split(":", 1)[1])}, language)
         await self.relay.relay(ticket, text, header, new=True)
 
     async def _follow_up(
@@ -409,14 +411,17 @@ class CustomerConversation:
         any message the FAQ matches, nor an urgent one: a flood of words that happen to match, or
         "urgente, tem jogo agora", is for the agents. Thanks and small talk never count as a
         repeat contact. The customer hears "added to your ticket" once per burst, and only while
-        no agent is answering them. On a ticket linked to a mass incident the message is only
-        appended: agents work the incident card, and thousands of "still down" messages must not
-        flood their group. A subscriber whose account is not active who says again that nothing
-        works is read as on their first message (`_inactive_account`): billing, not an outage.
+        no agent is answering them; asking how long it takes ("quanto tempo?", "any news?"), they
+        hear instead where the ticket stands and the wait as of now (not an FAQ entry that happens to
+        match: on an open ticket "how long?" is about the ticket). On a ticket linked to a mass
+        incident the message is only appended: agents work the incident card, and thousands of
+        "still down" messages must not flood their group. A subscriber whose account is not active
+        who says again that nothing works is read as on their first message (`_inactive_account`):
+        billing, not an outage.
         """
         customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier) if text.strip() else None
-        question = result is not None and result.asks and not result.urgent
+        question = result is not None and result.asks and not result.urgent and not result.asks_status
         if question and _answered_by_faq(result) and not self._agent_active(ticket):
             await self.ctx.store.note_faq_answer(ticket.number, customer.telegram_id, text, result.faq_id)
             await self.ctx.state.remember_question(message.user.id, text)
@@ -470,6 +475,8 @@ class CustomerConversation:
         appended = t(language, "ticket_appended", ticket=updated.label) if acknowledge else ""
         if updated.priority != ticket.priority:  # urgency or a repeated contact raised it: say so, once
             await self.actions.tell_priority_news(updated, "priority_changed", lead=appended)
+        elif result is not None and result.asks_status and not self._agent_active(ticket):
+            await self._say(message.chat.id, await self._status_text(updated, language))
         elif acknowledge:
             await self._say(message.chat.id, appended)
 
@@ -502,7 +509,8 @@ class CustomerConversation:
         topic mode every message is copied into the customer's topic, and a burst is new after
         the repeat-contact gap since `before` (the ticket as the message found it).
         """
-        chat = self.ctx.config.agents_chat_id
+        team = self.ctx.for_ticket(ticket).config
+        chat = team.agents_chat_id
         if chat is None:
             return True
         if self.actions.topics.enabled:
@@ -512,13 +520,13 @@ class CustomerConversation:
             last = before.last_customer_at if before is not None else None
             return last is None or self.ctx.clock.now() - last >= self.ctx.policy.priority.repeat_contact_gap
         header = a(
-            self.ctx.config.agents_language,
+            team.agents_language,
             "customer_says",
             ticket=f"<b>{ticket.label}</b>",
             name=html.escape(ticket.customer.name),
         )
         if ticket.assignee is not None:
-            header += " · 👤 " + await self.actions.mentions({ticket.assignee})
+            header += " · 👤 " + await self.actions.mentions({ticket.assignee}, team.agents_language)
         if message is not None and message.attachment is not None:
             caption = header + (f"\n{html.escape(text)}" if text else "")
             message_id = await self.ctx.sender.send(
@@ -647,7 +655,7 @@ class CustomerConversation:
             await self.actions.tell_supervisors(
                 ticket,
                 a(
-                    self.ctx.config.agents_language,
+                    self.ctx.for_ticket(ticket).config.agents_language,
                     "low_rating",
                     ticket=ticket.label,
                     stars=stars,
@@ -662,7 +670,7 @@ class CustomerConversation:
         """The answer to "what went wrong?": kept on the ticket and shown to the supervisors."""
         ticket = await self.ctx.store.feedback(number, message.user.id, text)
         header = a(
-            self.ctx.config.agents_language,
+            self.ctx.for_ticket(ticket).config.agents_language,
             "rating_feedback",
             ticket=ticket.label,
             name=html.escape(ticket.customer.name),
@@ -738,10 +746,3 @@ def _answered_by_faq(result: TriageResult) -> bool:
     possible to pay by Pix?") is still the FAQ's.
     """
     return result.faq_id is not None and not (result.follow_up and not result.asks)
-
-
-def rating_keyboard(ticket: Ticket, ctx: HandlerContext) -> Keyboard:
-    """1-5 stars for a resolved ticket."""
-    return Keyboard.inline(
-        [Button(f"{score}⭐", ctx.codec.encode("rate", ticket.number, score)) for score in range(1, 6)]
-    )

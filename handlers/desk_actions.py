@@ -14,10 +14,10 @@ from dataclasses import replace
 from escalation.domain import State
 from escalation.ticket import Ticket
 from escalation.waits import estimate_wait
-from handlers.cards import NOTES_SHOWN, card_keyboard, render_card
+from handlers.board import QueueBoard
+from handlers.cards import NOTES_SHOWN, card_keyboard, closest_entries, render_card
 from handlers.context import HandlerContext
 from handlers.events import Keyboard, Outgoing
-from handlers.faq_answers import closest_entries
 from handlers.messenger import Forbidden, TelegramError
 from handlers.moments import moment_words
 from handlers.names import agent_name, mention
@@ -36,6 +36,7 @@ class DeskActions:
     def __init__(self, ctx: HandlerContext) -> None:
         self.ctx = ctx
         self.topics = TopicDesk(ctx, self._card_in_new_topic)
+        self.board = QueueBoard(ctx)
 
     async def refresh_card(self, ticket: Ticket, edit_priority: int | None = None) -> None:
         """Post the ticket's card to the agents' group, or edit the one already there.
@@ -50,8 +51,10 @@ class DeskActions:
         for thousands of them, and names its first premium subscribers); one posted before the
         incident was detected is still kept up. Only reports of the incident's own kind and
         scope are linked, so a premium subscriber's different problem keeps its card. Once
-        someone holds the ticket (or it is closed), its pings lose their Claim buttons.
+        someone holds the ticket (or it is closed), its pings lose their Claim buttons. In topic
+        mode the General topic's queue board follows (`QueueBoard.changed`).
         """
+        self.board.changed()
         if ticket.state is not State.OPEN:
             await self._retire_pings(ticket)
         if ticket.incident is not None and ticket.card_message_id is None:
@@ -64,10 +67,11 @@ class DeskActions:
     async def _retire_pings(self, ticket: Ticket) -> None:
         """Edit the ticket's live pings: no Claim button, and a line saying who has it (or that it closed)."""
         pings = await self.ctx.state.take_pings(ticket.number)
-        chat = self.ctx.config.agents_chat_id
+        team = self.ctx.for_ticket(ticket).config
+        chat = team.agents_chat_id
         if not pings or chat is None:
             return
-        language = self.ctx.config.agents_language
+        language = team.agents_language
         if ticket.state is State.CLAIMED and ticket.assignee is not None:
             name = await agent_name(self.ctx, ticket.assignee)
             status = f"✔️ {a(language, 'card_claimed_by')}: {html.escape(name)}"
@@ -80,10 +84,34 @@ class DeskActions:
                 log.info("ping %s of %s not retired: %s", message_id, ticket.label, exc)
 
     async def _refresh_card(self, ticket: Ticket, edit_priority: int | None = None) -> None:
-        chat = self.ctx.config.agents_chat_id
+        chat = self.ctx.for_ticket(ticket).config.agents_chat_id
         if chat is None:
             return
-        language = self.ctx.config.agents_language
+        text, keyboard = await self.card(ticket)
+        priority = int(ticket.priority)
+        if self.topics.enabled:
+            await self._topic_card(ticket, Outgoing(chat, text, keyboard, priority=priority), edit_priority)
+            return
+        if ticket.card_message_id is not None:
+            await self.ctx.sender.edit(
+                chat, ticket.card_message_id, text, keyboard, priority=edit_priority or priority
+            )
+            return
+        if not await self.ctx.state.reserve_card_post(ticket.number):
+            return  # another refresh is posting this card, and brings it up to date once posted
+        try:
+            message_id = await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
+        except TelegramError:
+            await self.ctx.state.release_card_post(ticket.number)
+            raise
+        posted = await self.ctx.store.set_card(ticket.number, message_id)
+        await self.ctx.state.remember_message(chat, message_id, ticket.number)
+        if posted.version > ticket.version + 1:  # the ticket changed while its card was on its way
+            await self._refresh_card(posted)
+
+    async def card(self, ticket: Ticket) -> tuple[str, Keyboard]:
+        """The ticket's card as its team reads it: the text and the buttons (none once resolved)."""
+        language = self.ctx.for_ticket(ticket).config.agents_language
         history = await self.ctx.store.log(ticket.number)
         excerpt = next(
             (e["text"] for e in reversed(history) if e["event"] in _CUSTOMER_WORDS and e.get("text")), ""
@@ -112,34 +140,14 @@ class DeskActions:
             if ticket.state is not State.RESOLVED
             else []
         )
-        keyboard = card_keyboard(ticket, self.ctx.codec, language, closest) or Keyboard.inline()
-        priority = int(ticket.priority)
-        if self.topics.enabled:
-            await self._topic_card(ticket, Outgoing(chat, text, keyboard, priority=priority), edit_priority)
-            return
-        if ticket.card_message_id is not None:
-            await self.ctx.sender.edit(
-                chat, ticket.card_message_id, text, keyboard, priority=edit_priority or priority
-            )
-            return
-        if not await self.ctx.state.reserve_card_post(ticket.number):
-            return  # another refresh is posting this card, and brings it up to date once posted
-        try:
-            message_id = await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
-        except TelegramError:
-            await self.ctx.state.release_card_post(ticket.number)
-            raise
-        posted = await self.ctx.store.set_card(ticket.number, message_id)
-        await self.ctx.state.remember_message(chat, message_id, ticket.number)
-        if posted.version > ticket.version + 1:  # the ticket changed while its card was on its way
-            await self._refresh_card(posted)
+        return text, card_keyboard(ticket, self.ctx.codec, language, closest) or Keyboard.inline()
 
     async def _topic_card(self, ticket: Ticket, card: Outgoing, edit_priority: int | None) -> None:
         """Topic mode: the card is the first message of the ticket in the customer's topic, edited in
         place; the topic is then kept in step (closed once resolved, reopened, renamed)."""
-        customer, number = ticket.customer.telegram_id, ticket.number
+        customer, number, topics = ticket.customer.telegram_id, ticket.number, self.topics.map_for(ticket)
         thread = await self.topics.thread(ticket)
-        record = await self.topics.map.get(customer)
+        record = await topics.get(customer)
         card_id = record.cards.get(number) if record is not None and record.thread_id == thread else None
         if card_id is not None:
             await self.ctx.sender.edit(
@@ -147,15 +155,15 @@ class DeskActions:
             )
             await self.topics.sync(ticket)
             return
-        if not await self.topics.map.reserve_card_post(thread, number):
+        if not await topics.reserve_card_post(thread, number):
             return  # another refresh is posting this card, and brings it up to date once posted
         try:
             card_id, thread = await self.topics.post(ticket, card, card=True)
         except TelegramError:
-            await self.topics.map.release_card_post(thread, number)
+            await topics.release_card_post(thread, number)
             raise
-        await self.topics.map.set_card(customer, thread, number, card_id)
-        await self.topics.map.show_ticket(customer, thread, number)
+        await topics.set_card(customer, thread, number, card_id)
+        await topics.show_ticket(customer, thread, number)
         posted = await self.ctx.store.set_card(number, card_id)
         await self.ctx.state.remember_message(card.chat_id, card_id, number)
         await self.topics.sync(posted)
@@ -210,11 +218,12 @@ class DeskActions:
         log.info("customer of %s blocked the bot", ticket.label)
         if not ticket.unreachable:
             await self.refresh_card(await self.ctx.store.mark_unreachable(ticket.number))
-        chat = self.ctx.config.agents_chat_id
+        team = self.ctx.for_ticket(ticket).config
+        chat = team.agents_chat_id
         if writer is None or chat is None or not await self.ctx.state.first_unreachable_notice(ticket.number):
             return
         text = a(
-            self.ctx.config.agents_language,
+            team.agents_language,
             "customer_unreachable",
             agent=await mention(self.ctx, writer),
             ticket=ticket.label,
@@ -243,33 +252,34 @@ class DeskActions:
         return await self.tell_customer(ticket, text)
 
     async def tell_supervisors(self, ticket: Ticket, text: str) -> None:
-        """A line for the supervisors in the agents' group, under the ticket's card, mentioning them."""
-        chat = self.ctx.config.agents_chat_id
+        """A line for the ticket's team's supervisors in its group, under its card, mentioning them."""
+        team = self.ctx.for_ticket(ticket).config
+        chat = team.agents_chat_id
         if chat is None:
             return
-        mentions = await self.mentions(set(self.ctx.config.supervisor_ids))
+        mentions = await self.mentions(set(team.supervisor_ids), team.agents_language)
         message_id = await self.to_ticket(ticket, Outgoing(chat, f"{text}\n{mentions}".rstrip(), priority=2))
         await self.ctx.state.remember_message(chat, message_id, ticket.number)
 
-    async def mentions(self, ids: set[int]) -> str:
-        """Agents by name, as mentions that notify them.
+    async def mentions(self, ids: set[int], language: str | None = None) -> str:
+        """Agents by name, as mentions that notify them (`language`: the group's, by default the desk's).
 
         Someone whose name neither the group nor Telegram can tell is mentioned by role
         ("supervisão"), never as a bare Telegram id.
         """
-        language = self.ctx.config.agents_language
+        language = language or self.ctx.config.agents_language
         names = []
         for uid in sorted(ids):
             name = await agent_name(self.ctx, uid)
             if name == str(uid):
-                supervisor = uid in self.ctx.config.supervisor_ids
+                supervisor = uid in self.ctx.config.teams.supervisors
                 name = a(language, "mention_supervisor" if supervisor else "mention_agent")
             names.append(f'<a href="tg://user?id={uid}">{html.escape(name)}</a>')
         return " ".join(names)
 
     async def post_to_agents(self, ticket: Ticket, header: str, body: str) -> None:
-        """Post a customer's words to the group as replies to the card, split if long."""
-        chat = self.ctx.config.agents_chat_id
+        """Post a customer's words to the ticket's group as replies to the card, split if long."""
+        chat = self.ctx.for_ticket(ticket).config.agents_chat_id
         if chat is None:
             return
         for index, chunk in enumerate(split_text(body)):
@@ -305,7 +315,7 @@ class DeskActions:
             now,
             position=position,
             typical_first_response=await self.ctx.state.typical_first_response(),
-            agents=len(self.ctx.config.agent_ids),
+            agents=len(self.ctx.for_ticket(ticket).config.agent_ids),
         )
         timezone = self.ctx.config.timezone
         back = moment_words(language, estimate.back_at, now, timezone) if estimate.back_at else ""

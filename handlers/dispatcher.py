@@ -35,13 +35,14 @@ class Dispatcher:
     def __init__(self, ctx: HandlerContext) -> None:
         self.ctx = ctx
         actions = DeskActions(ctx)
+        self.board = actions.board
         config = ctx.config
         roster = OnCallRoster(
             ctx.store.redis,
             ctx.store.keys,
             ctx.policy.oncall,
             config.timezone,
-            tuple(sorted(config.agent_ids)),
+            tuple(sorted(config.teams.agents)),
         )
         self.oncall = OnCallDesk(ctx, roster)
         self.incidents = IncidentDesk(ctx, actions)
@@ -49,8 +50,27 @@ class Dispatcher:
         blocks = CustomerBlocks(ctx, actions)
         self.customers = CustomerConversation(ctx, actions, blocks, self.incidents)
         self.faq = FaqTeaching(ctx, actions)
-        self.agents = AgentConversation(ctx, actions, self.oncall, self.incidents, blocks, self.faq)
         self.managers = ManagerConversation(ctx, self.faq)
+        # One conversation per team's group, acting for that team (its agents, language, tickets).
+        self.groups: dict[int, AgentConversation] = {}
+        teams = config.teams
+        for team in teams:
+            if config.team_setup is None:  # one team: the desk's own services act for it
+                conversation = AgentConversation(ctx, actions, self.oncall, self.incidents, blocks, self.faq)
+            else:
+                team_ctx = ctx.for_team(team)
+                conversation = AgentConversation(
+                    team_ctx,
+                    actions,
+                    OnCallDesk(team_ctx, roster),
+                    self.incidents,
+                    CustomerBlocks(team_ctx, actions),
+                    FaqTeaching(team_ctx, actions),
+                )
+            if team.chat_id is not None:
+                self.groups[team.chat_id] = conversation
+            if team is teams.default:
+                self.agents = conversation
 
     async def handle(self, event: Event) -> None:
         """Handle one update; errors are logged and answered, never raised, but for Redis being away.
@@ -81,7 +101,7 @@ class Dispatcher:
         return (
             message.chat.kind is ChatKind.PRIVATE
             and not message.user.is_bot
-            and message.chat.id != config.agents_chat_id
+            and message.chat.id not in self.groups
             and message.chat.id not in config.manager_chat_ids
         )
 
@@ -89,8 +109,8 @@ class Dispatcher:
         config = self.ctx.config
         if message.user.is_bot:
             return
-        if message.chat.id == config.agents_chat_id:
-            await self.agents.on_message(message)
+        if message.chat.id in self.groups:
+            await self.groups[message.chat.id].on_message(message)
         elif message.chat.id in config.manager_chat_ids:
             await self.managers.on_message(message)
         else:
@@ -114,7 +134,7 @@ class Dispatcher:
             )
             return
         if chat is ButtonChat.AGENTS:
-            await self.agents.on_button(press, callback)
+            await self.groups[press.chat.id].on_button(press, callback)
         elif chat is ButtonChat.CUSTOMER:
             await self.customers.on_button(press, callback)
         else:
@@ -123,7 +143,7 @@ class Dispatcher:
     def _button_chat(self, press: ButtonPress) -> ButtonChat | None:
         """The kind of chat a press came from: the agents' group, a manager's chat, a subscriber's chat."""
         config = self.ctx.config
-        if press.chat.id == config.agents_chat_id:
+        if press.chat.id in self.groups:
             return ButtonChat.AGENTS
         if press.chat.id in config.manager_chat_ids:
             return ButtonChat.MANAGERS
@@ -135,7 +155,8 @@ class Dispatcher:
         """ "Invalid button" for staff in the agents' language, for a subscriber in theirs."""
         if chat is ButtonChat.CUSTOMER:
             return t(pick_language(press.user.language_code, self.ctx.config.default_language), "bad_button")
-        return a(self.ctx.config.agents_language, "bad_button")
+        group = self.groups.get(press.chat.id, self.agents)
+        return a(group.ctx.config.agents_language, "bad_button")
 
     async def _apologise(self, event: Event) -> None:
         """Best effort: tell the person something went wrong, without raising again.
@@ -144,10 +165,12 @@ class Dispatcher:
         failed command); a subscriber in their own language.
         """
         config = self.ctx.config
-        in_group = event.chat.id == config.agents_chat_id
+        in_group = event.chat.id in self.groups
         language = (
-            config.agents_language
-            if in_group or event.chat.id in config.manager_chat_ids
+            self.groups[event.chat.id].language
+            if in_group
+            else config.agents_language
+            if event.chat.id in config.manager_chat_ids
             else pick_language(event.user.language_code, config.default_language)
         )
         try:

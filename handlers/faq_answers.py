@@ -23,45 +23,25 @@ from escalation.phrasings import Candidate, PhrasingStore
 from escalation.store import IllegalTransition, StoreError
 from faq.gaps import gap_key
 from faq.language import LANGUAGES
-from faq.normalize import tokens
-from faq.triage import Triage
 from handlers.callbacks import Callback
+from handlers.cards import FAQ_TITLE_CHARS
 from handlers.context import HandlerContext
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
 from handlers.names import name_for_customers
-from handlers.refusals import refusal
+from handlers.refusals import other_team, refusal
 from handlers.split import split_text
 from handlers.texts import a, t
 
 if TYPE_CHECKING:
     from handlers.desk_actions import DeskActions
 
-ANSWER_ACTION = "faqa"
 APPROVE_ACTION = "fqok"
 REJECT_ACTION = "fqno"
-CARD_ENTRIES = 2
-CARD_FLOOR = 0.2
 LISTED_CANDIDATES = 5
 REFRESH_S = 1.0
 _WORDS_KINDS = frozenset({"text", "button", "faq_not_helpful"})
 _MENU_LABELS = frozenset(t(language, "menu_human") for language in LANGUAGES)
-_TITLE_CHARS = 40
 _QUOTE_CHARS = 120
-
-
-def closest_entries(triage: Triage, text: str, lang: str, title_lang: str) -> list[tuple[str, str]]:
-    """The (id, title) of the entries closest to a customer's words, for the card's buttons.
-
-    Up to `CARD_ENTRIES` of the matcher's leading entries that score at least `CARD_FLOOR`: the
-    agent sees likely answers without the card offering an entry that has nothing to do with it.
-    """
-    matcher = triage.matcher
-    closest = []
-    for item in matcher.ranking(tokens(text), lang)[:CARD_ENTRIES]:
-        entry = matcher.kb.get(item.entry_id)
-        if entry is not None and item.score >= CARD_FLOOR:
-            closest.append((entry.id, entry.title(title_lang)[:_TITLE_CHARS]))
-    return closest
 
 
 class FaqTeaching:
@@ -122,9 +102,11 @@ class FaqTeaching:
         lang = self.language
         entry = self.ctx.triage.knowledge.get(entry_id)
         if entry is None:
-            return a(lang, "faq_unknown_entry", entry=html.escape(entry_id[:_TITLE_CHARS]))
+            return a(lang, "faq_unknown_entry", entry=html.escape(entry_id[:FAQ_TITLE_CHARS]))
         store = self.ctx.store
         before = await store.get(number)
+        if (elsewhere := other_team(self.ctx, before)) is not None:
+            return f"⚠️ {elsewhere}"
         if before.state is State.RESOLVED:
             raise IllegalTransition(number, "answer", before.state.value)
         if before.state is State.CLAIMED and before.assignee != agent.id:
@@ -206,7 +188,7 @@ class FaqTeaching:
                     "faq_candidate_line",
                     id=candidate.id,
                     text=html.escape(quote),
-                    title=html.escape(title[:_TITLE_CHARS]),
+                    title=html.escape(title[:FAQ_TITLE_CHARS]),
                     ticket=f"#{candidate.ticket}",
                 )
             )

@@ -33,11 +33,11 @@ from escalation.ticket import Customer, Ticket
 from handlers.callbacks import Callback
 from handlers.cards import customer_tag
 from handlers.context import HandlerContext
-from handlers.customer import rating_keyboard
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing
 from handlers.messenger import TelegramError
 from handlers.names import agent_name, mention
+from handlers.ratings import rating_keyboard
 from handlers.texts import a, t
 
 log = logging.getLogger(__name__)

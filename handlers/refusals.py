@@ -11,6 +11,7 @@ import html
 
 from escalation.domain import State
 from escalation.store import Contended, IllegalTransition, NotAssignee, StoreError, TicketNotFound
+from escalation.ticket import Ticket
 from handlers.context import HandlerContext
 from handlers.names import agent_name
 from handlers.texts import a
@@ -24,6 +25,7 @@ STATE_KEYS = {
     State.OPEN.value: "refused_open",
     State.CLAIMED.value: "refused_claimed",
     State.RESOLVED.value: "refused_resolved",
+    "same_team": "refused_same_team",
 }
 
 
@@ -47,3 +49,34 @@ async def refusal(ctx: HandlerContext, exc: StoreError, number: int) -> str:
     if isinstance(exc, NotAssignee):
         return a(language, "refused_not_holder", ticket=ticket, holder=await holder_name(ctx, exc.assignee))
     return a(language, REFUSAL_KEYS[type(exc)], ticket=ticket)
+
+
+def other_team(ctx: HandlerContext, ticket: Ticket) -> str | None:
+    """Why a team may not act on another team's ticket (None when the ticket is `ctx`'s team's).
+
+    A team acts on its own tickets from its own group; another team's ticket is theirs to work,
+    or to transfer back.
+    """
+    team = ctx.config.teams.of_ticket(ticket.team)
+    if team.name == ctx.config.own_team.name:
+        return None
+    return a(
+        ctx.config.agents_language, "ticket_other_team", ticket=ticket.label, team=html.escape(team.title)
+    )
+
+
+def outsider(ctx: HandlerContext, user_id: int) -> str:
+    """The refusal for someone who is not an agent of `ctx`'s team, in the language they read.
+
+    A configured agent of another team is told whose group this is, in their own team's
+    language; anyone else hears "only agents" in the group's language.
+    """
+    theirs = ctx.config.teams.of_user(user_id)
+    if not theirs or ctx.config.team_setup is None:
+        return a(ctx.config.agents_language, "not_agent")
+    return a(
+        theirs[0].language,
+        "other_team_member",
+        yours=html.escape(", ".join(team.title for team in theirs)),
+        team=html.escape(ctx.config.own_team.title),
+    )

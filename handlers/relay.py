@@ -44,7 +44,7 @@ class AgentRelay:
         `header` (HTML) heads a new relay; a burst already relayed keeps its own. `new` starts a
         new relay whatever the burst (a reopened ticket).
         """
-        chat = self.ctx.config.agents_chat_id
+        chat = self.ctx.for_ticket(ticket).config.agents_chat_id
         if chat is None:
             return False
         now = self.ctx.clock.now()
@@ -98,7 +98,7 @@ class AgentRelay:
 
     def _render(self, step: RelayStep, ticket: Ticket) -> str:
         """Header, the burst's latest words, "+N messages" and how much of the history was dropped."""
-        language = self.ctx.config.agents_language
+        language = self.ctx.for_ticket(ticket).config.agents_language
         words = ("…" if step.cut else "") + step.text
         lines = [step.header, html.escape(words)]
         notes = []

@@ -24,7 +24,7 @@ from escalation.domain import State
 from escalation.oncall import OnCallRoster
 from escalation.store import SlaEvent, StoreError
 from handlers.cards import ticket_context, time_left
-from handlers.context import HandlerContext
+from handlers.context import DeskConfig, HandlerContext
 from handlers.desk_actions import DeskActions
 from handlers.events import Button, Keyboard, Outgoing
 from handlers.incidents import IncidentDesk
@@ -58,7 +58,9 @@ class SlaWatch:
 
     async def tick(self) -> list[SlaEvent]:
         """One tick: advance every due ladder and tell the people concerned, then bring up to date
-        the incident cards left behind (the tick runs in every worker, whichever survives)."""
+        the incident cards left behind (the tick runs in every worker, whichever survives). In
+        topic mode the queue board's times are brought up to date too."""
+        self.actions.board.changed()
         events = await self._ladder()
         await self.incidents.catch_up_cards()
         return events
@@ -68,10 +70,10 @@ class SlaWatch:
         events = await self.ctx.store.sla_tick(now)
         if not events:
             return events
-        contexts = await self._contexts([event.number for event in events])
+        groups, contexts = await self._contexts([event.number for event in events])
         released: dict[int, str] = {}
         for event in events:
-            if event.release and (line := await self._release(event)):
+            if event.release and (line := await self._release(event, groups[event.number])):
                 released[event.number] = line
         # A ticket released in this tick is nobody's: its ping offers the Claim and says why, in one message.
         pings = [
@@ -83,17 +85,21 @@ class SlaWatch:
         for number, line in released.items():
             if number not in pinged:
                 text = f"{line}\n{contexts.get(number, '')}"
-                await self._claimable(
-                    number, text, text, int(next(e.priority for e in events if e.number == number))
-                )
-        if len(pings) > self.digest_threshold:
-            await self._digest(pings, now, contexts)
-        else:
-            for event in pings:
+                priority = int(next(e.priority for e in events if e.number == number))
+                await self._claimable(number, text, text, priority, groups[number])
+        # Each team's group has its own 20 messages a minute: the digest threshold is per group.
+        by_group: dict[int | None, list[SlaEvent]] = {}
+        for event in pings:
+            by_group.setdefault(groups[event.number].agents_chat_id, []).append(event)
+        for group_pings in by_group.values():
+            if len(group_pings) > self.digest_threshold:
+                await self._digest(group_pings, now, contexts, groups[group_pings[0].number])
+                continue
+            for event in group_pings:
                 context = contexts.get(event.number, "")
                 if event.number in released:
                     context = f"{released[event.number]}\n{context}"
-                await self._ping(event, now, context)
+                await self._ping(event, now, context, groups[event.number])
         for event in events:
             if event.action == "managers":
                 await self._tell_managers(event, now, contexts.get(event.number, ""))
@@ -107,52 +113,61 @@ class SlaWatch:
 
     # ------------------------------------------------------------- messages
 
-    async def _contexts(self, numbers: list[int]) -> dict[int, str]:
-        """Who and what, one line per ticket, for every message this tick sends."""
+    async def _contexts(self, numbers: list[int]) -> tuple[dict[int, DeskConfig], dict[int, str]]:
+        """Each ticket's team (whose group hears of it) and its who-and-what line in that team's language."""
         tickets = await self.ctx.store.get_many(numbers)
         openings = await self.ctx.store.opening_texts([ticket.number for ticket in tickets])
-        lang = self.ctx.config.agents_language
-        return {ticket.number: ticket_context(ticket, openings[ticket.number], lang) for ticket in tickets}
+        groups = {number: self.ctx.config for number in numbers}  # a ticket gone meanwhile: the desk's group
+        groups.update({ticket.number: self.ctx.for_ticket(ticket).config for ticket in tickets})
+        contexts = {
+            ticket.number: ticket_context(
+                ticket, openings[ticket.number], groups[ticket.number].agents_language
+            )
+            for ticket in tickets
+        }
+        return groups, contexts
 
-    async def _ping(self, event: SlaEvent, now: float, context: str) -> None:
-        lang = self.ctx.config.agents_language
-        who = await self._mentions(event, now)
+    async def _ping(self, event: SlaEvent, now: float, context: str, team: DeskConfig) -> None:
+        lang = team.agents_language
+        who = await self._mentions(event, now, team)
         text = (
             f"{ICONS[event.action or 'warn']} <b>{event.priority.name}</b> <b>#{event.number}</b> · "
-            f"{a(lang, 'sla_' + (event.action or 'warn'))} · {self._left(event, now)}\n{context}"
+            f"{a(lang, 'sla_' + (event.action or 'warn'))} · {self._left(event, now, lang)}\n{context}"
         )
         if event.assignee is None:
-            await self._claimable(event.number, text, f"{text}\n{who}", int(event.priority))
+            await self._claimable(event.number, text, f"{text}\n{who}", int(event.priority), team)
         else:
-            await self._to_agents(f"{text}\n{who}", None, int(event.priority))
+            await self._to_agents(f"{text}\n{who}", None, int(event.priority), team)
 
-    async def _claimable(self, number: int, text: str, full: str, priority: int) -> None:
+    async def _claimable(self, number: int, text: str, full: str, priority: int, team: DeskConfig) -> None:
         """A message with a Claim button, remembered so the button goes when the ticket is taken."""
-        lang = self.ctx.config.agents_language
+        lang = team.agents_language
         keyboard = Keyboard.inline([Button(a(lang, "claim"), self.ctx.codec.encode("claim", number))])
-        message_id = await self._to_agents(full, keyboard, priority)
+        message_id = await self._to_agents(full, keyboard, priority, team)
         if message_id is not None:
             await self.ctx.state.remember_ping(number, message_id, text)
 
-    async def _digest(self, events: list[SlaEvent], now: float, contexts: dict[int, str]) -> None:
-        lang = self.ctx.config.agents_language
+    async def _digest(
+        self, events: list[SlaEvent], now: float, contexts: dict[int, str], team: DeskConfig
+    ) -> None:
+        lang = team.agents_language
         ordered = sorted(events, key=lambda e: (e.priority, e.due_at or 0))
-        duty = await self.roster.current(now)
-        mentions = await self._mention_ids(set(duty.agents) | set(self.ctx.config.supervisor_ids))
+        duty = await self._on_duty(team, now)
+        mentions = await self._mention_ids(duty | set(team.supervisor_ids), lang)
         lines = [f"⏰ <b>{a(lang, 'sla_digest', count=len(events))}</b>", mentions]
         lines += [
-            f"{ICONS[e.action or 'warn']} {e.priority.name} #{e.number} · {self._left(e, now)} · "
+            f"{ICONS[e.action or 'warn']} {e.priority.name} #{e.number} · {self._left(e, now, lang)} · "
             f"{contexts.get(e.number, '')}"
             for e in ordered
         ]
         text = fit_lines(lines, lambda count: a(lang, "and_more", count=count))
-        await self._to_agents(text, None, int(ordered[0].priority))
+        await self._to_agents(text, None, int(ordered[0].priority), team)
 
     async def _tell_managers(self, event: SlaEvent, now: float, context: str) -> None:
         lang = self.ctx.config.agents_language
         text = (
             f"{ICONS['managers']} <b>{event.priority.name}</b> <b>#{event.number}</b> · "
-            f"{a(lang, 'sla_managers')} · {self._left(event, now)}\n{context}"
+            f"{a(lang, 'sla_managers')} · {self._left(event, now, lang)}\n{context}"
         )
         for chat in sorted(self.ctx.config.manager_chat_ids):
             try:
@@ -160,9 +175,9 @@ class SlaWatch:
             except Exception:
                 log.exception("could not tell manager chat %s about #%s", chat, event.number)
 
-    async def _release(self, event: SlaEvent) -> str | None:
+    async def _release(self, event: SlaEvent, team: DeskConfig) -> str | None:
         """Take the ticket back from a silent claimer; the line that says so, or None if not released."""
-        lang = self.ctx.config.agents_language
+        lang = team.agents_language
         if event.assignee is None:
             return None
         try:
@@ -179,30 +194,40 @@ class SlaWatch:
 
     # -------------------------------------------------------------- helpers
 
-    async def _mentions(self, event: SlaEvent, now: float) -> str:
+    async def _mentions(self, event: SlaEvent, now: float, team: DeskConfig) -> str:
         if event.action in ("breach", "renotify"):
-            targets = set(self.ctx.config.supervisor_ids)
-            targets |= {event.assignee} if event.assignee else set((await self.roster.current(now)).agents)
+            targets = set(team.supervisor_ids)
+            targets |= {event.assignee} if event.assignee else await self._on_duty(team, now)
         elif event.assignee is not None:
             targets = {event.assignee}
         else:
-            targets = set((await self.roster.current(now)).agents)
-        return await self._mention_ids(targets)
+            targets = await self._on_duty(team, now)
+        return await self._mention_ids(targets, team.agents_language)
 
-    async def _mention_ids(self, ids: set[int]) -> str:
-        return await self.actions.mentions(ids)
+    async def _on_duty(self, team: DeskConfig, now: float) -> set[int]:
+        """Who is on call for a team's tickets: the on-call agents of that team (all of its agents
+        when none of them is on call). A desk of one team pings whoever is on call."""
+        duty = set((await self.roster.current(now)).agents)
+        if self.ctx.config.team_setup is None:
+            return duty
+        return (duty & team.agent_ids) or set(team.agent_ids)
 
-    def _left(self, event: SlaEvent, now: float) -> str:
-        return time_left(self.ctx.config.agents_language, event.due_at, now) if event.due_at else ""
+    async def _mention_ids(self, ids: set[int], language: str) -> str:
+        return await self.actions.mentions(ids, language)
 
-    async def _to_agents(self, text: str, keyboard: Keyboard | None, priority: int) -> int | None:
-        chat = self.ctx.config.agents_chat_id
+    def _left(self, event: SlaEvent, now: float, language: str) -> str:
+        return time_left(language, event.due_at, now) if event.due_at else ""
+
+    async def _to_agents(
+        self, text: str, keyboard: Keyboard | None, priority: int, team: DeskConfig
+    ) -> int | None:
+        chat = team.agents_chat_id
         if chat is None:
             return None
         try:
             return await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=priority))
         except Exception:
-            log.exception("could not post an SLA message to the agents' group")
+            log.exception("could not post an SLA message to the agents' group %s", chat)
             return None
 
     def _after_breaches_later(self, numbers: list[int]) -> None:

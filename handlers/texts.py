@@ -70,6 +70,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "account_expired": "vencida",
         "queue_position": "Você é o {position}º da fila. {wait}",
         "queue_claimed": "Um atendente já está cuidando do seu caso.",
+        "transferred_notice": (
+            "Seu chamado <b>{ticket}</b> foi passado para outra equipe nossa, "
+            "que vai responder por aqui.\n{queue}"
+        ),
         "priority_changed": (
             "A prioridade do seu chamado <b>{ticket}</b> mudou para <b>{priority}</b>.\n{queue}"
         ),
@@ -184,6 +188,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "account_expired": "expired",
         "queue_position": "You are number {position} in the queue. {wait}",
         "queue_claimed": "An agent is already working on your case.",
+        "transferred_notice": (
+            "Your ticket <b>{ticket}</b> was passed to another of our teams, "
+            "who will answer you here.\n{queue}"
+        ),
         "priority_changed": (
             "The priority of your ticket <b>{ticket}</b> changed to <b>{priority}</b>.\n{queue}"
         ),
@@ -297,6 +305,9 @@ _TEXTS: dict[str, dict[str, str]] = {
         "account_expired": "vencida",
         "queue_position": "Eres el número {position} en la fila. {wait}",
         "queue_claimed": "Un agente ya está atendiendo tu caso.",
+        "transferred_notice": (
+            "Tu ticket <b>{ticket}</b> pasó a otro de nuestros equipos, que te responderá por aquí.\n{queue}"
+        ),
         "priority_changed": "La prioridad de tu ticket <b>{ticket}</b> cambió a <b>{priority}</b>.\n{queue}",
         "sla_slipped": (
             "⏰ Lo sentimos: no respondimos el ticket <b>{ticket}</b> en el plazo que prometimos. "
@@ -473,6 +484,22 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
             "enviada ao cliente; envie só se combinou com {holder}."
         ),
         "send_anyway": "Enviar mesmo assim",
+        "resolve_held": "{ticket} está com {holder}. Resolver mesmo assim?",
+        "resolve_anyway": "Resolver mesmo assim",
+        "other_team_member": (
+            "Você é da equipe {yours}; este grupo é da equipe {team}, e só ela age nos chamados daqui."
+        ),
+        "ticket_other_team": "{ticket} é da equipe {team}: ela trabalha o chamado no grupo dela.",
+        "refused_same_team": "{ticket} já está nessa equipe.",
+        "transfer_usage": "Use /transfer N equipe. Equipes: {teams}.",
+        "transfer_unknown": "Não existe a equipe {team}. Equipes: {teams}.",
+        "transfer_ok": "➡️ {ticket} foi transferido para a equipe {team}.",
+        "transferred_card": "Transferido para a equipe {team} por {agent}",
+        "transfer_history": (
+            "Histórico de {ticket} até agora (vindo da equipe {team}, transferido por {agent}):"
+        ),
+        "history_internal": "nota interna",
+        "incidents_elsewhere": "Incidentes são tratados no grupo da equipe {team}.",
         "reply_gone": "Essa resposta não está mais pendente (expirou ou já foi enviada).",
         "reply_not_yours": "Só quem escreveu a resposta pode enviá-la.",
         "noted": "📝 Nota registrada em {ticket}.",
@@ -524,6 +551,9 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "queue_more": "… e mais {count}: /queue {page}",
         "mine_empty": "Você não tem chamados.",
         "mine_title": "Seus chamados:",
+        "board_title": "📋 <b>Fila</b>: {waiting} esperando · {claimed} em atendimento",
+        "board_empty": "Nenhum chamado esperando. 🎉",
+        "board_more": "… e mais {count} na fila: /queue",
         "customer_says": "💬 {ticket} {name}",
         "relay_reopened": "🔁 {ticket} reaberto · {priority} · {name}",
         "relay_more_one": "+1 mensagem",
@@ -673,6 +703,20 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
             "sent to the customer; send it only if {holder} agrees."
         ),
         "send_anyway": "Send anyway",
+        "resolve_held": "{ticket} is with {holder}. Resolve it anyway?",
+        "resolve_anyway": "Resolve anyway",
+        "other_team_member": (
+            "You are in team {yours}; this group is team {team}'s, and only they act on its tickets."
+        ),
+        "ticket_other_team": "{ticket} belongs to team {team}: they work it in their own group.",
+        "refused_same_team": "{ticket} is already with that team.",
+        "transfer_usage": "Use /transfer N team. Teams: {teams}.",
+        "transfer_unknown": "There is no team {team}. Teams: {teams}.",
+        "transfer_ok": "➡️ {ticket} was transferred to team {team}.",
+        "transferred_card": "Transferred to team {team} by {agent}",
+        "transfer_history": "History of {ticket} so far (from team {team}, transferred by {agent}):",
+        "history_internal": "internal note",
+        "incidents_elsewhere": "Incidents are handled in team {team}'s group.",
         "reply_gone": "That answer is no longer pending (it expired or was already sent).",
         "reply_not_yours": "Only whoever wrote the answer can send it.",
         "noted": "📝 Note added to {ticket}.",
@@ -725,6 +769,9 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "queue_more": "… and {count} more: /queue {page}",
         "mine_empty": "You hold no tickets.",
         "mine_title": "Your tickets:",
+        "board_title": "📋 <b>Queue</b>: {waiting} waiting · {claimed} being handled",
+        "board_empty": "No ticket is waiting. 🎉",
+        "board_more": "… and {count} more waiting: /queue",
         "customer_says": "💬 {ticket} {name}",
         "relay_reopened": "🔁 {ticket} reopened · {priority} · {name}",
         "relay_more_one": "+1 message",
@@ -881,6 +928,20 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
             "envió al cliente; envíala solo si {holder} está de acuerdo."
         ),
         "send_anyway": "Enviar de todos modos",
+        "resolve_held": "{ticket} está con {holder}. ¿Resolverlo de todos modos?",
+        "resolve_anyway": "Resolver de todos modos",
+        "other_team_member": (
+            "Eres del equipo {yours}; este grupo es del equipo {team}, y solo él actúa en sus tickets."
+        ),
+        "ticket_other_team": "{ticket} es del equipo {team}: lo atiende en su propio grupo.",
+        "refused_same_team": "{ticket} ya está en ese equipo.",
+        "transfer_usage": "Usa /transfer N equipo. Equipos: {teams}.",
+        "transfer_unknown": "No existe el equipo {team}. Equipos: {teams}.",
+        "transfer_ok": "➡️ {ticket} fue transferido al equipo {team}.",
+        "transferred_card": "Transferido al equipo {team} por {agent}",
+        "transfer_history": "Historial de {ticket} hasta ahora (del equipo {team}, transferido por {agent}):",
+        "history_internal": "nota interna",
+        "incidents_elsewhere": "Los incidentes se atienden en el grupo del equipo {team}.",
         "reply_gone": "Esa respuesta ya no está pendiente (venció o ya se envió).",
         "reply_not_yours": "Solo quien escribió la respuesta puede enviarla.",
         "noted": "📝 Nota agregada a {ticket}.",
@@ -934,6 +995,9 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "queue_more": "… y {count} más: /queue {page}",
         "mine_empty": "No tienes tickets.",
         "mine_title": "Tus tickets:",
+        "board_title": "📋 <b>Fila</b>: {waiting} en espera · {claimed} en atención",
+        "board_empty": "Ningún ticket en espera. 🎉",
+        "board_more": "… y {count} más en la fila: /queue",
         "customer_says": "💬 {ticket} {name}",
         "relay_reopened": "🔁 {ticket} reabierto · {priority} · {name}",
         "relay_more_one": "+1 mensaje",

@@ -53,33 +53,40 @@ class TopicDesk:
 
     def __init__(self, ctx: HandlerContext, on_new_topic: Callable[[Ticket], Awaitable[None]]) -> None:
         self.ctx = ctx
-        self.map = TopicMap(ctx.store.redis, ctx.store.keys)
         self.on_new_topic = on_new_topic
+        self._maps: dict[int, TopicMap] = {}
 
     @property
     def enabled(self) -> bool:
-        """Topic mode is on and there is an agents' group to hold the topics."""
-        return self.ctx.config.agents_topics and self.ctx.config.agents_chat_id is not None
+        """Topic mode is on (each team's group is a forum)."""
+        return self.ctx.config.agents_topics
 
-    @property
-    def _chat(self) -> int:
-        chat = self.ctx.config.agents_chat_id
-        assert chat is not None
-        return chat
+    def map_for(self, ticket: Ticket) -> TopicMap:
+        """The topic records of the group that works this ticket (its team's)."""
+        chat = self.ctx.for_ticket(ticket).config.agents_chat_id
+        if chat is None:
+            raise TelegramError(f"no agents' group for {ticket.label}")
+        return self._map(chat)
+
+    def _map(self, chat: int) -> TopicMap:
+        if chat not in self._maps:
+            self._maps[chat] = TopicMap(self.ctx.store.redis, self.ctx.store.keys, chat)
+        return self._maps[chat]
 
     async def thread(self, ticket: Ticket) -> int:
         """The customer's topic, made now if they have none."""
-        record = await self.map.get(ticket.customer.telegram_id)
+        record = await self.map_for(ticket).get(ticket.customer.telegram_id)
         if record is not None:
             return record.thread_id
         return await self._make(ticket, gone=None)
 
-    async def ticket_in(self, thread_id: int) -> int | None:
-        """The ticket a topic shows now (agents' messages in it go there); None for other threads."""
-        customer = await self.map.owner(thread_id)
+    async def ticket_in(self, chat: int, thread_id: int) -> int | None:
+        """The ticket a topic of group `chat` shows now (agents' messages in it go there)."""
+        topics = self._map(chat)
+        customer = await topics.owner(thread_id)
         if customer is None:
             return None
-        record = await self.map.get(customer)
+        record = await topics.get(customer)
         return record.ticket if record is not None and record.thread_id == thread_id else None
 
     async def post(self, ticket: Ticket, message: Outgoing, *, card: bool = False) -> tuple[int, int]:
@@ -89,12 +96,13 @@ class TopicDesk:
         message is sent again.
         """
         thread = await self.thread(ticket)
+        topics = self.map_for(ticket)
         for _ in range(MEND_ATTEMPTS):
             try:
                 sent = await self.ctx.sender.send(replace(message, thread_id=thread, reply_to=None))
                 return sent, thread
             except TopicClosed:
-                await self._reopen(ticket.customer.telegram_id, thread, int(ticket.priority))
+                await self._reopen(topics, ticket.customer.telegram_id, thread, int(ticket.priority))
             except TopicGone:
                 thread = await self._make(ticket, gone=thread)
                 if not card:
@@ -103,32 +111,34 @@ class TopicDesk:
 
     async def copy(self, ticket: Ticket, text: str, attachment: Attachment | None = None) -> None:
         """A customer's message in their topic, as they wrote it (an attachment with its caption)."""
+        chat = self.map_for(ticket).chat_id
         who = f"<b>{html.escape(ticket.customer.name or str(ticket.customer.telegram_id))}</b>"
         if attachment is not None:
             caption = who + (f": {html.escape(text)}" if text else "")
             await self.post(
-                ticket, Outgoing(self._chat, caption, attachment=attachment, priority=int(ticket.priority))
+                ticket, Outgoing(chat, caption, attachment=attachment, priority=int(ticket.priority))
             )
             return
         for index, chunk in enumerate(split_text(text)):
             body = f"{who}: {html.escape(chunk)}" if index == 0 else html.escape(chunk)
-            await self.post(ticket, Outgoing(self._chat, body, priority=int(ticket.priority)))
+            await self.post(ticket, Outgoing(chat, body, priority=int(ticket.priority)))
 
     async def sync(self, ticket: Ticket) -> None:
         """Keep the topic in step with the ticket it shows: closed once resolved, open and named
         after its priority while active. An older ticket's change leaves the topic alone, and so
         does a snapshot older than one already applied (refreshes run side by side)."""
-        customer = ticket.customer.telegram_id
-        record = await self.map.get(customer)
+        customer, topics = ticket.customer.telegram_id, self.map_for(ticket)
+        chat = topics.chat_id
+        record = await topics.get(customer)
         if record is None or record.ticket != ticket.number:
             return
         active = ticket.state is not State.RESOLVED
         thread, priority, version = record.thread_id, int(ticket.priority), (ticket.number, ticket.version)
-        if await self.map.set_closed(customer, thread, not active, version):
-            await self._op(TopicOp(self._chat, "reopen" if active else "close", thread, priority=priority))
+        if await topics.set_closed(customer, thread, not active, version):
+            await self._op(TopicOp(chat, "reopen" if active else "close", thread, priority=priority))
         name = topic_name(ticket)
-        if active and await self.map.set_name(customer, thread, name, version):
-            await self._op(TopicOp(self._chat, "edit", thread, name=name, priority=priority))
+        if active and await topics.set_name(customer, thread, name, version):
+            await self._op(TopicOp(chat, "edit", thread, name=name, priority=priority))
 
     async def _op(self, op: TopicOp) -> None:
         """A topic change; a topic deleted meanwhile is left for the next post to make again."""
@@ -137,38 +147,38 @@ class TopicDesk:
         except TopicGone:
             return
 
-    async def _reopen(self, customer: int, thread: int, priority: int) -> None:
+    async def _reopen(self, topics: TopicMap, customer: int, thread: int, priority: int) -> None:
         """A person closed the topic: open it again (and record it open)."""
-        await self.map.set_closed(customer, thread, False)
-        await self.ctx.sender.topic(TopicOp(self._chat, "reopen", thread, priority=priority))
+        await topics.set_closed(customer, thread, False)
+        await self.ctx.sender.topic(TopicOp(topics.chat_id, "reopen", thread, priority=priority))
 
     async def _make(self, ticket: Ticket, gone: int | None) -> int:
         """Make the customer's topic under their lock; `gone` is the deleted topic it replaces.
 
         Whoever waited for the lock finds the topic the holder made, and makes none.
         """
-        customer = ticket.customer.telegram_id
+        customer, topics = ticket.customer.telegram_id, self.map_for(ticket)
         owner = effect_name("m")
         deadline = time.monotonic() + LOCK_TTL_S
-        while not await self.map.lock(customer, owner, LOCK_TTL_S):
+        while not await topics.lock(customer, owner, LOCK_TTL_S):
             if time.monotonic() > deadline:
                 raise TelegramError(f"the topic of {ticket.label} is being made elsewhere for too long")
             await asyncio.sleep(LOCK_POLL_S)
         try:
-            record = await self.map.get(customer)
+            record = await topics.get(customer)
             if record is not None and record.thread_id != gone:
                 return record.thread_id
             name = topic_name(ticket)
             thread = await self.ctx.sender.topic(
                 TopicOp(
-                    self._chat,
+                    topics.chat_id,
                     "create",
                     name=name,
                     icon_color=ICON_COLOUR[ticket.priority],
                     priority=int(ticket.priority),
                 )
             )
-            await self.map.bind(customer, thread, name)
+            await topics.bind(customer, thread, name)
             return thread
         finally:
-            await self.map.unlock(customer, owner)
+            await topics.unlock(customer, owner)

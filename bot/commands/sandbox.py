@@ -10,10 +10,13 @@ import argparse
 import asyncio
 import contextlib
 import signal
+from typing import TYPE_CHECKING
 
 from bot.commands import CommandError
 from bot.config import load_settings
-from bot.sandbox import Sandbox
+
+if TYPE_CHECKING:
+    from sandbox import Sandbox
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,7 +52,9 @@ async def serve(sandbox: Sandbox, host: str, port: int) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handler of `supportbot sandbox`."""
+    """Handler of `supportbot sandbox`; the sandbox is imported here, so other commands never load it."""
+    from sandbox import Sandbox
+
     port = args.port if args.port is not None else load_settings().sandbox_port
     sandbox = Sandbox(token=args.token, limits_enabled=not args.no_limits)
     asyncio.run(serve(sandbox, args.host, port))

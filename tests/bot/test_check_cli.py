@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bot.app import DEMO_DIR
 from bot.config import Settings
 from bot.preflight import Finding, run_checks
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
+from escalation.policy import DEFAULT_POLICY_FILE
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
 
 TOKEN = "100000001:SANDBOX-check-token"
 AGENTS_CHAT = -1001000000001
@@ -112,6 +114,37 @@ async def test_an_agent_outside_the_group_is_an_error(
     assert "AGENT_IDS" in about(findings, "error", f"agent {BRUNO} is not a member (left)").fix
     about(findings, "error", "agent 2999 is not a member")
     assert len(errors(findings)) == 2
+
+
+async def test_every_teams_group_is_checked_and_teams_sharing_a_group_are_an_error(
+    sandbox: Sandbox, redis_url: str, tmp_path: Path
+) -> None:
+    billing_chat, carlos = -1001000000002, 2101
+    raw = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    raw["teams"] = {
+        "default": "support",
+        "groups": {"support": {}, "billing": {"chat_id": billing_chat, "agents": [carlos, ANA]}},
+        "routes": [{"team": "billing", "intent": ["billing"]}],
+    }
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    async with SandboxClient(sandbox.base_url) as api:
+        await api.create_chat(
+            billing_chat, title="Billing", members=[{"user": person(carlos, "Carlos"), "status": "member"}]
+        )
+    findings = await run_checks(settings_for(sandbox, redis_url, tmp_path, policy_file=policy))
+    passed = [finding.line() for finding in findings if finding.level == "ok"]
+    assert "ok      teams: 2 teams: support, billing" in passed
+    assert f"ok      team support's group {AGENTS_CHAT}: the bot is administrator" in passed
+    assert f"ok      team billing's group {billing_chat}: agent {carlos} is member" in passed
+    missing = about(findings, "error", f"team billing's group {billing_chat}: agent {ANA} is not a member")
+    assert "teams.groups.billing.agents in the policy" in missing.fix
+    assert len(errors(findings)) == 1
+
+    findings = await run_checks(
+        settings_for(sandbox, redis_url, tmp_path, policy_file=policy, agents_chat_id=billing_chat)
+    )
+    assert "its own group" in about(findings, "error", "billing and support share the agents' group").fix
 
 
 async def test_an_unreachable_manager_chat_is_an_error(

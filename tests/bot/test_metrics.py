@@ -23,10 +23,10 @@ from bot.config import Settings
 from bot.health import HealthServer, get_me_probe
 from bot.metrics import ApiContact, desk_registry
 from bot.redis_connection import make_client
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.ratelimit import RateLimits
-from bot.sandbox.server import Sandbox
 from escalation.store import TicketStore
+from sandbox.client import SandboxClient
+from sandbox.ratelimit import RateLimits
+from sandbox.server import Sandbox
 
 TOKEN = "100000001:SANDBOX-metrics-token"
 AGENTS_CHAT = -1001000000001

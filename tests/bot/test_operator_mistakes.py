@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox.server import Sandbox
 from handlers.canned import DEFAULT_CANNED_DIR
+from sandbox.server import Sandbox
 from tests.bot.processes import password_redis, supportbot
 
 ERROR_PREFIX = "supportbot: "

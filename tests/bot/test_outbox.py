@@ -183,6 +183,21 @@ async def test_busy_group_does_not_hold_back_private_chats(
     await asyncio.gather(*group, return_exceptions=True)
 
 
+async def test_each_group_has_its_own_budget_so_two_teams_groups_pace_independently(
+    telegram: RecordingMessenger, workers: Callable[..., Outbox]
+) -> None:
+    """Teams in several groups: a group that spent its budget never holds back another group."""
+    outbox = workers(Limits(group_per_min=60, group_burst=1))
+    outbox.start()
+    busy = [asyncio.create_task(outbox.send(Outgoing(GROUP, f"a{i}", priority=1))) for i in range(3)]
+    await until(backlog_is(outbox, 2))  # the first group sent one and must wait a second for the next
+    await asyncio.wait_for(outbox.send(Outgoing(GROUP - 1, "b0", priority=4)), timeout=0.5)
+    assert telegram.texts()[:2] == ["a0", "b0"]
+    for task in busy:
+        task.cancel()
+    await asyncio.gather(*busy, return_exceptions=True)
+
+
 async def test_workers_share_the_tokens_limits(
     telegram: RecordingMessenger, workers: Callable[..., Outbox]
 ) -> None:
@@ -481,3 +496,26 @@ async def test_what_is_sent_is_exactly_what_the_handler_made(
     assert telegram.messages == [chart]
     assert telegram.edits == [(GROUP, 9, None)]
     assert telegram.keyboards == [Keyboard.share_contact("📞")]
+
+
+async def test_messages_posted_in_each_group_are_counted_once_by_whichever_worker_delivers_them(
+    telegram: RecordingMessenger, workers: Callable[..., Outbox], redis: RedisClient, keys: Keys
+) -> None:
+    one, other = workers(), workers()
+    one.start()
+    other.start()
+    telegram.failures["refused"] = [BadRequest("Bad Request: chat not found")]
+    await asyncio.gather(
+        *(worker.send(Outgoing(GROUP, f"g{i}")) for i, worker in enumerate((one, other, one)))
+    )
+    await other.send(Outgoing(-200, "other group"))
+    await one.send(Outgoing(7, "a private chat is no forum"))
+    await other.edit(GROUP, 2, "an edit posts nothing new")
+    with pytest.raises(BadRequest):
+        await one.send(Outgoing(GROUP, "refused"))
+    with effect_scope("u9"):
+        first = await one.send(Outgoing(GROUP, "handled twice"))
+    with effect_scope("u9"):
+        assert await other.send(Outgoing(GROUP, "handled twice")) == first
+
+    assert await redis.hgetall(keys.posted) == {str(GROUP): "4", "-200": "1"}

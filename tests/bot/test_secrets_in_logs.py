@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
 from tests.bot.processes import DroppingLink, free_port, password_redis, running_bot, supportbot
 
 TOKEN_SECRET = "CanaryTokenSecret-f3A9x"

@@ -35,9 +35,10 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.durable.outbox import SENDERS
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.state import Chat, User, World
 from escalation.keys import Keys
+from sandbox.client import SandboxClient
+from sandbox.entities import Chat, User
+from sandbox.state import World
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "100000001:WORKERS-token"

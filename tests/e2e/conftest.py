@@ -21,10 +21,10 @@ from redis.asyncio import Redis
 from bot.app import DEMO_DIR, RunningBot, start_bot
 from bot.config import Settings
 from bot.durable.outbox import Limits
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
 from escalation.clock import Clock, ManualClock
 from handlers.texts import LANGUAGES
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
 
 TOKEN = "100000001:SANDBOX-test-token"
 AGENTS_CHAT = -1001000000001

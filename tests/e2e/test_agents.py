@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from redis.asyncio import Redis
 
-from bot.sandbox.server import DEFAULT_BOT_USERNAME
 from escalation.clock import ManualClock
 from escalation.domain import State
 from handlers.texts import a
+from sandbox.server import DEFAULT_BOT_USERNAME
 from tests.e2e.conftest import (
     AGENT_ANA,
     AGENTS_CHAT,

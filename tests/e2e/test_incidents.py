@@ -18,10 +18,10 @@ import yaml
 from redis.asyncio import Redis
 
 import tests.e2e.conftest as harness
-from bot.sandbox.ratelimit import RateLimits
 from escalation.clock import ManualClock
 from escalation.domain import Priority, State
 from escalation.policy import DEFAULT_POLICY_FILE
+from sandbox.ratelimit import RateLimits
 from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, FAST, Desk, buttons, open_harness, user
 
 pytestmark = pytest.mark.cluster

@@ -15,7 +15,7 @@ import pytest
 from redis.asyncio import Redis
 
 import tests.e2e.conftest as e2e_harness
-from bot.sandbox.ratelimit import RateLimits
+from sandbox.ratelimit import RateLimits
 from tests.e2e.conftest import AGENTS_CHAT, FAST, Desk, open_harness, user
 
 pytestmark = pytest.mark.cluster

@@ -196,3 +196,21 @@ async def test_a_priority_raised_by_the_customers_own_follow_up_is_told(
     ack = await desk.expect(JOAO_BASIC, "adicionei ao chamado", after=again["message_id"])
     assert "mudou" not in ack["text"]
     assert len(await texts(desk, JOAO_BASIC, "mudou para")) == 2
+
+
+async def test_asking_how_long_is_answered_with_the_place_and_the_wait_in_each_language(desk: Desk) -> None:
+    joao, _ = await told(desk, JOAO, "alguns canais estão travando")  # P3: due Saturday 13:00
+    mary, _ = await told(desk, MARY, "I want to talk to a person")  # P4: due Tuesday 16:00
+    pablo, _ = await told(desk, PABLO, "quiero hablar con una persona")  # P4, behind Mary
+
+    await desk.say(JOAO, "quanto tempo vai demorar?")
+    pt = (await desk.expect(JOAO_BASIC, "aguardando atendente"))["text"]
+    assert f"Chamado #{joao}" in pt and "1º da fila" in pt
+    assert "Nosso atendimento volta amanhã às 9h; resposta prevista até amanhã às 13h." in pt
+    await desk.say(MARY, "any news?")
+    en = (await desk.expect(MARY_STANDARD, "waiting for an agent"))["text"]
+    assert f"Ticket #{mary}" in en and "Our team is back tomorrow at 9:00" in en
+    await desk.say(PABLO, "¿cuánto falta?")
+    es = (await desk.expect(1500, "esperando"))["text"]
+    assert f"Ticket #{pablo}" in es and "vuelve mañana a las 9:00" in es
+    assert not await texts(desk, JOAO_BASIC, "adicionei ao chamado")

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
 from escalation.keys import Keys
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
 from tests.bot.workers import (
     AGENT_IDS,
     AGENTS_CHAT,

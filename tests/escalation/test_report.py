@@ -8,7 +8,6 @@ import json
 import pytest
 from redis.asyncio import Redis
 
-from bot.sandbox.formatting import format_text
 from escalation import desk_state
 from escalation.backlog import backlog_now
 from escalation.clock import ManualClock
@@ -29,6 +28,7 @@ from escalation.report_chart import render_backlog_chart
 from escalation.stats import RETENTION_S, bucket_of
 from escalation.store import TicketStore
 from faq.gaps import gap_key
+from sandbox.formatting import format_text
 from tests.escalation.factories import customer, report
 
 pytestmark = pytest.mark.cluster
@@ -401,3 +401,24 @@ async def test_a_summary_fits_telegram_whatever_the_period_held(
         text = render_text(crowded, language, TIMEZONE)
         assert len(text) < 4096, (language, len(text))
     assert text.count("y 20 más") == 4  # holders, agents' SLA, late tickets, incidents
+
+
+async def test_a_group_near_telegrams_forum_archive_limit_is_warned_of_with_its_count(
+    store: TicketStore, state: DeskState, redis: Redis, clock: ManualClock
+) -> None:
+    # The outbox counts each message it delivers to a group (tests/bot/test_outbox.py); a busy
+    # forum reaches these counts after a few years.
+    await redis.hset(store.keys.posted, mapping={"-1001": 799_999, "-1002": 812_345})
+    summary = await build_report(store, state, clock.now() - 3600, clock.now())
+
+    assert summary.to_json()["group_messages"] == {"-1001": 799_999, "-1002": 812_345}
+    pt, en, es = (render_text(summary, language) for language in ("pt", "en", "es"))
+    assert "O grupo -1002 já tem 812.345 mensagens do bot</b>: o Telegram arquiva" in pt
+    assert "perto de 1.000.000" in pt and "-1001" not in pt
+    assert "The group -1002 holds 812,345 messages from the bot</b>" in en and "near 1,000,000" in en
+    assert "El grupo -1002 ya tiene 812.345 mensajes del bot" in es
+    assert pt.splitlines()[1].startswith("⚠️")  # before anything else: it takes planning
+
+    await redis.hset(store.keys.posted, "-1002", 10)
+    quiet = await build_report(store, state, clock.now() - 3600, clock.now())
+    assert "⚠️" not in render_text(quiet, "en")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 
 from faq.knowledge import KnowledgeBaseError, parse_knowledge_base
-from faq.matcher import FaqMatcher, Outcome
-from faq.synonyms import load_synonyms
+from faq.matcher import DEFAULT_TUNING, FaqMatcher, Outcome
+from faq.normalize import tokens
+from faq.synonyms import DEFAULT_SYNONYMS_FILE, load_broader, load_synonyms
+from faq.terms import terms_of
 
 SPARSE = parse_knowledge_base(
     {
@@ -97,3 +101,65 @@ def test_malformed_synonyms_in_a_faq_file_are_one_error_naming_the_group(synonym
     raw = {"entries": [], "synonyms": synonyms}
     with pytest.raises(KnowledgeBaseError, match=r"synonyms\[1\]: expected a list of groups of words"):
         parse_knowledge_base(raw)
+
+
+def test_no_packaged_word_belongs_to_two_groups() -> None:
+    """A word two groups hold would merge them: "congelar" (pause a subscription) once made the
+    buffering words mean "pause", "doblado" (dubbed) made dubbing mean a duplicate charge."""
+    raw = yaml.safe_load(DEFAULT_SYNONYMS_FILE.read_text(encoding="utf-8"))
+    owner: dict[str, str] = {}
+    for group in raw["groups"]:
+        terms = [term for word in group for term in terms_of(tokens(str(word)))]
+        for term in terms:
+            assert owner.setdefault(term, terms[0]) == terms[0], (term, terms[0], owner[term])
+    synonyms = load_synonyms()
+    buffering, pause = (terms_of(tokens(word))[0] for word in ("travando", "pausar"))
+    assert synonyms.get(buffering, buffering) != synonyms.get(pause, pause)
+
+
+def test_a_brand_word_the_knowledge_base_never_uses_falls_back_on_its_generic_word() -> None:
+    """ "tem app pro firestick?" reaches the entry about devices though no entry names the Fire
+    Stick; a knowledge base that names a brand still finds it in its own entry first."""
+    kb = parse_knowledge_base(
+        {
+            "entries": [
+                {
+                    "id": "aparelhos",
+                    "questions": {"pt": ["Em quais aparelhos funciona?"]},
+                    "answer": {"pt": "a"},
+                },
+                {"id": "precos", "questions": {"pt": ["Quais são os preços?"]}, "answer": {"pt": "p"}},
+                {"id": "roku", "questions": {"pt": ["Tem app para Roku?"]}, "answer": {"pt": "r"}},
+            ]
+        }
+    )
+    matcher = FaqMatcher(kb)
+    assert load_broader()["firestick"] == load_synonyms()["aparelh"]
+    assert matcher.match("funciona no firestick?", "pt").ranked[0][0] == "aparelhos"
+    assert [entry for entry, _, _ in matcher.match("roku?", "pt").ranked] == ["roku"]
+    assert matcher.match("firestick?", "pt").ranked[0][0] == "aparelhos"
+    without = FaqMatcher(kb, tuning=replace(DEFAULT_TUNING, broader_evidence=0.0))
+    assert without.match("firestick?", "pt").outcome is Outcome.NONE
+
+
+def test_a_word_of_the_packaged_vocabulary_is_not_read_as_a_typo_of_another() -> None:
+    """ "suporte" is a word of its own, not a typo of "sport" in a knowledge base that never
+    says support."""
+    kb = parse_knowledge_base(
+        {
+            "entries": [
+                {
+                    "id": "esportes",
+                    "questions": {"en": ["Do you have sports channels?"]},
+                    "answer": {"en": "s"},
+                },
+                {
+                    "id": "horario",
+                    "questions": {"pt": ["Qual o horário de atendimento?"]},
+                    "answer": {"pt": "h"},
+                },
+            ]
+        }
+    )
+    ranked = FaqMatcher(kb).match("q horas abre o suporte", "pt").ranked
+    assert "esportes" not in [entry for entry, _, _ in ranked]

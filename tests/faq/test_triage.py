@@ -69,6 +69,25 @@ def test_extra_corpus_labels_agree_with_the_priority_engine(policy: Policy) -> N
         assert str(expected.priority) == row["priority"], row["text"]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "impact"),
+    [
+        ("hola, no me funciona la app en el fire stick", "es", Impact.PARTIAL),
+        ("the app doesn't work on my fire stick", "en", Impact.PARTIAL),
+        ("nao funciona nada no tvbox", "pt", Impact.PARTIAL),
+        ("caiu tudo, nem na smart tv nem no celular funciona", "pt", Impact.TOTAL),
+        ("nothing works on any of my devices, not even the roku", "en", Impact.TOTAL),
+    ],
+)
+def test_an_outage_on_one_named_device_is_partial_unless_everything_is_down(
+    triage: Triage, text: str, lang: str, impact: Impact
+) -> None:
+    """A subscriber who names the device that fails still has the others: not a total outage."""
+    result = triage.classify(text, lang, Tier.BASIC)
+    assert result.intent is Intent.OUTAGE
+    assert result.impact is impact
+
+
 def test_priority_and_reasons_come_from_the_engine(triage: Triage, policy: Policy) -> None:
     result = triage.classify("urgente!! caiu tudo e o jogo começa em 5 minutos", "pt", Tier.PREMIUM)
     expected = assess(policy, Intent.OUTAGE, Impact.TOTAL, Tier.PREMIUM, urgent=True)

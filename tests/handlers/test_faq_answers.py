@@ -9,6 +9,7 @@ from escalation.clock import ManualClock
 from escalation.policy import Policy
 from faq.matcher import Outcome
 from handlers import faq_answers
+from handlers.cards import closest_entries
 from handlers.context import DeskConfig
 from handlers.desk_actions import DeskActions
 from handlers.faq_answers import FaqTeaching
@@ -45,3 +46,28 @@ async def test_an_approval_on_one_worker_is_matched_by_the_other_within_its_refr
     seconds[0] += faq_answers.REFRESH_S
     await second.refresh()
     assert second.ctx.triage.matcher.match(QUESTION, "pt").entry_id == "install-smart-tv"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("como instalo na tv lg?", "pt", "install-lg"),
+        ("paguei o pix e não liberou", "pt", "pay-pix"),
+        ("my stream keeps buffering", "en", "buffering-tips"),
+        ("nenhum canal funciona, jogo começando agora!", "pt", None),
+        ("quiero darme de baja", "es", None),
+        ("any news?", "en", None),
+    ],
+)
+def test_the_cards_faq_buttons_offer_only_entries_the_customers_words_ask_about(
+    redis: Redis,
+    namespace: str,
+    policy: Policy,
+    clock: ManualClock,
+    text: str,
+    lang: str,
+    expected: str | None,
+) -> None:
+    triage = worker(redis, namespace, policy, clock).ctx.triage
+    closest = [entry_id for entry_id, _ in closest_entries(triage, text, lang, "pt")]
+    assert (closest[0] if closest else None) == expected

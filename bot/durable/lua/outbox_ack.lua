@@ -4,9 +4,10 @@
 -- ARGV[12] outcome: "done" (ARGV[13] the result JSON) or "requeue" (ARGV[13] pause of the chat
 -- in ms), ARGV[14] TTL of the result (s), ARGV[15] "1" to count an attempt (backoff grows),
 -- ARGV[16] "1" to count a re-send (the job was handed back unacknowledged).
--- A result is recorded once: a late duplicate keeps the first. Waiters on other workers get it
--- pushed to their `out:done:<worker>` list; this worker's own waiters are returned:
--- {result, awaited ids...} (an empty list after "requeue").
+-- A result is recorded once: a late duplicate keeps the first; a message delivered to a group
+-- counts once in `out:posted`. Waiters on other workers get it pushed to their
+-- `out:done:<worker>` list; this worker's own waiters are returned: {result, awaited ids...}
+-- (an empty list after "requeue").
 
 local id, chat, token, worker, outcome = ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12]
 local ttl = tonumber(ARGV[14])
@@ -48,6 +49,9 @@ elseif state == "q" or state == "f" then
   end
   redis.call("HSET", key, "state", "d", "result", result)
   redis.call("EXPIRE", key, ttl)
+  if tonumber(chat) < 0 and redis.call("HGET", key, "kind") == "s" and string.find(result, '^{"id"') then
+    redis.call("HINCRBY", POSTED, chat, 1)
+  end
 end
 
 local reply = {result}

@@ -17,6 +17,8 @@
 --   out:rate:<chat>  GCRA theoretical arrival time (ms) of a chat; out:rate:all of the token
 --   out:backlog      HASH "P<n>" -> queued jobs of that priority
 --   out:seq          counter behind seq, turns and lease tokens
+--   out:posted       HASH group chat -> messages the bot posted there (Telegram archives a forum's
+--                    oldest messages near a million; the managers' summary warns before)
 --   out:done:<worker> LIST of results for a worker's callers (JSON {"id", "r"}), expiring
 -- ARGV[2..7]: the limits as GCRA emission interval and burst tolerance (ms): global, group, private.
 -- Time is redis.call('TIME'), the one clock every worker shares.
@@ -30,6 +32,7 @@ local SCALE = 1e13
 local READY, WAIT, BUSY = prefix .. "out:ready", prefix .. "out:wait", prefix .. "out:busy"
 local INFLIGHT, TURN, PAUSED = prefix .. "out:inflight", prefix .. "out:turn", prefix .. "out:paused"
 local EDITS, BACKLOG, SEQ = prefix .. "out:edits", prefix .. "out:backlog", prefix .. "out:seq"
+local POSTED = prefix .. "out:posted"
 
 local function job_key(id) return prefix .. "out:j:" .. id end
 local function waiters_key(id) return prefix .. "out:w:" .. id end

@@ -14,10 +14,10 @@ from bot.durable.inbox import Inbox as DurableInbox
 from bot.durable.intake import Intake
 from bot.redis_connection import RedisClient
 from bot.runtime import Runtime, RuntimeKind, build_runtime
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
 from escalation.keys import Keys
 from handlers.events import Event
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
 
 WAIT_S = 10.0
 

@@ -8,9 +8,9 @@ import pytest
 from pydantic._internal import _generics
 
 from bot.runtime import build_runtime
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
 from handlers.events import Keyboard, Outgoing
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
 
 ANA = {"id": 801, "first_name": "Ana"}
 

@@ -18,9 +18,9 @@ from aiogram.types import (
 from aiohttp import web
 
 from bot.runtime.aiogram_session import JsonBodySession
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
-from tests.bot.sandbox.test_aiogram import png
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
+from tests.sandbox.test_aiogram import png
 
 ANA = {"id": 801, "first_name": "Ana"}
 KEYBOARD = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Sim", callback_data="y:1")]])

@@ -6,8 +6,6 @@ import asyncio
 
 from bot.durable.intake import Intake
 from bot.runtime import Runtime
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
 from handlers.events import (
     Attachment,
     Button,
@@ -18,6 +16,8 @@ from handlers.events import (
     Keyboard,
     Outgoing,
 )
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
 from tests.bot.runtime.conftest import Inbox, bot_api, stop
 
 ANA = {"id": 501, "first_name": "Ana", "username": "ana_tv", "language_code": "pt-BR"}

@@ -14,11 +14,11 @@ from bot.durable.inbox import Inbox as DurableInbox
 from bot.durable.intake import Intake
 from bot.redis_connection import RedisClient
 from bot.runtime import Runtime, RuntimeKind, build_runtime
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
 from escalation.keys import Keys
 from handlers.events import Event, IncomingMessage, Outgoing
 from handlers.messenger import TelegramError
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
 from tests.bot.runtime.conftest import WAIT_S, Inbox, bot_api, free_port, stop
 
 ANA = {"id": 801, "first_name": "Ana"}

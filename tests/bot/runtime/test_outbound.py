@@ -9,13 +9,13 @@ import aiohttp
 import pytest
 
 from bot.runtime import Runtime, RuntimeKind, build_runtime
-from bot.sandbox import botapi
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.params import Params
-from bot.sandbox.ratelimit import RateLimits
-from bot.sandbox.server import Sandbox
 from handlers.events import Attachment, Button, Keyboard, Outgoing
 from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter
+from sandbox import botapi
+from sandbox.client import SandboxClient
+from sandbox.params import Params
+from sandbox.ratelimit import RateLimits
+from sandbox.server import Sandbox
 from tests.bot.runtime.conftest import bot_api
 
 ANA = {"id": 601, "first_name": "Ana"}

@@ -16,9 +16,9 @@ from telegram.error import NetworkError, TimedOut
 from bot import redaction
 from bot.runtime import build_runtime
 from bot.runtime.ptb_request import AiohttpRequest
-from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import Sandbox
-from tests.bot.sandbox.test_aiogram import png
+from sandbox.client import SandboxClient
+from sandbox.server import Sandbox
+from tests.sandbox.test_aiogram import png
 
 TOKEN = "4242:a-secret-that-must-not-leak"
 ANA = {"id": 801, "first_name": "Ana"}
