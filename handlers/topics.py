@@ -36,6 +36,9 @@ TOPIC_NAME_MAX = 128
 LOCK_TTL_S = 300.0  # longer than a creation waits in a busy group's queue (20 sends a minute)
 LOCK_POLL_S = 0.05
 MEND_ATTEMPTS = 3
+# Closing, reopening and renaming go at one priority, so the queue keeps them in the order they were
+# decided: at the tickets' priorities a P3 reopen could leave after a later P1 close, or before it.
+STATE_PRIORITY = 1
 
 
 def topic_name(ticket: Ticket) -> str:
@@ -102,7 +105,7 @@ class TopicDesk:
                 sent = await self.ctx.sender.send(replace(message, thread_id=thread, reply_to=None))
                 return sent, thread
             except TopicClosed:
-                await self._reopen(topics, ticket.customer.telegram_id, thread, int(ticket.priority))
+                await self._reopen(topics, ticket.customer.telegram_id, thread)
             except TopicGone:
                 thread = await self._make(ticket, gone=thread)
                 if not card:
@@ -133,7 +136,7 @@ class TopicDesk:
         if record is None or record.ticket != ticket.number:
             return
         active = ticket.state is not State.RESOLVED
-        thread, priority, version = record.thread_id, int(ticket.priority), (ticket.number, ticket.version)
+        thread, priority, version = record.thread_id, STATE_PRIORITY, (ticket.number, ticket.version)
         if await topics.set_closed(customer, thread, not active, version):
             await self._op(TopicOp(chat, "reopen" if active else "close", thread, priority=priority))
         name = topic_name(ticket)
@@ -147,10 +150,10 @@ class TopicDesk:
         except TopicGone:
             return
 
-    async def _reopen(self, topics: TopicMap, customer: int, thread: int, priority: int) -> None:
+    async def _reopen(self, topics: TopicMap, customer: int, thread: int) -> None:
         """A person closed the topic: open it again (and record it open)."""
         await topics.set_closed(customer, thread, False)
-        await self.ctx.sender.topic(TopicOp(topics.chat_id, "reopen", thread, priority=priority))
+        await self.ctx.sender.topic(TopicOp(topics.chat_id, "reopen", thread, priority=STATE_PRIORITY))
 
     async def _make(self, ticket: Ticket, gone: int | None) -> int:
         """Make the customer's topic under their lock; `gone` is the deleted topic it replaces.

@@ -223,7 +223,7 @@ async def test_a_day_of_30_tickets_with_two_agents_in_topics(day_desk: Desk, clo
         await watch.tick()
         await watch.drain()
 
-    player = DayPlayer(desk.api, topics=True, sla_tick=sla_tick, wait_s=20.0)
+    player = DayPlayer(desk.api, topics=True, sla_tick=sla_tick)
     await player.play()
     await settle(desk)
 
