@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from pydantic import SecretStr
-from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio import Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import MasterNotFoundError, Sentinel, SentinelConnectionPool
@@ -26,6 +26,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from bot.config import Settings, SettingsError
 from bot.embedded_redis import EmbeddedRedis, EmbeddedRedisError
 from bot.redaction import without_password
+from bot.redis_pool import WaitingConnectionPool
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def make_client(url: str) -> Redis:
     The pool is bounded: a burst of hundreds of concurrent chats waits a moment for one of
     `MAX_CONNECTIONS` connections instead of opening a socket each.
     """
-    pool = BlockingConnectionPool.from_url(
+    pool = WaitingConnectionPool.from_url(
         url,
         max_connections=MAX_CONNECTIONS,
         timeout=30,
@@ -65,7 +66,7 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-class BlockingSentinelConnectionPool(SentinelConnectionPool, BlockingConnectionPool):
+class WaitingSentinelConnectionPool(SentinelConnectionPool, WaitingConnectionPool):
     """redis-py's Sentinel pool, waiting for a free connection as `make_client`'s pool does.
 
     redis-py's own Sentinel pool raises "Too many connections" past its bound instead of waiting.
@@ -95,7 +96,7 @@ def make_sentinel_client(settings: Settings) -> Redis:
     )
     return sentinel.master_for(
         settings.redis_sentinel_service,
-        connection_pool_class=BlockingSentinelConnectionPool,
+        connection_pool_class=WaitingSentinelConnectionPool,
         max_connections=MAX_CONNECTIONS,
         timeout=30,
     )

@@ -802,12 +802,22 @@ class AgentConversation:
         reply_to: int | None = None,
         acknowledge: Callable[[Ticket], Awaitable[None]] | None = None,
     ) -> tuple[Ticket, bool]:
-        """Release (a supervisor may take anyone's ticket); (the ticket, whether its holder was told)."""
+        """Release (a supervisor may take anyone's ticket); (the ticket, whether its holder was told).
+
+        The customer, who was told who handles their ticket, hears that it is back in the queue
+        and their wait as it now stands.
+        """
         store = self.ctx.store
         before = await self._our_ticket(number)
         ticket = await store.release(number, agent.id, force=agent.id in self.ctx.config.supervisor_ids)
         if acknowledge is not None:
             await acknowledge(ticket)
+        if before.assignee is not None:
+            language = ticket.customer.language
+            queue = await self.actions.queue_words(ticket, language)
+            await self.actions.tell_customer(
+                ticket, t(language, "released_notice", ticket=ticket.label, queue=queue)
+            )
         if before.assignee is None or before.assignee == agent.id:
             return ticket, False
         await self._tell_holder(ticket, before.assignee, agent, reply_to)

@@ -70,6 +70,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "account_expired": "vencida",
         "queue_position": "Você é o {position}º da fila. {wait}",
         "queue_claimed": "Um atendente já está cuidando do seu caso.",
+        "released_notice": (
+            "Seu chamado <b>{ticket}</b> voltou para a fila: o próximo atendente disponível "
+            "vai responder por aqui.\n{queue}"
+        ),
         "transferred_notice": (
             "Seu chamado <b>{ticket}</b> foi passado para outra equipe nossa, "
             "que vai responder por aqui.\n{queue}"
@@ -188,6 +192,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "account_expired": "expired",
         "queue_position": "You are number {position} in the queue. {wait}",
         "queue_claimed": "An agent is already working on your case.",
+        "released_notice": (
+            "Your ticket <b>{ticket}</b> is back in the queue: the next available agent will "
+            "answer here.\n{queue}"
+        ),
         "transferred_notice": (
             "Your ticket <b>{ticket}</b> was passed to another of our teams, "
             "who will answer you here.\n{queue}"
@@ -305,6 +313,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "account_expired": "vencida",
         "queue_position": "Eres el número {position} en la fila. {wait}",
         "queue_claimed": "Un agente ya está atendiendo tu caso.",
+        "released_notice": (
+            "Tu ticket <b>{ticket}</b> volvió a la fila: el próximo agente disponible "
+            "te responderá por aquí.\n{queue}"
+        ),
         "transferred_notice": (
             "Tu ticket <b>{ticket}</b> pasó a otro de nuestros equipos, que te responderá por aquí.\n{queue}"
         ),

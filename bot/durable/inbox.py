@@ -33,6 +33,11 @@ LUA = Path(__file__).with_name("lua")
 LEASE_S = 4.0
 
 
+def _leasing(name: str) -> str:
+    """A script that leases chats, with the `take` it shares (lua/inbox_common.lua)."""
+    return (LUA / "inbox_common.lua").read_text() + (LUA / name).read_text()
+
+
 class Lane(StrEnum):
     """Which capacity an event waits for: people at work (fast) or subscribers (normal)."""
 
@@ -60,6 +65,23 @@ class Taken:
         return event_from_json(self.entry.partition("|")[2])
 
 
+@dataclass(frozen=True, slots=True)
+class PollTurn:
+    """The poll lease is this worker's: the next getUpdates offset, one past the last update a
+    poller stored (None before the first)."""
+
+    offset: int | None
+
+
+def _taken(flat: Sequence[str | bytes]) -> list[Taken]:
+    """The chats a script leased, from its flat reply {chat, head entry, ...}."""
+    taken = []
+    for chat, entry in zip(flat[::2], flat[1::2], strict=True):
+        text = entry.decode() if isinstance(entry, bytes) else entry
+        taken.append(Taken(int(chat), int(text[1:].partition("|")[0]), text))
+    return taken
+
+
 class Inbox:
     """The desk's inbound queue in Redis, as one worker (`worker`) sees it."""
 
@@ -71,8 +93,8 @@ class Inbox:
         self._keys = keys
         self._prefix = keys.inbox_prefix
         self._put = redis.register_script((LUA / "inbox_put.lua").read_text())
-        self._take = redis.register_script((LUA / "inbox_take.lua").read_text())
-        self._done = redis.register_script((LUA / "inbox_done.lua").read_text())
+        self._take = redis.register_script(_leasing("inbox_take.lua"))
+        self._done = redis.register_script(_leasing("inbox_done.lua"))
         self._renew = redis.register_script((LUA / "inbox_renew.lua").read_text())
         self._poll_lease = redis.register_script((LUA / "poll_lease.lua").read_text())
 
@@ -95,21 +117,28 @@ class Inbox:
         expired, flat = await self._take(
             keys=[self._route], args=[self._prefix, self.worker, self.lease_ms, lane.value, count]
         )
-        taken = []
-        for chat, entry in zip(flat[::2], flat[1::2], strict=True):
-            text = entry.decode() if isinstance(entry, bytes) else entry
-            taken.append(Taken(int(chat), int(text[1:].partition("|")[0]), text))
-        return int(expired), taken
+        return int(expired), _taken(flat)
 
     async def done(self, taken: Taken) -> bool:
         """The head event is handled: drop it. False if the chat was taken over meanwhile."""
+        held, _, _ = await self.done_then_take(taken, None)
+        return held
+
+    async def done_then_take(self, taken: Taken, lane: Lane | None) -> tuple[bool, int, list[Taken]]:
+        """`done`, and in the same step (with a lane) lease this worker its next ready chat of `lane`.
+
+        Returns whether the chat was still held, how many dead workers' chats came back, and the
+        chat taken (none, or one).
+        """
         effects = self._keys.effects(f"u{taken.update_id}")
         args = [self._prefix, self.worker, taken.chat_id, taken.update_id, effects]
-        return bool(await self._done(keys=[self._route], args=args))
+        args += ["", ""] if lane is None else [lane.value, self.lease_ms]
+        held, expired, flat = await self._done(keys=[self._route], args=args)
+        return bool(held), int(expired), _taken(flat)
 
     async def hand_back(self, chat_id: int) -> None:
         """Give a held chat back unhandled, first in its lane (shutting down)."""
-        await self._done(keys=[self._route], args=[self._prefix, self.worker, chat_id, "", ""])
+        await self._done(keys=[self._route], args=[self._prefix, self.worker, chat_id, "", "", "", ""])
 
     async def renew(self, chat_ids: Sequence[int]) -> list[int]:
         """Extend the leases of held chats; the ones no longer held."""
@@ -120,19 +149,16 @@ class Inbox:
         )
         return [int(chat) for chat in lost]
 
-    async def hold_poll(self, lease: float) -> bool:
-        """Take or renew the poll lease for `lease` seconds; False while another worker holds it."""
-        return bool(
-            await self._poll_lease(
-                keys=[self._route], args=[self._prefix, self.worker, max(1, int(lease * 1000))]
-            )
+    async def hold_poll(self, lease: float) -> PollTurn | None:
+        """Take or renew the poll lease for `lease` seconds, with the offset to poll from; None
+        while another worker holds it."""
+        held, offset = await self._poll_lease(
+            keys=[self._route], args=[self._prefix, self.worker, max(1, int(lease * 1000))]
         )
+        if not int(held):
+            return None
+        return PollTurn(int(offset) if offset else None)
 
     async def leave_poll(self) -> None:
         """Give up the poll lease (if held), so a standby worker polls at once."""
         await self._poll_lease(keys=[self._route], args=[self._prefix, self.worker, 0])
-
-    async def offset(self) -> int | None:
-        """The next getUpdates offset: one past the last update stored by a poller (None at first)."""
-        value = await self.redis.get(f"{self._prefix}poll:offset")
-        return int(value) if value is not None else None

@@ -176,7 +176,7 @@ class Outbox:
         self._no_waiters = asyncio.Event()
         self._no_waiters.set()
         self._in_flight: dict[str, _Job] = {}
-        self._wakeup = asyncio.Event()
+        self._idle: list[asyncio.Event] = []
         self._stopping = False
         self._senders: list[asyncio.Task[None]] = []
         self._helpers: list[asyncio.Task[None]] = []
@@ -251,7 +251,8 @@ class Outbox:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._callers_served(), timeout=drain_timeout)
         self._stopping = True
-        self._wakeup.set()
+        while self._idle:
+            self._ring()
         if self._senders:
             await asyncio.wait(self._senders, timeout=max(0.0, deadline - time.monotonic()))
         await _cancel_until_ended([*self._senders, *self._helpers])
@@ -313,7 +314,7 @@ class Outbox:
             if reply[0] == "done":
                 self._settle(job_id, reply[1])
             else:
-                self._wakeup.set()
+                self._ring()
             return await future
         finally:
             self._forget(job_id, future)
@@ -395,6 +396,10 @@ class Outbox:
         reply = await self._take_script(
             keys=[self.keys.route], args=self._args(self.worker, int(self.lease_s * 1000), EFFECTS_TTL_S)
         )
+        return self._taken(reply)
+
+    def _taken(self, reply: list[Any]) -> tuple[_Job | None, float]:
+        """A take's reply (the take script's, or the one an ack makes for the next job) as a job or a wait."""
         if reply[0] == "job":
             _, job_id, chat, token, kind, body, mid, text, keyboard, attempts, _resent, reclaimed, backlog = (
                 reply
@@ -416,21 +421,40 @@ class Outbox:
         return None, IDLE_POLL_S if wait < 0 else wait / 1000.0
 
     async def _run(self) -> None:
+        """One sender: take a job, send it, record the outcome and take the next one in the same
+        step; idle, it waits for its bell (one job queued by this process) or the next due send."""
+        bell = asyncio.Event()
+        taken: tuple[_Job | None, float] | None = None
         while not self._stopping:
-            self._wakeup.clear()
-            try:
-                job, wait = await self._take()
-            except RedisError as exc:
-                log.warning("outbox: taking a job failed (%s); trying again", exc)
-                job, wait = None, 1.0
-            except Exception:  # a sender that died would leave its share of the desk unsent
-                log.exception("outbox: taking a job failed unexpectedly; trying again")
-                job, wait = None, 1.0
+            bell.clear()
+            if taken is None:
+                try:
+                    taken = await self._take()
+                except RedisError as exc:
+                    log.warning("outbox: taking a job failed (%s); trying again", exc)
+                    taken = None, 1.0
+                except Exception:  # a sender that died would leave its share of the desk unsent
+                    log.exception("outbox: taking a job failed unexpectedly; trying again")
+                    taken = None, 1.0
+            job, wait = taken
+            taken = None
             if job is not None:
-                await self._deliver(job)
+                taken = await self._deliver(job)
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=min(wait, IDLE_POLL_S))
+            self._idle.append(bell)
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(bell.wait(), timeout=min(wait, IDLE_POLL_S))
+            finally:
+                with contextlib.suppress(ValueError):
+                    self._idle.remove(bell)
+        if taken is not None and taken[0] is not None:  # taken with the last ack as the outbox stopped
+            await self._ack(taken[0], "requeue", "0")
+
+    def _ring(self) -> None:
+        """A job was queued: wake one idle sender (waking them all cost each an empty take)."""
+        if self._idle:
+            self._idle.pop().set()
 
     async def _call(self, job: _Job) -> int:
         """The one Bot API call of a job: send, edit (an unchanged edit counts as done) or topic op."""
@@ -447,39 +471,48 @@ class Outbox:
             return job.message_id
         return await self.messenger.send(outgoing_from_json(job.body))
 
-    async def _deliver(self, job: _Job) -> None:
+    async def _deliver(self, job: _Job) -> tuple[_Job | None, float] | None:
+        """Send a job and record its outcome; the sender's next job (or wait), taken with the record."""
         self._in_flight[job.token] = job
         try:
             result = await self._call(job)
         except RetryAfter as exc:
             self.throttled += 1
             log.info("429 for chat %s: retry after %ss", job.chat_id, exc.seconds)
-            await self._ack(job, "requeue", str(int(exc.seconds * 1000)))
+            return await self._ack(job, "requeue", str(int(exc.seconds * 1000)), take_next=True)
         except TelegramError as exc:
             if _is_final(exc):
-                await self._ack(job, "done", _error_json(exc))
-            else:
-                backoff = min(MAX_BACKOFF_S, 0.5 * 2 ** min(job.attempts, 6))
-                log.warning(
-                    "send to chat %s failed (%s); retry %d in %.1fs",
-                    job.chat_id,
-                    exc,
-                    job.attempts + 1,
-                    backoff,
-                )
-                await self._ack(job, "requeue", str(int(backoff * 1000)), attempt=True)
+                return await self._ack(job, "done", _error_json(exc), take_next=True)
+            backoff = min(MAX_BACKOFF_S, 0.5 * 2 ** min(job.attempts, 6))
+            log.warning(
+                "send to chat %s failed (%s); retry %d in %.1fs",
+                job.chat_id,
+                exc,
+                job.attempts + 1,
+                backoff,
+            )
+            return await self._ack(job, "requeue", str(int(backoff * 1000)), attempt=True, take_next=True)
         except Exception as exc:  # a bug in a runtime must fail this job, not stop a sender
             log.exception("send to chat %s failed unexpectedly", job.chat_id)
-            await self._ack(job, "done", _error_json(TelegramError(str(exc))))
-        else:
-            self.sent += 1
-            await self._ack(job, "done", _result_json(result))
+            return await self._ack(job, "done", _error_json(TelegramError(str(exc))), take_next=True)
+        self.sent += 1
+        return await self._ack(job, "done", _result_json(result), take_next=True)
 
     async def _ack(
-        self, job: _Job, outcome: str, value: str, *, attempt: bool = False, resent: bool = False
-    ) -> None:
+        self,
+        job: _Job,
+        outcome: str,
+        value: str,
+        *,
+        attempt: bool = False,
+        resent: bool = False,
+        take_next: bool = False,
+    ) -> tuple[_Job | None, float] | None:
         """Record a job's outcome in Redis (retried through a Redis blip: an unrecorded send would
-        be sent again once its lease expires), then settle this process's callers."""
+        be sent again once its lease expires), then settle this process's callers. With
+        `take_next` (and the outbox not stopping) the same step takes this worker's next job: it
+        is returned as `_take` returns it; else None."""
+        take = take_next and not self._stopping
         args = self._args(
             job.id,
             job.chat_id,
@@ -490,6 +523,7 @@ class Outbox:
             EFFECTS_TTL_S,
             "1" if attempt else "0",
             "1" if resent else "0",
+            int(self.lease_s * 1000) if take else "",
         )
         for delay in (0.1, 0.5, 1.0, 2.0, None):
             try:
@@ -499,13 +533,15 @@ class Outbox:
                 if delay is None:
                     log.error("outbox: could not record job %s (%s); it will be sent again", job.id, exc)
                     self._in_flight.pop(job.token, None)
-                    return
+                    return None
                 await asyncio.sleep(delay)
         self._in_flight.pop(job.token, None)
-        if reply:
-            result, *awaited = reply
+        following, *recorded = reply
+        if recorded:
+            result, *awaited = recorded
             for job_id in awaited:
                 self._settle(job_id, result)
+        return self._taken(following) if following else None
 
     async def _hand_back(self) -> None:
         """Sends cut short by `stop` go back to their place now, not when their lease expires."""

@@ -60,7 +60,8 @@ class Poller:
                 log.warning("polling: could not leave the poll lease; it ends within %.0fs", POLL_LEASE_S)
 
     async def _round(self) -> None:
-        if not await self.inbox.hold_poll(POLL_LEASE_S):
+        turn = await self.inbox.hold_poll(POLL_LEASE_S)
+        if turn is None:
             if self.polling:
                 log.warning("polling: another worker holds the poll lease now; standing by")
             self.polling = False
@@ -69,7 +70,7 @@ class Poller:
         if not self.polling:
             log.info("polling: this worker polls for the desk")
         self.polling = True
-        updates = await self._fetch(await self.inbox.offset(), POLL_TIMEOUT_S)
+        updates = await self._fetch(turn.offset, POLL_TIMEOUT_S)
         if not updates:
             return
         offset = max(update_id for update_id, _ in updates) + 1

@@ -3,9 +3,11 @@
 Every worker runs two take loops, one per lane (`bot.durable.inbox.Lane`): each leases as many
 ready chats as it has room for, runs each chat's head event through the handler inside the
 update's effect scope, then marks it done, which makes the chat ready again for any worker if
-more of its events wait. A renewal task keeps the leases of the chats being handled alive; when
-a worker dies, its leases run out within seconds (`bot.durable.inbox.LEASE_S`) and another
-worker takes the chats over.
+more of its events wait. The same step leases the next ready chat of the lane into the room it
+frees (unless that room went to another chat at the end of a turn, or the worker is stopping),
+so a busy worker goes from one event to the next in one round trip. A renewal task keeps the
+leases of the chats being handled alive; when a worker dies, its leases run out within seconds
+(`bot.durable.inbox.LEASE_S`) and another worker takes the chats over.
 
 Subscribers' chats take turns: `running` of them at once per worker (the size of the Redis pool
 the handlers would queue on anyway). A turn is itself a short lease: a handler still running
@@ -61,6 +63,7 @@ class InboxWorkers:
         self._wake = {lane: asyncio.Event() for lane in Lane}
         self._turn = turn
         self._held: dict[int, Taken] = {}
+        self._stopping = False
         self._tasks: set[asyncio.Task[None]] = set()
         for event in self._has_room.values():
             event.set()
@@ -79,6 +82,7 @@ class InboxWorkers:
         try:
             await asyncio.gather(*loops)
         finally:
+            self._stopping = True  # handlers that finish now take no next chat
             for loop in loops:
                 loop.cancel()
             await asyncio.gather(*loops, return_exceptions=True)
@@ -124,6 +128,13 @@ class InboxWorkers:
         self._has_room[lane].set()
 
     async def _run_one(self, lane: Lane, taken: Taken) -> None:
+        following: Taken | None = taken
+        while following is not None:
+            following = await self._take_turn(lane, following)
+
+    async def _take_turn(self, lane: Lane, taken: Taken) -> Taken | None:
+        """Handle a chat's head event in this task's room; then the next chat for the same room,
+        leased in the same step as the done mark, or None once the room is given back."""
         returned = False
 
         def give_turn() -> None:
@@ -133,14 +144,23 @@ class InboxWorkers:
                 self._give_room(lane)
 
         turn = asyncio.get_running_loop().call_later(self._turn, give_turn) if lane is Lane.NORMAL else None
+        following: Taken | None = None
         try:
-            await self._handle_until_done(taken)
+            try:
+                await self._handle_event(taken)
+            finally:
+                if turn is not None:
+                    turn.cancel()
+            following = await self._mark_done(taken, None if returned or self._stopping else lane)
+            del self._held[taken.chat_id]  # a cancelled handler's chat stays held, to be handed back
+            if following is not None:
+                self._held[following.chat_id] = following
         finally:
-            if turn is not None:
-                turn.cancel()
-            give_turn()
+            if following is None:
+                give_turn()
+        return following
 
-    async def _handle_until_done(self, taken: Taken) -> None:
+    async def _handle_event(self, taken: Taken) -> None:
         try:
             event = taken.event()
         except ValueError:
@@ -149,8 +169,6 @@ class InboxWorkers:
             )
         else:
             await self._handle_while_redis_answers(event, taken)
-        await self._mark_done(taken)
-        del self._held[taken.chat_id]  # a cancelled handler's chat stays held, to be handed back
 
     async def _handle_while_redis_answers(self, event: Event, taken: Taken) -> None:
         retry = REDIS_RETRY_S[0]
@@ -172,21 +190,26 @@ class InboxWorkers:
             await asyncio.sleep(retry)
             retry = min(retry * 2, REDIS_RETRY_S[1])
 
-    async def _mark_done(self, taken: Taken) -> None:
+    async def _mark_done(self, taken: Taken, then: Lane | None) -> Taken | None:
+        """Mark the event done; with `then`, lease the next ready chat of that lane in the same step."""
         retry = REDIS_RETRY_S[0]
         while True:
             try:
-                if not await self.inbox.done(taken):
-                    log.warning(
-                        "update %d: chat %d was taken over while it was handled; its effects replay there",
-                        taken.update_id,
-                        taken.chat_id,
-                    )
-                return
+                held, expired, following = await self.inbox.done_then_take(taken, then)
             except REDIS_UNAVAILABLE as exc:
                 log.warning("update %d: cannot mark it done (%s); trying again", taken.update_id, exc)
                 await asyncio.sleep(retry)
                 retry = min(retry * 2, REDIS_RETRY_S[1])
+                continue
+            if not held:
+                log.warning(
+                    "update %d: chat %d was taken over while it was handled; its effects replay there",
+                    taken.update_id,
+                    taken.chat_id,
+                )
+            if expired:
+                log.warning("inbox: took back %d chats whose worker stopped renewing its lease", expired)
+            return following[0] if following else None
 
     async def _renew_loop(self) -> None:
         while True:

@@ -170,6 +170,9 @@ async def test_release_answers_and_the_holder_hears_when_a_supervisor_takes_the_
     )
     ticket = await desk.bot.desk.store.get(number)
     assert (ticket.state, ticket.assignee) == (State.OPEN, None)
+    # João was told twice that Ana handles it, and twice that it is back in the queue, with his place.
+    back = [m["text"] for m in await desk.bot_messages(JOAO_BASIC) if "voltou para a fila" in m["text"]]
+    assert len(back) == 2 and all("1º da fila" in text for text in back), back
 
 
 async def test_internal_notes_stay_on_the_card_and_the_customer_gets_only_the_explicit_message(

@@ -3,16 +3,22 @@
 -- ARGV[8] job id, ARGV[9] chat, ARGV[10] lease token from the take, ARGV[11] worker,
 -- ARGV[12] outcome: "done" (ARGV[13] the result JSON) or "requeue" (ARGV[13] pause of the chat
 -- in ms), ARGV[14] TTL of the result (s), ARGV[15] "1" to count an attempt (backoff grows),
--- ARGV[16] "1" to count a re-send (the job was handed back unacknowledged).
+-- ARGV[16] "1" to count a re-send (the job was handed back unacknowledged), ARGV[17] the lease
+-- (ms) of the worker's next job, taken in the same step (`take`), or "" to take none.
 -- A result is recorded once: a late duplicate keeps the first; a message delivered to a group
 -- counts once in `out:posted`. Waiters on other workers get it pushed to their
--- `out:done:<worker>` list; this worker's own waiters are returned: {result, awaited ids...}
--- (an empty list after "requeue").
+-- `out:done:<worker>` list; this worker's own waiters are returned: {next job (as `take` returns
+-- it, or an empty list), result, awaited ids...} (only the next job after "requeue").
 
 local id, chat, token, worker, outcome = ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12]
 local ttl = tonumber(ARGV[14])
 local key = job_key(id)
 local now = clock_ms()
+
+local function take_next()
+  if ARGV[17] == "" then return {} end
+  return take(worker, tonumber(ARGV[17]), ttl, now)
+end
 
 local mine = redis.call("HGET", INFLIGHT, chat) == token
 if mine then
@@ -34,7 +40,7 @@ if outcome == "requeue" then
     requeue(id, chat, ttl)
   end
   announce(chat, now)
-  return {}
+  return {take_next()}
 end
 
 local result = ARGV[13]
@@ -71,4 +77,5 @@ if mine then
   redis.call("HSET", TURN, chat, redis.call("INCR", SEQ))
 end
 announce(chat, now)
+table.insert(reply, 1, take_next())
 return reply

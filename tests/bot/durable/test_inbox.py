@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.durable.inbox import Inbox, Lane
+from bot.durable.inbox import Inbox, Lane, PollTurn
 from bot.redis_connection import RedisClient
 from escalation.keys import Keys
 from handlers.events import ButtonPress, Chat, ChatKind, IncomingMessage, User
@@ -120,7 +120,7 @@ async def test_one_poller_at_a_time_and_only_its_batches_move_the_offset(
     assert not await second.hold_poll(0.3)
     assert await first.put([(10, message(10, 7))], offset=11) == 1
     assert await second.put([(11, message(11, 7))], offset=12) is None
-    assert await first.offset() == 11
+    assert await first.hold_poll(0.3) == PollTurn(11)
 
     await asyncio.sleep(0.4)  # the first poller died: its lease runs out
     assert await second.hold_poll(0.3)
