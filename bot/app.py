@@ -321,7 +321,7 @@ async def _create_demo_chats(sandbox: Sandbox, settings: Settings) -> None:
                 for uid, role in names.items()
             ]
             title = "Agents on call" if len(teams) == 1 else f"Agents: {team.title}"
-            await api.create_chat(team.chat_id, title=title, members=members)
+            await api.create_chat(team.chat_id, title=title, members=members, is_forum=settings.agents_topics)
 
 
 async def register_demo(sandbox: Sandbox, settings: Settings, directory: CustomerDirectory | None) -> None:

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
         lt=0,
         description="the agents' group chat id, negative as Telegram gives group ids (e.g. -1001234567890)",
     )
+    agents_topics: bool = Field(
+        default=False,
+        description="true or false (true: the agents' group is a forum with one topic per customer)",
+    )
     agent_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="comma-separated Telegram user ids"
     )
@@ -87,7 +91,6 @@ class Settings(BaseSettings):
     )
     default_language: Language = Field(default="pt", description="one of pt, en, es")
     agents_language: Language = Field(default="pt", description="one of pt, en, es")
-    agents_topics: bool = False
     runtime: Literal["aiogram", "ptb"] = Field(default="aiogram", description="aiogram or ptb")
     sandbox_port: int = Field(default=8081, ge=0, le=65535, description="a TCP port (0-65535)")
     sla_tick_seconds: float = Field(

@@ -175,6 +175,22 @@ class Keys:
         """Reservation of a ticket's first card post, so two refreshes never post two cards."""
         return f"{self.prefix}cardpost:{number}"
 
+    def topic(self, chat_id: int, customer_id: int) -> str:
+        """HASH of a customer's forum topic in a group (topic mode): thread, name, closed, ticket, cards."""
+        return f"{self.prefix}topic:{chat_id}:{customer_id}"
+
+    def topic_owner(self, chat_id: int, thread_id: int) -> str:
+        """Whose forum topic a thread is (a customer id): agents' messages in it go to their ticket."""
+        return f"{self.prefix}topic:thread:{chat_id}:{thread_id}"
+
+    def topic_lock(self, chat_id: int, customer_id: int) -> str:
+        """Lock held while a customer's topic is created or recreated, so one topic is made, not two."""
+        return f"{self.prefix}topic:lock:{chat_id}:{customer_id}"
+
+    def topic_card_post(self, chat_id: int, thread_id: int, number: int) -> str:
+        """Reservation of a ticket's card post in one topic, so two refreshes never post two cards."""
+        return f"{self.prefix}topic:cardpost:{chat_id}:{thread_id}:{number}"
+
     def board(self, chat_id: int) -> str:
         """HASH of a forum's queue board in its General topic: `mid` (its message), `sha` (what it shows)."""
         return f"{self.prefix}board:{chat_id}"

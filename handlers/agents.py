@@ -9,6 +9,8 @@ Internal and public text are kept apart by the command itself: `/note N text` is
 on the card, never sent), `/reply N text` and replies to a card go to the customer, and
 `/resolve N` tells the customer only what follows an explicit `msg` (`/resolve N msg text`).
 An answer to a ticket another agent holds is held back until its writer presses "send anyway".
+In topic mode (`handlers.topics`) a customer's topic works the same way without the ticket numbers:
+what an agent writes there is an answer, `/note text` a note.
 Canned replies (`/r`, `/rr`, the card's Replies button; `handlers.canned`) are answers like any
 other, in the customer's language; blocking customers is `handlers.blocks`.
 """
@@ -20,6 +22,8 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import replace
 
 from escalation.domain import Priority, State
 from escalation.store import IllegalTransition, StoreError
@@ -32,7 +36,7 @@ from handlers.desk_actions import DeskActions
 from handlers.events import Attachment, Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
 from handlers.faq_answers import FaqTeaching
 from handlers.incidents import INCIDENT_ACTIONS, IncidentDesk
-from handlers.messenger import Forbidden, TelegramError
+from handlers.messenger import Forbidden, TelegramError, TopicClosed, TopicGone
 from handlers.names import agent_name, learn_name, mention, name_for_customers
 from handlers.oncall import OnCallDesk
 from handlers.ratings import rating_keyboard
@@ -54,6 +58,11 @@ REPLY_MAX = TELEGRAM_TEXT_LIMIT  # a longer answer could not come from Telegram;
 CAPTION_MAX = 900
 CARD_ACTIONS = frozenset({"claim", "release", "resolve", "up", "down", "canned"})
 CANNED_PER_ROW = 2
+TOPIC_COMMANDS = frozenset(
+    {"claim", "release", "resolve", "priority", "reply", "note", "r", "rr", "block", "unblock"}
+)
+# Where answers to agents go: the topic the agent wrote in (topic mode), for the handling's duration.
+answer_thread: ContextVar[int | None] = ContextVar("answer_thread", default=None)
 
 
 class Refused(Exception):
@@ -133,23 +142,43 @@ class AgentConversation:
     async def on_message(self, message: IncomingMessage) -> None:
         """Commands, and replies to a card or a relayed customer message.
 
-        Whoever writes in the group has their Telegram name learned, so that agents who only
-        chat are named (not numbered) when a ping or a card mentions them later.
+        In topic mode, whatever an agent writes in a customer's topic answers that customer (but
+        `/note`, internal), and commands there need no ticket number (`with_ticket`); the bot's
+        answers go to the same topic. Whoever writes in the group has their Telegram name learned,
+        so that agents who only chat are named (not numbered) when a ping or a card mentions them.
         """
         await learn_name(self.ctx, message.user)
+        in_topic = await self._topic_ticket(message)
         command = message.command
-        if command is None and message.reply_to_message_id is None:
+        if command is None and message.reply_to_message_id is None and in_topic is None:
             return
         addressee = message.addressee
         if addressee is not None and addressee.lower() != self.ctx.config.bot_username.lower():
             return  # a command for another bot in the same group
         number = None
         if command is None:
-            number = await self.ctx.state.ticket_for_message(
+            number = in_topic or await self.ctx.state.ticket_for_message(
                 message.chat.id, message.reply_to_message_id or 0
             )
             if number is None:
                 return
+        elif in_topic is not None:
+            message = with_ticket(message, in_topic)
+        token = answer_thread.set(message.thread_id)
+        try:
+            await self._act_on(message, number)
+        finally:
+            answer_thread.reset(token)
+
+    async def _topic_ticket(self, message: IncomingMessage) -> int | None:
+        """In topic mode, the ticket of the customer's topic the message was written in (else None)."""
+        if message.thread_id is None or not self.actions.topics.enabled:
+            return None
+        return await self.actions.topics.ticket_in(message.chat.id, message.thread_id)
+
+    async def _act_on(self, message: IncomingMessage, number: int | None) -> None:
+        """An agent's answer to ticket `number`, or their command (`number` None)."""
+        command = message.command
         if not await self.is_agent(message.user):
             await self._say(outsider(self.ctx, message.user.id), reply_to=message.message_id)
             return
@@ -273,7 +302,8 @@ class AgentConversation:
         if await self._hold_resolve(message.user, number, customer_message, message.message_id):
             return
         ticket = await self._act("resolve", number, message.user, customer_message=customer_message)
-        await self._say(a(self.language, "resolved_ok", ticket=ticket.label), reply_to=message.message_id)
+        if answer_thread.get() is None:  # in its topic, the closed topic and the card say it
+            await self._say(a(self.language, "resolved_ok", ticket=ticket.label), reply_to=message.message_id)
 
     async def _priority_command(self, message: IncomingMessage) -> None:
         number, rest = self._ticket_args(message)
@@ -378,7 +408,14 @@ class AgentConversation:
         if chat is None:
             return
         listing = await self.ctx.sender.send(
-            Outgoing(chat, title, Keyboard.inline(*rows), reply_to=press.message_id, priority=2)
+            Outgoing(
+                chat,
+                title,
+                Keyboard.inline(*rows),
+                thread_id=press.thread_id,
+                reply_to=press.message_id,
+                priority=2,
+            )
         )
         await self.ctx.state.remember_message(chat, listing, number)  # replies to the list answer too
 
@@ -498,6 +535,9 @@ class AgentConversation:
         notice, held = await self._answer(
             message.user, number, text, message.attachment, resolve, reply_to=message.message_id
         )
+        in_topic = message.thread_id is not None and self.actions.topics.enabled
+        if in_topic and notice == a(self.language, "relayed", ticket=f"#{number}"):
+            return  # the answer shows in the customer's topic as it was written; only failures are said
         if not held:
             await self._say(notice, reply_to=message.message_id)
 
@@ -639,7 +679,17 @@ class AgentConversation:
     # -------------------------------------------------------------- buttons
 
     async def on_button(self, press: ButtonPress, callback: Callback) -> None:
-        """Card and ping buttons (claim, release, resolve, priority, canned replies) and "send anyway"."""
+        """Card and ping buttons (claim, release, resolve, priority, canned replies) and "send anyway".
+
+        What the press makes the bot say goes to the topic the button was in.
+        """
+        token = answer_thread.set(press.thread_id)
+        try:
+            await self._on_button(press, callback)
+        finally:
+            answer_thread.reset(token)
+
+    async def _on_button(self, press: ButtonPress, callback: Callback) -> None:
         if not await self.is_agent(press.user):
             await self.ctx.sender.answer_button(
                 press.callback_id, outsider(self.ctx, press.user.id), alert=True
@@ -804,9 +854,34 @@ class AgentConversation:
             log.info("could not refresh card of #%s: %s", number, exc)
 
     async def _say(self, text: str, reply_to: int | None = None, keyboard: Keyboard | None = None) -> None:
+        """An answer to agents, in the topic they wrote in (`answer_thread`), else the group's stream."""
         chat = self.ctx.config.agents_chat_id
-        if chat is not None:
-            await self.ctx.sender.send(Outgoing(chat, text, keyboard, reply_to=reply_to, priority=2))
+        if chat is None:
+            return
+        thread = answer_thread.get()
+        try:
+            await self.ctx.sender.send(
+                Outgoing(chat, text, keyboard, thread_id=thread, reply_to=reply_to, priority=2)
+            )
+        except (TopicClosed, TopicGone):  # the topic was closed or deleted meanwhile: say it in General
+            if thread is None:
+                raise
+            await self.ctx.sender.send(Outgoing(chat, text, keyboard, priority=2))
+
+
+def with_ticket(message: IncomingMessage, number: int) -> IncomingMessage:
+    """A command written in a customer's topic, as if it named the topic's ticket.
+
+    `/note` always takes all its words as the note; the others get the number unless they
+    already name a ticket (`/resolve msg ...` becomes `/resolve N msg ...`).
+    """
+    command = message.command or ""
+    if command not in TOPIC_COMMANDS:
+        return message
+    first = message.args.split(maxsplit=1)[0] if message.args else ""
+    if command != "note" and ticket_number(first) is not None:
+        return message
+    return replace(message, text=f"/{command} {number} {message.args}".rstrip())
 
 
 def ticket_number(text: str) -> int | None:

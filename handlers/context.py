@@ -22,7 +22,8 @@ class DeskConfig:
     """The settings handlers act on (built from `bot.config.Settings`, which handlers never import).
 
     `bot_username` comes from getMe at start-up: commands addressed to another bot are ignored.
-    `agents_topics`: the agents' group is a forum worked a topic per customer (AGENTS_TOPICS).
+    `agents_topics`: the agents' group is a forum worked a topic per customer (AGENTS_TOPICS,
+    `handlers.topics`).
     `team_setup` holds the desk's teams (None: one implicit team made of the agents' fields);
     `team` names the team this configuration acts for ("" for the desk as a whole, whose agents'
     fields are the default team's).

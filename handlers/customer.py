@@ -383,6 +383,9 @@ class CustomerConversation:
             await self._relay_reopen(ticket, text)
 
     async def _relay_reopen(self, ticket: Ticket, text: str) -> None:
+        if self.actions.topics.enabled:  # the topic was reopened with the card: the words follow it
+            await self.actions.topics.copy(ticket, text)
+            return
         language = self.ctx.for_ticket(ticket).config.agents_language
         header = a(
             language,
@@ -458,10 +461,10 @@ class CustomerConversation:
             await self._announce(updated, submission.outcome, language, body)
             return
         if updated.incident is None:
-            new_burst = await self._relay_to_agents(updated, body, message)
+            new_burst = await self._relay_to_agents(updated, body, message, before=ticket)
             if updated.priority != ticket.priority or new_burst:
                 await self.actions.refresh_card(updated)
-            else:
+            elif not self.actions.topics.enabled:  # in a topic the words are right under the card
                 self.relay.in_background(self._show_latest_words(updated.number))
         else:
             gap = self.ctx.policy.priority.repeat_contact_gap
@@ -493,17 +496,29 @@ class CustomerConversation:
         return answered is not None and self.ctx.clock.now() - answered < AGENT_ACTIVE_S
 
     async def _relay_to_agents(
-        self, ticket: Ticket, text: str, message: IncomingMessage | None = None
+        self,
+        ticket: Ticket,
+        text: str,
+        message: IncomingMessage | None = None,
+        before: Ticket | None = None,
     ) -> bool:
         """The customer's words to the agents; True when they started a new relay message (a new burst).
 
         Text joins the burst's relay (`AgentRelay`); a photo or document is posted as itself.
-        With no agents' group configured every message counts as new (nothing was relayed).
+        With no agents' group configured every message counts as new (nothing was relayed). In
+        topic mode every message is copied into the customer's topic, and a burst is new after
+        the repeat-contact gap since `before` (the ticket as the message found it).
         """
         team = self.ctx.for_ticket(ticket).config
         chat = team.agents_chat_id
         if chat is None:
             return True
+        if self.actions.topics.enabled:
+            attachment = message.attachment if message is not None else None
+            shown = message.caption if message is not None and attachment is not None else text
+            await self.actions.topics.copy(ticket, shown, attachment)
+            last = before.last_customer_at if before is not None else None
+            return last is None or self.ctx.clock.now() - last >= self.ctx.policy.priority.repeat_contact_gap
         header = a(
             team.agents_language,
             "customer_says",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+from dataclasses import replace
 
 from escalation.domain import State
 from escalation.ticket import Ticket
@@ -22,6 +23,7 @@ from handlers.moments import moment_words
 from handlers.names import agent_name, mention
 from handlers.split import split_text
 from handlers.texts import a, t
+from handlers.topics import TopicDesk
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class DeskActions:
 
     def __init__(self, ctx: HandlerContext) -> None:
         self.ctx = ctx
+        self.topics = TopicDesk(ctx, self._card_in_new_topic)
         self.board = QueueBoard(ctx)
 
     async def refresh_card(self, ticket: Ticket, edit_priority: int | None = None) -> None:
@@ -86,6 +89,9 @@ class DeskActions:
             return
         text, keyboard = await self.card(ticket)
         priority = int(ticket.priority)
+        if self.topics.enabled:
+            await self._topic_card(ticket, Outgoing(chat, text, keyboard, priority=priority), edit_priority)
+            return
         if ticket.card_message_id is not None:
             await self.ctx.sender.edit(
                 chat, ticket.card_message_id, text, keyboard, priority=edit_priority or priority
@@ -136,6 +142,45 @@ class DeskActions:
         )
         return text, card_keyboard(ticket, self.ctx.codec, language, closest) or Keyboard.inline()
 
+    async def _topic_card(self, ticket: Ticket, card: Outgoing, edit_priority: int | None) -> None:
+        """Topic mode: the card is the first message of the ticket in the customer's topic, edited in
+        place; the topic is then kept in step (closed once resolved, reopened, renamed)."""
+        customer, number, topics = ticket.customer.telegram_id, ticket.number, self.topics.map_for(ticket)
+        thread = await self.topics.thread(ticket)
+        record = await topics.get(customer)
+        card_id = record.cards.get(number) if record is not None and record.thread_id == thread else None
+        if card_id is not None:
+            await self.ctx.sender.edit(
+                card.chat_id, card_id, card.text, card.keyboard, priority=edit_priority or card.priority
+            )
+            await self.topics.sync(ticket)
+            return
+        if not await topics.reserve_card_post(thread, number):
+            return  # another refresh is posting this card, and brings it up to date once posted
+        try:
+            card_id, thread = await self.topics.post(ticket, card, card=True)
+        except TelegramError:
+            await topics.release_card_post(thread, number)
+            raise
+        await topics.set_card(customer, thread, number, card_id)
+        await topics.show_ticket(customer, thread, number)
+        posted = await self.ctx.store.set_card(number, card_id)
+        await self.ctx.state.remember_message(card.chat_id, card_id, number)
+        await self.topics.sync(posted)
+        if posted.version > ticket.version + 1:  # the ticket changed while its card was on its way
+            await self._refresh_card(posted)
+
+    async def _card_in_new_topic(self, ticket: Ticket) -> None:
+        """A deleted topic was made again: the customer's ticket gets its card there first."""
+        await self._refresh_card(await self.ctx.store.get(ticket.number))
+
+    async def to_ticket(self, ticket: Ticket, message: Outgoing) -> int:
+        """A message about a ticket in the group: in its topic (topic mode), else under its card."""
+        if self.topics.enabled:
+            message_id, _ = await self.topics.post(ticket, message)
+            return message_id
+        return await self.ctx.sender.send(replace(message, reply_to=ticket.card_message_id))
+
     async def _author(self, actor: str) -> str:
         """An agent's name from an audit actor (`agent:<id>`)."""
         kind, _, ident = actor.partition(":")
@@ -184,7 +229,7 @@ class DeskActions:
             ticket=ticket.label,
             customer=html.escape(ticket.customer.name),
         )
-        await self.ctx.sender.send(Outgoing(chat, text, reply_to=ticket.card_message_id, priority=2))
+        await self.to_ticket(ticket, Outgoing(chat, text, priority=2))
 
     async def tell_priority_news(self, ticket: Ticket, key: str, lead: str = "") -> bool:
         """Tell the customer their ticket's priority changed or its deadline slipped, with the new wait.
@@ -213,9 +258,7 @@ class DeskActions:
         if chat is None:
             return
         mentions = await self.mentions(set(team.supervisor_ids), team.agents_language)
-        message_id = await self.ctx.sender.send(
-            Outgoing(chat, f"{text}\n{mentions}".rstrip(), reply_to=ticket.card_message_id, priority=2)
-        )
+        message_id = await self.to_ticket(ticket, Outgoing(chat, f"{text}\n{mentions}".rstrip(), priority=2))
         await self.ctx.state.remember_message(chat, message_id, ticket.number)
 
     async def mentions(self, ids: set[int], language: str | None = None) -> str:
@@ -241,9 +284,7 @@ class DeskActions:
             return
         for index, chunk in enumerate(split_text(body)):
             text = (header + "\n" if index == 0 else "") + html.escape(chunk)
-            message_id = await self.ctx.sender.send(
-                Outgoing(chat, text, reply_to=ticket.card_message_id, priority=int(ticket.priority))
-            )
+            message_id = await self.to_ticket(ticket, Outgoing(chat, text, priority=int(ticket.priority)))
             await self.ctx.state.remember_message(chat, message_id, ticket.number)
 
     async def queue_words(self, ticket: Ticket, language: str) -> str:

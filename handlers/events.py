@@ -168,7 +168,8 @@ class Keyboard:
 class Outgoing:
     """One message to send, as the handlers describe it: text is HTML, with user input escaped.
 
-    With an attachment, the text is its caption. `priority` (1 = most urgent) orders the outbound
+    With an attachment, the text is its caption; an `album` (two to ten photos or documents) goes as
+    one media group, the text as its first item's caption. `priority` (1 = most urgent) orders the outbound
     queue: a P1 ticket's messages leave before a P4's.
     """
 
@@ -178,4 +179,22 @@ class Outgoing:
     thread_id: int | None = None
     reply_to: int | None = None
     attachment: Attachment | None = None
+    priority: int = 3
+    album: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TopicOp:
+    """One forum topic operation in the agents' group (topic mode): create, rename, close or reopen.
+
+    `action` is `create` (with `name` and `icon_color`, one of Telegram's six topic colours),
+    `edit` (a new `name`), `close` or `reopen` (both of `thread_id`). Like `Outgoing`, it waits in
+    the outbound queue by `priority` and is paced in the group's budget.
+    """
+
+    chat_id: int
+    action: str
+    thread_id: int | None = None
+    name: str = ""
+    icon_color: int | None = None
     priority: int = 3

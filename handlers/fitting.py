@@ -23,7 +23,7 @@ import logging
 import re
 from dataclasses import replace
 
-from handlers.events import Keyboard, Member, Outgoing
+from handlers.events import Keyboard, Member, Outgoing, TopicOp
 from handlers.messenger import BadRequest, Sender
 from handlers.split import SAFE_LIMIT, split_text, trim_text, utf16_len
 
@@ -126,3 +126,7 @@ class FittingSender:
     async def chat_member(self, chat_id: int, user_id: int) -> Member:
         """Passed through (a read, not a send)."""
         return await self.inner.chat_member(chat_id, user_id)
+
+    async def topic(self, op: TopicOp) -> int:
+        """Passed through (a topic's name is cut to fit where it is made)."""
+        return await self.inner.topic(op)

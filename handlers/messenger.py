@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from handlers.events import Keyboard, Member, Outgoing
+from handlers.events import Keyboard, Member, Outgoing, TopicOp
 
 
 class TelegramError(Exception):
@@ -40,6 +40,14 @@ class BadRequest(TelegramError):
     """Any other 400: the request itself is wrong; retrying will not help."""
 
 
+class TopicGone(BadRequest):
+    """A forum topic was deleted (or never existed): "message thread not found", `TOPIC_DELETED`."""
+
+
+class TopicClosed(BadRequest):
+    """A forum topic is closed (`TOPIC_CLOSED`): nothing can be posted in it until it is reopened."""
+
+
 class Messenger(Protocol):
     """Sending, editing and answering, framework-neutral."""
 
@@ -63,6 +71,10 @@ class Messenger(Protocol):
 
     async def chat_member(self, chat_id: int, user_id: int) -> Member:
         """Status in a chat (creator, administrator, member, restricted, left, kicked) and name."""
+        ...
+
+    async def topic(self, op: TopicOp) -> int:
+        """Create, rename, close or reopen a forum topic; return its thread id."""
         ...
 
 
@@ -90,4 +102,8 @@ class Sender(Protocol):
 
     async def chat_member(self, chat_id: int, user_id: int) -> Member:
         """The user's status in a chat, and who they are."""
+        ...
+
+    async def topic(self, op: TopicOp) -> int:
+        """Queue a forum topic operation (in the group's budget); return the topic's thread id."""
         ...

@@ -19,7 +19,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, get_args, get_origin
 
-from handlers.events import ButtonPress, Event, IncomingMessage, Keyboard, Outgoing
+from handlers.events import ButtonPress, Event, IncomingMessage, Keyboard, Outgoing, TopicOp
 
 T = TypeVar("T")
 
@@ -52,6 +52,16 @@ def outgoing_to_json(message: Outgoing) -> str:
 def outgoing_from_json(text: str | bytes) -> Outgoing:
     """The message `outgoing_to_json` stored."""
     return _build(Outgoing, json.loads(text))
+
+
+def topic_op_to_json(op: TopicOp) -> str:
+    """A forum topic operation as one JSON text (the body of an outbox job of kind "t")."""
+    return json.dumps(_plain(op), ensure_ascii=False, separators=(",", ":"))
+
+
+def topic_op_from_json(text: str | bytes) -> TopicOp:
+    """The operation `topic_op_to_json` stored."""
+    return _build(TopicOp, json.loads(text))
 
 
 def keyboard_to_json(keyboard: Keyboard | None) -> str:

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from handlers.events import Keyboard
-from handlers.messenger import BadRequest
+from handlers.messenger import BadRequest, NotModified, TopicClosed, TopicGone
 
 NOT_MODIFIED = "message is not modified"
 REJECTED_TOKEN = "the Bot API rejected the bot token"
+TOPIC_GONE = ("message thread not found", "topic_deleted", "topic_id_invalid")
+TOPIC_CLOSED = "topic_closed"
+TOPIC_NOT_MODIFIED = "topic_not_modified"
+TOPIC_COLOURS = frozenset({0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F})
+
+
+def bad_request(message: str) -> BadRequest:
+    """A 400 as the port's error: "not modified" (harmless), and a topic that is gone or closed told
+    apart (the desk mends it)."""
+    lowered = message.lower()
+    if NOT_MODIFIED in lowered or TOPIC_NOT_MODIFIED in lowered:
+        return NotModified(message)
+    if any(words in lowered for words in TOPIC_GONE):
+        return TopicGone(message)
+    if TOPIC_CLOSED in lowered:
+        return TopicClosed(message)
+    return BadRequest(message)
 
 
 def unknown_attachment(kind: str) -> BadRequest:

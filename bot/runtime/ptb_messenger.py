@@ -29,9 +29,14 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.runtime.convert import to_user
-from bot.runtime.errors import NOT_MODIFIED, REJECTED_TOKEN, check_editable, unknown_attachment
-from handlers.events import Attachment, Keyboard, Member, Outgoing
-from handlers.messenger import BadRequest, Forbidden, NotModified, RetryAfter, TelegramError, Unauthorized
+from bot.runtime.errors import (
+    REJECTED_TOKEN,
+    bad_request,
+    check_editable,
+    unknown_attachment,
+)
+from handlers.events import Attachment, Keyboard, Member, Outgoing, TopicOp
+from handlers.messenger import BadRequest, Forbidden, RetryAfter, TelegramError, Unauthorized
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -60,9 +65,7 @@ def neutral_errors() -> Iterator[None]:
     except ptb_error.Forbidden as exc:
         raise Forbidden(exc.message) from exc
     except ptb_error.BadRequest as exc:
-        if NOT_MODIFIED in exc.message.lower():
-            raise NotModified(exc.message) from exc
-        raise BadRequest(exc.message) from exc
+        raise bad_request(exc.message) from exc
     except ptb_error.ChatMigrated as exc:
         raise BadRequest(f"group became supergroup {exc.new_chat_id}") from exc
     except ptb_error.InvalidToken:
@@ -179,6 +182,28 @@ class PtbMessenger:
         with neutral_errors():
             member = await self._bot.get_chat_member(chat_id=chat_id, user_id=user_id)
         return Member(ChatMemberStatus(member.status).value, to_user(member.user))
+
+    async def topic(self, op: TopicOp) -> int:
+        """createForumTopic (the new thread id), or editForumTopic, closeForumTopic, reopenForumTopic."""
+        with neutral_errors():
+            if op.action == "create":
+                created = await self._bot.create_forum_topic(
+                    chat_id=op.chat_id, name=op.name, icon_color=op.icon_color
+                )
+                return created.message_thread_id
+            if op.thread_id is None:
+                raise BadRequest(f"topic {op.action} needs a thread id")
+            if op.action == "edit":
+                await self._bot.edit_forum_topic(
+                    chat_id=op.chat_id, message_thread_id=op.thread_id, name=op.name
+                )
+            elif op.action == "close":
+                await self._bot.close_forum_topic(chat_id=op.chat_id, message_thread_id=op.thread_id)
+            elif op.action == "reopen":
+                await self._bot.reopen_forum_topic(chat_id=op.chat_id, message_thread_id=op.thread_id)
+            else:
+                raise BadRequest(f"unknown topic action {op.action!r}")
+        return op.thread_id
 
 
 def _media(attachment: Attachment) -> str | InputFile:

@@ -3,8 +3,8 @@
 -- KEYS[1]: the desk's route key (never touched): it sends the script to the desk's Cluster node.
 -- Every key is derived from the prefix (ARGV[1]), which carries the desk's hash tag:
 --   out:j:<id>       HASH job: state (q queued, f in flight, d done, m merged into `into`), chat,
---                    prio, seq, kind (s send, e edit), body (send), mid/text/kb (edit), attempts,
---                    resent, result (JSON, once done)
+--                    prio, seq, kind (s send, e edit, t topic op), body (send, topic op), mid/text/kb
+--                    (edit), attempts, resent, result (JSON, once done)
 --   out:w:<id>       SET of "<worker>|<awaited id>": who waits for the job's result
 --   out:q:<chat>     ZSET of a chat's queued job ids by priority, then arrival (prio * SCALE + seq)
 --   out:ready        ZSET of chats that may send now by head priority, then turn (prio * SCALE + turn)

@@ -1,6 +1,6 @@
 
 -- Enqueue one send or edit, once per job id (bot/durable/outbox.py).
--- ARGV[8] job id, ARGV[9] chat, ARGV[10] priority, ARGV[11] kind ("s" send, "e" edit),
+-- ARGV[8] job id, ARGV[9] chat, ARGV[10] priority, ARGV[11] kind ("s" send, "e" edit, "t" topic op),
 -- ARGV[12] waiter "<worker>|<job id>", ARGV[13] TTL of the job and its result (s),
 -- ARGV[14] body (send: the message's JSON), ARGV[15] message id (edit), ARGV[16] text JSON (edit),
 -- ARGV[17] "1" when the edit keeps a queued edit's text, ARGV[18] keyboard JSON (edit).
