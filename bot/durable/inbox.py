@@ -103,13 +103,20 @@ class Inbox:
         self._renew = redis.register_script((LUA / "inbox_renew.lua").read_text())
         self._poll_lease = redis.register_script((LUA / "poll_lease.lua").read_text())
 
-    async def put(self, updates: Sequence[tuple[int, Event | None]], offset: int | None = None) -> int | None:
-        """Store updates (None events are only confirmed); with `offset`, record it as the poller.
+    async def put(
+        self,
+        updates: Sequence[tuple[int, Event | None]],
+        offset: int | None = None,
+        lease: float | None = None,
+    ) -> int | None:
+        """Store updates (None events are only confirmed); with `offset`, record it as the poller,
+        and with `lease`, renew the poll lease for that long in the same step.
 
         Returns how many were new, or None when this worker no longer holds the poll lease (then
-        nothing was stored and the offset is unchanged).
+        nothing was stored, the offset is unchanged and the lease is not renewed).
         """
         args: list[str | int] = [self._prefix, EFFECTS_TTL_S, self.worker, "" if offset is None else offset]
+        args.append("" if lease is None else max(1, int(lease * 1000)))
         for update_id, event in updates:
             if event is not None:
                 entry = f"{lane_of(event).value}{update_id}|{event_to_json(event)}"

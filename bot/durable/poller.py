@@ -2,8 +2,9 @@
 
 Telegram lets one getUpdates run per token, so the workers elect a poller with a lease in Redis
 (`POLL_LEASE_S`, renewed before every poll); the others stand by and check now and then. A
-fetched batch goes into the inbox in the same script that records the next offset, and only
-then does the next getUpdates send that offset, which is what confirms the batch to Telegram.
+fetched batch goes into the inbox in the same script that records the next offset and renews
+the lease (so a busy poller polls again at once), and only then does the next getUpdates send
+that offset, which is what confirms the batch to Telegram.
 If the poller dies between the two, the batch is fetched again from the stored offset (by the
 worker that takes the lease over, within `POLL_LEASE_S`) and the inbox drops what it already has.
 """
@@ -14,7 +15,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from bot.durable.inbox import Inbox, Lane, lanes_of
+from bot.durable.inbox import Inbox, Lane, PollTurn, lanes_of
 from escalation.unavailable import REDIS_UNAVAILABLE
 from handlers.events import Event
 from handlers.messenger import TelegramError, Unauthorized
@@ -36,6 +37,7 @@ class Poller:
         self.inbox = inbox
         self._fetch = fetch
         self._stored = stored
+        self._renewed: PollTurn | None = None  # the lease, renewed with the last batch stored
         self.polling = False
 
     async def run(self) -> None:
@@ -60,7 +62,9 @@ class Poller:
                 log.warning("polling: could not leave the poll lease; it ends within %.0fs", POLL_LEASE_S)
 
     async def _round(self) -> None:
-        turn = await self.inbox.hold_poll(POLL_LEASE_S)
+        turn, self._renewed = self._renewed, None
+        if turn is None:
+            turn = await self.inbox.hold_poll(POLL_LEASE_S)
         if turn is None:
             if self.polling:
                 log.warning("polling: another worker holds the poll lease now; standing by")
@@ -74,9 +78,10 @@ class Poller:
         if not updates:
             return
         offset = max(update_id for update_id, _ in updates) + 1
-        if await self.inbox.put(updates, offset=offset) is None:
+        if await self.inbox.put(updates, offset=offset, lease=POLL_LEASE_S) is None:
             log.warning(
                 "polling: lost the poll lease during a poll; the next poller fetches that batch again"
             )
             return
+        self._renewed = PollTurn(offset)
         self._stored(lanes_of(updates))

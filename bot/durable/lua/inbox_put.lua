@@ -6,7 +6,9 @@
 -- ARGV[3] the poller's worker id ("" from a webhook)
 -- ARGV[4] the getUpdates offset that confirms this batch ("" from a webhook): stored only while
 --         ARGV[3] holds the poll lease, and then together with the batch
--- ARGV[5..] triples: update id, chat id, entry ("<lane><update id>|<event JSON>", lane f or n)
+-- ARGV[5] with an offset, the poll lease (ms) renewed in the same step ("" leaves it as it is): the
+--         poller then polls again without a lease round trip of its own
+-- ARGV[6..] triples: update id, chat id, entry ("<lane><update id>|<event JSON>", lane f or n)
 -- Returns the number of updates stored, or -1 when ARGV[3] no longer holds the poll lease (then
 -- nothing is stored: the poller that took over fetches the same batch from the same offset).
 local p = ARGV[1]
@@ -14,13 +16,16 @@ if ARGV[4] ~= "" then
   if redis.call("GET", p .. "poll:lease") ~= ARGV[3] then
     return -1
   end
+  if ARGV[5] ~= "" then
+    redis.call("PEXPIRE", p .. "poll:lease", ARGV[5])
+  end
   local offset = tonumber(redis.call("GET", p .. "poll:offset") or "0")
   if tonumber(ARGV[4]) > offset then
     redis.call("SET", p .. "poll:offset", ARGV[4])
   end
 end
 local stored = 0
-for i = 5, #ARGV, 3 do
+for i = 6, #ARGV, 3 do
   local chat, entry = ARGV[i + 1], ARGV[i + 2]
   if redis.call("SET", p .. "seen:" .. ARGV[i], "1", "NX", "EX", ARGV[2]) then
     stored = stored + 1

@@ -129,6 +129,19 @@ async def test_one_poller_at_a_time_and_only_its_batches_move_the_offset(
     assert await first.hold_poll(0.3)
 
 
+async def test_a_stored_batch_renews_the_poll_lease_so_the_poller_needs_no_lease_round_trip(
+    redis: RedisClient, namespace: str
+) -> None:
+    poller = inbox(redis, namespace, "poller")
+    standby = inbox(redis, namespace, "standby")
+    assert await poller.hold_poll(0.3)
+    await asyncio.sleep(0.2)
+    assert await poller.put([(10, message(10, 7))], offset=11, lease=5.0) == 1
+    await asyncio.sleep(0.2)  # past the lease it held before the batch
+    assert not await standby.hold_poll(0.3), "the batch's store did not renew the poll lease"
+    assert await standby.put([(11, message(11, 7))], offset=12, lease=5.0) is None
+
+
 @st.composite
 def arrivals(draw: st.DrawFn) -> list[tuple[int, int]]:
     """Updates (update id, chat) in arrival order, with redeliveries of earlier ones mixed in."""
