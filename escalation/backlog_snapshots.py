@@ -1,4 +1,8 @@
-"""Backlog snapshots: the open tickets per priority every 10 minutes, for the summary's chart."""
+"""Backlog snapshots: the open tickets per priority every 10 minutes, for the summary's chart.
+
+One Redis stream per desk (`Keys.backlog_snapshots`), its entry ids taken from the desk's clock, so
+a period's snapshots are read back by time; any number of workers take a slot once between them.
+"""
 
 from __future__ import annotations
 

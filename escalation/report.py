@@ -12,15 +12,15 @@ duration that really happened (the median of [1, 2, 3, 4] is 2).
 
 The open backlog is "now" (`escalation.backlog.backlog_now`, totalled inside Redis a slice of
 the indexes at a time: waiting + claimed per priority and age, the oldest waiting, who holds
-what). The tickets late now and those past their last SLA warning (`pressing_now`) come first
-in the text, with who holds them and how old they are: an average never hides them. Backlog
-snapshots taken every 10 minutes (`record_snapshot`) give the chart of the backlog over the
-period. The FAQ gaps are the unanswered questions asked in the period, grouped
-(`escalation.gap_groups`), from a log bounded to its newest entries: a period older than that
-log says how many questions it no longer holds. A group where the bot has posted
-`FORUM_WARN_MESSAGES` messages (counted by the outbox on delivery, `Keys.posted`) is named first:
-Telegram archives a forum's oldest messages near `FORUM_ARCHIVE_MESSAGES`, and moving the agents
-to a new group takes planning.
+what). The tickets late now and those past their last SLA warning (`pressing_now`) are listed
+with who holds them and how old they are: an average never hides them. The FAQ gaps are the
+unanswered questions asked in the period, grouped (`escalation.gap_groups`), from a log bounded
+to its newest entries: a period older than that log says how many questions it no longer holds.
+The bot's messages per agents' group (counted by the outbox on delivery, `Keys.posted`) are read
+too, for the warning before Telegram archives a forum's oldest messages.
+
+This module gathers the figures; `escalation.report_text` says them in the agents' language, and
+the backlog snapshots behind the summary's chart are `escalation.backlog_snapshots`.
 """
 
 from __future__ import annotations

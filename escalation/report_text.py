@@ -1,4 +1,11 @@
-"""The summary in the agents' language (pt, en or es): its Telegram text and its chart's titles."""
+"""The summary in the agents' language (pt, en or es): its Telegram text and its chart's titles.
+
+The tickets late now and those near their deadline come first, with who holds them and how old
+they are. Before them, a group where the bot has posted `FORUM_WARN_MESSAGES` messages is named:
+Telegram archives a forum's oldest messages near `FORUM_ARCHIVE_MESSAGES`, and moving the agents
+to a new group takes planning. The figures come from `escalation.report`; the chart is drawn by
+`escalation.report_chart`.
+"""
 
 from __future__ import annotations
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
+from escalation.clock import seconds_text
 from escalation.domain import Priority
 from escalation.keys import Keys
 from escalation.policy import Policy
 from escalation.stats import RETENTION_S
-from escalation.transition import LOG_MAX_ENTRIES, _ts
+from escalation.transition import LOG_MAX_ENTRIES
 
 CLAIM_RETRY_S = 60
 
@@ -35,7 +36,10 @@ class SlaEvent:
 
 
 class SlaTick:
-    """The SLA tick of `TicketStore`."""
+    """The SLA tick of `TicketStore`: one job of its own, run by every worker on a timer.
+
+    `TicketStore` sets the attributes and registers the script.
+    """
 
     redis: Redis
     keys: Keys
@@ -54,7 +58,7 @@ class SlaTick:
             keys=[self.keys.route],
             args=[
                 self.keys.prefix,
-                _ts(now),
+                seconds_text(now),
                 limit,
                 escalation.renotify,
                 escalation.loops,

@@ -6,6 +6,11 @@ re-indexes the ticket by its new state and appends the audit event, all in one s
 concurrent change wins the race the script refuses, and the methods that read first re-read and
 retry; claim, release and resolve need no read at all, so two agents pressing Claim at once
 cost one round trip each and exactly one wins.
+
+This module says what each transition writes. `TicketStore` also inherits the reads
+(`escalation.ticket_reads`), the call of the script with its retries and replays
+(`escalation.transition`) and the SLA tick (`escalation.sla_tick`), so the rest of the desk holds
+one store; what it can refuse is in `escalation.store_errors`.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from escalation.clock import Clock, SystemClock
+from escalation.clock import Clock, SystemClock, seconds_text
 from escalation.domain import Assessment, Impact, Intent, Priority, Reason, ReasonCode, State
 from escalation.keys import Keys
 from escalation.policy import Policy
@@ -29,7 +34,7 @@ from escalation.stats import StatOp, StatOps
 from escalation.store_errors import IllegalTransition, StoreError, TicketNotFound
 from escalation.ticket import Customer, Ticket
 from escalation.ticket_reads import Arrival, TicketReads
-from escalation.transition import Applied, TransitionScript, _Conflict, _ts
+from escalation.transition import Applied, Conflict, TransitionScript
 
 _LUA_DIR = Path(__file__).with_name("lua")
 MAX_STORED_TEXT = 10_000
@@ -60,7 +65,10 @@ class Transfer:
 
 
 class TicketStore(TicketReads, TransitionScript, SlaTick):
-    """Tickets, queue and SLA index of one desk namespace."""
+    """Tickets, queue and SLA index of one desk namespace: its reads, transitions and SLA tick.
+
+    The one constructor: it sets the attributes its inherited parts declare and registers their scripts.
+    """
 
     def __init__(
         self,
@@ -139,7 +147,7 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
                             await self._reopen(previous, text, assessment, intent, impact, kind, now)
                         )
             except TicketNotFound:
-                raise _Conflict("ticket vanished between read and write") from None
+                raise Conflict("ticket vanished between read and write") from None
             created = self._create(customer, text, assessment, intent, impact, kind, now, last)
             return _submission(await created)
 
@@ -171,11 +179,11 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
             "region": customer.region or "",
             "account_status": "" if customer.account_status == "active" else customer.account_status,
             "team": self.policy.route_team(intent, impact, customer.effective_tier, customer.region),
-            "created_at": _ts(now),
-            "last_customer_at": _ts(now),
+            "created_at": seconds_text(now),
+            "last_customer_at": seconds_text(now),
             "contacts": json.dumps([now]),
             "first_response_due": clock["due_at"],
-            "resolution_due": _ts(self.sla.deadline(assessment.priority, now, "resolution")),
+            "resolution_due": seconds_text(self.sla.deadline(assessment.priority, now, "resolution")),
             **_assessment_fields(assessment, intent, impact),
         }
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": assessment.priority.name}
@@ -217,7 +225,7 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
         )
         if contact and not burst:
             contacts.append(now)
-        fields: dict[str, str] = {"last_customer_at": _ts(now), "contacts": json.dumps(contacts)}
+        fields: dict[str, str] = {"last_customer_at": seconds_text(now), "contacts": json.dumps(contacts)}
         current = Assessment(ticket.priority, ticket.reasons)
         situation = (ticket.intent, ticket.impact)
         if assessment.priority < current.priority:
@@ -276,9 +284,9 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
             "resolved_at": "",
             "resolution": "",
             "csat": "",
-            "last_customer_at": _ts(now),
+            "last_customer_at": seconds_text(now),
             "contacts": json.dumps([now]),
-            "resolution_due": _ts(self.sla.deadline(assessment.priority, now, "resolution")),
+            "resolution_due": seconds_text(self.sla.deadline(assessment.priority, now, "resolution")),
             "breached_at": "",
             "incident": "",
             **_assessment_fields(assessment, intent, impact),
@@ -303,7 +311,7 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
         if ticket.customer.telegram_id != customer_id:
             raise TicketNotFound(number)
         now = self.clock.now()
-        fields = {"state": State.RESOLVED.value, "resolved_at": _ts(now), "resolution": "withdrawn"}
+        fields = {"state": State.RESOLVED.value, "resolved_at": seconds_text(now), "resolution": "withdrawn"}
         return await self._apply(
             ticket,
             "withdrawn",
@@ -349,8 +357,8 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
     async def claim(self, number: int, agent_id: int) -> Ticket:
         """Take a waiting ticket; of concurrent claimers exactly one wins."""
         now = self.clock.now()
-        fields = {"state": State.CLAIMED.value, "assignee": str(agent_id), "claimed_at": _ts(now)}
-        claim_check = "<" + _ts(now + self.policy.escalation.claim_timeout)
+        fields = {"state": State.CLAIMED.value, "assignee": str(agent_id), "claimed_at": seconds_text(now)}
+        claim_check = "<" + seconds_text(now + self.policy.escalation.claim_timeout)
         return await self._apply(
             number, "claimed", f"agent:{agent_id}", now, fields, {}, allowed=(State.OPEN,), sla_at=claim_check
         )
@@ -372,7 +380,7 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
             {"reason": reason} if reason else {},
             allowed=(State.CLAIMED,),
             assignee=None if force else agent_id,
-            sla_at=_ts(now),
+            sla_at=seconds_text(now),
         )
 
     async def release_silent_claim(self, number: int, assignee: int) -> Ticket | None:
@@ -398,7 +406,7 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
                 {"reason": "claim_timeout"},
                 allowed=(State.CLAIMED,),
                 check_version=True,
-                sla_at=_ts(now),
+                sla_at=seconds_text(now),
             )
 
         return await self._retrying(attempt, f"ticket #{number}")
@@ -412,7 +420,7 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
         nobody holds, and leaves a claimed one to the agent answering it.
         """
         now = self.clock.now()
-        fields = {"state": State.RESOLVED.value, "resolved_at": _ts(now), "resolution": "resolved"}
+        fields = {"state": State.RESOLVED.value, "resolved_at": seconds_text(now), "resolution": "resolved"}
         if note:
             fields["resolution_note"] = note[:MAX_STORED_TEXT]
         return await self._apply(
@@ -435,13 +443,13 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
         async def attempt() -> Ticket:
             ticket = await self.get(number)
             now = self.clock.now()
-            fields = {"last_agent_at": _ts(now), **_due_fields("resolution", ticket.resolution_due)}
+            fields = {"last_agent_at": seconds_text(now), **_due_fields("resolution", ticket.resolution_due)}
             stats: list[StatOp] = []
             if ticket.first_response_at is None:
-                fields["first_response_at"] = _ts(now)
+                fields["first_response_at"] = seconds_text(now)
                 stats = self.stats.first_response(now, ticket.created_at, ticket.first_response_due, agent_id)
             if ticket.state is State.OPEN:
-                fields.update(state=State.CLAIMED.value, assignee=str(agent_id), claimed_at=_ts(now))
+                fields.update(state=State.CLAIMED.value, assignee=str(agent_id), claimed_at=seconds_text(now))
             return await self._apply(
                 ticket,
                 "reply",
@@ -581,7 +589,7 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
                 event,
                 allowed=(State.OPEN, State.CLAIMED),
                 check_version=True,
-                sla_at=_ts(now) if ticket.state is State.CLAIMED else "",
+                sla_at=seconds_text(now) if ticket.state is State.CLAIMED else "",
             )
             if moved.event != "transferred":  # a replay whose first run applied it
                 return await self._transfer_replayed(moved.ticket)
@@ -653,7 +661,7 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
         if ticket.state is not State.CLAIMED or not silent or sla_at in ("", "-"):
             return sla_at
         check = ticket.claimed_at + self.policy.escalation.claim_timeout
-        return _ts(min(float(sla_at), check))
+        return seconds_text(min(float(sla_at), check))
 
     def _clock_fields(
         self, priority: Priority, target: Target, start: float, stage: int = 0
@@ -666,11 +674,11 @@ class TicketStore(TicketReads, TransitionScript, SlaTick):
         plan = self.sla.plan(priority, start, target)
         fields = {
             "due_kind": target,
-            "due_at": _ts(plan[-1]),
+            "due_at": seconds_text(plan[-1]),
             "sla_plan": ",".join(map(str, plan)),
             "sla_stage": str(stage),
         }
-        return fields, _ts(plan[min(stage, len(plan) - 1)])
+        return fields, seconds_text(plan[min(stage, len(plan) - 1)])
 
 
 _STICKY_REASONS = frozenset({ReasonCode.REPEAT_CONTACT, ReasonCode.SLA_BREACH, ReasonCode.AGENT_SET})
@@ -695,7 +703,7 @@ def _ignore_event(event: str, priority: Priority) -> None:
 
 def _due_fields(kind: str, due: float) -> dict[str, str]:
     """A deadline with no SLA steps (resolution): nothing to ping about."""
-    return {"due_kind": kind, "due_at": _ts(due), "sla_plan": "", "sla_stage": ""}
+    return {"due_kind": kind, "due_at": seconds_text(due), "sla_plan": "", "sla_stage": ""}
 
 
 def _assessment_fields(assessment: Assessment, intent: Intent, impact: Impact | None) -> dict[str, str]:

@@ -37,7 +37,10 @@ class Arrival:
 
 
 class TicketReads:
-    """The reads of `TicketStore`: tickets, histories, the queue, and a customer's arrival."""
+    """The reads of `TicketStore`: tickets, histories, the queue, and a customer's arrival.
+
+    A part of the store, kept apart because nothing here writes; `TicketStore` sets the attributes.
+    """
 
     redis: Redis
     keys: Keys

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
+from escalation.clock import seconds_text
 from escalation.domain import Priority, State
 from escalation.effects import EFFECTS_TTL_S, current_scope
 from escalation.keys import Keys
@@ -36,12 +37,16 @@ class Applied:
     ticket: Ticket
 
 
-class _Conflict(Exception):
-    """The snapshot we computed from is stale; re-read and try again."""
+class Conflict(Exception):
+    """The snapshot a transition was computed from is stale: `_retrying` re-reads and tries again."""
 
 
 class TransitionScript:
-    """The plumbing of `TicketStore`'s transitions: the script call, its retries and its replays."""
+    """The plumbing of `TicketStore`'s transitions: the script call, its retries and its replays.
+
+    Kept apart from what each transition writes (`escalation.store`), which is the desk's rules;
+    `TicketStore` sets the attributes.
+    """
 
     redis: Redis
     keys: Keys
@@ -57,7 +62,7 @@ class TransitionScript:
         for round_number in range(MAX_RETRIES):
             try:
                 return await attempt()
-            except _Conflict:
+            except Conflict:
                 await asyncio.sleep(random.uniform(0, 0.002 * (round_number + 1)))
         raise Contended(f"{what}: too many concurrent changes, try again")
 
@@ -123,7 +128,7 @@ class TransitionScript:
                 json.dumps(record, ensure_ascii=False),
                 event_name,
                 actor,
-                _ts(now),
+                seconds_text(now),
                 str(self.audit_maxlen),
                 sla_at,
                 "1" if require_no_active else "0",
@@ -149,7 +154,7 @@ class TransitionScript:
             raise IllegalTransition(ticket_number, _VERBS.get(event_name, event_name), result[4])
         if status == "assignee":
             raise NotAssignee(ticket_number, result[4])
-        raise _Conflict(status)
+        raise Conflict(status)
 
 
 _VERBS = {
@@ -168,8 +173,3 @@ def _applied(reply: list[Any]) -> Applied:
     """The "ok" reply of transition.lua (applied now, or recorded by the first run of a replay)."""
     raw = dict(zip(reply[4::2], reply[5::2], strict=True))
     return Applied(reply[3], Ticket.from_hash(raw))
-
-
-def _ts(value: float) -> str:
-    """Epoch seconds to millisecond precision, trailing zeros dropped (whole seconds store as integers)."""
-    return f"{value:.3f}".rstrip("0").rstrip(".")
