@@ -17,7 +17,8 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from escalation.store import Arrival, TicketNotFound
+from escalation.store_errors import TicketNotFound
+from escalation.ticket_reads import Arrival
 from handlers.cards import customer_tag
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
