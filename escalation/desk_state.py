@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -289,8 +288,3 @@ class DeskState:
             pipe.lpush(self.keys.first_responses, round(seconds, 1))
             pipe.ltrim(self.keys.first_responses, 0, FIRST_RESPONSE_SAMPLES - 1)
             await pipe.execute()
-
-    async def typical_first_response(self) -> float | None:
-        """Median of the recent first-response times, or None with no history."""
-        values = await self.redis.lrange(self.keys.first_responses, 0, -1)
-        return statistics.median(float(v) for v in values) if values else None

@@ -6,6 +6,7 @@ Reads change nothing; `TicketStore` (`escalation/store.py`) inherits them beside
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -120,6 +121,17 @@ class TicketReads:
         """1-based place in the open queue, or None when the ticket is not waiting."""
         rank = await self.redis.zrank(self.keys.queue, number)
         return None if rank is None else rank + 1
+
+    async def queue_standing(self, number: int) -> tuple[int | None, float | None]:
+        """What a customer is told of their wait, in one round trip: the ticket's 1-based place in
+        the open queue (None when it is not waiting) and the median of the desk's recent first
+        responses (None with no history)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.zrank(self.keys.queue, number)
+            pipe.lrange(self.keys.first_responses, 0, -1)
+            rank, responses = await pipe.execute()
+        typical = statistics.median(float(v) for v in responses) if responses else None
+        return (None if rank is None else rank + 1), typical
 
     async def queue_length(self) -> int:
         """How many tickets wait for an agent."""

@@ -291,20 +291,22 @@ class DeskActions:
         """ "You are number 3 in the queue. Expect an answer by tomorrow at 13:00." (or "an agent has it")."""
         if ticket.state is State.CLAIMED:
             return t(language, "queue_claimed")
-        position = await self.ctx.store.queue_position(ticket.number)
+        position, typical = await self.ctx.store.queue_standing(ticket.number)
         if position is None:
             return ""
         return t(
             language,
             "queue_position",
             position=position,
-            wait=await self.wait_words(ticket, position, language),
+            wait=self.wait_words(ticket, position, typical, language),
         )
 
-    async def wait_words(self, ticket: Ticket, position: int, language: str) -> str:
-        """The wait from the ticket's deadline, business hours and the queue ahead (`estimate_wait`).
+    def wait_words(self, ticket: Ticket, position: int, typical: float | None, language: str) -> str:
+        """The wait from the ticket's deadline, business hours, the queue ahead and the `typical`
+        first response (`estimate_wait`).
 
-        Cheap on purpose (one read): it runs for every new ticket, so it must not scan the claims.
+        Cheap on purpose (read with the place in the queue): it runs for every new ticket, so it
+        must not scan the claims.
         Under an hour it is said as minutes; longer, as the moment it ends, in `TIMEZONE`.
         """
         now = self.ctx.clock.now()
@@ -314,7 +316,7 @@ class DeskActions:
             ticket.due_at,
             now,
             position=position,
-            typical_first_response=await self.ctx.state.typical_first_response(),
+            typical_first_response=typical,
             agents=len(self.ctx.for_ticket(ticket).config.agent_ids),
         )
         timezone = self.ctx.config.timezone

@@ -38,6 +38,19 @@ async def test_premium_total_outage_opens_p1_ticket_first_in_queue(
     assert premium.ticket.first_response_due - premium.ticket.created_at == pytest.approx(15 * 60)
 
 
+async def test_queue_standing_reads_the_place_and_the_typical_first_response_at_once(
+    store: TicketStore, policy: Policy
+) -> None:
+    first = (await report(store, policy, customer(1))).ticket
+    second = (await report(store, policy, customer(2))).ticket
+    assert await store.queue_standing(second.number) == (2, None)
+    for seconds in (60, 600, 120):
+        await store.redis.lpush(store.keys.first_responses, seconds)
+    assert await store.queue_standing(first.number) == (1, 120.0)
+    await store.withdraw(first.number, 1)
+    assert await store.queue_standing(first.number) == (None, 120.0)
+
+
 async def test_second_message_appends_and_third_contact_raises_one_level(
     store: TicketStore, policy: Policy, clock: ManualClock
 ) -> None:
