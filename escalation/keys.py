@@ -191,6 +191,11 @@ class Keys:
         """Reservation of a ticket's card post in one topic, so two refreshes never post two cards."""
         return f"{self.prefix}topic:cardpost:{chat_id}:{thread_id}:{number}"
 
+    def album(self, customer_id: int, group_id: str) -> str:
+        """HASH of a customer's album on its way to the agents: its parts by message id, who started
+        collecting it (`owner`), and whether it went (`sent`)."""
+        return f"{self.prefix}album:{customer_id}:{group_id}"
+
     def board(self, chat_id: int) -> str:
         """HASH of a forum's queue board in its General topic: `mid` (its message), `sha` (what it shows)."""
         return f"{self.prefix}board:{chat_id}"

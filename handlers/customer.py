@@ -19,14 +19,16 @@ from escalation.reasons import describe
 from escalation.store import Arrival, IllegalTransition, Outcome, StoreError, TicketNotFound
 from escalation.ticket import Customer, Ticket
 from faq.triage import TriageResult
+from handlers.albums import AlbumRelay
 from handlers.callbacks import Callback
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
-from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
+from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, MessageEdit, Outgoing, User
 from handlers.faq_gaps import record_gap
 from handlers.messenger import TelegramError
 from handlers.ratings import RATE_ACTION
 from handlers.relay import GROWTH_PRIORITY, AgentRelay
+from handlers.split import split_text
 from handlers.texts import a, pick_language, t
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ FAQ_TOPICS_SHOWN = 6
 AGENT_ACTIVE_S = 15 * 60
 NOT_HELPED = "n"
 LOW_RATING = 2  # this many stars or fewer: ask what went wrong and tell the supervisors
+EDIT_CHUNK = 3500  # an edited text shown in a topic: room for the notice's own words
 
 
 class CustomerConversation:
@@ -56,6 +59,7 @@ class CustomerConversation:
         self.actions = actions
         self.incidents = incidents
         self.relay = AgentRelay(ctx)
+        self.albums = AlbumRelay(ctx, actions, self.relay, self._relay_header)
         self.blocks = blocks
 
     # ---------------------------------------------------------------- input
@@ -88,11 +92,40 @@ class CustomerConversation:
             await self._follow_up(arrival.active, message, text, language, arrival)
             return
         if not text.strip():
-            await self._say(message.chat.id, t(language, "attachment_no_ticket"))
+            if message.media_group_id is None or await self.albums.first_part(message):
+                await self._say(message.chat.id, t(language, "attachment_no_ticket"))  # once per album
             return
         customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier)
         await self._answer(message, customer, text, result, language, arrival)
+
+    async def on_edit(self, edit: MessageEdit) -> None:
+        """The customer edited a message they sent: on their active ticket the new words are kept in
+        its history and shown to the agents (an "edited" notice in the topic, an "edited" line in
+        the group's relay). Without an active ticket the edit changes nothing; a blocked customer's
+        edit is kept, not shown."""
+        ticket = await self.ctx.store.active_ticket(edit.user.id)
+        if ticket is None or not edit.text.strip():
+            return
+        actor = f"customer:{edit.user.id}"
+        blocked = await self.ctx.state.block_record(edit.user.id) is not None
+        await self.ctx.store.log_event(ticket.number, "withheld" if blocked else "edited", actor, edit.text)
+        team = self.ctx.for_ticket(ticket).config
+        chat = team.agents_chat_id
+        if blocked or chat is None:
+            return
+        if self.actions.topics.enabled:
+            name = html.escape(ticket.customer.name or str(ticket.customer.telegram_id))
+            for index, chunk in enumerate(split_text(edit.text, EDIT_CHUNK)):
+                body = (
+                    a(team.agents_language, "customer_edited", name=f"<b>{name}</b>", text=html.escape(chunk))
+                    if index == 0
+                    else html.escape(chunk)
+                )
+                await self.actions.topics.post(ticket, Outgoing(chat, body, priority=int(ticket.priority)))
+            return
+        line = a(team.agents_language, "edited_line", text=edit.text)
+        await self.relay.relay(ticket, line, await self._relay_header(ticket))
 
     async def on_button(self, press: ButtonPress, callback: Callback) -> None:
         """Menu, FAQ feedback and rating buttons."""
@@ -513,20 +546,18 @@ class CustomerConversation:
         chat = team.agents_chat_id
         if chat is None:
             return True
-        if self.actions.topics.enabled:
+        topics = self.actions.topics.enabled
+        last = before.last_customer_at if before is not None else None
+        new_burst = last is None or self.ctx.clock.now() - last >= self.ctx.policy.priority.repeat_contact_gap
+        if message is not None and message.attachment is not None and message.media_group_id is not None:
+            started = await self.albums.add(ticket, message)  # an album is one message, sent once complete
+            return started and (new_burst or not topics)
+        if topics:
             attachment = message.attachment if message is not None else None
             shown = message.caption if message is not None and attachment is not None else text
             await self.actions.topics.copy(ticket, shown, attachment)
-            last = before.last_customer_at if before is not None else None
-            return last is None or self.ctx.clock.now() - last >= self.ctx.policy.priority.repeat_contact_gap
-        header = a(
-            team.agents_language,
-            "customer_says",
-            ticket=f"<b>{ticket.label}</b>",
-            name=html.escape(ticket.customer.name),
-        )
-        if ticket.assignee is not None:
-            header += " · 👤 " + await self.actions.mentions({ticket.assignee}, team.agents_language)
+            return new_burst
+        header = await self._relay_header(ticket)
         if message is not None and message.attachment is not None:
             caption = header + (f"\n{html.escape(text)}" if text else "")
             message_id = await self.ctx.sender.send(
@@ -541,6 +572,15 @@ class CustomerConversation:
             await self.ctx.state.remember_message(chat, message_id, ticket.number)
             return True
         return await self.relay.relay(ticket, text, header)
+
+    async def _relay_header(self, ticket: Ticket) -> str:
+        """What heads the customer's words in the group: ticket, name and who holds it."""
+        language = self.ctx.for_ticket(ticket).config.agents_language
+        name = html.escape(ticket.customer.name)
+        header = a(language, "customer_says", ticket=f"<b>{ticket.label}</b>", name=name)
+        if ticket.assignee is not None:
+            header += " · 👤 " + await self.actions.mentions({ticket.assignee}, language)
+        return header
 
     # --------------------------------------------------------------- buttons
 

@@ -568,6 +568,12 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "board_more": "… e mais {count} na fila: /queue",
         "customer_says": "💬 {ticket} {name}",
         "relay_reopened": "🔁 {ticket} reaberto · {priority} · {name}",
+        "customer_edited": "✏️ {name} editou uma mensagem: {text}",
+        "edited_line": "✏️ editado: {text}",
+        "topic_transferred": (
+            "➡️ {ticket} transferido para a equipe {team} por {agent}. "
+            "Este tópico foi encerrado; a conversa continua no grupo da equipe."
+        ),
         "relay_more_one": "+1 mensagem",
         "relay_more": "+{n} mensagens",
         "usage": (
@@ -786,6 +792,12 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "board_more": "… and {count} more waiting: /queue",
         "customer_says": "💬 {ticket} {name}",
         "relay_reopened": "🔁 {ticket} reopened · {priority} · {name}",
+        "customer_edited": "✏️ {name} edited a message: {text}",
+        "edited_line": "✏️ edited: {text}",
+        "topic_transferred": (
+            "➡️ {ticket} transferred to team {team} by {agent}. "
+            "This topic is closed; the conversation goes on in the team's group."
+        ),
         "relay_more_one": "+1 message",
         "relay_more": "+{n} messages",
         "usage": (
@@ -1012,6 +1024,12 @@ _AGENT_TEXTS: dict[str, dict[str, str]] = {
         "board_more": "… y {count} más en la fila: /queue",
         "customer_says": "💬 {ticket} {name}",
         "relay_reopened": "🔁 {ticket} reabierto · {priority} · {name}",
+        "customer_edited": "✏️ {name} editó un mensaje: {text}",
+        "edited_line": "✏️ editado: {text}",
+        "topic_transferred": (
+            "➡️ {ticket} transferido al equipo {team} por {agent}. "
+            "Este tema está cerrado; la conversación sigue en el grupo del equipo."
+        ),
         "relay_more_one": "+1 mensaje",
         "relay_more": "+{n} mensajes",
         "usage": (

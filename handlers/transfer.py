@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 HISTORY_ENTRY_CHARS = 600
 HISTORY_CHUNK = TELEGRAM_TEXT_LIMIT - 200  # room for the header and the markup of a line
-_CUSTOMER_EVENTS = frozenset({"created", "message", "reopened"})
+_CUSTOMER_EVENTS = frozenset({"created", "message", "reopened", "edited"})
 _ICONS = {"reply": "💬", "note": "📝"}
 
 

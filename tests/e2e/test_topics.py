@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from bench.workspace import DAY_START, TICKETS, DayPlayer
 from escalation.clock import ManualClock
+from handlers.texts import a
 from tests.e2e.conftest import (
     AGENT_ANA,
     AGENT_BRUNO,
@@ -184,6 +185,47 @@ async def test_a_topic_closed_by_a_person_is_reopened_and_the_message_is_not_los
     await desk.say(CARLA, "ainda aguardo retorno sobre a queda")
     await in_topic(desk, thread, "ainda aguardo retorno")
     assert not (await topics(desk))[thread]["is_closed"]
+
+
+async def test_an_album_an_edit_and_a_voice_message_reach_the_topic(desk: Desk) -> None:
+    number = await open_ticket(desk, CARLA)
+    thread = await topic_of(desk, number)
+    parts = [
+        await desk.api.send_message(
+            CARLA, photo={"width": 40 + i, "height": 30}, caption=caption, media_group_id="album-1"
+        )
+        for i, caption in enumerate(("a tela fica assim", None, None))
+    ]
+    album = await desk.api.wait_for(
+        AGENTS_CHAT, lambda m: m.get("media_group_id") is not None and m.get("message_thread_id") == thread
+    )
+    await settle(desk)
+    in_album = [
+        m for m in await desk.bot_messages(AGENTS_CHAT) if m.get("media_group_id") == album["media_group_id"]
+    ]
+    assert len(in_album) == 3 and all("photo" in m for m in in_album)
+    assert "Carla" in in_album[0]["caption"] and "a tela fica assim" in in_album[0]["caption"]
+    loose = [m for m in await desk.bot_messages(AGENTS_CHAT) if "photo" in m and "media_group_id" not in m]
+    assert loose == []
+    assert len([m for m in await desk.bot_messages(CARLA_PREMIUM) if f"#{number}" in m.get("text", "")]) <= 2
+
+    words = await desk.say(CARLA, "o decodificador mostra erro 42")
+    await in_topic(desk, thread, "erro 42")
+    await desk.api.send_message(CARLA, "o decodificador mostra erro 43", edit_message_id=words["message_id"])
+    notice = await in_topic(desk, thread, "erro 43")
+    edited = a("en", "customer_edited", name="Carla Souza", text="o decodificador mostra erro 43")
+    assert notice["text"] == edited
+    history = await desk.bot.desk.store.log(number)
+    assert any(e["event"] == "edited" and e["text"] == "o decodificador mostra erro 43" for e in history)
+
+    await desk.api.send_message(CARLA, voice={"duration": 4}, caption="ouve o barulho")
+    voice = await desk.api.wait_for(
+        AGENTS_CHAT, lambda m: "voice" in m and m.get("message_thread_id") == thread
+    )
+    assert "ouve o barulho" in voice["caption"]
+    await desk.api.send_message(CARLA, video_note={"duration": 3})
+    await desk.api.wait_for(AGENTS_CHAT, lambda m: "video_note" in m and m.get("message_thread_id") == thread)
+    assert parts[0]["message_id"] < parts[-1]["message_id"]
 
 
 @pytest.fixture
