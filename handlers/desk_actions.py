@@ -157,6 +157,9 @@ class DeskActions:
             return
         if not await topics.reserve_card_post(thread, number):
             return  # another refresh is posting this card, and brings it up to date once posted
+        # The topic shows the ticket before its card appears: an agent who answers the card at
+        # once reaches the ticket, not "not a ticket's topic".
+        await topics.show_ticket(customer, thread, number)
         try:
             card_id, thread = await self.topics.post(ticket, card, card=True)
         except TelegramError:
