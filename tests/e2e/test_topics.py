@@ -6,6 +6,7 @@ for closed and deleted topics, and reads what agents see in each topic and in th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from redis.asyncio import Redis
 
 from bench.workspace import DAY_START, TICKETS, DayPlayer
 from escalation.clock import ManualClock
+from handlers.dispatcher import Dispatcher
+from handlers.events import Chat, ChatKind, IncomingMessage, User
 from handlers.texts import a
 from tests.e2e.conftest import (
     AGENT_ANA,
@@ -226,6 +229,34 @@ async def test_an_album_an_edit_and_a_voice_message_reach_the_topic(desk: Desk) 
     await desk.api.send_message(CARLA, video_note={"duration": 3})
     await desk.api.wait_for(AGENTS_CHAT, lambda m: "video_note" in m and m.get("message_thread_id") == thread)
     assert parts[0]["message_id"] < parts[-1]["message_id"]
+
+
+async def test_racing_first_messages_of_a_customer_on_two_workers_make_one_topic(desk: Desk) -> None:
+    """Two handlers (as two workers: each its own dispatcher, one Redis) take two first messages of
+    one customer at once, for several customers: each customer gets one topic."""
+    customers = [user(1500 + i, f"Cliente{i}") for i in range(4)]
+    for who in customers:  # the private chats exist, as after /start
+        sent = await desk.say(who, "/start")
+        await desk.expect(who["id"], "", after=sent["message_id"])
+    workers = (desk.bot.dispatcher, Dispatcher(desk.bot.dispatcher.ctx))
+    racing = [
+        worker.handle(
+            IncomingMessage(
+                update_id=10**8 + 2 * who["id"] + index,
+                message_id=10**6 + index,
+                user=User(who["id"], who["first_name"], language_code="pt"),
+                chat=Chat(who["id"], ChatKind.PRIVATE),
+                text="nenhum canal funciona desde ontem, a tv está toda fora do ar",
+            )
+        )
+        for who in customers
+        for index, worker in enumerate(workers)
+    ]
+    await asyncio.gather(*racing)
+    await settle(desk)
+    forum = await topics(desk)
+    names = sorted(topic["name"].split(" · ")[-1] for topic in forum.values())
+    assert names == sorted(who["first_name"] for who in customers)
 
 
 @pytest.fixture
