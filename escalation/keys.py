@@ -171,6 +171,10 @@ class Keys:
         """The desk's secret for signing button data."""
         return f"{self.prefix}secret"
 
+    def card_shown(self, number: int) -> str:
+        """STRING: the newest ticket version whose card was sent to be shown (stale edits are skipped)."""
+        return f"{self.prefix}cardshown:{number}"
+
     def card_post(self, number: int) -> str:
         """Reservation of a ticket's first card post, so two refreshes never post two cards."""
         return f"{self.prefix}cardpost:{number}"

@@ -93,9 +93,8 @@ class DeskActions:
             await self._topic_card(ticket, Outgoing(chat, text, keyboard, priority=priority), edit_priority)
             return
         if ticket.card_message_id is not None:
-            await self.ctx.sender.edit(
-                chat, ticket.card_message_id, text, keyboard, priority=edit_priority or priority
-            )
+            card = Outgoing(chat, text, keyboard, priority=priority)
+            await self._edit_card(ticket, card, ticket.card_message_id, edit_priority)
             return
         if not await self.ctx.state.reserve_card_post(ticket.number):
             return  # another refresh is posting this card, and brings it up to date once posted
@@ -108,6 +107,24 @@ class DeskActions:
         await self.ctx.state.remember_message(chat, message_id, ticket.number)
         if posted.version > ticket.version + 1:  # the ticket changed while its card was on its way
             await self._refresh_card(posted)
+
+    async def _edit_card(
+        self, ticket: Ticket, card: Outgoing, card_id: int, edit_priority: int | None
+    ) -> None:
+        """Edit the card to show this reading of the ticket, unless a newer reading was shown already.
+
+        Two refreshes may check in one order and queue their edits in the other; the older one
+        then finds, once its edit is done, that a newer reading was checked meanwhile, and shows
+        the ticket as it is now: the card never stays behind the ticket.
+        """
+        number = ticket.number
+        if not await self.ctx.state.show_card(number, ticket.version):
+            return
+        await self.ctx.sender.edit(
+            card.chat_id, card_id, card.text, card.keyboard, priority=edit_priority or card.priority
+        )
+        if await self.ctx.state.newest_card(number) > ticket.version:
+            await self._refresh_card(await self.ctx.store.get(number))
 
     async def card(self, ticket: Ticket) -> tuple[str, Keyboard]:
         """The ticket's card as its team reads it: the text and the buttons (none once resolved)."""
@@ -150,9 +167,7 @@ class DeskActions:
         record = await topics.get(customer)
         card_id = record.cards.get(number) if record is not None and record.thread_id == thread else None
         if card_id is not None:
-            await self.ctx.sender.edit(
-                card.chat_id, card_id, card.text, card.keyboard, priority=edit_priority or card.priority
-            )
+            await self._edit_card(ticket, card, card_id, edit_priority)
             await self.topics.sync(ticket)
             return
         if not await topics.reserve_card_post(thread, number):

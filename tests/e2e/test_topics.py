@@ -259,6 +259,21 @@ async def test_racing_first_messages_of_a_customer_on_two_workers_make_one_topic
     assert names == sorted(who["first_name"] for who in customers)
 
 
+async def test_a_refresh_that_read_the_ticket_earlier_never_leaves_the_card_behind(desk: Desk) -> None:
+    """Refreshes run side by side (a customer's follow-up, an agent's resolve): the one that read
+    the ticket first may come last, and must not put the older state back on the card."""
+    number = await open_ticket(desk, CARLA)
+    await topic_of(desk, number)
+    store, actions = desk.bot.desk.store, desk.bot.dispatcher.customers.actions
+    earlier = await store.get(number)
+    resolved = await store.resolve(number, AGENT_ANA)
+    await actions.refresh_card(resolved)
+    await desk.card(number, where=lambda text: "✅" in text)
+    await actions.refresh_card(earlier)
+    await settle(desk)
+    assert "✅" in (await desk.card(number))["text"]
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(DAY_START)
