@@ -7,11 +7,14 @@ card instead of failing the agent's action.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from dataclasses import replace
 
 from escalation.domain import State
+from escalation.effects import as_part, next_part
+from escalation.store import StoreError
 from escalation.ticket import Ticket
 from escalation.waits import estimate_wait
 from handlers.board import QueueBoard
@@ -37,6 +40,7 @@ class DeskActions:
         self.ctx = ctx
         self.topics = TopicDesk(ctx, self._card_in_new_topic)
         self.board = QueueBoard(ctx)
+        self._catching_up: set[asyncio.Task[None]] = set()
 
     async def refresh_card(self, ticket: Ticket, edit_priority: int | None = None) -> None:
         """Post the ticket's card to the agents' group, or edit the one already there.
@@ -115,7 +119,8 @@ class DeskActions:
 
         Two refreshes may check in one order and queue their edits in the other; the older one
         then finds, once its edit is done, that a newer reading was checked meanwhile, and shows
-        the ticket as it is now: the card never stays behind the ticket.
+        the ticket as it is now, beside the handler (which must not wait for another edit in the
+        group's queue): the card never stays behind the ticket.
         """
         number = ticket.number
         if not await self.ctx.state.show_card(number, ticket.version):
@@ -124,7 +129,16 @@ class DeskActions:
             card.chat_id, card_id, card.text, card.keyboard, priority=edit_priority or card.priority
         )
         if await self.ctx.state.newest_card(number) > ticket.version:
+            task = asyncio.create_task(as_part(next_part(), self._catch_up(number)))
+            self._catching_up.add(task)
+            task.add_done_callback(self._catching_up.discard)
+
+    async def _catch_up(self, number: int) -> None:
+        """The card as the ticket is now, after an older reading's edit may have overtaken a newer one."""
+        try:
             await self._refresh_card(await self.ctx.store.get(number))
+        except (StoreError, TelegramError) as exc:
+            log.info("card of #%s not brought up to date: %s", number, exc)
 
     async def card(self, ticket: Ticket) -> tuple[str, Keyboard]:
         """The ticket's card as its team reads it: the text and the buttons (none once resolved)."""
