@@ -29,12 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.support import bench_redis, delete_namespace
 from bot.redis_connection import make_client
+from escalation.backlog_snapshots import snapshots
 from escalation.clock import ManualClock
 from escalation.desk_state import DeskState
 from escalation.domain import Impact, Intent, Tier
 from escalation.policy import load_policy
 from escalation.priority import assess
-from escalation.report import backlog_chart, build_report, render_text, snapshots
+from escalation.report import build_report
+from escalation.report_text import backlog_chart, render_text
 from escalation.store import TicketStore
 from escalation.ticket import Customer
 from faq.triage import Triage

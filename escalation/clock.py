@@ -6,6 +6,12 @@ import time
 from typing import Protocol
 
 
+def seconds_text(value: float) -> str:
+    """Seconds (an instant or a length) as the desk stores them in Redis and hands them to Lua:
+    millisecond precision, trailing zeros dropped, so whole seconds store as integers."""
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
 class Clock(Protocol):
     """Anything that tells the current time as epoch seconds."""
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from escalation.clock import Clock, SystemClock
+from escalation.clock import Clock, SystemClock, seconds_text
 from escalation.domain import Impact, Tier
 from escalation.effects import EFFECTS_TTL_S, current_scope, effect_name
 from escalation.keys import Keys
@@ -243,8 +243,8 @@ class IncidentStore:
             args=[
                 "report",
                 self.keys.prefix,
-                _ts(self.clock.now()),
-                _ts(self.rules.window),
+                seconds_text(self.clock.now()),
+                seconds_text(self.rules.window),
                 self.rules.min_reports,
                 customer.telegram_id,
                 record,
@@ -266,7 +266,7 @@ class IncidentStore:
         """
         status, incident_id, linked = await self._script(
             keys=[self.keys.route],
-            args=["open", self.keys.prefix, _ts(self.clock.now()), scope, title, *self._effect()],
+            args=["open", self.keys.prefix, seconds_text(self.clock.now()), scope, title, *self._effect()],
         )
         return await self.get(int(incident_id)), status == "opened", tuple(int(n) for n in linked)
 
@@ -317,7 +317,7 @@ class IncidentStore:
         incident = await self.get(incident_id)
         if not incident.is_open:
             raise IncidentError("not_open", incident.label)
-        now = _ts(self.clock.now())
+        now = seconds_text(self.clock.now())
         key = self.keys.incident(incident_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, mapping={"status_text": text, "status_at": now})
@@ -344,7 +344,14 @@ class IncidentStore:
         """Close the incident: its scope may open a new one afterwards, from an empty window."""
         status, detail = await self._script(
             keys=[self.keys.route],
-            args=["resolve", self.keys.prefix, _ts(self.clock.now()), incident_id, text, *self._effect()],
+            args=[
+                "resolve",
+                self.keys.prefix,
+                seconds_text(self.clock.now()),
+                incident_id,
+                text,
+                *self._effect(),
+            ],
         )
         if status != "ok":
             raise IncidentError("missing" if detail == "missing" else "not_open", f"I{incident_id}")
@@ -394,7 +401,3 @@ class IncidentStore:
         if await self.redis.exists(self.keys.incident_card_lock(incident_id, "later")):
             return False
         return await self.card_slot(incident_id, "now", seconds)
-
-
-def _ts(value: float) -> str:
-    return f"{value:.3f}".rstrip("0").rstrip(".")

@@ -6,72 +6,38 @@ re-indexes the ticket by its new state and appends the audit event, all in one s
 concurrent change wins the race the script refuses, and the methods that read first re-read and
 retry; claim, release and resolve need no read at all, so two agents pressing Claim at once
 cost one round trip each and exactly one wins.
+
+This module says what each transition writes. `TicketStore` also inherits the reads
+(`escalation.ticket_reads`), the call of the script with its retries and replays
+(`escalation.transition`) and the SLA tick (`escalation.sla_tick`), so the rest of the desk holds
+one store; what it can refuse is in `escalation.store_errors`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from redis.asyncio import Redis
 
-from escalation.clock import Clock, SystemClock
+from escalation.clock import Clock, SystemClock, seconds_text
 from escalation.domain import Assessment, Impact, Intent, Priority, Reason, ReasonCode, State
-from escalation.effects import EFFECTS_TTL_S, EffectScope, current_scope
 from escalation.keys import Keys
 from escalation.policy import Policy
 from escalation.sla import SlaClock, Target
-from escalation.stats import RETENTION_S, StatOp, StatOps
+from escalation.sla_tick import SlaTick
+from escalation.stats import StatOp, StatOps
+from escalation.store_errors import IllegalTransition, StoreError, TicketNotFound
 from escalation.ticket import Customer, Ticket
+from escalation.ticket_reads import Arrival, TicketReads
+from escalation.transition import Applied, Conflict, TransitionScript
 
-T = TypeVar("T")
 _LUA_DIR = Path(__file__).with_name("lua")
-MAX_RETRIES = 64
 MAX_STORED_TEXT = 10_000
-LOG_MAX_ENTRIES = 200
-CLAIM_RETRY_S = 60
-
-
-class StoreError(Exception):
-    """A transition was refused; the message is fit to show an agent or an operator."""
-
-
-class TicketNotFound(StoreError):
-    """No ticket has that number."""
-
-    def __init__(self, number: int) -> None:
-        super().__init__(f"ticket #{number} does not exist")
-        self.number = number
-
-
-class IllegalTransition(StoreError):
-    """The ticket's state does not allow the action (claim a resolved ticket, ...)."""
-
-    def __init__(self, number: int, action: str, state: str) -> None:
-        super().__init__(f"ticket #{number} is {state}; cannot {action} it")
-        self.number = number
-        self.action = action
-        self.state = state
-
-
-class NotAssignee(StoreError):
-    """Only the agent holding the ticket may do this."""
-
-    def __init__(self, number: int, assignee: str) -> None:
-        who = f"agent {assignee}" if assignee else "nobody"
-        super().__init__(f"ticket #{number} is held by {who}")
-        self.number = number
-        self.assignee = int(assignee) if assignee else None
-
-
-class Contended(StoreError):
-    """Too many concurrent changes of one ticket; nothing was done, trying again is safe."""
 
 
 class Outcome(StrEnum):
@@ -83,52 +49,11 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class SlaEvent:
-    """What one SLA tick did to a ticket: the step reached (if any) and whether it was breached now.
-
-    `release` asks the caller to take the ticket back from a claimer who stayed silent.
-    """
-
-    number: int
-    action: str | None
-    breached: bool
-    priority: Priority
-    due_at: float | None
-    assignee: int | None
-    due_kind: str
-    release: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Arrival:
-    """What the desk knows about a subscriber's message the moment it arrives, read in one round trip.
-
-    `active` is the customer's open or claimed ticket, `last_number` their last resolved one (a message may
-    reopen it), `linked_subscriber` the directory entry they proved. `submit` takes it as its
-    first reading, so a new ticket or a follow-up costs no read of its own (a reopen still reads
-    the last ticket). A reading that went stale meanwhile is caught by the transition script
-    (the active ticket's version, the last resolved ticket's number) and read afresh.
-    """
-
-    active: Ticket | None
-    last_number: int | None
-    linked_subscriber: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class Submission:
     """The ticket a customer's message landed in, and how."""
 
     ticket: Ticket
     outcome: Outcome
-
-
-@dataclass(frozen=True, slots=True)
-class Applied:
-    """A transition that happened: its event name ("created", "message", ...) and the ticket after it."""
-
-    event: str
-    ticket: Ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +64,11 @@ class Transfer:
     after: Ticket
 
 
-class _Conflict(Exception):
-    """The snapshot we computed from is stale; re-read and try again."""
+class TicketStore(TicketReads, TransitionScript, SlaTick):
+    """Tickets, queue and SLA index of one desk namespace: its reads, transitions and SLA tick.
 
-
-class TicketStore:
-    """Tickets, queue and SLA index of one desk namespace."""
+    The one constructor: it sets the attributes its inherited parts declare and registers their scripts.
+    """
 
     def __init__(
         self,
@@ -175,89 +99,6 @@ class TicketStore:
     ) -> TicketStore:
         """A store for one desk namespace with the policy's business calendar."""
         return cls(redis, Keys(namespace), policy, SlaClock(policy, policy.calendar(timezone)), clock)
-
-    # ----------------------------------------------------------------- reads
-
-    async def get(self, number: int) -> Ticket:
-        """The ticket, or TicketNotFound."""
-        raw = await self.redis.hgetall(self.keys.ticket(number))
-        if not raw:
-            raise TicketNotFound(number)
-        return Ticket.from_hash(raw)
-
-    async def get_many(self, numbers: Sequence[int]) -> list[Ticket]:
-        """Several tickets in one round trip, in the given order (missing ones skipped)."""
-        if not numbers:
-            return []
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for number in numbers:
-                pipe.hgetall(self.keys.ticket(number))
-            rows = await pipe.execute()
-        return [Ticket.from_hash(row) for row in rows if row]
-
-    async def history(self, number: int) -> list[dict[str, Any]]:
-        """The ticket's events and messages, oldest first; TicketNotFound for an unknown number."""
-        await self.get(number)
-        return await self.log(number)
-
-    async def log(self, number: int) -> list[dict[str, Any]]:
-        """The events and messages of a ticket the caller already holds (no existence check)."""
-        return [json.loads(item) for item in await self.redis.lrange(self.keys.log(number), 0, -1)]
-
-    async def opening_texts(self, numbers: Sequence[int]) -> dict[int, str]:
-        """Each ticket's first logged text (what the customer opened it with), in one round trip.
-
-        What agents need to tell tickets apart in lists and pings, without reading whole logs.
-        """
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for number in numbers:
-                pipe.lindex(self.keys.log(number), 0)
-            rows = await pipe.execute()
-        return {
-            number: json.loads(row).get("text", "") if row else ""
-            for number, row in zip(numbers, rows, strict=True)
-        }
-
-    async def list(self, state: State | None = None, limit: int = 100) -> list[Ticket]:
-        """Tickets by state: open in queue order, claimed by claim time, else newest first.
-
-        Ticket numbers come from INCR, so "newest first" needs no index: count down from the counter.
-        """
-        if state is State.OPEN:
-            numbers = await self.redis.zrange(self.keys.queue, 0, limit - 1)
-        elif state is State.CLAIMED:
-            numbers = await self.redis.zrange(self.keys.claimed, 0, limit - 1)
-        elif state is State.RESOLVED:
-            numbers = await self.redis.zrevrange(self.keys.resolved, 0, limit - 1)
-        else:
-            newest = int(await self.redis.get(self.keys.seq) or 0)
-            numbers = list(range(newest, max(0, newest - limit), -1))
-        return await self.get_many([int(n) for n in numbers])
-
-    async def queue_position(self, number: int) -> int | None:
-        """1-based place in the open queue, or None when the ticket is not waiting."""
-        rank = await self.redis.zrank(self.keys.queue, number)
-        return None if rank is None else rank + 1
-
-    async def queue_length(self) -> int:
-        """How many tickets wait for an agent."""
-        return int(await self.redis.zcard(self.keys.queue))
-
-    async def active_ticket(self, customer_id: int) -> Ticket | None:
-        """The customer's open or claimed ticket, if any."""
-        number = await self.redis.hget(self.keys.active, str(customer_id))
-        return await self.find(int(number)) if number is not None else None
-
-    async def find(self, number: int) -> Ticket | None:
-        """The ticket, or None when it does not exist (any more)."""
-        try:
-            return await self.get(number)
-        except TicketNotFound:
-            return None
-
-    async def claimed_by(self, agent_id: int, limit: int = 100) -> list[Ticket]:
-        """Tickets an agent currently holds."""
-        return [t for t in await self.list(State.CLAIMED, limit=10_000) if t.assignee == agent_id][:limit]
 
     # ------------------------------------------------------- customer side
 
@@ -306,7 +147,7 @@ class TicketStore:
                             await self._reopen(previous, text, assessment, intent, impact, kind, now)
                         )
             except TicketNotFound:
-                raise _Conflict("ticket vanished between read and write") from None
+                raise Conflict("ticket vanished between read and write") from None
             created = self._create(customer, text, assessment, intent, impact, kind, now, last)
             return _submission(await created)
 
@@ -338,11 +179,11 @@ class TicketStore:
             "region": customer.region or "",
             "account_status": "" if customer.account_status == "active" else customer.account_status,
             "team": self.policy.route_team(intent, impact, customer.effective_tier, customer.region),
-            "created_at": _ts(now),
-            "last_customer_at": _ts(now),
+            "created_at": seconds_text(now),
+            "last_customer_at": seconds_text(now),
             "contacts": json.dumps([now]),
             "first_response_due": clock["due_at"],
-            "resolution_due": _ts(self.sla.deadline(assessment.priority, now, "resolution")),
+            "resolution_due": seconds_text(self.sla.deadline(assessment.priority, now, "resolution")),
             **_assessment_fields(assessment, intent, impact),
         }
         event = {"text": text[:MAX_STORED_TEXT], "kind": kind, "priority": assessment.priority.name}
@@ -384,7 +225,7 @@ class TicketStore:
         )
         if contact and not burst:
             contacts.append(now)
-        fields: dict[str, str] = {"last_customer_at": _ts(now), "contacts": json.dumps(contacts)}
+        fields: dict[str, str] = {"last_customer_at": seconds_text(now), "contacts": json.dumps(contacts)}
         current = Assessment(ticket.priority, ticket.reasons)
         situation = (ticket.intent, ticket.impact)
         if assessment.priority < current.priority:
@@ -443,9 +284,9 @@ class TicketStore:
             "resolved_at": "",
             "resolution": "",
             "csat": "",
-            "last_customer_at": _ts(now),
+            "last_customer_at": seconds_text(now),
             "contacts": json.dumps([now]),
-            "resolution_due": _ts(self.sla.deadline(assessment.priority, now, "resolution")),
+            "resolution_due": seconds_text(self.sla.deadline(assessment.priority, now, "resolution")),
             "breached_at": "",
             "incident": "",
             **_assessment_fields(assessment, intent, impact),
@@ -470,7 +311,7 @@ class TicketStore:
         if ticket.customer.telegram_id != customer_id:
             raise TicketNotFound(number)
         now = self.clock.now()
-        fields = {"state": State.RESOLVED.value, "resolved_at": _ts(now), "resolution": "withdrawn"}
+        fields = {"state": State.RESOLVED.value, "resolved_at": seconds_text(now), "resolution": "withdrawn"}
         return await self._apply(
             ticket,
             "withdrawn",
@@ -516,8 +357,8 @@ class TicketStore:
     async def claim(self, number: int, agent_id: int) -> Ticket:
         """Take a waiting ticket; of concurrent claimers exactly one wins."""
         now = self.clock.now()
-        fields = {"state": State.CLAIMED.value, "assignee": str(agent_id), "claimed_at": _ts(now)}
-        claim_check = "<" + _ts(now + self.policy.escalation.claim_timeout)
+        fields = {"state": State.CLAIMED.value, "assignee": str(agent_id), "claimed_at": seconds_text(now)}
+        claim_check = "<" + seconds_text(now + self.policy.escalation.claim_timeout)
         return await self._apply(
             number, "claimed", f"agent:{agent_id}", now, fields, {}, allowed=(State.OPEN,), sla_at=claim_check
         )
@@ -539,7 +380,7 @@ class TicketStore:
             {"reason": reason} if reason else {},
             allowed=(State.CLAIMED,),
             assignee=None if force else agent_id,
-            sla_at=_ts(now),
+            sla_at=seconds_text(now),
         )
 
     async def release_silent_claim(self, number: int, assignee: int) -> Ticket | None:
@@ -565,7 +406,7 @@ class TicketStore:
                 {"reason": "claim_timeout"},
                 allowed=(State.CLAIMED,),
                 check_version=True,
-                sla_at=_ts(now),
+                sla_at=seconds_text(now),
             )
 
         return await self._retrying(attempt, f"ticket #{number}")
@@ -579,7 +420,7 @@ class TicketStore:
         nobody holds, and leaves a claimed one to the agent answering it.
         """
         now = self.clock.now()
-        fields = {"state": State.RESOLVED.value, "resolved_at": _ts(now), "resolution": "resolved"}
+        fields = {"state": State.RESOLVED.value, "resolved_at": seconds_text(now), "resolution": "resolved"}
         if note:
             fields["resolution_note"] = note[:MAX_STORED_TEXT]
         return await self._apply(
@@ -602,13 +443,13 @@ class TicketStore:
         async def attempt() -> Ticket:
             ticket = await self.get(number)
             now = self.clock.now()
-            fields = {"last_agent_at": _ts(now), **_due_fields("resolution", ticket.resolution_due)}
+            fields = {"last_agent_at": seconds_text(now), **_due_fields("resolution", ticket.resolution_due)}
             stats: list[StatOp] = []
             if ticket.first_response_at is None:
-                fields["first_response_at"] = _ts(now)
+                fields["first_response_at"] = seconds_text(now)
                 stats = self.stats.first_response(now, ticket.created_at, ticket.first_response_due, agent_id)
             if ticket.state is State.OPEN:
-                fields.update(state=State.CLAIMED.value, assignee=str(agent_id), claimed_at=_ts(now))
+                fields.update(state=State.CLAIMED.value, assignee=str(agent_id), claimed_at=seconds_text(now))
             return await self._apply(
                 ticket,
                 "reply",
@@ -748,7 +589,7 @@ class TicketStore:
                 event,
                 allowed=(State.OPEN, State.CLAIMED),
                 check_version=True,
-                sla_at=_ts(now) if ticket.state is State.CLAIMED else "",
+                sla_at=seconds_text(now) if ticket.state is State.CLAIMED else "",
             )
             if moved.event != "transferred":  # a replay whose first run applied it
                 return await self._transfer_replayed(moved.ticket)
@@ -810,106 +651,6 @@ class TicketStore:
             allowed=tuple(State),
         )
 
-    # ------------------------------------------------------------ SLA index
-
-    async def sla_tick(self, now: float, limit: int = 5000) -> list[SlaEvent]:
-        """Advance every due SLA ladder by one atomic script; return what to tell people.
-
-        Any number of workers may tick at once: each due entry is taken by exactly one of them.
-        """
-        escalation = self.policy.escalation
-        raw = await self._sla_tick(
-            keys=[self.keys.route],
-            args=[
-                self.keys.prefix,
-                _ts(now),
-                limit,
-                escalation.renotify,
-                escalation.loops,
-                escalation.claim_timeout,
-                "1" if escalation.breach_raises_priority else "0",
-                self.audit_maxlen,
-                RETENTION_S,
-                CLAIM_RETRY_S,
-                LOG_MAX_ENTRIES,
-            ],
-        )
-        events = [
-            SlaEvent(
-                number=int(raw[i]),
-                action=raw[i + 1] or None,
-                breached=raw[i + 2] == 1,
-                priority=Priority[raw[i + 3]],
-                due_at=float(raw[i + 4]) if raw[i + 4] else None,
-                assignee=int(raw[i + 5]) if raw[i + 5] else None,
-                due_kind=raw[i + 6],
-                release=raw[i + 7] == 1,
-            )
-            for i in range(0, len(raw), 8)
-        ]
-        for event in events:
-            if event.action == "warn":
-                self.on_event("sla_warn", event.priority)
-            if event.breached:
-                self.on_event("sla_breach", event.priority)
-        return events
-
-    # ------------------------------------------------------------- arrival
-
-    async def arrival(self, customer_id: int) -> Arrival:
-        """What the customer's message needs to know, in one script (`Arrival`).
-
-        Every subscriber message needs all of it before anything else, so one round trip instead
-        of three: an FAQ answer then costs two round trips in all, and a new ticket no read of its
-        own. Inside an update's handling the reading is recorded, and a replay of that handling
-        gets it back (see `lua/arrival.lua`).
-        """
-        return await self._read_customer(customer_id, current_scope())
-
-    async def _read_customer(self, customer_id: int, scope: EffectScope | None = None) -> Arrival:
-        """The customer's tickets and link: now, or with `scope`, as its first run read them."""
-        keys = [self.keys.active, self.keys.last, self.keys.links]
-        effect = ""
-        if scope is not None:
-            keys.append(self.keys.effects(scope.update))
-            effect = scope.take("r")
-        active, last, linked = await self._arrival(
-            keys=keys, args=[customer_id, self.keys.ticket_prefix, effect, EFFECTS_TTL_S]
-        )
-        fields = iter(active)
-        ticket = Ticket.from_hash(dict(zip(fields, fields, strict=True))) if active else None
-        return Arrival(ticket, int(last) if last is not None else None, linked)
-
-    # ------------------------------------------------------------- plumbing
-
-    async def _retrying(self, attempt: Callable[[], Awaitable[T]], what: str) -> T:
-        """Optimistic concurrency: re-read and retry when another writer changed the ticket first.
-
-        Jittered backoff spreads racing writers out, so each round lets one of them through.
-        """
-        for round_number in range(MAX_RETRIES):
-            try:
-                return await attempt()
-            except _Conflict:
-                await asyncio.sleep(random.uniform(0, 0.002 * (round_number + 1)))
-        raise Contended(f"{what}: too many concurrent changes, try again")
-
-    async def _replayed(self) -> Ticket | None:
-        """The transition the first run of this handling applied here, when this is its replay.
-
-        For refusals Python decides before calling the script (a rating when one is recorded):
-        in a replay the state read is the one the first run left, so before refusing, the
-        store asks whether this very effect was already applied (one read, on refusals only).
-        """
-        scope = current_scope()
-        if scope is None:
-            return None
-        recorded = await self.redis.hget(self.keys.effects(scope.update), scope.peek("t"))
-        if recorded is None:
-            return None
-        scope.advance("t")
-        return _applied(json.loads(recorded)).ticket
-
     def _keep_claim_check(self, ticket: Ticket, sla_at: str) -> str:
         """Re-scheduling a claimed ticket's SLA must not push its claim-timeout check later.
 
@@ -920,7 +661,7 @@ class TicketStore:
         if ticket.state is not State.CLAIMED or not silent or sla_at in ("", "-"):
             return sla_at
         check = ticket.claimed_at + self.policy.escalation.claim_timeout
-        return _ts(min(float(sla_at), check))
+        return seconds_text(min(float(sla_at), check))
 
     def _clock_fields(
         self, priority: Priority, target: Target, start: float, stage: int = 0
@@ -933,98 +674,14 @@ class TicketStore:
         plan = self.sla.plan(priority, start, target)
         fields = {
             "due_kind": target,
-            "due_at": _ts(plan[-1]),
+            "due_at": seconds_text(plan[-1]),
             "sla_plan": ",".join(map(str, plan)),
             "sla_stage": str(stage),
         }
-        return fields, _ts(plan[min(stage, len(plan) - 1)])
-
-    async def _apply(self, *args: Any, **options: Any) -> Ticket:
-        """One transition through `lua/transition.lua` (see its header); the ticket as it left it.
-
-        Takes `_transition_once`'s arguments; for callers that need only the ticket.
-        """
-        return (await self._transition_once(*args, **options)).ticket
-
-    async def _transition_once(
-        self,
-        target: Ticket | int | None,
-        event_name: str,
-        actor: str,
-        now: float,
-        fields: dict[str, str],
-        event: dict[str, Any],
-        *,
-        allowed: Sequence[State] = (),
-        check_version: bool = False,
-        assignee: int | None = None,
-        customer_id: int | None = None,
-        require_no_active: bool = False,
-        last_resolved: str = "",
-        sla_at: str = "",
-        stats: list[StatOp] | None = None,
-    ) -> Applied:
-        """`_apply`, telling which transition happened: inside an update's handling a replay gets
-        the one its first run applied (`escalation.effects`), which may not be the one asked for."""
-        scope = current_scope()
-        number = target.number if isinstance(target, Ticket) else target
-        version = str(target.version) if isinstance(target, Ticket) and check_version else ""
-        if customer_id is None and isinstance(target, Ticket):
-            customer_id = target.customer.telegram_id
-        record = {"event": event_name, "at": now, "actor": actor, **event}
-        result = await self._transition(
-            keys=[self.keys.route],
-            args=[
-                self.keys.prefix,
-                "" if number is None else str(number),
-                "" if customer_id is None else str(customer_id),
-                ",".join(state.value for state in allowed),
-                version,
-                "" if assignee is None else str(assignee),
-                json.dumps(fields),
-                json.dumps(record, ensure_ascii=False),
-                event_name,
-                actor,
-                _ts(now),
-                str(self.audit_maxlen),
-                sla_at,
-                "1" if require_no_active else "0",
-                json.dumps(stats or []),
-                str(RETENTION_S),
-                last_resolved,
-                str(LOG_MAX_ENTRIES),
-                "" if scope is None else scope.peek("t"),
-                "" if scope is None else self.keys.effects(scope.update),
-                str(EFFECTS_TTL_S),
-            ],
-        )
-        status, ticket_number = result[0], int(result[1])
-        if status == "ok":
-            applied = _applied(result)
-            if scope is not None:
-                scope.advance("t")
-            self.on_event(applied.event, applied.ticket.priority)
-            return applied
-        if status == "not_found":
-            raise TicketNotFound(ticket_number)
-        if status == "state":
-            raise IllegalTransition(ticket_number, _VERBS.get(event_name, event_name), result[4])
-        if status == "assignee":
-            raise NotAssignee(ticket_number, result[4])
-        raise _Conflict(status)
+        return fields, seconds_text(plan[min(stage, len(plan) - 1)])
 
 
 _STICKY_REASONS = frozenset({ReasonCode.REPEAT_CONTACT, ReasonCode.SLA_BREACH, ReasonCode.AGENT_SET})
-_VERBS = {
-    "claimed": "claim",
-    "released": "release",
-    "resolved": "resolve",
-    "reply": "reply to",
-    "withdrawn": "withdraw",
-    "rated": "rate",
-    "priority": "reprioritise",
-    "transferred": "transfer",
-}
 
 
 _OUTCOMES = {"created": Outcome.CREATED, "message": Outcome.APPENDED, "reopened": Outcome.REOPENED}
@@ -1040,24 +697,13 @@ def _submission(applied: Applied) -> Submission:
     return Submission(applied.ticket, _OUTCOMES.get(applied.event, Outcome.APPENDED))
 
 
-def _applied(reply: list[Any]) -> Applied:
-    """The "ok" reply of transition.lua (applied now, or recorded by the first run of a replay)."""
-    raw = dict(zip(reply[4::2], reply[5::2], strict=True))
-    return Applied(reply[3], Ticket.from_hash(raw))
-
-
 def _ignore_event(event: str, priority: Priority) -> None:
     """The default `on_event`: nobody is listening."""
 
 
-def _ts(value: float) -> str:
-    """Epoch seconds to millisecond precision, trailing zeros dropped (whole seconds store as integers)."""
-    return f"{value:.3f}".rstrip("0").rstrip(".")
-
-
 def _due_fields(kind: str, due: float) -> dict[str, str]:
     """A deadline with no SLA steps (resolution): nothing to ping about."""
-    return {"due_kind": kind, "due_at": _ts(due), "sla_plan": "", "sla_stage": ""}
+    return {"due_kind": kind, "due_at": seconds_text(due), "sla_plan": "", "sla_stage": ""}
 
 
 def _assessment_fields(assessment: Assessment, intent: Intent, impact: Impact | None) -> dict[str, str]:

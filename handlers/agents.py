@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from dataclasses import replace
 
 from escalation.domain import Priority, State
-from escalation.store import IllegalTransition, StoreError
+from escalation.store_errors import IllegalTransition, StoreError
 from escalation.ticket import Ticket
 from handlers.blocks import CustomerBlocks
 from handlers.callbacks import Callback

@@ -17,7 +17,7 @@ import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from escalation.store import TicketNotFound
+from escalation.store_errors import TicketNotFound
 from escalation.ticket import Ticket
 from handlers.cards import customer_tag
 from handlers.context import HandlerContext

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 from escalation.domain import Impact, Intent
 from escalation.priority import assess
 from escalation.reasons import describe
-from escalation.store import Arrival, IllegalTransition, Outcome, StoreError, TicketNotFound
+from escalation.store import Outcome
+from escalation.store_errors import IllegalTransition, StoreError, TicketNotFound
 from escalation.ticket import Customer, Ticket
+from escalation.ticket_reads import Arrival
 from faq.triage import TriageResult
 from handlers.albums import AlbumRelay
 from handlers.callbacks import Callback

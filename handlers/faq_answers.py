@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from escalation.domain import State
 from escalation.inert_links import inert_links
 from escalation.phrasings import Candidate, PhrasingStore
-from escalation.store import IllegalTransition, StoreError
+from escalation.store_errors import IllegalTransition, StoreError
 from faq.gaps import gap_key
 from faq.language import LANGUAGES
 from handlers.callbacks import Callback

@@ -28,7 +28,7 @@ from escalation.domain import State
 from escalation.durations import duration_words
 from escalation.effects import as_part, next_part, sub_scope
 from escalation.incidents import GLOBAL, Incident, IncidentError, IncidentStore
-from escalation.store import StoreError
+from escalation.store_errors import StoreError
 from escalation.ticket import Customer, Ticket
 from handlers.callbacks import Callback
 from handlers.cards import customer_tag

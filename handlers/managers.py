@@ -15,15 +15,9 @@ import logging
 import re
 from typing import Any
 
-from escalation.report import (
-    Report,
-    backlog_chart,
-    build_report,
-    previous_figures,
-    record_snapshot,
-    render_text,
-    snapshots,
-)
+from escalation.backlog_snapshots import record_snapshot, snapshots
+from escalation.report import Report, build_report, previous_figures
+from escalation.report_text import backlog_chart, render_text
 from handlers.context import HandlerContext
 from handlers.events import Attachment, IncomingMessage, Outgoing
 from handlers.faq_answers import FaqTeaching

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from escalation.domain import State
-from escalation.store import Contended, IllegalTransition, NotAssignee, StoreError, TicketNotFound
+from escalation.store_errors import Contended, IllegalTransition, NotAssignee, StoreError, TicketNotFound
 from escalation.ticket import Ticket
 from handlers.context import HandlerContext
 from handlers.names import agent_name

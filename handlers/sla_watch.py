@@ -22,7 +22,8 @@ from dataclasses import replace
 
 from escalation.domain import State
 from escalation.oncall import OnCallRoster
-from escalation.store import SlaEvent, StoreError
+from escalation.sla_tick import SlaEvent
+from escalation.store_errors import StoreError
 from handlers.cards import ticket_context, time_left
 from handlers.context import DeskConfig, HandlerContext
 from handlers.desk_actions import DeskActions

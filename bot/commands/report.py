@@ -17,9 +17,11 @@ from pathlib import Path
 from bot.commands import CommandError
 from bot.config import load_settings
 from bot.desk import open_desk
+from escalation.backlog_snapshots import snapshots
 from escalation.desk_state import DeskState
 from escalation.policy import parse_duration
-from escalation.report import backlog_chart, build_report, previous_figures, render_text, snapshots
+from escalation.report import build_report, previous_figures
+from escalation.report_text import backlog_chart, render_text
 from escalation.stats import RETENTION_S
 
 DEFAULT_SINCE = "24h"

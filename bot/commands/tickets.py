@@ -13,7 +13,7 @@ from bot.commands import CommandError
 from bot.config import load_settings
 from bot.desk import open_desk
 from escalation.domain import State
-from escalation.store import TicketNotFound
+from escalation.store_errors import TicketNotFound
 from escalation.ticket import Ticket
 
 

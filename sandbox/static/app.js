@@ -680,6 +680,8 @@ function syncGroupMode() {
   if (forum === state.forum && (forum || views.group.chatId === chatId)) return;
   state.forum = forum;
   state.topic = null;
+  $("#group-hint").hidden = forum;
+  $("#forum-hint").hidden = !forum;
   if (forum) {
     views.group.stop();
     views.topics.open(chatId);

@@ -6,10 +6,10 @@ import json
 import time
 from pathlib import Path
 
+from escalation.backlog_snapshots import record_snapshot
 from escalation.clock import ManualClock
 from escalation.domain import Tier
 from escalation.policy import Policy
-from escalation.report import record_snapshot
 from escalation.store import TicketStore
 from tests.bot.test_tickets_cli import supportbot
 from tests.escalation.factories import customer, report

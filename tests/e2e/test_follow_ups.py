@@ -12,7 +12,7 @@ import pytest
 
 from escalation.clock import ManualClock
 from escalation.domain import Priority, ReasonCode, State
-from escalation.store import LOG_MAX_ENTRIES
+from escalation.transition import LOG_MAX_ENTRIES
 from tests.e2e.conftest import AGENT_ANA, AGENTS_CHAT, JOAO_BASIC, Desk, buttons, user
 from tests.e2e.test_scenarios import ANA, CARLA, JOAO, open_ticket
 

@@ -8,7 +8,8 @@ from multiprocessing.synchronize import Barrier
 
 from bot.redis_connection import make_client
 from escalation.policy import load_policy
-from escalation.store import IllegalTransition, TicketStore
+from escalation.store import TicketStore
+from escalation.store_errors import IllegalTransition
 
 TIMEZONE = "America/Sao_Paulo"
 

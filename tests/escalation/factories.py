@@ -7,8 +7,9 @@ from redis.asyncio import Redis
 from escalation.domain import Impact, Intent, Tier
 from escalation.policy import Policy
 from escalation.priority import assess
-from escalation.store import Arrival, Submission, TicketStore
+from escalation.store import Submission, TicketStore
 from escalation.ticket import Customer
+from escalation.ticket_reads import Arrival
 
 
 def customer(telegram_id: int, tier: Tier | None = Tier.BASIC, name: str = "Ana") -> Customer:

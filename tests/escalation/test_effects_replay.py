@@ -18,7 +18,8 @@ from escalation.incidents import IncidentStore
 from escalation.keys import Keys
 from escalation.policy import Incidents, Policy
 from escalation.relays import RelayState
-from escalation.store import IllegalTransition, Outcome, TicketStore
+from escalation.store import Outcome, TicketStore
+from escalation.store_errors import IllegalTransition
 from tests.escalation.factories import customer, report
 
 pytestmark = pytest.mark.cluster

@@ -12,7 +12,8 @@ from escalation.desk_state import DeskState
 from escalation.domain import Impact, State, Tier
 from escalation.incidents import IncidentError, IncidentStore
 from escalation.policy import Incidents, Policy
-from escalation.report import build_report, render_text
+from escalation.report import build_report
+from escalation.report_text import render_text
 from escalation.store import TicketStore
 from escalation.ticket import Customer
 from tests.escalation.factories import customer, report

@@ -10,21 +10,14 @@ from redis.asyncio import Redis
 
 from escalation import desk_state
 from escalation.backlog import backlog_now
+from escalation.backlog_snapshots import record_snapshot, snapshots
 from escalation.clock import ManualClock
 from escalation.desk_state import DeskState
 from escalation.domain import Impact, Intent, Tier
 from escalation.policy import Policy
-from escalation.report import (
-    AgentSla,
-    Late,
-    build_report,
-    changes_between,
-    percentile,
-    record_snapshot,
-    render_text,
-    snapshots,
-)
+from escalation.report import AgentSla, Late, build_report, changes_between, percentile
 from escalation.report_chart import render_backlog_chart
+from escalation.report_text import render_text
 from escalation.stats import RETENTION_S, bucket_of
 from escalation.store import TicketStore
 from faq.gaps import gap_key

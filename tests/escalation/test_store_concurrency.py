@@ -7,7 +7,8 @@ import multiprocessing
 
 from escalation.domain import State
 from escalation.policy import Policy
-from escalation.store import IllegalTransition, TicketStore
+from escalation.store import TicketStore
+from escalation.store_errors import IllegalTransition
 from tests.escalation.claim_worker import race
 from tests.escalation.factories import customer, report
 

@@ -7,7 +7,8 @@ from redis.asyncio import Redis
 
 from escalation.domain import Priority
 from escalation.policy import Policy
-from escalation.store import IllegalTransition, NotAssignee, TicketNotFound, TicketStore
+from escalation.store import TicketStore
+from escalation.store_errors import IllegalTransition, NotAssignee, TicketNotFound
 from tests.escalation.factories import customer, dump_namespace, report
 
 pytestmark = pytest.mark.cluster

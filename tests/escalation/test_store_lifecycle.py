@@ -8,16 +8,10 @@ from escalation.clock import ManualClock
 from escalation.domain import Impact, Intent, Priority, ReasonCode, State, Tier
 from escalation.policy import Policy
 from escalation.priority import assess
-from escalation.store import (
-    LOG_MAX_ENTRIES,
-    Arrival,
-    IllegalTransition,
-    NotAssignee,
-    Outcome,
-    StoreError,
-    TicketNotFound,
-    TicketStore,
-)
+from escalation.store import Outcome, TicketStore
+from escalation.store_errors import IllegalTransition, NotAssignee, StoreError, TicketNotFound
+from escalation.ticket_reads import Arrival
+from escalation.transition import LOG_MAX_ENTRIES
 from tests.escalation.factories import customer, report
 
 pytestmark = pytest.mark.cluster

@@ -20,7 +20,8 @@ from bot.redis_connection import make_client
 from escalation.clock import ManualClock
 from escalation.domain import Impact, Intent, Priority, State, Tier
 from escalation.policy import Policy
-from escalation.store import StoreError, TicketStore
+from escalation.store import TicketStore
+from escalation.store_errors import StoreError
 from tests.conftest import TIMEZONE
 from tests.escalation.factories import customer, report
 

@@ -11,7 +11,8 @@ import yaml
 from escalation.clock import ManualClock
 from escalation.domain import Impact, Intent, State, Tier
 from escalation.policy import DEFAULT_POLICY_FILE, Policy, PolicyError, load_policy
-from escalation.store import IllegalTransition, TicketStore
+from escalation.store import TicketStore
+from escalation.store_errors import IllegalTransition
 from escalation.teams import IMPLICIT_TEAM, DeskTeams, TeamsError
 from tests.escalation.factories import customer, report
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from redis.asyncio import Redis
 
-import escalation.store as store_module
+import escalation.store_errors as store_errors
 from escalation.clock import ManualClock
 from escalation.domain import Priority
 from escalation.policy import Policy
-from escalation.store import IllegalTransition, StoreError
+from escalation.store_errors import IllegalTransition, StoreError
 from handlers.context import DeskConfig
 from handlers.refusals import REFUSAL_KEYS, refusal
 from handlers.texts import LANGUAGES, a
@@ -31,7 +31,7 @@ def _all_refusals() -> set[type[StoreError]]:
 
 
 def test_every_store_refusal_type_has_a_text() -> None:
-    raised_by_store = {kind for kind in _all_refusals() if kind.__module__ == store_module.__name__}
+    raised_by_store = {kind for kind in _all_refusals() if kind.__module__ == store_errors.__name__}
     assert raised_by_store - {IllegalTransition} <= set(REFUSAL_KEYS), "a store refusal with no agent text"
 
 
@@ -54,7 +54,7 @@ async def test_refusals_are_translated_and_name_the_holder(
         with pytest.raises(StoreError) as caught:
             await attempt
         refusals.append(caught.value)
-    refusals += [store_module.Contended("ticket #1: too many concurrent changes, try again")]
+    refusals += [store_errors.Contended("ticket #1: too many concurrent changes, try again")]
     await store.resolve(ticket.number, HOLDER)
     for attempt in (store.claim(ticket.number, 2002), store.set_priority(ticket.number, 2002, Priority.P1)):
         with pytest.raises(StoreError) as caught:

@@ -319,6 +319,8 @@ async def test_a_forum_group_lists_its_topics_as_telegram_does_and_opens_each(
 
     topics = group.locator("#group-topics .topic-row")
     await expect(topics).to_have_count(3)
+    await expect(group.locator("#forum-hint")).to_contain_text("what you write there goes to them")
+    await expect(group.locator("#group-hint")).to_be_hidden()
     await expect(group.locator("#group-chat")).to_be_hidden()
     await expect(group.locator("#group-composer")).to_be_hidden()
     general, first, second = topics.nth(0), topics.nth(1), topics.nth(2)
