@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from escalation.domain import State
 from escalation.effects import as_part, next_part
-from escalation.store import StoreError
+from escalation.store_errors import StoreError
 from escalation.ticket import Ticket
 from escalation.waits import estimate_wait
 from handlers.board import QueueBoard
