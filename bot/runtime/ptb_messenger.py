@@ -7,6 +7,7 @@ must see every 429 itself.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,9 @@ from handlers.messenger import BadRequest, Forbidden, RetryAfter, TelegramError,
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
+# PTB 22 warns on every RetryAfter it builds unless time periods are timedeltas, its documented
+# opt-in and the default of its next major version; `retry_seconds` reads either.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 ALBUM_MEDIA = {"photo": InputMediaPhoto, "document": InputMediaDocument, "audio": InputMediaAudio}
 
