@@ -266,15 +266,22 @@ class CustomerConversation:
     ) -> None:
         chat = message.chat.id
         if result.intent is Intent.OUTAGE and not customer.account_active:
-            await self._inactive_account(customer, text, result, language, arrival)
+            await self._inactive_account(customer, text, result, language, arrival, message)
         elif result.intent in NEEDS_A_PERSON:
             await self._open_ticket(
-                customer, text, result.intent, result, "text", language, arrival, follow_up=result.follow_up
+                customer,
+                text,
+                result.intent,
+                result,
+                language,
+                arrival,
+                follow_up=result.follow_up,
+                message=message,
             )
         elif (
             result.follow_up
             and not _answered_by_faq(result)
-            and await self._reopen_follow_up(customer, text, result, language, arrival)
+            and await self._reopen_follow_up(customer, text, result, language, arrival, message)
         ):
             return
         elif result.faq_id is not None:
@@ -300,7 +307,13 @@ class CustomerConversation:
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
 
     async def _reopen_follow_up(
-        self, customer: Customer, text: str, result: TriageResult, language: str, arrival: Arrival
+        self,
+        customer: Customer,
+        text: str,
+        result: TriageResult,
+        language: str,
+        arrival: Arrival,
+        message: IncomingMessage,
     ) -> bool:
         """ "Ainda não voltou", "still nothing": reopen the problem just resolved, if there is one.
 
@@ -320,16 +333,22 @@ class CustomerConversation:
             text,
             previous.intent,
             result,
-            "text",
             language,
             arrival,
             impact=previous.impact,
             follow_up=True,
+            message=message,
         )
         return True
 
     async def _inactive_account(
-        self, customer: Customer, text: str, result: TriageResult, language: str, arrival: Arrival
+        self,
+        customer: Customer,
+        text: str,
+        result: TriageResult,
+        language: str,
+        arrival: Arrival,
+        message: IncomingMessage,
     ) -> None:
         """ "Nothing works" from a subscriber whose account is suspended, cancelled or expired.
 
@@ -342,7 +361,7 @@ class CustomerConversation:
         await self._say(
             customer.telegram_id, t(language, "account_inactive", status=status, how_to_pay=how_to_pay)
         )
-        await self._open_ticket(customer, text, Intent.BILLING, result, "text", language, arrival)
+        await self._open_ticket(customer, text, Intent.BILLING, result, language, arrival, message=message)
 
     async def _open_ticket(
         self,
@@ -350,19 +369,23 @@ class CustomerConversation:
         text: str,
         intent: Intent,
         result: TriageResult | None,
-        kind: str,
         language: str,
         arrival: Arrival | None = None,
         *,
         impact: Impact | None = None,
         follow_up: bool = False,
+        message: IncomingMessage | None = None,
     ) -> Ticket:
         """Open, join or reopen the customer's ticket and tell them (and the agents) what happened.
 
         `arrival` is the reading taken as the customer's message came in, if this follows one;
         `impact` overrides the message's own (a follow-up takes the resolved ticket's);
-        `follow_up` reopens the last resolved ticket whatever the message's intent.
+        `follow_up` reopens the last resolved ticket whatever the message's intent; `message` is
+        the customer's message that asked (None: a button), whose photo or document, if any, goes
+        to the agents under the card: the card quotes only its caption.
         """
+        attachment = message.attachment if message is not None else None
+        kind = attachment.kind if attachment is not None else ("text" if message is not None else "button")
         if impact is None and result is not None and intent is Intent.OUTAGE:
             impact = result.impact
         urgent = bool(result and result.urgent)
@@ -379,7 +402,7 @@ class CustomerConversation:
         )
         ticket = submission.ticket
         if submission.outcome is Outcome.APPENDED:
-            new_burst = await self._relay_to_agents(ticket, text)
+            new_burst = await self._relay_to_agents(ticket, text, message)
             if new_burst and not self._agent_active(ticket):
                 await self._say(customer.telegram_id, t(language, "ticket_appended", ticket=ticket.label))
             return ticket
@@ -390,6 +413,8 @@ class CustomerConversation:
         ):
             return ticket
         await self._announce(ticket, submission.outcome, language, text)
+        if attachment is not None:  # under the card just posted: the ticket as it is now knows its id
+            await self._relay_to_agents(await self.ctx.store.get(ticket.number), text, message)
         return ticket
 
     async def _announce(self, ticket: Ticket, outcome: Outcome, language: str, text: str) -> None:
@@ -601,7 +626,7 @@ class CustomerConversation:
             customer = await self._customer(press.user, language)
             question = await self.ctx.state.take_question(press.user.id)
             await self._open_ticket(
-                customer, question or t(language, "menu_human"), Intent.HUMAN, None, "button", language
+                customer, question or t(language, "menu_human"), Intent.HUMAN, None, language
             )
         elif choice == "status":
             await self._status(chat, press.user.id, language)

@@ -107,3 +107,16 @@ async def test_an_album_is_one_relay_an_edit_is_a_line_and_a_voice_message_is_re
     await desk.api.send_message(JOAO, voice={"duration": 2}, caption="escuta")
     voice = await desk.api.wait_for(AGENTS_CHAT, lambda m: "voice" in m)
     assert voice["reply_to_message"]["message_id"] == card["message_id"] and "escuta" in voice["caption"]
+
+
+async def test_a_photo_that_opens_a_ticket_reaches_the_agents_under_its_card(desk: Desk) -> None:
+    await desk.api.send_message(
+        JOAO, photo={"width": 64, "height": 48}, caption="nenhum canal abre, tela assim"
+    )
+    opened = await desk.expect(JOAO_BASIC, "Abri o chamado")
+    number = int(opened["text"].split("#", 1)[1].split()[0].rstrip("."))
+    card = await desk.card(number)
+    relayed = await desk.api.wait_for(AGENTS_CHAT, lambda m: "photo" in m)
+    assert relayed.get("reply_to_message", {}).get("message_id") == card["message_id"], relayed
+    assert f"#{number}" in relayed["caption"] and "tela assim" in relayed["caption"]
+    assert (await desk.bot.desk.store.history(number))[0]["kind"] == "photo"

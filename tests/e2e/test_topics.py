@@ -231,6 +231,20 @@ async def test_an_album_an_edit_and_a_voice_message_reach_the_topic(desk: Desk) 
     assert parts[0]["message_id"] < parts[-1]["message_id"]
 
 
+async def test_a_photo_that_opens_a_ticket_is_copied_into_the_topic_after_the_card(desk: Desk) -> None:
+    sent = await desk.api.send_message(
+        JOAO, photo={"width": 64, "height": 48}, caption="tela preta, nada abre"
+    )
+    reply = await desk.expect(JOAO_BASIC, "#", after=sent["message_id"])
+    number = int(reply["text"].split("#", 1)[1].split()[0].rstrip(".,"))
+    thread = await topic_of(desk, number)
+    card = await desk.card(number)
+    photo = await desk.api.wait_for(
+        AGENTS_CHAT, lambda m: "photo" in m and m.get("message_thread_id") == thread
+    )
+    assert photo["message_id"] > card["message_id"] and "tela preta" in photo.get("caption", "")
+
+
 async def test_racing_first_messages_of_a_customer_on_two_workers_make_one_topic(desk: Desk) -> None:
     """Two handlers (as two workers: each its own dispatcher, one Redis) take two first messages of
     one customer at once, for several customers: each customer gets one topic."""
