@@ -141,6 +141,8 @@ class DayPlayer:
         )
         for customer in customers[::3]:
             await self.api.send_message(customer, FOLLOW_UP)
+        for customer in customers[::3]:  # the follow-ups reach the agents before they start work
+            await self._wait(AGENTS_CHAT, lambda m, name=customer["first_name"]: _relayed(m, name))
         await self.sla_tick(SLA_WAIT_S)  # the queue waited: the SLA watch pings the agents
         for index, (customer, number) in enumerate(zip(customers, self.tickets, strict=True)):
             if index == len(customers) // 2:
@@ -153,6 +155,12 @@ class DayPlayer:
         if reopened != self.tickets[3]:
             raise AssertionError(f"the reopen opened #{reopened}, not #{self.tickets[3]}")
         await self._work(customers[3], reopened, 3)
+
+
+def _relayed(message: dict[str, Any], name: str) -> bool:
+    """A customer's follow-up as the agents see it (in their topic, or relayed under the card)."""
+    text = message.get("text", "")
+    return message.get("from", {}).get("is_bot", False) and name in text and FOLLOW_UP in text
 
 
 @dataclass

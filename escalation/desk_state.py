@@ -58,6 +58,14 @@ if effect ~= '' then
 end
 return taken
 """
+# Record that a card of ticket version ARGV[1] goes out, unless a newer one went already.
+# KEYS[1] the record  ARGV[1] version  ARGV[2] TTL (s). Returns 1 when this version may be shown.
+_SHOWN = """
+local seen = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if tonumber(ARGV[1]) < seen then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1
+"""
 FAQ_GAP_LOG_CAP = 2000
 MAX_GAP_KEY = 120
 MAX_GAP_TEXT = 200
@@ -85,6 +93,7 @@ class DeskState:
         self.aliases = dict(aliases or {})
         self._take_script = redis.register_script(_TAKE)
         self._first_script = redis.register_script(_FIRST)
+        self._shown_script = redis.register_script(_SHOWN)
 
     async def link(self, telegram_id: int, subscriber_id: str) -> None:
         """Remember that this Telegram user proved to be this subscriber."""
@@ -101,6 +110,20 @@ class DeskState:
     async def reserve_card_post(self, number: int) -> bool:
         """True for the one caller that may post the ticket's first card (others edit it later)."""
         return await self._first(self.keys.card_post(number), CARD_POST_TTL_S)
+
+    async def show_card(self, number: int, version: int) -> bool:
+        """Whether the card of ticket version `version` may be sent (no newer one was), and record it.
+
+        Refreshes run side by side, each with the ticket as it read it: an older reading must not
+        overwrite a newer card in the group.
+        """
+        key = self.keys.card_shown(number)
+        return bool(await self._shown_script(keys=[key], args=[version, CARD_POST_TTL_S]))
+
+    async def newest_card(self, number: int) -> int:
+        """The newest ticket version whose card was sent (-1 for none)."""
+        value = await self.redis.get(self.keys.card_shown(number))
+        return int(value) if value is not None else -1
 
     async def release_card_post(self, number: int) -> None:
         """A first post that failed: let the next change of the ticket try again."""

@@ -171,6 +171,10 @@ class Keys:
         """The desk's secret for signing button data."""
         return f"{self.prefix}secret"
 
+    def card_shown(self, number: int) -> str:
+        """STRING: the newest ticket version whose card was sent to be shown (stale edits are skipped)."""
+        return f"{self.prefix}cardshown:{number}"
+
     def card_post(self, number: int) -> str:
         """Reservation of a ticket's first card post, so two refreshes never post two cards."""
         return f"{self.prefix}cardpost:{number}"
@@ -190,6 +194,11 @@ class Keys:
     def topic_card_post(self, chat_id: int, thread_id: int, number: int) -> str:
         """Reservation of a ticket's card post in one topic, so two refreshes never post two cards."""
         return f"{self.prefix}topic:cardpost:{chat_id}:{thread_id}:{number}"
+
+    def album(self, customer_id: int, group_id: str) -> str:
+        """HASH of a customer's album on its way to the agents: its parts by message id, who started
+        collecting it (`owner`), and whether it went (`sent`)."""
+        return f"{self.prefix}album:{customer_id}:{group_id}"
 
     def board(self, chat_id: int) -> str:
         """HASH of a forum's queue board in its General topic: `mid` (its message), `sha` (what it shows)."""

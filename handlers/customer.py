@@ -21,14 +21,16 @@ from escalation.store_errors import IllegalTransition, StoreError, TicketNotFoun
 from escalation.ticket import Customer, Ticket
 from escalation.ticket_reads import Arrival
 from faq.triage import TriageResult
+from handlers.albums import AlbumRelay
 from handlers.callbacks import Callback
 from handlers.context import HandlerContext
 from handlers.desk_actions import DeskActions
-from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, Outgoing, User
+from handlers.events import Button, ButtonPress, IncomingMessage, Keyboard, MessageEdit, Outgoing, User
 from handlers.faq_gaps import record_gap
 from handlers.messenger import TelegramError
 from handlers.ratings import RATE_ACTION
 from handlers.relay import GROWTH_PRIORITY, AgentRelay
+from handlers.split import split_text
 from handlers.texts import a, pick_language, t
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ FAQ_TOPICS_SHOWN = 6
 AGENT_ACTIVE_S = 15 * 60
 NOT_HELPED = "n"
 LOW_RATING = 2  # this many stars or fewer: ask what went wrong and tell the supervisors
+EDIT_CHUNK = 3500  # an edited text shown in a topic: room for the notice's own words
 
 
 class CustomerConversation:
@@ -58,6 +61,7 @@ class CustomerConversation:
         self.actions = actions
         self.incidents = incidents
         self.relay = AgentRelay(ctx)
+        self.albums = AlbumRelay(ctx, actions, self.relay, self._relay_header)
         self.blocks = blocks
 
     # ---------------------------------------------------------------- input
@@ -90,11 +94,40 @@ class CustomerConversation:
             await self._follow_up(arrival.active, message, text, language, arrival)
             return
         if not text.strip():
-            await self._say(message.chat.id, t(language, "attachment_no_ticket"))
+            if message.media_group_id is None or await self.albums.first_part(message):
+                await self._say(message.chat.id, t(language, "attachment_no_ticket"))  # once per album
             return
         customer = await self._directory_customer(message.user, language, arrival.linked_subscriber)
         result = self.ctx.triage.classify(text, lang=language, tier=customer.tier)
         await self._answer(message, customer, text, result, language, arrival)
+
+    async def on_edit(self, edit: MessageEdit) -> None:
+        """The customer edited a message they sent: on their active ticket the new words are kept in
+        its history and shown to the agents (an "edited" notice in the topic, an "edited" line in
+        the group's relay). Without an active ticket the edit changes nothing; a blocked customer's
+        edit is kept, not shown."""
+        ticket = await self.ctx.store.active_ticket(edit.user.id)
+        if ticket is None or not edit.text.strip():
+            return
+        actor = f"customer:{edit.user.id}"
+        blocked = await self.ctx.state.block_record(edit.user.id) is not None
+        await self.ctx.store.log_event(ticket.number, "withheld" if blocked else "edited", actor, edit.text)
+        team = self.ctx.for_ticket(ticket).config
+        chat = team.agents_chat_id
+        if blocked or chat is None:
+            return
+        if self.actions.topics.enabled:
+            name = html.escape(ticket.customer.name or str(ticket.customer.telegram_id))
+            for index, chunk in enumerate(split_text(edit.text, EDIT_CHUNK)):
+                body = (
+                    a(team.agents_language, "customer_edited", name=f"<b>{name}</b>", text=html.escape(chunk))
+                    if index == 0
+                    else html.escape(chunk)
+                )
+                await self.actions.topics.post(ticket, Outgoing(chat, body, priority=int(ticket.priority)))
+            return
+        line = a(team.agents_language, "edited_line", text=edit.text)
+        await self.relay.relay(ticket, line, await self._relay_header(ticket))
 
     async def on_button(self, press: ButtonPress, callback: Callback) -> None:
         """Menu, FAQ feedback and rating buttons."""
@@ -233,15 +266,22 @@ class CustomerConversation:
     ) -> None:
         chat = message.chat.id
         if result.intent is Intent.OUTAGE and not customer.account_active:
-            await self._inactive_account(customer, text, result, language, arrival)
+            await self._inactive_account(customer, text, result, language, arrival, message)
         elif result.intent in NEEDS_A_PERSON:
             await self._open_ticket(
-                customer, text, result.intent, result, "text", language, arrival, follow_up=result.follow_up
+                customer,
+                text,
+                result.intent,
+                result,
+                language,
+                arrival,
+                follow_up=result.follow_up,
+                message=message,
             )
         elif (
             result.follow_up
             and not _answered_by_faq(result)
-            and await self._reopen_follow_up(customer, text, result, language, arrival)
+            and await self._reopen_follow_up(customer, text, result, language, arrival, message)
         ):
             return
         elif result.faq_id is not None:
@@ -267,7 +307,13 @@ class CustomerConversation:
             await self._say(chat, t(language, "unknown"), self._menu_keyboard(language))
 
     async def _reopen_follow_up(
-        self, customer: Customer, text: str, result: TriageResult, language: str, arrival: Arrival
+        self,
+        customer: Customer,
+        text: str,
+        result: TriageResult,
+        language: str,
+        arrival: Arrival,
+        message: IncomingMessage,
     ) -> bool:
         """ "Ainda não voltou", "still nothing": reopen the problem just resolved, if there is one.
 
@@ -287,16 +333,22 @@ class CustomerConversation:
             text,
             previous.intent,
             result,
-            "text",
             language,
             arrival,
             impact=previous.impact,
             follow_up=True,
+            message=message,
         )
         return True
 
     async def _inactive_account(
-        self, customer: Customer, text: str, result: TriageResult, language: str, arrival: Arrival
+        self,
+        customer: Customer,
+        text: str,
+        result: TriageResult,
+        language: str,
+        arrival: Arrival,
+        message: IncomingMessage,
     ) -> None:
         """ "Nothing works" from a subscriber whose account is suspended, cancelled or expired.
 
@@ -309,7 +361,7 @@ class CustomerConversation:
         await self._say(
             customer.telegram_id, t(language, "account_inactive", status=status, how_to_pay=how_to_pay)
         )
-        await self._open_ticket(customer, text, Intent.BILLING, result, "text", language, arrival)
+        await self._open_ticket(customer, text, Intent.BILLING, result, language, arrival, message=message)
 
     async def _open_ticket(
         self,
@@ -317,19 +369,23 @@ class CustomerConversation:
         text: str,
         intent: Intent,
         result: TriageResult | None,
-        kind: str,
         language: str,
         arrival: Arrival | None = None,
         *,
         impact: Impact | None = None,
         follow_up: bool = False,
+        message: IncomingMessage | None = None,
     ) -> Ticket:
         """Open, join or reopen the customer's ticket and tell them (and the agents) what happened.
 
         `arrival` is the reading taken as the customer's message came in, if this follows one;
         `impact` overrides the message's own (a follow-up takes the resolved ticket's);
-        `follow_up` reopens the last resolved ticket whatever the message's intent.
+        `follow_up` reopens the last resolved ticket whatever the message's intent; `message` is
+        the customer's message that asked (None: a button), whose photo or document, if any, goes
+        to the agents under the card: the card quotes only its caption.
         """
+        attachment = message.attachment if message is not None else None
+        kind = attachment.kind if attachment is not None else ("text" if message is not None else "button")
         if impact is None and result is not None and intent is Intent.OUTAGE:
             impact = result.impact
         urgent = bool(result and result.urgent)
@@ -346,7 +402,7 @@ class CustomerConversation:
         )
         ticket = submission.ticket
         if submission.outcome is Outcome.APPENDED:
-            new_burst = await self._relay_to_agents(ticket, text)
+            new_burst = await self._relay_to_agents(ticket, text, message)
             if new_burst and not self._agent_active(ticket):
                 await self._say(customer.telegram_id, t(language, "ticket_appended", ticket=ticket.label))
             return ticket
@@ -357,6 +413,8 @@ class CustomerConversation:
         ):
             return ticket
         await self._announce(ticket, submission.outcome, language, text)
+        if attachment is not None:  # under the card just posted: the ticket as it is now knows its id
+            await self._relay_to_agents(await self.ctx.store.get(ticket.number), text, message)
         return ticket
 
     async def _announce(self, ticket: Ticket, outcome: Outcome, language: str, text: str) -> None:
@@ -515,20 +573,18 @@ class CustomerConversation:
         chat = team.agents_chat_id
         if chat is None:
             return True
-        if self.actions.topics.enabled:
+        topics = self.actions.topics.enabled
+        last = before.last_customer_at if before is not None else None
+        new_burst = last is None or self.ctx.clock.now() - last >= self.ctx.policy.priority.repeat_contact_gap
+        if message is not None and message.attachment is not None and message.media_group_id is not None:
+            started = await self.albums.add(ticket, message)  # an album is one message, sent once complete
+            return started and (new_burst or not topics)
+        if topics:
             attachment = message.attachment if message is not None else None
             shown = message.caption if message is not None and attachment is not None else text
             await self.actions.topics.copy(ticket, shown, attachment)
-            last = before.last_customer_at if before is not None else None
-            return last is None or self.ctx.clock.now() - last >= self.ctx.policy.priority.repeat_contact_gap
-        header = a(
-            team.agents_language,
-            "customer_says",
-            ticket=f"<b>{ticket.label}</b>",
-            name=html.escape(ticket.customer.name),
-        )
-        if ticket.assignee is not None:
-            header += " · 👤 " + await self.actions.mentions({ticket.assignee}, team.agents_language)
+            return new_burst
+        header = await self._relay_header(ticket)
         if message is not None and message.attachment is not None:
             caption = header + (f"\n{html.escape(text)}" if text else "")
             message_id = await self.ctx.sender.send(
@@ -543,6 +599,15 @@ class CustomerConversation:
             await self.ctx.state.remember_message(chat, message_id, ticket.number)
             return True
         return await self.relay.relay(ticket, text, header)
+
+    async def _relay_header(self, ticket: Ticket) -> str:
+        """What heads the customer's words in the group: ticket, name and who holds it."""
+        language = self.ctx.for_ticket(ticket).config.agents_language
+        name = html.escape(ticket.customer.name)
+        header = a(language, "customer_says", ticket=f"<b>{ticket.label}</b>", name=name)
+        if ticket.assignee is not None:
+            header += " · 👤 " + await self.actions.mentions({ticket.assignee}, language)
+        return header
 
     # --------------------------------------------------------------- buttons
 
@@ -561,7 +626,7 @@ class CustomerConversation:
             customer = await self._customer(press.user, language)
             question = await self.ctx.state.take_question(press.user.id)
             await self._open_ticket(
-                customer, question or t(language, "menu_human"), Intent.HUMAN, None, "button", language
+                customer, question or t(language, "menu_human"), Intent.HUMAN, None, language
             )
         elif choice == "status":
             await self._status(chat, press.user.id, language)

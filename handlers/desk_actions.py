@@ -7,11 +7,14 @@ card instead of failing the agent's action.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from dataclasses import replace
 
 from escalation.domain import State
+from escalation.effects import as_part, next_part
+from escalation.store_errors import StoreError
 from escalation.ticket import Ticket
 from escalation.waits import estimate_wait
 from handlers.board import QueueBoard
@@ -37,6 +40,7 @@ class DeskActions:
         self.ctx = ctx
         self.topics = TopicDesk(ctx, self._card_in_new_topic)
         self.board = QueueBoard(ctx)
+        self._catching_up: set[asyncio.Task[None]] = set()
 
     async def refresh_card(self, ticket: Ticket, edit_priority: int | None = None) -> None:
         """Post the ticket's card to the agents' group, or edit the one already there.
@@ -93,9 +97,8 @@ class DeskActions:
             await self._topic_card(ticket, Outgoing(chat, text, keyboard, priority=priority), edit_priority)
             return
         if ticket.card_message_id is not None:
-            await self.ctx.sender.edit(
-                chat, ticket.card_message_id, text, keyboard, priority=edit_priority or priority
-            )
+            card = Outgoing(chat, text, keyboard, priority=priority)
+            await self._edit_card(ticket, card, ticket.card_message_id, edit_priority)
             return
         if not await self.ctx.state.reserve_card_post(ticket.number):
             return  # another refresh is posting this card, and brings it up to date once posted
@@ -108,6 +111,34 @@ class DeskActions:
         await self.ctx.state.remember_message(chat, message_id, ticket.number)
         if posted.version > ticket.version + 1:  # the ticket changed while its card was on its way
             await self._refresh_card(posted)
+
+    async def _edit_card(
+        self, ticket: Ticket, card: Outgoing, card_id: int, edit_priority: int | None
+    ) -> None:
+        """Edit the card to show this reading of the ticket, unless a newer reading was shown already.
+
+        Two refreshes may check in one order and queue their edits in the other; the older one
+        then finds, once its edit is done, that a newer reading was checked meanwhile, and shows
+        the ticket as it is now, beside the handler (which must not wait for another edit in the
+        group's queue): the card never stays behind the ticket.
+        """
+        number = ticket.number
+        if not await self.ctx.state.show_card(number, ticket.version):
+            return
+        await self.ctx.sender.edit(
+            card.chat_id, card_id, card.text, card.keyboard, priority=edit_priority or card.priority
+        )
+        if await self.ctx.state.newest_card(number) > ticket.version:
+            task = asyncio.create_task(as_part(next_part(), self._catch_up(number)))
+            self._catching_up.add(task)
+            task.add_done_callback(self._catching_up.discard)
+
+    async def _catch_up(self, number: int) -> None:
+        """The card as the ticket is now, after an older reading's edit may have overtaken a newer one."""
+        try:
+            await self._refresh_card(await self.ctx.store.get(number))
+        except (StoreError, TelegramError) as exc:
+            log.info("card of #%s not brought up to date: %s", number, exc)
 
     async def card(self, ticket: Ticket) -> tuple[str, Keyboard]:
         """The ticket's card as its team reads it: the text and the buttons (none once resolved)."""
@@ -150,13 +181,14 @@ class DeskActions:
         record = await topics.get(customer)
         card_id = record.cards.get(number) if record is not None and record.thread_id == thread else None
         if card_id is not None:
-            await self.ctx.sender.edit(
-                card.chat_id, card_id, card.text, card.keyboard, priority=edit_priority or card.priority
-            )
+            await self._edit_card(ticket, card, card_id, edit_priority)
             await self.topics.sync(ticket)
             return
         if not await topics.reserve_card_post(thread, number):
             return  # another refresh is posting this card, and brings it up to date once posted
+        # The topic shows the ticket before its card appears: an agent who answers the card at
+        # once reaches the ticket, not "not a ticket's topic".
+        await topics.show_ticket(customer, thread, number)
         try:
             card_id, thread = await self.topics.post(ticket, card, card=True)
         except TelegramError:

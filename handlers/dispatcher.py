@@ -18,7 +18,7 @@ from handlers.callbacks import ButtonChat, InvalidCallback
 from handlers.context import HandlerContext
 from handlers.customer import CustomerConversation
 from handlers.desk_actions import DeskActions
-from handlers.events import ButtonPress, ChatKind, Event, IncomingMessage, Outgoing
+from handlers.events import ButtonPress, ChatKind, Event, IncomingMessage, MessageEdit, Outgoing
 from handlers.faq_answers import FaqTeaching
 from handlers.incidents import IncidentDesk
 from handlers.managers import ManagerConversation
@@ -87,6 +87,9 @@ class Dispatcher:
                 await self.customers.on_message(event, arrival)
             elif isinstance(event, ButtonPress):
                 await self._button(event)
+            elif isinstance(event, MessageEdit):
+                if self._from_customer(event):  # an agent's edited words were sent already as they were
+                    await self.customers.on_edit(event)
             else:
                 await self._message(event)
         except REDIS_UNAVAILABLE:
@@ -95,7 +98,7 @@ class Dispatcher:
             log.exception("update %s failed", event.update_id)
             await self._apologise(event)
 
-    def _from_customer(self, message: IncomingMessage) -> bool:
+    def _from_customer(self, message: IncomingMessage | MessageEdit) -> bool:
         """A person's message in their private chat with the bot (a manager's chat excepted)."""
         config = self.ctx.config
         return (

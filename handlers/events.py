@@ -59,7 +59,8 @@ class Chat:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A photo or document: by Telegram file id (re-sent without downloading), or new bytes to upload.
+    """A photo, document, voice message, audio file or round video note (`kind`, Telegram's word):
+    by Telegram file id (re-sent without downloading), or new bytes to upload.
 
     Inbound attachments always carry a file id; `data` is for files the desk makes (charts).
     """
@@ -92,6 +93,7 @@ class IncomingMessage:
     contact: Contact | None = None
     attachment: Attachment | None = None
     caption: str = ""
+    media_group_id: str | None = None
 
     @property
     def command(self) -> str | None:
@@ -129,7 +131,23 @@ class ButtonPress:
     thread_id: int | None = None
 
 
-Event = IncomingMessage | ButtonPress
+@dataclass(frozen=True, slots=True)
+class MessageEdit:
+    """Someone edited a message they sent earlier (`edited_message`): its new text or caption.
+
+    A separate kind of event, so that nothing handles an edit as a new message by mistake (an
+    agent's edited command is not run twice).
+    """
+
+    update_id: int
+    message_id: int
+    user: User
+    chat: Chat
+    text: str = ""
+    thread_id: int | None = None
+
+
+Event = IncomingMessage | ButtonPress | MessageEdit
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,11 +46,11 @@ def plain_text(text: str) -> str:
 def in_parts(message: Outgoing) -> list[Outgoing]:
     """`message` as messages that fit: plain-text parts, keyboard last, reply first, attachment first."""
     parts = [
-        replace(message, text=html.escape(part), keyboard=None, attachment=None, reply_to=None)
+        replace(message, text=html.escape(part), keyboard=None, attachment=None, album=(), reply_to=None)
         for part in split_text(plain_text(message.text), SAFE_LIMIT)
         if part.strip()
     ]
-    if message.attachment is not None:
+    if message.attachment is not None or message.album:
         parts.insert(0, replace(message, text="", keyboard=None, reply_to=None))
     parts[0] = replace(parts[0], reply_to=message.reply_to)
     parts[-1] = replace(parts[-1], keyboard=message.keyboard)

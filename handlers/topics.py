@@ -143,6 +143,27 @@ class TopicDesk:
         if active and await topics.set_name(customer, thread, name, version):
             await self._op(TopicOp(chat, "edit", thread, name=name, priority=priority))
 
+    async def leave(self, before: Ticket, notice: str) -> None:
+        """The ticket left its team's group (a transfer): `notice` in its topic there, then the topic
+        closed. The customer's topic in the new team's group is made by the ticket's next post.
+
+        A topic showing another ticket of the customer by now is left alone; one closed or deleted
+        by a person gets no notice.
+        """
+        topics, customer = self.map_for(before), before.customer.telegram_id
+        record = await topics.get(customer)
+        if record is None or record.ticket != before.number:
+            return
+        thread = record.thread_id
+        try:
+            await self.ctx.sender.send(
+                Outgoing(topics.chat_id, notice, thread_id=thread, priority=STATE_PRIORITY)
+            )
+        except (TopicClosed, TopicGone):
+            return
+        if await topics.set_closed(customer, thread, True):
+            await self._op(TopicOp(topics.chat_id, "close", thread, priority=STATE_PRIORITY))
+
     async def _op(self, op: TopicOp) -> None:
         """A topic change; a topic deleted meanwhile is left for the next post to make again."""
         try:

@@ -7,6 +7,11 @@ so far: the customer's messages, the agents' answers and the internal notes (the
 among agents, as notes always do). The customer hears of it only when what they were told
 changes (an agent had it, or the expected wait moves); otherwise a transfer is the desk's
 business.
+
+In topic mode the ticket moves from the customer's topic in the old group to their topic in the
+new one (made if they have none there: the same per-customer records, so their next words go there
+too), where the card and the history are posted; the old topic gets a "transferred" notice and is
+closed.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ log = logging.getLogger(__name__)
 
 HISTORY_ENTRY_CHARS = 600
 HISTORY_CHUNK = TELEGRAM_TEXT_LIMIT - 200  # room for the header and the markup of a line
-_CUSTOMER_EVENTS = frozenset({"created", "message", "reopened"})
+_CUSTOMER_EVENTS = frozenset({"created", "message", "reopened", "edited"})
 _ICONS = {"reply": "💬", "note": "📝"}
 
 
@@ -60,6 +65,15 @@ class TicketTransfers:
         line = "➡️ " + a(old.agents_language, "transferred_card", team=html.escape(team.title), agent=by)
         await self._mark_old_card(before, old.agents_chat_id, line)
         await self._retire_pings(number, old.agents_chat_id, line)
+        if self.actions.topics.enabled and old.agents_chat_id is not None:
+            notice = a(
+                old.agents_language,
+                "topic_transferred",
+                ticket=before.label,
+                team=html.escape(team.title),
+                agent=by,
+            )
+            await self.actions.topics.leave(before, notice)
         await self.actions.refresh_card(after)
         posted = await self.ctx.store.get(number)
         await self._post_history(posted, before, by)
@@ -108,9 +122,9 @@ class TicketTransfers:
         if ticket.log_dropped:
             lines.insert(0, f"<i>{a(language, 'card_log_dropped', n=ticket.log_dropped)}</i>")
         for chunk in _chunks(header, [line for line in lines if line]):
-            message_id = await self.ctx.sender.send(
-                Outgoing(chat, chunk, reply_to=ticket.card_message_id, priority=int(ticket.priority))
-            )
+            message_id = await self.actions.to_ticket(
+                ticket, Outgoing(chat, chunk, priority=int(ticket.priority))
+            )  # under the card, or in the customer's topic in the new group
             await self.ctx.state.remember_message(chat, message_id, ticket.number)  # a reply answers too
 
     async def _history_line(self, entry: dict[str, Any], ticket: Ticket, language: str) -> str:

@@ -96,8 +96,16 @@ class SandboxClient:
         caption: str | None = None,
         reply_to_message_id: int | None = None,
         message_thread_id: int | None = None,
+        voice: dict[str, Any] | None = None,
+        audio: dict[str, Any] | None = None,
+        video_note: dict[str, Any] | None = None,
+        media_group_id: str | None = None,
+        edit_message_id: int | None = None,
     ) -> dict[str, Any]:
-        """A user writes (text, contact or photo); returns `{"message_id", "update_id", ...}`.
+        """A user writes (text, contact, photo, voice...); returns `{"message_id", "update_id", ...}`.
+
+        `media_group_id` makes the message a part of an album; `edit_message_id` edits the user's
+        message of that id instead (its text, or its caption: pass the new one as `text`).
 
         No `chat` means the user's private chat; an int names a known chat by id. A text over 4096
         characters becomes several messages (as Telegram apps send it); the ids are the last one's,
@@ -112,6 +120,11 @@ class SandboxClient:
             "caption": caption,
             "reply_to_message_id": reply_to_message_id,
             "message_thread_id": message_thread_id,
+            "voice": voice,
+            "audio": audio,
+            "video_note": video_note,
+            "media_group_id": media_group_id,
+            "edit_message_id": edit_message_id,
         }
         body.update({key: value for key, value in optional.items() if value is not None})
         result: dict[str, Any] = await self._call("POST", "/messages", json=body)

@@ -25,13 +25,14 @@ from sandbox.core import Core
 from sandbox.entities import Chat, User
 from sandbox.errors import BotApiError
 from sandbox.formatting import format_text, split_long_text
-from sandbox.methods.messages import GENERAL_TOPIC_ID
+from sandbox.methods.messages import CAPTIONED, GENERAL_TOPIC_ID
 from sandbox.state import MEMBER_STATUSES, PRESENT_STATUSES
 
 PREFIX = "/sandbox/api"
 MAX_WAIT_S = 60.0
 DEFAULT_PHOTO_SIZE = (800, 600)
 MAX_GENERATED_PHOTO_SIDE = 2560
+CLIPS = ("voice", "audio", "video_note")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -304,15 +305,20 @@ class ControlRoutes:
     # -- what users do --------------------------------------------------------------------------------
 
     async def post_message(self, request: web.Request) -> web.Response:
-        """POST /messages: a user's message (text, contact or photo) in a chat, queued for the bot.
+        """POST /messages: a user's message (text, contact, photo, voice...) in a chat, queued for the bot.
 
         A text over 4096 characters arrives as several messages, as Telegram apps send it; the answer
-        names the last one, and lists all under `message_ids` / `update_ids`.
+        names the last one, and lists all under `message_ids` / `update_ids`. A `media_group_id`
+        makes the message part of an album (send each part with the same id, as Telegram delivers
+        them). With `edit_message_id` the user edits a message of theirs instead (new text, or new
+        caption), which reaches the bot as an `edited_message` update.
         """
         body = await _body(request)
         world = self.core.world
         user = self._user(body.get("user"))
         chat = self._chat(body.get("chat"), user)
+        if body.get("edit_message_id") is not None:
+            return web.json_response(self._edit(chat, user, body))
         contents = self._contents(body, user)
         reply_to = None
         if body.get("reply_to_message_id") is not None:
@@ -339,17 +345,45 @@ class ControlRoutes:
             }
         )
 
+    def _edit(self, chat: Chat, user: User, body: dict[str, Any]) -> dict[str, Any]:
+        """The user edits their own message: its text, or its caption; an `edited_message` update."""
+        message_id = _int(body["edit_message_id"], "edit_message_id")
+        message = chat.message(message_id)
+        if message is None or message.get("from", {}).get("id") != user.id:
+            raise ControlError(404, "edit_message_id: no message of this user in the chat")
+        field = "text" if "text" in message else "caption" if any(k in message for k in CAPTIONED) else None
+        new = body.get("text", body.get("caption"))
+        if field is None or new is None:
+            raise ControlError(400, "only a text or a caption can be edited, and the edit needs its new text")
+        formatted, entities = format_text(str(new), None, None, caption=field == "caption")
+        entities_field = "entities" if field == "text" else "caption_entities"
+        message[field] = formatted
+        message.pop(entities_field, None)
+        if entities:
+            message[entities_field] = entities
+        message["edit_date"] = int(time.time())
+        self.core.world.touch(chat, message_id)
+        return {"message_id": message_id, "update_id": self.core.queue.push("edited_message", message)}
+
     def _contents(self, body: dict[str, Any], user: User) -> list[dict[str, Any]]:
-        """One kind of content per message, as Telegram has: a photo (with caption), a contact or text."""
+        """One kind of content per message, as Telegram has: a photo, voice, audio or round video
+        (with caption where Telegram allows one), a contact or text."""
+        media: dict[str, Any] | None = None
         if body.get("photo") is not None:
-            content: dict[str, Any] = {"photo": self.core.files.add_photo(self._photo_bytes(body["photo"]))}
+            media = {"photo": self.core.files.add_photo(self._photo_bytes(body["photo"]))}
+        for kind in CLIPS:
+            if body.get(kind) is not None:
+                media = {kind: self._clip(kind, body[kind])}
+        if media is not None:
             caption_source = body.get("caption", body.get("text"))
-            if caption_source:
+            if caption_source and "video_note" not in media:
                 caption, entities = format_text(str(caption_source), None, None, caption=True)
-                content["caption"] = caption
+                media["caption"] = caption
                 if entities:
-                    content["caption_entities"] = entities
-            return [content]
+                    media["caption_entities"] = entities
+            if body.get("media_group_id") is not None:
+                media["media_group_id"] = str(body["media_group_id"])
+            return [media]
         if body.get("contact") is not None:
             return [{"contact": self._contact(body["contact"], user)}]
         if body.get("text") is not None:
@@ -358,7 +392,20 @@ class ControlRoutes:
                 text, entities = format_text(part, None, None)
                 contents.append({"text": text, "entities": entities} if entities else {"text": text})
             return contents
-        raise ControlError(400, "a message needs text, contact or photo")
+        raise ControlError(400, "a message needs text, contact, photo, voice, audio or video_note")
+
+    def _clip(self, kind: str, data: Any) -> dict[str, Any]:
+        """A voice message, audio file or round video: `data_base64` as given, else a few stand-in bytes."""
+        if not isinstance(data, dict):
+            raise ControlError(400, f"{kind} must be an object (duration, optionally data_base64)")
+        duration = _int(data.get("duration", 1), f"{kind}.duration")
+        raw = b"\x00" * 64
+        if data.get("data_base64"):
+            try:
+                raw = base64.b64decode(str(data["data_base64"]), validate=True)
+            except (binascii.Error, ValueError):
+                raise ControlError(400, f"{kind}.data_base64 is not valid base64") from None
+        return self.core.files.add_clip(kind, raw, duration)  # type: ignore[arg-type]
 
     @staticmethod
     def _contact(data: Any, user: User) -> dict[str, Any]:

@@ -24,8 +24,21 @@ PHOTO_BOXES = (90, 320, 800, 1280, 2560)
 MAX_PHOTO_SIDES_SUM = 10_000
 MAX_PHOTO_RATIO = 20
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
-FileKind = Literal["photo", "document"]
-KIND_PREFIX = {"photo": "AgACAgIAAxkBAA", "document": "BQACAgIAAxkBAA"}
+FileKind = Literal["photo", "document", "voice", "audio", "video_note"]
+KIND_PREFIX = {
+    "photo": "AgACAgIAAxkBAA",
+    "document": "BQACAgIAAxkBAA",
+    "voice": "AwACAgIAAxkBAA",
+    "audio": "CQACAgIAAxkBAA",
+    "video_note": "DQACAgIAAxkBAA",
+}
+# Sound and round videos: where they are kept, their extension and MIME type (Telegram's choices).
+CLIP_FORMATS = {
+    "voice": ("voice", ".oga", "audio/ogg"),
+    "audio": ("music", ".mp3", "audio/mpeg"),
+    "video_note": ("video_notes", ".mp4", "video/mp4"),
+}
+VIDEO_NOTE_LENGTH = 384
 
 
 @dataclass(frozen=True)
@@ -91,7 +104,9 @@ class FileStore:
         if value is None:
             raise bad_request(f"there is no {kind} in the request")
         if isinstance(value, Upload):
-            return self.add_photo(value.data) if kind == "photo" else self.add_document(value)
+            if kind == "photo":
+                return self.add_photo(value.data)
+            return self.add_document(value) if kind == "document" else self.add_clip(kind, value.data)
         if value.startswith(("http://", "https://")):
             raise bad_request("failed to get HTTP URL content")
         known = self._media.get(value)
@@ -157,3 +172,25 @@ class FileStore:
         }
         self._media[stored.file_id] = ("document", document)
         return document
+
+    def add_clip(self, kind: FileKind, data: bytes, duration: int = 1) -> dict[str, Any]:
+        """Store a voice message, an audio file or a round video note as Telegram describes it.
+
+        The sandbox does not decode sound or video: the duration is what the sender says it is.
+        """
+        if not data:
+            raise bad_request("file must be non-empty")
+        folder, extension, mime_type = CLIP_FORMATS[kind]
+        stored = self._store(kind, data, folder, extension, mime_type)
+        clip: dict[str, Any] = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "duration": max(0, duration),
+        }
+        if kind == "video_note":
+            clip["length"] = VIDEO_NOTE_LENGTH
+        else:
+            clip["mime_type"] = mime_type
+        clip["file_size"] = len(data)
+        self._media[stored.file_id] = (kind, clip)
+        return clip

@@ -38,6 +38,11 @@ class Params:
         self._values = {key: value for key, value in values.items() if value is not None and value != ""}
         self._uploads = dict(uploads or {})
 
+    def nested(self, values: Mapping[str, Any]) -> Params:
+        """The parameters of one item of an array parameter (a media group's InputMedia), whose
+        files may be parts of this request ("attach://<part>")."""
+        return Params(values, self._uploads)
+
     def has(self, name: str) -> bool:
         """Whether the parameter was sent with a non-empty value (Telegram treats empty as absent)."""
         return name in self._values or name in self._uploads

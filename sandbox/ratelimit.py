@@ -6,7 +6,8 @@ bursts tolerated. The sandbox models each as a token bucket (capacity = the allo
 continuously at the rate). A send needs a token from the overall bucket and from its chat's bucket;
 when either is empty the call is refused with `retry_after` = whole seconds until both have one,
 rounded up (at least 1), and nothing is consumed. Only sending methods are limited (sendMessage,
-sendPhoto, sendDocument, copyMessage, forwardMessage); edits, answers and reads are not.
+sendPhoto, sendDocument, sendVoice, sendAudio, sendVideoNote, sendMediaGroup (once per album),
+copyMessage, forwardMessage); edits, answers and reads are not.
 """
 
 from __future__ import annotations

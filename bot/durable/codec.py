@@ -19,19 +19,20 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, get_args, get_origin
 
-from handlers.events import ButtonPress, Event, IncomingMessage, Keyboard, Outgoing, TopicOp
+from handlers.events import ButtonPress, Event, IncomingMessage, Keyboard, MessageEdit, Outgoing, TopicOp
 
 T = TypeVar("T")
 
-_EVENT_KINDS: dict[str, type[IncomingMessage] | type[ButtonPress]] = {
+_EVENT_KINDS: dict[str, type[IncomingMessage] | type[ButtonPress] | type[MessageEdit]] = {
     "message": IncomingMessage,
     "button": ButtonPress,
+    "edit": MessageEdit,
 }
 
 
 def event_to_json(event: Event) -> str:
     """The event as one JSON text, tagged with its kind."""
-    kind = "button" if isinstance(event, ButtonPress) else "message"
+    kind = next(name for name, cls in _EVENT_KINDS.items() if isinstance(event, cls))
     return json.dumps({"kind": kind, "event": _plain(event)}, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus, ParseMode
@@ -24,6 +25,9 @@ from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaAudio,
+    InputMediaDocument,
+    InputMediaPhoto,
     KeyboardButton,
     LinkPreviewOptions,
     Message,
@@ -34,8 +38,11 @@ from aiogram.types import (
 
 from bot.runtime.convert import to_user
 from bot.runtime.errors import (
+    CAPTIONLESS,
     REJECTED_TOKEN,
+    SENDABLE,
     bad_request,
+    check_album,
     check_editable,
     unknown_attachment,
 )
@@ -45,6 +52,7 @@ from handlers.messenger import BadRequest, Forbidden, RetryAfter, TelegramError,
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+ALBUM_MEDIA = {"photo": InputMediaPhoto, "document": InputMediaDocument, "audio": InputMediaAudio}
 
 
 @contextmanager
@@ -96,7 +104,10 @@ class AiogramMessenger:
         self._bot = bot
 
     async def send(self, message: Outgoing) -> int:
-        """Send a text, or a photo/document by file id with the text as caption; return its id."""
+        """Send a text, a file (photo, document, voice...) by file id with the text as caption, or an
+        album with the text as its first item's caption; return the (first) message's id."""
+        if message.album:
+            return await self._send_album(message)
         markup = reply_markup(message.keyboard)
         reply = (
             ReplyParameters(message_id=message.reply_to, allow_sending_without_reply=True)
@@ -116,29 +127,53 @@ class AiogramMessenger:
                     reply_parameters=reply,
                     reply_markup=markup,
                 )
-            elif attachment.kind == "photo":
-                sent = await self._bot.send_photo(
-                    chat_id=message.chat_id,
-                    photo=_media(attachment),
-                    caption=message.text or None,
-                    parse_mode=ParseMode.HTML,
-                    message_thread_id=message.thread_id,
-                    reply_parameters=reply,
-                    reply_markup=markup,
-                )
-            elif attachment.kind == "document":
-                sent = await self._bot.send_document(
-                    chat_id=message.chat_id,
-                    document=_media(attachment),
-                    caption=message.text or None,
-                    parse_mode=ParseMode.HTML,
-                    message_thread_id=message.thread_id,
-                    reply_parameters=reply,
-                    reply_markup=markup,
-                )
             else:
-                raise unknown_attachment(attachment.kind)
+                sent = await self._send_file(message, attachment, reply, markup)
         return sent.message_id
+
+    async def _send_file(
+        self, message: Outgoing, attachment: Attachment, reply: ReplyParameters | None, markup: Markup | None
+    ) -> Message:
+        """sendPhoto, sendDocument, sendVoice, sendAudio or sendVideoNote (no caption on a video note)."""
+        if attachment.kind not in SENDABLE:
+            raise unknown_attachment(attachment.kind)
+        extra: dict[str, Any] = {attachment.kind: _media(attachment)}
+        if attachment.kind not in CAPTIONLESS:
+            extra.update(caption=message.text or None, parse_mode=ParseMode.HTML)
+        method = getattr(self._bot, f"send_{attachment.kind}")
+        sent: Message = await method(
+            chat_id=message.chat_id,
+            message_thread_id=message.thread_id,
+            reply_parameters=reply,
+            reply_markup=markup,
+            **extra,
+        )
+        return sent
+
+    async def _send_album(self, message: Outgoing) -> int:
+        """sendMediaGroup: the album's files by id, the text as the first one's caption."""
+        check_album([item.kind for item in message.album])
+        media = [
+            ALBUM_MEDIA[item.kind](
+                media=_media(item),
+                caption=(message.text or None) if index == 0 else None,
+                parse_mode=ParseMode.HTML,
+            )
+            for index, item in enumerate(message.album)
+        ]
+        reply = (
+            ReplyParameters(message_id=message.reply_to, allow_sending_without_reply=True)
+            if message.reply_to is not None
+            else None
+        )
+        with neutral_errors():
+            sent = await self._bot.send_media_group(
+                chat_id=message.chat_id,
+                media=media,  # type: ignore[arg-type]
+                message_thread_id=message.thread_id,
+                reply_parameters=reply,
+            )
+        return sent[0].message_id
 
     async def edit(
         self, chat_id: int, message_id: int, text: str | None, keyboard: Keyboard | None = None

@@ -28,6 +28,7 @@ from handlers.events import (
     Contact,
     Event,
     IncomingMessage,
+    MessageEdit,
     User,
 )
 from handlers.invisible import without_invisible_controls
@@ -79,6 +80,13 @@ class DocumentLike(Protocol):
     def file_name(self) -> str | None: ...
 
 
+class FileLike(Protocol):
+    """A voice message, audio file or round video note: only its file id matters."""
+
+    @property
+    def file_id(self) -> str: ...
+
+
 class ContactLike(Protocol):
     """A shared phone contact."""
 
@@ -120,6 +128,14 @@ class MessageLike(Protocol):
     def photo(self) -> Sequence[PhotoSizeLike] | None: ...
     @property
     def document(self) -> DocumentLike | None: ...
+    @property
+    def voice(self) -> FileLike | None: ...
+    @property
+    def audio(self) -> FileLike | None: ...
+    @property
+    def video_note(self) -> FileLike | None: ...
+    @property
+    def media_group_id(self) -> str | None: ...
 
 
 class ButtonMessageLike(Protocol):
@@ -145,12 +161,14 @@ class CallbackQueryLike(Protocol):
 
 
 class UpdateLike(Protocol):
-    """The two update kinds the desk asks Telegram for."""
+    """The update kinds the desk asks Telegram for."""
 
     @property
     def update_id(self) -> int: ...
     @property
     def message(self) -> MessageLike | None: ...
+    @property
+    def edited_message(self) -> MessageLike | None: ...
     @property
     def callback_query(self) -> CallbackQueryLike | None: ...
 
@@ -159,10 +177,12 @@ def to_event(update: UpdateLike) -> Event | None:
     """The neutral event for an update; None for what the desk does not handle.
 
     Ignored: other update kinds, messages without a sender, and button presses on inline-mode
-    messages (they have no chat).
+    messages (they have no chat). An edited message becomes a `MessageEdit` with its new words.
     """
     if update.message is not None:
         return _incoming(update.update_id, update.message)
+    if update.edited_message is not None:
+        return _edit(update.update_id, update.edited_message)
     if update.callback_query is not None:
         return _button(update.update_id, update.callback_query)
     return None
@@ -186,6 +206,21 @@ def _incoming(update_id: int, message: MessageLike) -> IncomingMessage | None:
         contact=_contact(message.contact),
         attachment=_attachment(message),
         caption=without_invisible_controls(message.caption or ""),
+        media_group_id=message.media_group_id,
+    )
+
+
+def _edit(update_id: int, message: MessageLike) -> MessageEdit | None:
+    sender = message.from_user
+    if sender is None:
+        return None
+    return MessageEdit(
+        update_id=update_id,
+        message_id=message.message_id,
+        user=to_user(sender),
+        chat=_chat(message.chat),
+        text=without_invisible_controls(message.text or message.caption or ""),
+        thread_id=_topic(message),
     )
 
 
@@ -242,4 +277,8 @@ def _attachment(message: MessageLike) -> Attachment | None:
             file_id=message.document.file_id,
             file_name=without_invisible_controls(message.document.file_name or "") or None,
         )
+    for kind in ("voice", "audio", "video_note"):
+        clip: FileLike | None = getattr(message, kind)
+        if clip is not None:
+            return Attachment(kind=kind, file_id=clip.file_id)
     return None

@@ -26,9 +26,21 @@ def bad_request(message: str) -> BadRequest:
     return BadRequest(message)
 
 
+# What can be sent by file id (each with Telegram's send_<kind> method), and what takes no caption.
+SENDABLE = frozenset({"photo", "document", "voice", "audio", "video_note"})
+CAPTIONLESS = frozenset({"video_note"})
+ALBUM_KINDS = frozenset({"photo", "document", "audio"})
+
+
 def unknown_attachment(kind: str) -> BadRequest:
-    """Only photos and documents can be re-sent by file id; anything else is a programming error."""
-    return BadRequest(f"cannot send an attachment of kind {kind!r} (photo or document only)")
+    """Only what Telegram can re-send by file id is sent; anything else is a programming error."""
+    return BadRequest(f"cannot send an attachment of kind {kind!r} ({', '.join(sorted(SENDABLE))} only)")
+
+
+def check_album(kinds: list[str]) -> None:
+    """An album holds photos, documents or audio files (2-10); say so before Telegram does."""
+    if not 2 <= len(kinds) <= 10 or not set(kinds) <= ALBUM_KINDS:
+        raise BadRequest(f"an album takes 2-10 photos, documents or audio files, not {kinds}")
 
 
 def check_editable(keyboard: Keyboard | None) -> None:

@@ -1,8 +1,8 @@
 """What both runtimes agree on about talking to Telegram, so switching framework changes nothing visible.
 
-The desk only reacts to messages and button presses: asking Telegram for exactly those (in
-getUpdates and setWebhook alike) keeps edited messages, reactions and member updates from ever
-reaching the bot. Pending updates are never dropped at start: a restart must not lose what
+The desk only reacts to messages, their edits and button presses: asking Telegram for exactly
+those (in getUpdates and setWebhook alike) keeps reactions and member updates from ever reaching
+the bot. Pending updates are never dropped at start: a restart must not lose what
 subscribers wrote while the bot was down.
 """
 
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from bot.config import TELEGRAM_API_URL_DEFAULT
 
-ALLOWED_UPDATES: tuple[str, ...] = ("message", "callback_query")
+ALLOWED_UPDATES: tuple[str, ...] = ("message", "edited_message", "callback_query")
 REQUEST_MARGIN_S = 10  # a long poll's HTTP timeout is its own timeout plus this
 WEBHOOK_LISTEN = "0.0.0.0"
 SHUTDOWN_GRACE_SECONDS = 3.0

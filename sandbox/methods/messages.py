@@ -22,7 +22,21 @@ from sandbox.keyboards import ReplyMarkup, inline_markup, parse_reply_markup
 from sandbox.params import Params
 
 GENERAL_TOPIC_ID = 1
-CONTENT_KEYS = ("text", "entities", "photo", "document", "caption", "caption_entities", "contact")
+CONTENT_KEYS = (
+    "text",
+    "entities",
+    "photo",
+    "document",
+    "voice",
+    "audio",
+    "video_note",
+    "caption",
+    "caption_entities",
+    "contact",
+)
+CAPTIONED = ("photo", "document", "voice", "audio")
+ALBUM_KINDS = frozenset({"photo", "document", "audio"})
+ALBUM_SIZE = (2, 10)
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same as a "
     "current content and reply markup of the message"
@@ -148,6 +162,62 @@ async def send_document(core: Core, p: Params) -> dict[str, Any]:
     return await _send_media(core, p, "document")
 
 
+async def send_voice(core: Core, p: Params) -> dict[str, Any]:
+    """sendVoice: a voice message, uploaded or by the file_id of one sent before."""
+    return await _send_media(core, p, "voice")
+
+
+async def send_audio(core: Core, p: Params) -> dict[str, Any]:
+    """sendAudio: a music file, uploaded or by file_id."""
+    return await _send_media(core, p, "audio")
+
+
+async def send_video_note(core: Core, p: Params) -> dict[str, Any]:
+    """sendVideoNote: a round video message (no caption, as in Telegram)."""
+    return await _send_media(core, p, "video_note")
+
+
+def _album_item(core: Core, p: Params, item: Any) -> dict[str, Any]:
+    """One InputMedia of a media group as the message content it becomes."""
+    if not isinstance(item, dict) or item.get("type") not in ALBUM_KINDS:
+        raise bad_request("unsupported media type in the album")
+    kind: FileKind = item["type"]
+    fields = p.nested(item)
+    content: dict[str, Any] = {kind: core.files.resolve(fields.input_file("media"), kind)}
+    caption, entities = _text(core, fields, "caption", caption=True)
+    if caption:
+        content["caption"] = caption
+    if entities:
+        content["caption_entities"] = entities
+    return content
+
+
+async def send_media_group(core: Core, p: Params) -> list[dict[str, Any]]:
+    """sendMediaGroup: 2-10 photos, documents or audio files shown as one album (one media_group_id).
+
+    Documents and audio files only group with their own kind, as in Telegram. The album spends one
+    send from the flood limits.
+    """
+    media = p.obj("media", "can't parse media JSON object")
+    if not isinstance(media, list) or not ALBUM_SIZE[0] <= len(media) <= ALBUM_SIZE[1]:
+        raise bad_request("wrong number of media in the album: 2-10 are allowed")
+    contents = [_album_item(core, p, item) for item in media]
+    kinds = {next(key for key in content if key in ALBUM_KINDS) for content in contents}
+    if len(kinds) > 1 and kinds & {"document", "audio"}:
+        raise bad_request(f"{sorted(kinds & {'document', 'audio'})[0]} can't be mixed with other media types")
+    chat = core.world.writable_chat(p.chat_id())
+    group_id = str(10**17 + chat.next_message_id)
+    first = _post(core, p, chat, {**contents[0], "media_group_id": group_id}, None)
+    sent = [first]
+    thread = first.get("message_thread_id")
+    for content in contents[1:]:
+        message = core.world.add_message(
+            chat, core.world.bot, {**content, "media_group_id": group_id}, thread_id=thread
+        )
+        sent.append(message)
+    return sent
+
+
 def _own_message(core: Core, p: Params) -> tuple[Chat, dict[str, Any]]:
     if p.has("inline_message_id"):
         raise bad_request("MESSAGE_ID_INVALID")
@@ -194,7 +264,7 @@ async def edit_message_caption(core: Core, p: Params) -> dict[str, Any]:
     caption, entities = _text(core, p, "caption", caption=True)
     markup = inline_markup(p.obj("reply_markup", "can't parse reply keyboard markup JSON object"))
     chat, message = _own_message(core, p)
-    if "photo" not in message and "document" not in message:
+    if not any(kind in message for kind in CAPTIONED):
         raise bad_request("there is no caption in the message to edit")
     changes = {"caption": caption, "caption_entities": entities, "reply_markup": markup}
     _apply_edit(core, chat, message, changes, dated=True)
@@ -232,7 +302,7 @@ async def copy_message(core: Core, p: Params) -> dict[str, int]:
     """copyMessage: the content without a link to the original; returns only the new MessageId."""
     source = _source(core, p, "copy", "copied")
     content = {key: copy.deepcopy(source[key]) for key in CONTENT_KEYS if key in source}
-    if p.has("caption") and ("photo" in source or "document" in source):
+    if p.has("caption") and any(kind in source for kind in CAPTIONED):
         caption, entities = _text(core, p, "caption", caption=True)
         content.pop("caption_entities", None)
         content.update({"caption": caption, **({"caption_entities": entities} if entities else {})})
@@ -254,6 +324,10 @@ METHODS: dict[str, MethodHandler] = {
     "sendMessage": send_message,
     "sendPhoto": send_photo,
     "sendDocument": send_document,
+    "sendVoice": send_voice,
+    "sendAudio": send_audio,
+    "sendVideoNote": send_video_note,
+    "sendMediaGroup": send_media_group,
     "editMessageText": edit_message_text,
     "editMessageCaption": edit_message_caption,
     "editMessageReplyMarkup": edit_message_reply_markup,

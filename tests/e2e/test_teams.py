@@ -197,3 +197,73 @@ async def test_a_customers_next_words_reach_the_new_teams_group(desk: Desk) -> N
     relayed = await desk.expect(AGENTS_CHAT, "e o estorno?")
     assert relayed["reply_to_message"]["message_id"] == new_card["message_id"]
     assert "e o estorno?" not in texts(await desk.bot_messages(BILLING_CHAT))
+
+
+@pytest.fixture
+async def forum_desk(
+    redis: Redis, redis_config: dict[str, Any], namespace: str, runtime_kind: str, tmp_path: Path
+) -> AsyncIterator[Desk]:
+    """The two teams in topic mode: both groups are forums, one topic per customer in each."""
+    raw = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    raw["teams"] = TEAMS
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    async for harness in open_harness(
+        redis_config,
+        namespace,
+        runtime_kind,
+        tmp_path,
+        settings_overrides={"policy_file": policy, "agents_topics": True},
+    ):
+        members = [{"user": person, "status": "member"} for person in (CARLOS, ANA)]
+        await harness.api.create_chat(BILLING_CHAT, title="Financeiro", is_forum=True, members=members)
+        await harness.api.create_chat(
+            AGENTS_CHAT, title="Agents", is_forum=True, members=[{"user": ANA, "status": "member"}]
+        )
+        yield harness
+
+
+async def forum_topics(desk: Desk, chat: int) -> dict[int, dict[str, Any]]:
+    """A forum's topics by thread id."""
+    chats = {c["id"]: c for c in await desk.api.chats()}
+    return {topic["message_thread_id"]: topic for topic in chats[chat]["topics"]}
+
+
+async def test_a_transfer_in_topic_mode_moves_the_topic_with_card_and_history(forum_desk: Desk) -> None:
+    desk = forum_desk
+    number = await open_ticket(desk, CARLA)
+    n = f"#{number}"
+    old_card = await card_in(desk, AGENTS_CHAT, number)
+    old_thread = old_card["message_thread_id"]
+    noted = await says(desk, ANA, SUPPORT_GROUP, "/note router checked", message_thread_id=old_thread)
+    assert noted == a("en", "noted", ticket=n)
+    await desk.api.send_message(ANA, "Vou verificar.", chat=SUPPORT_GROUP, message_thread_id=old_thread)
+    await desk.expect(CARLA_PREMIUM, "Vou verificar.")
+
+    await desk.api.send_message(
+        ANA, f"/transfer {number} billing", chat=SUPPORT_GROUP, message_thread_id=old_thread
+    )
+    new_card = await card_in(desk, BILLING_CHAT, number)
+    new_thread = new_card["message_thread_id"]
+    assert new_thread in await forum_topics(desk, BILLING_CHAT)
+    history = await desk.expect(
+        BILLING_CHAT,
+        a("es", "transfer_history", ticket=n, team="Support", agent="Ana"),
+        where=lambda m: m.get("message_thread_id") == new_thread,
+    )
+    assert "router checked" in history["text"] and "Vou verificar." in history["text"]
+    notice = a("en", "topic_transferred", ticket=n, team="Financeiro", agent="Ana")
+    await desk.expect(AGENTS_CHAT, notice, where=lambda m: m.get("message_thread_id") == old_thread)
+    await desk.api.wait_for(
+        AGENTS_CHAT, lambda m: "forum_topic_closed" in m and m.get("message_thread_id") == old_thread
+    )
+    assert (await forum_topics(desk, AGENTS_CHAT))[old_thread]["is_closed"]
+
+    await desk.say(CARLA, "e agora, alguma novidade?")
+    copied = await desk.expect(BILLING_CHAT, "alguma novidade", where=lambda m: "reply_markup" not in m)
+    assert copied["message_thread_id"] == new_thread
+    await desk.api.send_message(
+        CARLOS, "Revisamos su caso.", chat=BILLING_GROUP, message_thread_id=new_thread
+    )
+    await desk.expect(CARLA_PREMIUM, "Revisamos su caso.")
+    assert "alguma novidade" not in texts(await desk.bot_messages(AGENTS_CHAT))

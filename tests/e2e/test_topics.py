@@ -6,6 +6,7 @@ for closed and deleted topics, and reads what agents see in each topic and in th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ from redis.asyncio import Redis
 
 from bench.workspace import DAY_START, TICKETS, DayPlayer
 from escalation.clock import ManualClock
+from handlers.dispatcher import Dispatcher
+from handlers.events import Chat, ChatKind, IncomingMessage, User
+from handlers.texts import a
 from tests.e2e.conftest import (
     AGENT_ANA,
     AGENT_BRUNO,
@@ -184,6 +188,104 @@ async def test_a_topic_closed_by_a_person_is_reopened_and_the_message_is_not_los
     await desk.say(CARLA, "ainda aguardo retorno sobre a queda")
     await in_topic(desk, thread, "ainda aguardo retorno")
     assert not (await topics(desk))[thread]["is_closed"]
+
+
+async def test_an_album_an_edit_and_a_voice_message_reach_the_topic(desk: Desk) -> None:
+    number = await open_ticket(desk, CARLA)
+    thread = await topic_of(desk, number)
+    parts = [
+        await desk.api.send_message(
+            CARLA, photo={"width": 40 + i, "height": 30}, caption=caption, media_group_id="album-1"
+        )
+        for i, caption in enumerate(("a tela fica assim", None, None))
+    ]
+    album = await desk.api.wait_for(
+        AGENTS_CHAT, lambda m: m.get("media_group_id") is not None and m.get("message_thread_id") == thread
+    )
+    await settle(desk)
+    in_album = [
+        m for m in await desk.bot_messages(AGENTS_CHAT) if m.get("media_group_id") == album["media_group_id"]
+    ]
+    assert len(in_album) == 3 and all("photo" in m for m in in_album)
+    assert "Carla" in in_album[0]["caption"] and "a tela fica assim" in in_album[0]["caption"]
+    loose = [m for m in await desk.bot_messages(AGENTS_CHAT) if "photo" in m and "media_group_id" not in m]
+    assert loose == []
+    assert len([m for m in await desk.bot_messages(CARLA_PREMIUM) if f"#{number}" in m.get("text", "")]) <= 2
+
+    words = await desk.say(CARLA, "o decodificador mostra erro 42")
+    await in_topic(desk, thread, "erro 42")
+    await desk.api.send_message(CARLA, "o decodificador mostra erro 43", edit_message_id=words["message_id"])
+    notice = await in_topic(desk, thread, "erro 43")
+    edited = a("en", "customer_edited", name="Carla Souza", text="o decodificador mostra erro 43")
+    assert notice["text"] == edited
+    history = await desk.bot.desk.store.log(number)
+    assert any(e["event"] == "edited" and e["text"] == "o decodificador mostra erro 43" for e in history)
+
+    await desk.api.send_message(CARLA, voice={"duration": 4}, caption="ouve o barulho")
+    voice = await desk.api.wait_for(
+        AGENTS_CHAT, lambda m: "voice" in m and m.get("message_thread_id") == thread
+    )
+    assert "ouve o barulho" in voice["caption"]
+    await desk.api.send_message(CARLA, video_note={"duration": 3})
+    await desk.api.wait_for(AGENTS_CHAT, lambda m: "video_note" in m and m.get("message_thread_id") == thread)
+    assert parts[0]["message_id"] < parts[-1]["message_id"]
+
+
+async def test_a_photo_that_opens_a_ticket_is_copied_into_the_topic_after_the_card(desk: Desk) -> None:
+    sent = await desk.api.send_message(
+        JOAO, photo={"width": 64, "height": 48}, caption="tela preta, nada abre"
+    )
+    reply = await desk.expect(JOAO_BASIC, "#", after=sent["message_id"])
+    number = int(reply["text"].split("#", 1)[1].split()[0].rstrip(".,"))
+    thread = await topic_of(desk, number)
+    card = await desk.card(number)
+    photo = await desk.api.wait_for(
+        AGENTS_CHAT, lambda m: "photo" in m and m.get("message_thread_id") == thread
+    )
+    assert photo["message_id"] > card["message_id"] and "tela preta" in photo.get("caption", "")
+
+
+async def test_racing_first_messages_of_a_customer_on_two_workers_make_one_topic(desk: Desk) -> None:
+    """Two handlers (as two workers: each its own dispatcher, one Redis) take two first messages of
+    one customer at once, for several customers: each customer gets one topic."""
+    customers = [user(1500 + i, f"Cliente{i}") for i in range(4)]
+    for who in customers:  # the private chats exist, as after /start
+        sent = await desk.say(who, "/start")
+        await desk.expect(who["id"], "", after=sent["message_id"])
+    workers = (desk.bot.dispatcher, Dispatcher(desk.bot.dispatcher.ctx))
+    racing = [
+        worker.handle(
+            IncomingMessage(
+                update_id=10**8 + 2 * who["id"] + index,
+                message_id=10**6 + index,
+                user=User(who["id"], who["first_name"], language_code="pt"),
+                chat=Chat(who["id"], ChatKind.PRIVATE),
+                text="nenhum canal funciona desde ontem, a tv está toda fora do ar",
+            )
+        )
+        for who in customers
+        for index, worker in enumerate(workers)
+    ]
+    await asyncio.gather(*racing)
+    await settle(desk)
+    forum = await topics(desk)
+    names = sorted(topic["name"].split(" · ")[-1] for topic in forum.values())
+    assert names == sorted(who["first_name"] for who in customers)
+
+
+async def test_a_refresh_that_read_the_ticket_earlier_never_leaves_the_card_behind(desk: Desk) -> None:
+    """Refreshes run side by side (a customer's follow-up, an agent's resolve): the one that read
+    the ticket first may come last, and must not put the older state back on the card."""
+    number = await open_ticket(desk, CARLA)
+    await topic_of(desk, number)
+    store, actions = desk.bot.desk.store, desk.bot.dispatcher.customers.actions
+    earlier = await store.get(number)
+    resolved = await store.resolve(number, AGENT_ANA)
+    await actions.refresh_card(resolved)
+    await desk.card(number, where=lambda text: "✅" in text)
+    await actions.refresh_card(earlier)
+    await settle(desk)
+    assert "✅" in (await desk.card(number))["text"]
 
 
 @pytest.fixture

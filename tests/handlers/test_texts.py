@@ -6,14 +6,16 @@ import string
 
 import pytest
 
-from handlers.texts import _AGENT_TEXTS, _TEXTS, LANGUAGES, a, t
+from handlers.customer_texts import CUSTOMER_TEXTS
+from handlers.staff_texts import STAFF_TEXTS
+from handlers.texts import LANGUAGES, a, t
 
 
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@pytest.mark.parametrize("table", [_TEXTS, _AGENT_TEXTS], ids=["customers", "agents"])
+@pytest.mark.parametrize("table", [CUSTOMER_TEXTS, STAFF_TEXTS], ids=["customers", "agents"])
 def test_every_key_exists_in_every_language_with_the_same_placeholders(
     table: dict[str, dict[str, str]],
 ) -> None:
@@ -28,8 +30,8 @@ def test_every_key_exists_in_every_language_with_the_same_placeholders(
 def test_a_key_missing_in_one_language_is_an_error_not_an_english_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delitem(_AGENT_TEXTS["pt"], "claimed_ok")
-    monkeypatch.delitem(_TEXTS["es"], "rated")
+    monkeypatch.delitem(STAFF_TEXTS["pt"], "claimed_ok")
+    monkeypatch.delitem(CUSTOMER_TEXTS["es"], "rated")
     assert a("en", "claimed_ok", ticket="#1") == "#1 is yours."
     with pytest.raises(KeyError):
         a("pt", "claimed_ok", ticket="#1")

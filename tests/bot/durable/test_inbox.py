@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.durable.inbox import Inbox, Lane, PollTurn
 from bot.redis_connection import RedisClient
 from escalation.keys import Keys
-from handlers.events import ButtonPress, Chat, ChatKind, IncomingMessage, User
+from handlers.events import ButtonPress, Chat, ChatKind, IncomingMessage, MessageEdit, User
 
 pytestmark = pytest.mark.cluster
 
@@ -51,6 +51,19 @@ async def test_events_of_a_chat_come_one_at_a_time_in_order(redis: RedisClient, 
     _, taken = await one.take(Lane.NORMAL, 10)
     assert [(t.chat_id, t.update_id) for t in taken] == [(7, 2)]
     assert taken[0].event() == message(2, 7)
+
+
+async def test_an_edit_waits_in_its_chat_behind_the_message_it_edits(
+    redis: RedisClient, namespace: str
+) -> None:
+    one = inbox(redis, namespace, "w1")
+    edit = MessageEdit(2, 1, User(7, "Ana"), Chat(7, ChatKind.PRIVATE), text="m1 edited")
+    await one.put([(1, message(1, 7)), (2, edit)])
+    _, taken = await one.take(Lane.NORMAL, 10)
+    assert [t.update_id for t in taken] == [1]
+    assert await one.done(taken[0])
+    _, taken = await one.take(Lane.NORMAL, 10)
+    assert [t.event() for t in taken] == [edit]
 
 
 async def test_group_messages_and_button_presses_take_the_fast_lane(

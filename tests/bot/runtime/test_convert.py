@@ -13,7 +13,17 @@ from aiogram.types import Update as AiogramUpdate
 from telegram import Update as PtbUpdate
 
 from bot.runtime.convert import to_event
-from handlers.events import Attachment, ButtonPress, Chat, ChatKind, Contact, Event, IncomingMessage, User
+from handlers.events import (
+    Attachment,
+    ButtonPress,
+    Chat,
+    ChatKind,
+    Contact,
+    Event,
+    IncomingMessage,
+    MessageEdit,
+    User,
+)
 
 ANA = {"id": 5, "is_bot": False, "first_name": "Ana", "username": "ana_tv", "language_code": "pt-BR"}
 PRIVATE = {"id": 5, "type": "private", "first_name": "Ana"}
@@ -134,7 +144,6 @@ def test_button_press_on_an_inaccessible_message_still_names_chat_and_message() 
 @pytest.mark.parametrize(
     "update",
     [
-        {"update_id": 11, "edited_message": message(text="edited")},
         {
             "update_id": 12,
             "callback_query": {
@@ -155,7 +164,20 @@ def test_button_press_on_an_inaccessible_message_still_names_chat_and_message() 
             },
         },
     ],
-    ids=["edited-message", "inline-mode-button", "no-sender"],
+    ids=["inline-mode-button", "no-sender"],
 )
 def test_updates_the_desk_does_not_handle_give_no_event(update: dict[str, Any]) -> None:
     assert convert_both(update) is None
+
+
+def test_an_edited_message_is_an_edit_with_its_new_words() -> None:
+    edit = convert_both({"update_id": 11, "edited_message": message(caption="new\u200b words", edit_date=2)})
+    assert isinstance(edit, MessageEdit)
+    assert (edit.update_id, edit.message_id, edit.chat.id, edit.text) == (11, 10, 5, "new words")
+
+
+def test_an_album_part_and_a_voice_message_keep_their_kind_and_group() -> None:
+    voice = {"file_id": "AwAC1", "file_unique_id": "u1", "duration": 3}
+    event = convert_both({"update_id": 14, "message": message(voice=voice, media_group_id="g1")})
+    assert isinstance(event, IncomingMessage)
+    assert (event.attachment, event.media_group_id) == (Attachment(kind="voice", file_id="AwAC1"), "g1")
