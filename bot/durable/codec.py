@@ -3,21 +3,23 @@
 An update is stored in the inbox as the event the runtime made of it, and a message as the
 `Outgoing` a handler made: workers need no framework to read either, and what a worker takes
 over is exactly what the first one would have handled or sent. The types are small frozen
-dataclasses (`handlers.events`); this module walks their fields by their annotations, so a field
-added to one of them is stored without touching this file. Bytes (a chart's PNG) travel as
-base64; enums as their value.
+dataclasses (`handlers.events`): orjson writes them as they are (every worker stores and reads
+one per update and one per send, so the encoding is on the hot path), and this module reads them
+back by their annotations, so a field added to one of them is stored without touching this file.
+Bytes (a chart's PNG) travel as base64; enums as their value.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
-import json
 import types
 import typing
 from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, get_args, get_origin
+
+import orjson
 
 from handlers.events import ButtonPress, Event, IncomingMessage, Keyboard, MessageEdit, Outgoing, TopicOp
 
@@ -33,12 +35,12 @@ _EVENT_KINDS: dict[str, type[IncomingMessage] | type[ButtonPress] | type[Message
 def event_to_json(event: Event) -> str:
     """The event as one JSON text, tagged with its kind."""
     kind = next(name for name, cls in _EVENT_KINDS.items() if isinstance(event, cls))
-    return json.dumps({"kind": kind, "event": _plain(event)}, ensure_ascii=False, separators=(",", ":"))
+    return _dumps({"kind": kind, "event": event})
 
 
 def event_from_json(text: str | bytes) -> Event:
     """The event `event_to_json` stored (ValueError for anything else)."""
-    data = json.loads(text)
+    data = orjson.loads(text)
     kind = _EVENT_KINDS.get(data.get("kind"))
     if kind is None:
         raise ValueError(f"not a stored event: kind {data.get('kind')!r}")
@@ -47,45 +49,44 @@ def event_from_json(text: str | bytes) -> Event:
 
 def outgoing_to_json(message: Outgoing) -> str:
     """The message as one JSON text."""
-    return json.dumps(_plain(message), ensure_ascii=False, separators=(",", ":"))
+    return _dumps(message)
 
 
 def outgoing_from_json(text: str | bytes) -> Outgoing:
     """The message `outgoing_to_json` stored."""
-    return _build(Outgoing, json.loads(text))
+    return _build(Outgoing, orjson.loads(text))
 
 
 def topic_op_to_json(op: TopicOp) -> str:
     """A forum topic operation as one JSON text (the body of an outbox job of kind "t")."""
-    return json.dumps(_plain(op), ensure_ascii=False, separators=(",", ":"))
+    return _dumps(op)
 
 
 def topic_op_from_json(text: str | bytes) -> TopicOp:
     """The operation `topic_op_to_json` stored."""
-    return _build(TopicOp, json.loads(text))
+    return _build(TopicOp, orjson.loads(text))
 
 
 def keyboard_to_json(keyboard: Keyboard | None) -> str:
     """An edit's new keyboard (or none) as JSON text, stored beside its text in the outbox job."""
-    return json.dumps(_plain(keyboard), ensure_ascii=False, separators=(",", ":"))
+    return _dumps(keyboard)
 
 
 def keyboard_from_json(text: str | bytes) -> Keyboard | None:
     """The keyboard `keyboard_to_json` stored."""
-    data = json.loads(text)
+    data = orjson.loads(text)
     return None if data is None else _build(Keyboard, data)
 
 
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value, default=_base64, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _base64(value: Any) -> str:
+    """What orjson cannot write itself: bytes, as base64 text."""
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    return value
+    raise TypeError(f"cannot store a {type(value).__name__}")
 
 
 def _build(cls: type[T], data: dict[str, Any]) -> T:

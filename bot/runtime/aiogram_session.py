@@ -9,9 +9,9 @@ JSON text) go out as one `json.dumps`. A request with files keeps aiogram's mult
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiohttp import BytesPayload, FormData
 
@@ -25,8 +25,16 @@ if TYPE_CHECKING:
 JSON = "application/json"
 
 
+def _dumps(value: Any) -> str:
+    """orjson's encoding as the text aiogram expects of its `json_dumps`."""
+    return orjson.dumps(value).decode()
+
+
 class JsonBodySession(AiohttpSession):
     """`AiohttpSession` whose requests without files are JSON bodies of the same fields."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(json_loads=orjson.loads, json_dumps=_dumps, **kwargs)
 
     def build_form_data(self, bot: Bot, method: TelegramMethod[Any]) -> FormData | BytesPayload:  # type: ignore[override]
         """The fields as aiogram prepares them, in a JSON body; aiogram's form when files are attached."""
@@ -38,7 +46,7 @@ class JsonBodySession(AiohttpSession):
                 fields[key] = prepared
         if files:
             return super().build_form_data(bot, method)
-        return BytesPayload(json.dumps(fields).encode(), content_type=JSON)
+        return BytesPayload(orjson.dumps(fields), content_type=JSON)
 
     def check_response(
         self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
