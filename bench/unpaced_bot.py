@@ -22,8 +22,8 @@ from bot.durable.outbox import Limits
 UNPACED = Limits(
     global_per_s=1e9,
     global_burst=1e9,
-    group_per_min=1e12,
-    group_burst=1e9,
+    group_per_window=10**9,
+    group_window_s=0.001,
     private_per_s=1e9,
     private_burst=1e9,
 )

@@ -202,8 +202,8 @@ async def play_mode(args: argparse.Namespace, redis_url: str, workdir: Path, top
     limits = Limits(
         global_per_s=30 * args.speed,
         global_burst=30,
-        group_per_min=Limits().group_per_min * args.speed,
-        group_burst=Limits().group_burst,
+        group_per_window=Limits().group_per_window,
+        group_window_s=Limits().group_window_s / args.speed,
         private_per_s=1 * args.speed,
         private_burst=3,
     )

@@ -91,26 +91,36 @@ def _script(name: str) -> str:
 class Limits:
     """Rates as Telegram applies them; tests scale them up or down.
 
-    A group gets no burst and one message a minute of margin: Telegram counts 20 messages in any
-    minute, a burst of b on top of 20 a minute lets a minute hold b + 19 (bench/workspace.py
-    measured 40 with b = 20), and at exactly 20 a minute network jitter landed 21 in one minute.
+    Telegram counts a group's messages per minute, so a group gets a sliding window: at most
+    `group_per_window` sends in any `group_window_s` seconds. An agent's answer in a quiet group
+    goes at once, and no minute ever holds more than 20 (a GCRA burst of b on top of 20 a minute
+    let a minute hold b + 20: bench/workspace.py measured 40). The window has a second of margin:
+    sends decided exactly a minute apart reach Telegram a few milliseconds apart either way. The
+    token's 30 a second keeps half a message of margin for the same reason (bench/storm.py met a
+    429 at exactly 30).
     """
 
-    global_per_s: float = 30.0
+    global_per_s: float = 29.5
     global_burst: float = 30.0
-    group_per_min: float = 19.0
-    group_burst: float = 1.0
+    group_per_window: int = 20
+    group_window_s: float = 61.0
     private_per_s: float = 1.0
     private_burst: float = 3.0
 
-    def gcra(self) -> list[str]:
-        """The scripts' form: emission interval and burst tolerance in ms, global, group, private."""
-        pairs = (
-            (1000.0 / self.global_per_s, self.global_burst),
-            (60_000.0 / self.group_per_min, self.group_burst),
-            (1000.0 / self.private_per_s, self.private_burst),
-        )
-        return [repr(x) for interval, burst in pairs for x in (interval, max(0.0, burst - 1) * interval)]
+    def script_args(self) -> list[str]:
+        """The scripts' form (ms): global and private GCRA interval and tolerance, a group's window."""
+        global_t, private_t = 1000.0 / self.global_per_s, 1000.0 / self.private_per_s
+        return [
+            repr(x)
+            for x in (
+                global_t,
+                max(0.0, self.global_burst - 1) * global_t,
+                float(self.group_per_window),
+                self.group_window_s * 1000.0,
+                private_t,
+                max(0.0, self.private_burst - 1) * private_t,
+            )
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +191,7 @@ class Outbox:
         self.limits = limits or Limits()
         self.worker = worker or uuid.uuid4().hex
         self.lease_s = lease_s
-        self._gcra = self.limits.gcra()
+        self._limit_args = self.limits.script_args()
         self._enqueue_script = redis.register_script(_script("enqueue"))
         self._take_script = redis.register_script(_script("take"))
         self._ack_script = redis.register_script(_script("ack"))
@@ -202,7 +212,7 @@ class Outbox:
         self.resent = 0
 
     def _args(self, *extra: object) -> list[str]:
-        return [self.keys.prefix, *self._gcra, *(str(value) for value in extra)]
+        return [self.keys.prefix, *self._limit_args, *(str(value) for value in extra)]
 
     # ------------------------------------------------------------ Sender
 

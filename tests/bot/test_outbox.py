@@ -29,8 +29,8 @@ GROUP = -100
 UNPACED = Limits(
     global_per_s=1e6,
     global_burst=1e6,
-    group_per_min=1e8,
-    group_burst=1e6,
+    group_per_window=10**9,
+    group_window_s=0.001,
     private_per_s=1e6,
     private_burst=1e6,
 )
@@ -171,10 +171,22 @@ async def test_private_chat_is_paced_and_keeps_order(
     assert times[-1] - times[0] >= 5 / 20 * 0.9
 
 
+async def test_a_quiet_group_gets_its_window_at_once_and_no_window_holds_more(
+    telegram: RecordingMessenger, workers: Callable[..., Outbox]
+) -> None:
+    outbox = workers(Limits(group_per_window=3, group_window_s=1.0))
+    outbox.start()
+    await asyncio.gather(*(outbox.send(Outgoing(GROUP, f"g{i}")) for i in range(7)))
+    times = [at for at, _, _ in telegram.sent]
+    assert times[2] - times[0] < 0.3, "an answer in a quiet group waited for pacing"
+    assert times[3] - times[0] >= 0.95
+    assert all(later - earlier >= 0.95 for earlier, later in zip(times, times[3:], strict=False))
+
+
 async def test_busy_group_does_not_hold_back_private_chats(
     telegram: RecordingMessenger, workers: Callable[..., Outbox]
 ) -> None:
-    outbox = workers(Limits(group_per_min=60, group_burst=1))
+    outbox = workers(Limits(group_per_window=1, group_window_s=1.0))
     outbox.start()
     group = [asyncio.create_task(outbox.send(Outgoing(GROUP, f"g{i}", priority=1))) for i in range(3)]
     await until(backlog_is(outbox, 2))
@@ -189,7 +201,7 @@ async def test_each_group_has_its_own_budget_so_two_teams_groups_pace_independen
     telegram: RecordingMessenger, workers: Callable[..., Outbox]
 ) -> None:
     """Teams in several groups: a group that spent its budget never holds back another group."""
-    outbox = workers(Limits(group_per_min=60, group_burst=1))
+    outbox = workers(Limits(group_per_window=1, group_window_s=1.0))
     outbox.start()
     busy = [asyncio.create_task(outbox.send(Outgoing(GROUP, f"a{i}", priority=1))) for i in range(3)]
     await until(backlog_is(outbox, 2))  # the first group sent one and must wait a second for the next
@@ -203,7 +215,7 @@ async def test_each_group_has_its_own_budget_so_two_teams_groups_pace_independen
 async def test_workers_share_the_tokens_limits(
     telegram: RecordingMessenger, workers: Callable[..., Outbox]
 ) -> None:
-    limits = Limits(global_per_s=20, global_burst=2, group_per_min=600, group_burst=2)
+    limits = Limits(global_per_s=20, global_burst=2, group_per_window=2, group_window_s=0.2)
     first, second = workers(limits), workers(limits)
     first.start()
     second.start()
@@ -274,8 +286,8 @@ async def test_pending_edits_of_one_message_coalesce_to_the_latest_across_worker
     telegram: RecordingMessenger, workers: Callable[..., Outbox], redis: RedisClient, keys: Keys
 ) -> None:
     one, other = (
-        workers(Limits(group_per_min=60, group_burst=1)),
-        workers(Limits(group_per_min=60, group_burst=1)),
+        workers(Limits(group_per_window=1, group_window_s=1.0)),
+        workers(Limits(group_per_window=1, group_window_s=1.0)),
     )
     one.start()
     other.start()

@@ -35,8 +35,8 @@ CARLA_PREMIUM, JOAO_BASIC, MARY_STANDARD = 1001, 1002, 1003
 FAST = Limits(
     global_per_s=1000,
     global_burst=1000,
-    group_per_min=60_000,
-    group_burst=1000,
+    group_per_window=1000,
+    group_window_s=0.001,
     private_per_s=1000,
     private_burst=1000,
 )

@@ -14,18 +14,20 @@
 --   out:turn         HASH chat -> its turn among chats of one priority (renewed after each send)
 --   out:paused       HASH chat -> until when (ms) a 429 or a retry backoff holds it
 --   out:edits        HASH "<chat>:<message id>" -> the queued edit of that message (coalescing)
---   out:rate:<chat>  GCRA theoretical arrival time (ms) of a chat; out:rate:all of the token
+--   out:rate:<chat>  GCRA theoretical arrival time (ms) of a private chat; out:rate:all of the token
+--   out:win:<chat>   ZSET of a group's sends in the last window (member: a seq, score: when, ms)
 --   out:backlog      HASH "P<n>" -> queued jobs of that priority
 --   out:seq          counter behind seq, turns and lease tokens
 --   out:posted       HASH group chat -> messages the bot posted there (Telegram archives a forum's
 --                    oldest messages near a million; the managers' summary warns before)
 --   out:done:<worker> LIST of results for a worker's callers (JSON {"id", "r"}), expiring
--- ARGV[2..7]: the limits as GCRA emission interval and burst tolerance (ms): global, group, private.
+-- ARGV[2..7]: the limits: global and private as GCRA emission interval and burst tolerance (ms),
+-- a group as at most ARGV[4] sends in any ARGV[5] ms (Telegram counts a group's messages per minute).
 -- Time is redis.call('TIME'), the one clock every worker shares.
 
 local prefix = ARGV[1]
 local GLOBAL_T, GLOBAL_TAU = tonumber(ARGV[2]), tonumber(ARGV[3])
-local GROUP_T, GROUP_TAU = tonumber(ARGV[4]), tonumber(ARGV[5])
+local GROUP_N, GROUP_W = tonumber(ARGV[4]), tonumber(ARGV[5])
 local PRIVATE_T, PRIVATE_TAU = tonumber(ARGV[6]), tonumber(ARGV[7])
 local SCALE = 1e13
 
@@ -38,6 +40,7 @@ local function job_key(id) return prefix .. "out:j:" .. id end
 local function waiters_key(id) return prefix .. "out:w:" .. id end
 local function queue_key(chat) return prefix .. "out:q:" .. chat end
 local function rate_key(chat) return prefix .. "out:rate:" .. chat end
+local function window_key(chat) return prefix .. "out:win:" .. chat end
 local GLOBAL_RATE = prefix .. "out:rate:all"
 
 local function clock_ms()
@@ -63,15 +66,38 @@ local function gcra_spend(key, t, tau, now)
   redis.call("SET", key, fmt(new), "PX", math.ceil(new - now + tau) + 1000)
 end
 
-local function chat_limits(chat)
-  if tonumber(chat) < 0 then return GROUP_T, GROUP_TAU end
-  return PRIVATE_T, PRIVATE_TAU
+local function background(prio) return prio > 4 end
+
+-- A group's sliding window: the earliest instant one more send keeps at most `limit` in any
+-- GROUP_W ms. Ticket sends (priorities 1-4) have the whole window; background edits (a relay's
+-- growth, the queue board: priority 9) leave a quarter of it to them, and go at an even pace (see
+-- chat_at), so a burst of them never leaves a card or an answer to an agent waiting for the
+-- window to slide, and a flood's edits coalesce while they wait.
+local function window_at(key, now, prio)
+  local limit = GROUP_N
+  if background(prio) then limit = math.max(1, GROUP_N - math.ceil(GROUP_N / 4)) end
+  redis.call("ZREMRANGEBYSCORE", key, "-inf", fmt(now - GROUP_W))
+  if redis.call("ZCARD", key) < limit then return now end
+  local oldest = redis.call("ZRANGE", key, -limit, -limit, "WITHSCORES")
+  return math.max(now, tonumber(oldest[2]) + GROUP_W)
 end
 
--- When a chat may send next: after its pause and within its own rate.
-local function chat_at(chat, now)
-  local _, tau = chat_limits(chat)
-  local at = gcra_at(rate_key(chat), tau, now)
+local function window_spend(key, now)
+  redis.call("ZADD", key, fmt(now), redis.call("INCR", SEQ))
+  redis.call("PEXPIRE", key, math.ceil(GROUP_W) + 1000)
+end
+
+local function is_group(chat) return tonumber(chat) < 0 end
+
+-- When a chat whose next job has priority `prio` may send: after its pause and within its rate.
+local function chat_at(chat, now, prio)
+  local at
+  if is_group(chat) then
+    at = window_at(window_key(chat), now, prio)
+    if background(prio) then at = math.max(at, gcra_at(rate_key(chat), 0, now)) end
+  else
+    at = gcra_at(rate_key(chat), PRIVATE_TAU, now)
+  end
   local paused = redis.call("HGET", PAUSED, chat)
   if paused then
     paused = tonumber(paused)
@@ -94,7 +120,8 @@ local function announce(chat, now)
     redis.call("HDEL", TURN, chat)
     return
   end
-  local at = chat_at(chat, now)
+  local prio = math.floor(tonumber(head[2]) / SCALE)
+  local at = chat_at(chat, now, prio)
   if at > now then
     redis.call("ZREM", READY, chat)
     redis.call("ZADD", WAIT, fmt(at), chat)
@@ -106,7 +133,6 @@ local function announce(chat, now)
     turn = redis.call("INCR", SEQ)
     redis.call("HSET", TURN, chat, turn)
   end
-  local prio = math.floor(tonumber(head[2]) / SCALE)
   redis.call("ZADD", READY, fmt(prio * SCALE + tonumber(turn)), chat)
 end
 
@@ -188,10 +214,10 @@ local function take(worker, lease, ttl, now)
   end
 
   for _ = 1, 64 do
-    local top = redis.call("ZRANGE", READY, 0, 0)
+    local top = redis.call("ZRANGE", READY, 0, 0, "WITHSCORES")
     if #top == 0 then break end
     local chat = top[1]
-    local at = chat_at(chat, now)
+    local at = chat_at(chat, now, math.floor(tonumber(top[2]) / SCALE))
     if at > now then
       redis.call("ZREM", READY, chat)
       redis.call("ZADD", WAIT, fmt(at), chat)
@@ -210,9 +236,13 @@ local function take(worker, lease, ttl, now)
         if redis.call("EXISTS", key) == 0 then
           announce(chat, now)
         else
-          local t, tau = chat_limits(chat)
           gcra_spend(GLOBAL_RATE, GLOBAL_T, GLOBAL_TAU, now)
-          gcra_spend(rate_key(chat), t, tau, now)
+          if is_group(chat) then
+            window_spend(window_key(chat), now)
+            if background(prio) then gcra_spend(rate_key(chat), GROUP_W / GROUP_N, 0, now) end
+          else
+            gcra_spend(rate_key(chat), PRIVATE_T, PRIVATE_TAU, now)
+          end
           local token = redis.call("INCR", SEQ) .. "|" .. id
           redis.call("ZREM", READY, chat)
           redis.call("ZADD", BUSY, fmt(now + lease), chat)
