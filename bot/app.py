@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings, SettingsError
-from bot.desk import Desk, open_desk
+from bot.desk import Desk, desk_teams, open_desk
 from bot.durable.inbox import Inbox
 from bot.durable.intake import Intake
 from bot.durable.outbox import Limits, Outbox
@@ -39,7 +39,6 @@ from escalation.clock import Clock
 from escalation.desk_state import DeskState
 from escalation.directory import CsvDirectory, CustomerDirectory
 from escalation.policy import Policy, load_policy
-from escalation.teams import DeskTeams, TeamsError
 from faq.knowledge import KnowledgeBase, default_faq_path
 from faq.placeholders import unfilled_placeholders
 from faq.triage import Triage
@@ -82,21 +81,6 @@ def sandbox_defaults(settings: Settings) -> Settings:
     if settings.faq_file is None:
         updates["faq_file"] = DEMO_DIR / "faq.yaml"
     return settings.model_copy(update=updates)
-
-
-def desk_teams(settings: Settings, policy: Policy) -> DeskTeams:
-    """The policy's teams with the settings' agents' group as the default team's; SettingsError
-    (one line) when they clash."""
-    try:
-        return DeskTeams.resolve(
-            policy.teams,
-            settings.agents_chat_id,
-            settings.agent_ids,
-            settings.supervisor_ids,
-            settings.agents_language,
-        )
-    except TeamsError as exc:
-        raise SettingsError(str(exc)) from None
 
 
 def desk_config(settings: Settings, policy: Policy) -> DeskConfig:

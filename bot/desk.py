@@ -10,11 +10,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.redis_connection import RedisClient, open_redis
 from escalation.clock import Clock, SystemClock
 from escalation.policy import Policy, load_policy
 from escalation.store import TicketStore
+from escalation.teams import DeskTeams, TeamsError
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,3 +37,18 @@ async def open_desk(settings: Settings, clock: Clock | None = None) -> AsyncIter
     async with open_redis(settings) as redis:
         store = TicketStore.build(redis, settings.redis_namespace, policy, settings.timezone, clock)
         yield Desk(settings, redis, policy, store, clock)
+
+
+def desk_teams(settings: Settings, policy: Policy | None) -> DeskTeams:
+    """The policy's teams with the settings' agents' group as the default team's (one implicit team
+    when the policy has none, or with no policy); SettingsError (one line) when they clash."""
+    try:
+        return DeskTeams.resolve(
+            policy.teams if policy is not None else None,
+            settings.agents_chat_id,
+            settings.agent_ids,
+            settings.supervisor_ids,
+            settings.agents_language,
+        )
+    except TeamsError as exc:
+        raise SettingsError(str(exc)) from None

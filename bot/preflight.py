@@ -21,10 +21,11 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from bot.config import Settings, SettingsError
+from bot.desk import desk_teams
 from bot.redis_connection import RedisClient, describe, open_redis
 from escalation.directory import CsvDirectory, DirectoryError
 from escalation.policy import Policy, PolicyError, load_policy
-from escalation.teams import DeskTeams, Team, TeamsError
+from escalation.teams import Team
 from faq.knowledge import KnowledgeBaseError, load_knowledge_base
 
 Level = Literal["ok", "warning", "error"]
@@ -76,9 +77,9 @@ def check_files(settings: Settings) -> list[Finding]:
         )
     if policy is not None and policy.teams is not None:
         try:
-            teams = _resolve_teams(settings, policy)
+            teams = desk_teams(settings, policy)
             findings.append(ok("teams", f"{len(teams)} teams: {', '.join(team.name for team in teams)}"))
-        except TeamsError as exc:
+        except SettingsError as exc:
             findings.append(Finding("error", "teams", str(exc), "give each team its own group in the policy"))
     try:
         entries = len(load_knowledge_base(settings.faq_file).entries)
@@ -296,16 +297,6 @@ async def check_telegram(settings: Settings) -> list[Finding]:
     return findings
 
 
-def _resolve_teams(settings: Settings, policy: Policy) -> DeskTeams:
-    return DeskTeams.resolve(
-        policy.teams,
-        settings.agents_chat_id,
-        settings.agent_ids,
-        settings.supervisor_ids,
-        settings.agents_language,
-    )
-
-
 def _teams_to_check(settings: Settings) -> list[tuple[Team, bool]]:
     """Each team whose group to check, and whether the policy names it (its fixes are the policy's).
 
@@ -315,13 +306,10 @@ def _teams_to_check(settings: Settings) -> list[tuple[Team, bool]]:
     try:
         policy = load_policy(settings.policy_file)
         if policy.teams is not None:
-            return [(team, True) for team in _resolve_teams(settings, policy)]
-    except (PolicyError, TeamsError):
+            return [(team, True) for team in desk_teams(settings, policy)]
+    except (PolicyError, SettingsError):
         pass
-    single = DeskTeams.single(
-        settings.agents_chat_id, settings.agent_ids, settings.supervisor_ids, settings.agents_language
-    )
-    return [(single.default, False)]
+    return [(desk_teams(settings, None).default, False)]
 
 
 async def _agents_group(api: BotApi, team: Team, named: bool, bot_id: int) -> list[Finding]:
