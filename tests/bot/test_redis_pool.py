@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from bot.redis_pool import WaitingConnectionPool
@@ -51,5 +53,42 @@ async def test_a_command_waits_at_most_the_timeout(redis_url: str, namespace: st
             await client.get(key)
         assert await asyncio.gather(*blocked) == [None, None]
         assert await client.get(key) is None  # the line is free again once they are answered
+    finally:
+        await client.aclose()
+
+
+def _no_retry_client(url: str, name: str) -> Redis:
+    """One connection, no retries: a command sent on a dead or dirty connection would fail or be
+    answered wrongly, so only the checkout's own check can make these tests pass."""
+    pool = WaitingConnectionPool.from_url(
+        url, max_connections=1, decode_responses=True, client_name=name, retry=Retry(NoBackoff(), 0)
+    )
+    return Redis.from_pool(pool)
+
+
+async def test_a_connection_the_server_closed_is_replaced_at_checkout(redis_url: str, namespace: str) -> None:
+    name = f"pool-{uuid.uuid4().hex[:8]}"
+    client = _no_retry_client(redis_url, name)
+    observer = Redis.from_url(redis_url, decode_responses=True)
+    try:
+        await client.set(f"{namespace}:k", "v")
+        (entry,) = [entry for entry in await observer.client_list() if entry["name"] == name]
+        await observer.execute_command("CLIENT", "KILL", "ID", entry["id"])
+        await asyncio.sleep(0.05)  # the end of stream reaches the idle connection
+        assert await client.get(f"{namespace}:k") == "v"
+    finally:
+        await client.aclose()
+        await observer.aclose()
+
+
+async def test_a_reply_left_unread_is_not_taken_for_the_next_commands(redis_url: str, namespace: str) -> None:
+    client = _no_retry_client(redis_url, f"pool-{uuid.uuid4().hex[:8]}")
+    try:
+        await client.set(f"{namespace}:k", "v")
+        connection = await client.connection_pool.get_connection()
+        await connection.send_command("PING")  # its PONG is never read
+        await client.connection_pool.release(connection)
+        await asyncio.sleep(0.05)
+        assert await client.get(f"{namespace}:k") == "v"
     finally:
         await client.aclose()
