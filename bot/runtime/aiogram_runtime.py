@@ -22,14 +22,13 @@ from aiogram.methods import (
     GetUpdates,
     Response,
     SendDocument,
-    SendMessage,
     SendPhoto,
     SetWebhook,
 )
 from aiogram.types import Update
 
 from bot import redaction
-from bot.runtime.aiogram_messenger import AiogramMessenger, neutral_errors
+from bot.runtime.aiogram_messenger import AiogramMessenger, SendText, neutral_errors
 from bot.runtime.aiogram_session import JsonBodySession
 from bot.runtime.convert import to_event
 from bot.runtime.transport import ALLOWED_UPDATES, REQUEST_MARGIN_S, api_base, is_official
@@ -49,8 +48,8 @@ RESPONSE_MODELS = tuple(
         GetMe,
         GetUpdates,
         SendDocument,
-        SendMessage,
         SendPhoto,
+        SendText,
         SetWebhook,
     )
 )
