@@ -12,25 +12,28 @@ the same `TimedOut` and `NetworkError`. Timeouts keep PTB's meaning where aiohtt
 notion: `connect_timeout` bounds the TCP connect, `pool_timeout` + `connect_timeout` the wait for
 a pooled connection, `read_timeout` the wait for the answer. aiohttp has no per-write timeout, so
 `write_timeout` only counts toward an overall bound of the whole request (the sum of the four,
-when all are set).
+when all are set). JSON goes both ways through orjson, as PTB's `parse_json_payload` invites.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import re
 import ssl
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import certifi
-from telegram.error import NetworkError, TimedOut
+import orjson
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.metrics import observe_api_call
 
 if TYPE_CHECKING:
     from telegram._utils.types import ODVInput
+
+log = logging.getLogger(__name__)
 
 DEFAULT_POOL_SIZE = 16
 JSON = "application/json"
@@ -66,6 +69,17 @@ class AiohttpRequest(BaseRequest):
         }
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+
+    @staticmethod
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
+        """Telegram's answer, read by orjson (PTB's default is the standard library's `json`, about
+        three times slower on a sent message); invalid JSON fails as PTB's own parser fails it."""
+        try:
+            parsed: dict[str, Any] = orjson.loads(payload)
+        except orjson.JSONDecodeError as exc:
+            log.error("the Bot API answered with invalid JSON (%d bytes)", len(payload))
+            raise TelegramError("Invalid server response") from exc
+        return parsed
 
     @property
     def read_timeout(self) -> float | None:
@@ -171,7 +185,7 @@ def _body(request_data: RequestData | None, files: dict[str, Any] | None) -> Any
     if request_data is None:
         return None
     if not files:
-        return aiohttp.BytesPayload(json.dumps(request_data.parameters).encode(), content_type=JSON)
+        return aiohttp.BytesPayload(orjson.dumps(request_data.parameters), content_type=JSON)
     form = aiohttp.FormData(request_data.json_parameters)
     for name, (file_name, content, mime_type) in files.items():
         form.add_field(name, content, filename=file_name, content_type=mime_type)

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 
 from bot import redaction
 from bot.runtime import build_runtime
@@ -80,6 +80,38 @@ async def test_ptb_bot_sends_text_and_uploads_bytes_through_it(sandbox: Sandbox)
     assert sent.reply_markup.inline_keyboard[0][0].callback_data == "y:1"
     assert photo.photo[-1].width == 64 and photo.caption == "chart"
     assert [m.get("text", m.get("caption")) for m in stored if m["from"].get("is_bot")] == ["olá", "chart"]
+
+
+@pytest.fixture
+async def garbling_server() -> AsyncIterator[str]:
+    """A Bot API base URL whose server answers every request with a body that is not JSON."""
+
+    async def garbled(_: web.Request) -> web.Response:
+        return web.Response(body=b'{"ok": true, "result": {"id": 1,', content_type="application/json")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", garbled)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def test_an_answer_that_is_not_json_is_ptbs_invalid_server_response(
+    garbling_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    request = AiohttpRequest()
+    bot = Bot(TOKEN, base_url=f"{garbling_server}/bot", request=request)
+    try:
+        with caplog.at_level(logging.ERROR), pytest.raises(TelegramError, match="Invalid server response"):
+            await bot.get_me()
+    finally:
+        await request.shutdown()
+    assert "invalid JSON" in caplog.text and TOKEN not in caplog.text
 
 
 async def test_a_server_that_never_answers_times_out_and_no_traceback_quotes_the_token(
