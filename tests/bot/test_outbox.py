@@ -315,6 +315,47 @@ async def test_not_modified_edit_counts_as_done(
     await outbox.edit(GROUP, 1, "same")
 
 
+async def test_an_edit_that_changes_nothing_is_not_sent_and_costs_the_group_nothing(
+    telegram: RecordingMessenger, workers: Callable[..., Outbox], redis: RedisClient, keys: Keys
+) -> None:
+    outbox = workers(Limits(group_per_window=20, group_window_s=60.0))
+    outbox.start()
+    buttons = Keyboard.inline([Button("Claim", "c:1")])
+    assert await outbox.edit(GROUP, 42, "v1") is None
+    await outbox.edit(GROUP, 42, "v1")  # a card refreshed with nothing new: not sent
+    await outbox.edit(GROUP, 42, "v2")
+    await outbox.edit(GROUP, 42, "v1")  # back to the earlier text: sent
+    await outbox.edit(GROUP, 42, "v1", buttons)  # the same text with buttons: sent
+    await outbox.edit(GROUP, 42, None, Keyboard.inline())  # the keyboard alone: the text is unknown
+    await outbox.edit(GROUP, 42, "v1")  # so this is sent
+    await outbox.edit(GROUP, 43, "v1")  # another message
+    assert telegram.edits == [
+        (GROUP, 42, "v1"),
+        (GROUP, 42, "v2"),
+        (GROUP, 42, "v1"),
+        (GROUP, 42, "v1"),
+        (GROUP, 42, None),
+        (GROUP, 42, "v1"),
+        (GROUP, 43, "v1"),
+    ]
+    assert await redis.zcard(f"{keys.prefix}out:win:{GROUP}") == 7
+
+
+async def test_an_edit_that_failed_is_not_taken_for_what_the_message_shows(
+    telegram: RecordingMessenger, workers: Callable[..., Outbox]
+) -> None:
+    outbox = workers()
+    outbox.start()
+    await outbox.edit(GROUP, 42, "v1")
+    telegram.failures["v2"] = [BadRequest("can't parse entities")]
+    with pytest.raises(BadRequest):
+        await outbox.edit(GROUP, 42, "v2")
+    telegram.failures["v2"] = [BadRequest("can't parse entities")]
+    with pytest.raises(BadRequest):
+        await outbox.edit(GROUP, 42, "v2")  # tried again: the message never showed v2
+    assert telegram.edits == [(GROUP, 42, "v1")]
+
+
 async def test_stopping_fails_waiting_callers_and_leaves_their_jobs_for_the_next_start(
     telegram: RecordingMessenger, workers: Callable[..., Outbox]
 ) -> None:

@@ -55,6 +55,9 @@ elseif state == "q" or state == "f" then
   end
   redis.call("HSET", key, "state", "d", "result", result)
   redis.call("EXPIRE", key, ttl)
+  if string.find(result, '^{"error"') and redis.call("HGET", key, "kind") == "e" then
+    redis.call("DEL", shown_key(chat, redis.call("HGET", key, "mid")))  -- the message kept its old text
+  end
   if tonumber(chat) < 0 and redis.call("HGET", key, "kind") == "s" and string.find(result, '^{"id"') then
     redis.call("HINCRBY", POSTED, chat, 1)
   end

@@ -14,6 +14,8 @@
 --   out:turn         HASH chat -> its turn among chats of one priority (renewed after each send)
 --   out:paused       HASH chat -> until when (ms) a 429 or a retry backoff holds it
 --   out:edits        HASH "<chat>:<message id>" -> the queued edit of that message (coalescing)
+--   out:shown:<chat>:<message id>  digest of the text and keyboard the last edit taken for sending
+--                    gives that message (deleted when unknown: a keyboard-only edit, a failed one)
 --   out:rate:<chat>  GCRA theoretical arrival time (ms) of a private chat; out:rate:all of the token
 --   out:win:<chat>   ZSET of a group's sends in the last window (member: a seq, score: when, ms)
 --   out:backlog      HASH "P<n>" -> queued jobs of that priority
@@ -37,6 +39,10 @@ local EDITS, BACKLOG, SEQ = prefix .. "out:edits", prefix .. "out:backlog", pref
 local POSTED = prefix .. "out:posted"
 
 local function job_key(id) return prefix .. "out:j:" .. id end
+local function shown_key(chat, mid) return prefix .. "out:shown:" .. chat .. ":" .. mid end
+
+-- What an edit makes its message show: an edit equal to the last one taken changes nothing.
+local function edit_digest(text, kb) return redis.sha1hex(text .. "\n" .. kb) end
 local function waiters_key(id) return prefix .. "out:w:" .. id end
 local function queue_key(chat) return prefix .. "out:q:" .. chat end
 local function rate_key(chat) return prefix .. "out:rate:" .. chat end
@@ -252,6 +258,11 @@ local function take(worker, lease, ttl, now)
           if f[1] == "e" then
             local edit = chat .. ":" .. f[3]
             if redis.call("HGET", EDITS, edit) == id then redis.call("HDEL", EDITS, edit) end
+            if f[4] == "null" then
+              redis.call("DEL", shown_key(chat, f[3]))
+            else
+              redis.call("SET", shown_key(chat, f[3]), edit_digest(f[4], f[5]), "EX", ttl)
+            end
           end
           return {"job", id, chat, token, f[1], f[2], f[3], f[4], f[5], f[6], f[7], reclaimed, backlog_total()}
         end

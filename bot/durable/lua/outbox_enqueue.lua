@@ -8,7 +8,8 @@
 -- takes that worker's next job as `take` would (most urgent chat first, turns, limits, lease), so
 -- an idle sender is handed its job without a take of its own.
 -- Returns {"done", result} when the job (or the edit it was merged into) already has its
--- result, else {"queued", ""}: the waiter is told when the result is recorded. With ARGV[19], a
+-- result, or is an edit that would change nothing (no edit of the message queued, and the last
+-- one taken gave it the same text and keyboard), else {"queued", ""}: the waiter is told when the result is recorded. With ARGV[19], a
 -- third element is the take's reply.
 
 local id, chat, prio, kind = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
@@ -39,6 +40,12 @@ if kind == "e" then
     redis.call("EXPIRE", key, ttl)
     add_waiter(pending, waiter, ttl)
     return answer("queued", "")
+  end
+  -- Nothing queued for the message, and the last edit taken for it gives it this very text and
+  -- keyboard: sending it would cost the chat's budget for Telegram's "message is not modified".
+  if ARGV[17] ~= "1" and ARGV[16] ~= "null"
+      and redis.call("GET", shown_key(chat, ARGV[15])) == edit_digest(ARGV[16], ARGV[18]) then
+    return answer("done", '{"id": ' .. ARGV[15] .. '}')
   end
   redis.call("HSET", EDITS, edit, id)
 end
