@@ -25,6 +25,7 @@ import orjson
 from handlers.events import ButtonPress, Event, IncomingMessage, Keyboard, MessageEdit, Outgoing, TopicOp
 
 T = TypeVar("T")
+Reader = Callable[[Any], Any]
 
 _EVENT_KINDS: dict[str, type[IncomingMessage] | type[ButtonPress] | type[MessageEdit]] = {
     "message": IncomingMessage,
@@ -98,9 +99,6 @@ def _build(cls: type[T], data: dict[str, Any]) -> T:
             read = readers[name]
             values[name] = raw if read is None or raw is None else read(raw)
     return cls(**values)
-
-
-Reader = Callable[[Any], Any]
 
 
 @cache

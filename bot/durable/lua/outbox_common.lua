@@ -39,14 +39,14 @@ local EDITS, BACKLOG, SEQ = prefix .. "out:edits", prefix .. "out:backlog", pref
 local POSTED = prefix .. "out:posted"
 
 local function job_key(id) return prefix .. "out:j:" .. id end
-local function shown_key(chat, mid) return prefix .. "out:shown:" .. chat .. ":" .. mid end
-
--- What an edit makes its message show: an edit equal to the last one taken changes nothing.
-local function edit_digest(text, kb) return redis.sha1hex(text .. "\n" .. kb) end
 local function waiters_key(id) return prefix .. "out:w:" .. id end
 local function queue_key(chat) return prefix .. "out:q:" .. chat end
 local function rate_key(chat) return prefix .. "out:rate:" .. chat end
 local function window_key(chat) return prefix .. "out:win:" .. chat end
+local function shown_key(chat, mid) return prefix .. "out:shown:" .. chat .. ":" .. mid end
+
+-- What an edit makes its message show: an edit equal to the last one taken changes nothing.
+local function edit_digest(text, kb) return redis.sha1hex(text .. "\n" .. kb) end
 local GLOBAL_RATE = prefix .. "out:rate:all"
 
 local function clock_ms()

@@ -9,8 +9,8 @@
 -- an idle sender is handed its job without a take of its own.
 -- Returns {"done", result} when the job (or the edit it was merged into) already has its
 -- result, or is an edit that would change nothing (no edit of the message queued, and the last
--- one taken gave it the same text and keyboard), else {"queued", ""}: the waiter is told when the result is recorded. With ARGV[19], a
--- third element is the take's reply.
+-- one taken gave it the same text and keyboard), else {"queued", ""}: the waiter is told when
+-- the result is recorded. With ARGV[19], a third element is the take's reply.
 
 local id, chat, prio, kind = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
 local waiter, ttl = ARGV[12], tonumber(ARGV[13])
