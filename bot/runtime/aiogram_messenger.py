@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus, ParseMode
@@ -41,13 +40,11 @@ from pydantic import ConfigDict
 
 from bot.runtime.convert import to_user
 from bot.runtime.errors import (
-    CAPTIONLESS,
     REJECTED_TOKEN,
-    SENDABLE,
     bad_request,
     check_album,
     check_editable,
-    unknown_attachment,
+    file_arguments,
 )
 from handlers.events import Attachment, Keyboard, Member, Outgoing, TopicOp, User
 from handlers.messenger import BadRequest, Forbidden, RetryAfter, TelegramError, Unauthorized
@@ -131,11 +128,7 @@ class AiogramMessenger:
         if message.album:
             return await self._send_album(message)
         markup = reply_markup(message.keyboard)
-        reply = (
-            ReplyParameters(message_id=message.reply_to, allow_sending_without_reply=True)
-            if message.reply_to is not None
-            else None
-        )
+        reply = _reply_parameters(message)
         attachment = message.attachment
         with neutral_errors():
             if attachment is None:
@@ -157,18 +150,14 @@ class AiogramMessenger:
         self, message: Outgoing, attachment: Attachment, reply: ReplyParameters | None, markup: Markup | None
     ) -> Message:
         """sendPhoto, sendDocument, sendVoice, sendAudio or sendVideoNote (no caption on a video note)."""
-        if attachment.kind not in SENDABLE:
-            raise unknown_attachment(attachment.kind)
-        extra: dict[str, Any] = {attachment.kind: _media(attachment)}
-        if attachment.kind not in CAPTIONLESS:
-            extra.update(caption=message.text or None, parse_mode=ParseMode.HTML)
+        arguments = file_arguments(message, attachment, _media(attachment))
         method = getattr(self._bot, f"send_{attachment.kind}")
         sent: Message = await method(
             chat_id=message.chat_id,
             message_thread_id=message.thread_id,
             reply_parameters=reply,
             reply_markup=markup,
-            **extra,
+            **arguments,
         )
         return sent
 
@@ -183,11 +172,7 @@ class AiogramMessenger:
             )
             for index, item in enumerate(message.album)
         ]
-        reply = (
-            ReplyParameters(message_id=message.reply_to, allow_sending_without_reply=True)
-            if message.reply_to is not None
-            else None
-        )
+        reply = _reply_parameters(message)
         with neutral_errors():
             sent = await self._bot.send_media_group(
                 chat_id=message.chat_id,
@@ -281,6 +266,13 @@ def raw_member(response: object) -> Member | None:
             is_bot=bool(user.get("is_bot")),
         ),
     )
+
+
+def _reply_parameters(message: Outgoing) -> ReplyParameters | None:
+    """The reply a message makes (sent even if the message it answers is gone), if any."""
+    if message.reply_to is None:
+        return None
+    return ReplyParameters(message_id=message.reply_to, allow_sending_without_reply=True)
 
 
 def _media(attachment: Attachment) -> str | BufferedInputFile:

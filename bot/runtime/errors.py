@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.events import Keyboard
+from typing import Any
+
+from handlers.events import Attachment, Keyboard, Outgoing
 from handlers.messenger import BadRequest, NotModified, TopicClosed, TopicGone
 
 NOT_MODIFIED = "message is not modified"
@@ -35,6 +37,18 @@ ALBUM_KINDS = frozenset({"photo", "document", "audio"})
 def unknown_attachment(kind: str) -> BadRequest:
     """Only what Telegram can re-send by file id is sent; anything else is a programming error."""
     return BadRequest(f"cannot send an attachment of kind {kind!r} ({', '.join(sorted(SENDABLE))} only)")
+
+
+def file_arguments(message: Outgoing, attachment: Attachment, media: object) -> dict[str, Any]:
+    """The file and caption arguments of Telegram's `send_<kind>` for an attachment (`media`: its
+    file id or upload, as the framework takes it), in both frameworks alike: a video note takes no
+    caption, and what Telegram cannot re-send by file id is refused."""
+    if attachment.kind not in SENDABLE:
+        raise unknown_attachment(attachment.kind)
+    arguments: dict[str, Any] = {attachment.kind: media}
+    if attachment.kind not in CAPTIONLESS:
+        arguments.update(caption=message.text or None, parse_mode="HTML")
+    return arguments
 
 
 def check_album(kinds: list[str]) -> None:

@@ -12,7 +12,6 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 from telegram import (
     Bot,
@@ -35,13 +34,11 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.runtime.convert import to_user
 from bot.runtime.errors import (
-    CAPTIONLESS,
     REJECTED_TOKEN,
-    SENDABLE,
     bad_request,
     check_album,
     check_editable,
-    unknown_attachment,
+    file_arguments,
 )
 from handlers.events import Attachment, Keyboard, Member, Outgoing, TopicOp
 from handlers.messenger import BadRequest, Forbidden, RetryAfter, TelegramError, Unauthorized
@@ -122,11 +119,7 @@ class PtbMessenger:
         if message.album:
             return await self._send_album(message)
         markup = reply_markup(message.keyboard)
-        reply = (
-            ReplyParameters(message.reply_to, allow_sending_without_reply=True)
-            if message.reply_to is not None
-            else None
-        )
+        reply = _reply_parameters(message)
         attachment = message.attachment
         with neutral_errors():
             sent: Message
@@ -148,18 +141,14 @@ class PtbMessenger:
         self, message: Outgoing, attachment: Attachment, reply: ReplyParameters | None, markup: Markup | None
     ) -> Message:
         """sendPhoto, sendDocument, sendVoice, sendAudio or sendVideoNote (no caption on a video note)."""
-        if attachment.kind not in SENDABLE:
-            raise unknown_attachment(attachment.kind)
-        extra: dict[str, Any] = {attachment.kind: _media(attachment)}
-        if attachment.kind not in CAPTIONLESS:
-            extra.update(caption=message.text or None, parse_mode=ParseMode.HTML)
+        arguments = file_arguments(message, attachment, _media(attachment))
         method = getattr(self._bot, f"send_{attachment.kind}")
         sent: Message = await method(
             chat_id=message.chat_id,
             message_thread_id=message.thread_id,
             reply_parameters=reply,
             reply_markup=markup,
-            **extra,
+            **arguments,
         )
         return sent
 
@@ -174,11 +163,7 @@ class PtbMessenger:
             )
             for index, item in enumerate(message.album)
         ]
-        reply = (
-            ReplyParameters(message.reply_to, allow_sending_without_reply=True)
-            if message.reply_to is not None
-            else None
-        )
+        reply = _reply_parameters(message)
         with neutral_errors():
             sent = await self._bot.send_media_group(
                 chat_id=message.chat_id,
@@ -243,6 +228,13 @@ class PtbMessenger:
             else:
                 raise BadRequest(f"unknown topic action {op.action!r}")
         return op.thread_id
+
+
+def _reply_parameters(message: Outgoing) -> ReplyParameters | None:
+    """The reply a message makes (sent even if the message it answers is gone), if any."""
+    if message.reply_to is None:
+        return None
+    return ReplyParameters(message.reply_to, allow_sending_without_reply=True)
 
 
 def _media(attachment: Attachment) -> str | InputFile:
