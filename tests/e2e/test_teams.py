@@ -55,15 +55,21 @@ BILLING_GROUP = {"id": BILLING_CHAT, "type": "supergroup", "title": "Financeiro"
 SUPPORT_GROUP = {"id": AGENTS_CHAT, "type": "supergroup", "title": "Agents"}
 
 
+def teams_policy(folder: Path) -> Path:
+    """The default policy with the two teams, written into `folder`."""
+    raw = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    raw["teams"] = TEAMS
+    policy = folder / "policy.yaml"
+    policy.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return policy
+
+
 @pytest.fixture
 async def desk(
     redis: Redis, redis_config: dict[str, Any], namespace: str, runtime_kind: str, tmp_path: Path
 ) -> AsyncIterator[Desk]:
     """The bot with two teams: Support in the settings' group (English), Financeiro in its own (Spanish)."""
-    raw = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
-    raw["teams"] = TEAMS
-    policy = tmp_path / "policy.yaml"
-    policy.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    policy = teams_policy(tmp_path)
     async for harness in open_harness(
         redis_config, namespace, runtime_kind, tmp_path, settings_overrides={"policy_file": policy}
     ):
@@ -204,10 +210,7 @@ async def forum_desk(
     redis: Redis, redis_config: dict[str, Any], namespace: str, runtime_kind: str, tmp_path: Path
 ) -> AsyncIterator[Desk]:
     """The two teams in topic mode: both groups are forums, one topic per customer in each."""
-    raw = yaml.safe_load(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
-    raw["teams"] = TEAMS
-    policy = tmp_path / "policy.yaml"
-    policy.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    policy = teams_policy(tmp_path)
     async for harness in open_harness(
         redis_config,
         namespace,
